@@ -1,0 +1,136 @@
+//! Organisations: listing, creating and changing them, each change audited.
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::models::{NewOrganization, Organization, OrganizationUpdate};
+use crate::audit::{self, Actor, Event};
+use crate::db::schema::{organizations, users};
+use crate::db::DbConn;
+use crate::domain::OrgType;
+use crate::error::AppError;
+
+/// A checked organisation, ready to store.
+#[derive(Debug, Clone)]
+pub struct OrgFields {
+    pub name: String,
+    pub acronym: String,
+    pub org_type: OrgType,
+}
+
+/// Why a save was refused, beside which field.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OrgSaveError {
+    NameTaken,
+}
+
+pub fn list(conn: &mut DbConn) -> Result<Vec<(Organization, i64)>, AppError> {
+    let orgs: Vec<Organization> = organizations::table
+        .order(organizations::name.asc())
+        .select(Organization::as_select())
+        .load(conn)?;
+    let counts: Vec<(i64, i64)> = users::table
+        .group_by(users::organization_id)
+        .select((users::organization_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(orgs
+        .into_iter()
+        .map(|o| {
+            let n = counts.iter().find(|(id, _)| *id == o.id).map_or(0, |c| c.1);
+            (o, n)
+        })
+        .collect())
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Organization, AppError> {
+    Ok(organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)?)
+}
+
+/// By name or acronym, ignoring case.
+pub fn find_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Organization>, AppError> {
+    let wanted = name.trim().to_lowercase();
+    Ok(organizations::table
+        .select(Organization::as_select())
+        .load(conn)?
+        .into_iter()
+        .find(|o| {
+            o.name.to_lowercase() == wanted
+                || (!o.acronym.is_empty() && o.acronym.to_lowercase() == wanted)
+        }))
+}
+
+fn name_taken(conn: &mut DbConn, name: &str, except: Option<i64>) -> Result<bool, AppError> {
+    let wanted = name.to_lowercase();
+    Ok(organizations::table
+        .select((organizations::id, organizations::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .any(|(id, n)| n.to_lowercase() == wanted && Some(id) != except))
+}
+
+/// Creates an organisation; call inside `audit::write`.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    fields: &OrgFields,
+) -> Result<Result<Organization, OrgSaveError>, AppError> {
+    if name_taken(conn, &fields.name, None)? {
+        return Ok(Err(OrgSaveError::NameTaken));
+    }
+    let now = audit::now();
+    let org_id: i64 = diesel::insert_into(organizations::table)
+        .values(NewOrganization {
+            name: &fields.name,
+            acronym: &fields.acronym,
+            org_type: fields.org_type.code(),
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(organizations::id)
+        .get_result(conn)?;
+    let org = find(conn, org_id)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new("organization.create", "organization", org.id).details(json!({
+            "name": org.name, "acronym": org.acronym, "org_type": org.org_type,
+        })),
+    )?;
+    Ok(Ok(org))
+}
+
+/// Changes an organisation; call inside `audit::write`.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    fields: &OrgFields,
+) -> Result<Result<Organization, OrgSaveError>, AppError> {
+    let before = find(conn, id)?;
+    if name_taken(conn, &fields.name, Some(id))? {
+        return Ok(Err(OrgSaveError::NameTaken));
+    }
+    let org_id: i64 = diesel::update(organizations::table.find(id))
+        .set(OrganizationUpdate {
+            name: &fields.name,
+            acronym: &fields.acronym,
+            org_type: fields.org_type.code(),
+            updated_at: audit::now(),
+        })
+        .returning(organizations::id)
+        .get_result(conn)?;
+    let org = find(conn, org_id)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new("organization.update", "organization", id).details(audit::changes(&[
+            ("name", json!(before.name), json!(org.name)),
+            ("acronym", json!(before.acronym), json!(org.acronym)),
+            ("org_type", json!(before.org_type), json!(org.org_type)),
+        ])),
+    )?;
+    Ok(Ok(org))
+}

@@ -1,0 +1,110 @@
+//! Sign-in throttling per account and per client address: after `threshold` failures each
+//! further failure locks sign-in for twice as long as the last, up to a maximum.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::audit;
+use crate::config::LockoutPolicy;
+use crate::db::schema::login_throttle;
+use crate::db::DbConn;
+use crate::error::AppError;
+
+pub fn account_key(username: &str) -> String {
+    format!("user:{}", username.trim().to_lowercase())
+}
+
+pub fn address_key(addr: &str) -> String {
+    format!("addr:{addr}")
+}
+
+/// The latest time until which any of `keys` is locked, if it is locked now.
+pub fn locked_until(conn: &mut DbConn, keys: &[String]) -> Result<Option<NaiveDateTime>, AppError> {
+    let now = audit::now();
+    let until: Option<NaiveDateTime> = login_throttle::table
+        .filter(login_throttle::throttle_key.eq_any(keys))
+        .filter(login_throttle::locked_until.gt(now))
+        .select(diesel::dsl::max(login_throttle::locked_until))
+        .first::<Option<NaiveDateTime>>(conn)?;
+    Ok(until)
+}
+
+/// Counts one failure against each key; returns whether any is now locked.
+pub fn record_failure(
+    conn: &mut DbConn,
+    keys: &[String],
+    policy: &LockoutPolicy,
+) -> Result<bool, AppError> {
+    let now = audit::now();
+    let mut locked = false;
+    for key in keys {
+        let failures: i32 = login_throttle::table
+            .find(key)
+            .select(login_throttle::failures)
+            .first(conn)
+            .optional()?
+            .unwrap_or(0)
+            + 1;
+        let lock = lock_for(policy, failures).map(|d| now + d);
+        locked |= lock.is_some();
+        let updated = diesel::update(login_throttle::table.find(key))
+            .set((
+                login_throttle::failures.eq(failures),
+                login_throttle::last_failure_at.eq(now),
+                login_throttle::locked_until.eq(lock),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(login_throttle::table)
+                .values((
+                    login_throttle::throttle_key.eq(key),
+                    login_throttle::failures.eq(failures),
+                    login_throttle::last_failure_at.eq(now),
+                    login_throttle::locked_until.eq(lock),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(locked)
+}
+
+/// How long the `failures`-th failure locks sign-in, if at all.
+pub fn lock_for(policy: &LockoutPolicy, failures: i32) -> Option<chrono::TimeDelta> {
+    let over = failures - policy.threshold as i32;
+    if over < 0 {
+        return None;
+    }
+    let secs = policy
+        .base
+        .as_secs()
+        .saturating_mul(1_u64 << over.min(30))
+        .min(policy.max.as_secs());
+    Some(chrono::TimeDelta::seconds(secs as i64))
+}
+
+/// Forgets the failures of these keys (successful sign-in, or an administrator's unlock).
+pub fn clear(conn: &mut DbConn, keys: &[String]) -> Result<usize, AppError> {
+    Ok(
+        diesel::delete(login_throttle::table.filter(login_throttle::throttle_key.eq_any(keys)))
+            .execute(conn)?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn backs_off_exponentially() {
+        let p = LockoutPolicy {
+            threshold: 3,
+            base: Duration::from_secs(60),
+            max: Duration::from_secs(600),
+        };
+        assert_eq!(lock_for(&p, 2), None);
+        assert_eq!(lock_for(&p, 3), Some(chrono::TimeDelta::seconds(60)));
+        assert_eq!(lock_for(&p, 4), Some(chrono::TimeDelta::seconds(120)));
+        assert_eq!(lock_for(&p, 9), Some(chrono::TimeDelta::seconds(600)));
+    }
+}

@@ -1,0 +1,192 @@
+//! The tamper-evident audit trail. Every write in Corridor goes through `write`, which opens a
+//! transaction that first locks the chain head, and records its event with `record` inside
+//! it: the event and the change are kept together or not at all, and events form one line.
+
+pub mod query;
+pub mod verify;
+
+use chrono::{NaiveDateTime, Timelike, Utc};
+use diesel::prelude::*;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{audit_chain_head, audit_events};
+use crate::db::DbConn;
+use crate::error::AppError;
+
+/// The hash before the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did it, and from where.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub label: String,
+    pub org_id: Option<i64>,
+    pub client_addr: String,
+}
+
+impl Actor {
+    /// Corridor itself, or a command run on the server.
+    pub fn system(label: &str) -> Self {
+        Self {
+            user_id: None,
+            label: label.to_string(),
+            org_id: None,
+            client_addr: String::new(),
+        }
+    }
+
+    /// A client that has not signed in (failed sign-ins, first-admin set-up).
+    pub fn anonymous(attempted: &str, client_addr: &str) -> Self {
+        Self {
+            user_id: None,
+            label: attempted.to_string(),
+            org_id: None,
+            client_addr: client_addr.to_string(),
+        }
+    }
+}
+
+/// What happened, to what.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: &'static str,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub details: Value,
+}
+
+impl Event {
+    pub fn new(action: &'static str, entity_type: &'static str, entity_id: impl ToString) -> Self {
+        Self {
+            action,
+            entity_type,
+            entity_id: entity_id.to_string(),
+            details: Value::Object(Default::default()),
+        }
+    }
+
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub actor_user_id: Option<i64>,
+    pub actor_label: String,
+    pub actor_org_id: Option<i64>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub client_addr: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEvent {
+    /// SHA-256 over a canonical JSON array of every field but the hash itself.
+    pub fn compute_hash(&self) -> String {
+        let canonical = serde_json::json!([
+            self.id,
+            self.occurred_at
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string(),
+            self.actor_user_id,
+            self.actor_label,
+            self.actor_org_id,
+            self.action,
+            self.entity_type,
+            self.entity_id,
+            self.client_addr,
+            self.details,
+            self.prev_hash,
+        ]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+/// The current time in UTC, to the microsecond (what both databases keep).
+pub fn now() -> NaiveDateTime {
+    let t = Utc::now().naive_utc();
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
+/// Locks the chain head. As the first statement of a transaction it also makes SQLite take
+/// its write lock at once (waiting out `busy_timeout`), so a transaction that reads first
+/// cannot fail later on a stale snapshot.
+fn lock_head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
+    match conn {
+        DbConn::Sqlite(_) => {
+            diesel::update(audit_chain_head::table.find(1))
+                .set(audit_chain_head::last_id.eq(audit_chain_head::last_id))
+                .execute(conn)?;
+            audit_chain_head::table
+                .find(1)
+                .select((audit_chain_head::last_id, audit_chain_head::last_hash))
+                .first(conn)
+        }
+        DbConn::Pg(pg) => audit_chain_head::table
+            .find(1)
+            .select((audit_chain_head::last_id, audit_chain_head::last_hash))
+            .for_update()
+            .first(pg),
+    }
+}
+
+/// Runs `f` in a transaction that holds the chain lock. Use it for every write.
+pub fn write<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    conn.transaction(|conn| {
+        lock_head(conn)?;
+        f(conn)
+    })
+}
+
+/// Appends one event to the chain. Call inside `write`, in the same transaction as the change.
+pub fn record(conn: &mut DbConn, actor: &Actor, event: Event) -> Result<i64, AppError> {
+    let (last_id, last_hash) = lock_head(conn)?;
+    let mut row = AuditEvent {
+        id: last_id + 1,
+        occurred_at: now(),
+        actor_user_id: actor.user_id,
+        actor_label: actor.label.clone(),
+        actor_org_id: actor.org_id,
+        action: event.action.to_string(),
+        entity_type: event.entity_type.to_string(),
+        entity_id: event.entity_id,
+        client_addr: actor.client_addr.clone(),
+        details: event.details.to_string(),
+        prev_hash: last_hash,
+        hash: String::new(),
+    };
+    row.hash = row.compute_hash();
+    diesel::insert_into(audit_events::table)
+        .values(&row)
+        .execute(conn)?;
+    diesel::update(audit_chain_head::table.find(1))
+        .set((
+            audit_chain_head::last_id.eq(row.id),
+            audit_chain_head::last_hash.eq(&row.hash),
+        ))
+        .execute(conn)?;
+    Ok(row.id)
+}
+
+/// A JSON object of the fields that changed: `{"field": [old, new], …}`.
+pub fn changes(pairs: &[(&str, Value, Value)]) -> Value {
+    let map = pairs
+        .iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(k, old, new)| (k.to_string(), Value::Array(vec![old.clone(), new.clone()])))
+        .collect();
+    Value::Object(map)
+}

@@ -1,0 +1,236 @@
+//! The command line: `corridor [serve]`, `migrate`, `user add`, `audit verify`.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::accounts::{self, organizations, users};
+use crate::audit::{self, verify, Actor};
+use crate::config::{RawSettings, Settings};
+use crate::db::Db;
+use crate::domain::{NewPassword, OrgType, Role, Username};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "corridor",
+    version,
+    about = "Corridor: record and report obstructed humanitarian access.",
+    long_about = "Corridor: record and report obstructed humanitarian access: blocked convoys, \
+                  denied access, attacks on aid workers and health care, and medical supplies \
+                  still needed.\n\nWith no command, `corridor` runs `serve`. Every setting can \
+                  be given as a flag or as the CORRIDOR_* environment variable shown beside it."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: RawSettings,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (the default). Applies pending migrations first; on an empty
+    /// database prints a one-time link for setting up the first administrator.
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Manage user accounts from the shell.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (one line), never from
+    /// the command line, so it stays out of shell history and process lists.
+    Add {
+        /// Sign-in name: 3 to 64 lower-case letters, digits, '.', '_' or '-'.
+        #[arg(long)]
+        username: String,
+        /// One of: reporter, coordinator, auditor, admin.
+        #[arg(long)]
+        role: String,
+        /// Organisation name or acronym; created (type "other") when it does not exist yet.
+        #[arg(long)]
+        org: String,
+        /// Name shown in the application (default: the username).
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain from the first event to the head. Prints the number of events
+    /// checked and the head hash; exits with status 1 naming the first broken event.
+    Verify,
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match cli.settings.parse() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("corridor: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings),
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            org,
+            display_name,
+            password_stdin: _,
+        }) => add_user(&settings, &username, &role, &org, &display_name),
+        Command::Audit(AuditCommand::Verify) => audit_verify(&settings),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("corridor: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    crate::telemetry::init("info,actix_server=warn");
+    actix_web::rt::System::new().block_on(async move {
+        let app = crate::startup::Application::build(settings).await?;
+        app.run_until_stopped().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn open_db(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::new(settings.database.clone(), 2);
+    db.migrate().map_err(|e| {
+        anyhow::anyhow!(
+            "cannot prepare the {} database: {e}",
+            settings.database.backend_name()
+        )
+    })?;
+    Ok(db)
+}
+
+fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let db = Db::new(settings.database.clone(), 1);
+    let applied = db.migrate()?;
+    println!(
+        "{} database is up to date ({applied} migration(s) applied now).",
+        settings.database.backend_name()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add_user(
+    settings: &Settings,
+    username: &str,
+    role: &str,
+    org: &str,
+    display_name: &str,
+) -> anyhow::Result<ExitCode> {
+    let username = Username::parse(username)
+        .map_err(|e| anyhow::anyhow!("--username: {}", crate::i18n::Lang::default().t(e)))?;
+    let role = Role::parse(role).map_err(|_| {
+        anyhow::anyhow!("--role: must be one of reporter, coordinator, auditor, admin")
+    })?;
+    let org_name = crate::domain::text::required_line(org, 200)
+        .map_err(|e| anyhow::anyhow!("--org: {}", crate::i18n::Lang::default().t(e)))?;
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "Type the password for {} and press Enter:",
+            username.as_str()
+        );
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let raw = line.trim_end_matches(['\n', '\r']);
+    let password = NewPassword::parse(raw, raw, &[username.as_str(), &org_name])
+        .map_err(|e| anyhow::anyhow!("password: {}", crate::i18n::Lang::default().t(e)))?;
+    let hash = accounts::passwords::hash(&password);
+
+    let db = open_db(settings)?;
+    let mut conn = db.conn()?;
+    let actor = Actor::system("cli");
+    let display_name = display_name.trim().to_string();
+    let outcome = audit::write(&mut conn, |conn| {
+        let organization = match organizations::find_by_name(conn, &org_name)? {
+            Some(o) => o,
+            None => {
+                let fields = organizations::OrgFields {
+                    name: org_name.clone(),
+                    acronym: String::new(),
+                    org_type: OrgType::Other,
+                };
+                let created = organizations::create(conn, &actor, &fields)?
+                    .map_err(|_| crate::error::AppError::BadRequest("org-name-taken"))?;
+                println!("Created organisation '{}'.", created.name);
+                created
+            }
+        };
+        let account = users::NewAccount {
+            username: username.clone(),
+            display_name,
+            organization_id: organization.id,
+            role,
+            password_hash: hash,
+            must_change_password: false,
+        };
+        Ok(users::create(conn, &actor, &account)?.map(|u| (u, organization)))
+    })?;
+    match outcome {
+        Some((user, org)) => {
+            println!(
+                "Created {} '{}' in {}.",
+                role.code(),
+                user.username,
+                org.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            eprintln!(
+                "corridor: --username: '{}' is already taken.",
+                username.as_str()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn audit_verify(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let db = open_db(settings)?;
+    let mut conn = db.conn()?;
+    let report = verify::verify_chain(&mut conn)?;
+    match report.broken {
+        None => {
+            println!(
+                "Audit chain intact: {} events checked. Head hash: {}",
+                report.checked, report.head_hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(b) => {
+            println!(
+                "Audit chain BROKEN at event {}: {}. {} events before it verified.",
+                b.event_id,
+                b.reason.describe(),
+                report.checked
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! Run-time settings: parsed once from flags and `CORRIDOR_*` variables into typed values.
+//!
+//! Every setting arrives as text (clap reads flag or environment) and is parsed here, so a bad
+//! value stops start-up with one line that names the setting and says what is wrong.
+
+use std::fs;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::db::DatabaseUrl;
+
+/// Settings as given, before parsing (filled by clap from flags and the environment).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RawSettings {
+    /// Folder for the SQLite database and the generated secret key.
+    #[arg(
+        long,
+        env = "CORRIDOR_DATA_DIR",
+        default_value = "corridor-data",
+        global = true
+    )]
+    pub data_dir: String,
+
+    /// Database: `postgres://user:pass@host/db`, `sqlite://PATH` or a plain file path.
+    /// Default: `corridor.db` in the data folder.
+    #[arg(long, env = "CORRIDOR_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "CORRIDOR_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+
+    /// Address people use to reach Corridor. An `https://` address turns on `Secure` `__Host-`
+    /// cookies and HSTS; plain `http://` is for local use only. Default: `http://` + the bind address.
+    #[arg(long, env = "CORRIDOR_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Secret key for signing (64 hex characters). Default: generated on first start and kept
+    /// in `secret.key` in the data folder, readable only by its owner.
+    #[arg(
+        long,
+        env = "CORRIDOR_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<String>,
+
+    /// Minutes without activity after which a sign-in session ends.
+    #[arg(
+        long,
+        env = "CORRIDOR_SESSION_IDLE_MINUTES",
+        default_value = "30",
+        global = true
+    )]
+    pub session_idle_minutes: String,
+
+    /// Hours after sign-in at which a session ends however active it is.
+    #[arg(
+        long,
+        env = "CORRIDOR_SESSION_MAX_HOURS",
+        default_value = "12",
+        global = true
+    )]
+    pub session_max_hours: String,
+
+    /// Failed sign-ins (per account and per client address) before sign-in is locked.
+    #[arg(
+        long,
+        env = "CORRIDOR_LOCKOUT_THRESHOLD",
+        default_value = "5",
+        global = true
+    )]
+    pub lockout_threshold: String,
+
+    /// Seconds of the first lock; each further failure doubles it.
+    #[arg(
+        long,
+        env = "CORRIDOR_LOCKOUT_BASE_SECONDS",
+        default_value = "60",
+        global = true
+    )]
+    pub lockout_base_seconds: String,
+
+    /// Longest lock, in seconds.
+    #[arg(
+        long,
+        env = "CORRIDOR_LOCKOUT_MAX_SECONDS",
+        default_value = "3600",
+        global = true
+    )]
+    pub lockout_max_seconds: String,
+
+    /// Worker threads serving requests (default: one per CPU core).
+    #[arg(long, env = "CORRIDOR_WORKERS", global = true)]
+    pub workers: Option<String>,
+
+    /// Largest number of pooled database connections.
+    #[arg(
+        long,
+        env = "CORRIDOR_DB_POOL_SIZE",
+        default_value = "8",
+        global = true
+    )]
+    pub db_pool_size: String,
+}
+
+/// Parsed, checked settings.
+#[derive(Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub https: bool,
+    pub secret_key: SecretKey,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub lockout: LockoutPolicy,
+    pub workers: usize,
+    pub db_pool_size: u32,
+}
+
+/// Back-off for failed sign-ins: after `threshold` failures, locked for
+/// `base * 2^(failures - threshold)`, at most `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct LockoutPolicy {
+    pub threshold: u32,
+    pub base: Duration,
+    pub max: Duration,
+}
+
+/// A 32-byte signing key. `Debug` never prints it.
+#[derive(Clone)]
+pub struct SecretKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
+}
+
+/// A setting that could not be used: names the setting and says why.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {problem}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub problem: String,
+}
+
+fn bad(setting: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting,
+        problem: problem.into(),
+    }
+}
+
+fn parse_number<T>(setting: &'static str, raw: &str, min: T, max: T) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let value: T = raw
+        .trim()
+        .parse()
+        .map_err(|_| bad(setting, format!("'{raw}' is not a whole number")))?;
+    if value < min || value > max {
+        return Err(bad(
+            setting,
+            format!("{value} is out of range (allowed: {min} to {max})"),
+        ));
+    }
+    Ok(value)
+}
+
+impl RawSettings {
+    /// Parses every setting; creates the data folder and, where none is given, the secret key.
+    pub fn parse(&self) -> Result<Settings, ConfigError> {
+        let data_dir = PathBuf::from(&self.data_dir);
+        let bind: SocketAddr = self.bind.trim().parse().map_err(|_| {
+            bad(
+                "CORRIDOR_BIND",
+                format!(
+                    "'{}' is not an address and port (expected e.g. 127.0.0.1:8080)",
+                    self.bind
+                ),
+            )
+        })?;
+        let public_url = match &self.public_url {
+            Some(url) => {
+                let url = url.trim().trim_end_matches('/').to_string();
+                if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+                    return Err(bad(
+                        "CORRIDOR_PUBLIC_URL",
+                        format!("'{url}' must start with http:// or https://"),
+                    ));
+                }
+                url
+            }
+            None => format!("http://{bind}"),
+        };
+        let https = public_url.starts_with("https://");
+        let session_idle_minutes: u64 = parse_number(
+            "CORRIDOR_SESSION_IDLE_MINUTES",
+            &self.session_idle_minutes,
+            1,
+            24 * 60,
+        )?;
+        let session_max_hours: u64 = parse_number(
+            "CORRIDOR_SESSION_MAX_HOURS",
+            &self.session_max_hours,
+            1,
+            24 * 30,
+        )?;
+        let lockout = LockoutPolicy {
+            threshold: parse_number(
+                "CORRIDOR_LOCKOUT_THRESHOLD",
+                &self.lockout_threshold,
+                1,
+                100,
+            )?,
+            base: Duration::from_secs(parse_number(
+                "CORRIDOR_LOCKOUT_BASE_SECONDS",
+                &self.lockout_base_seconds,
+                1,
+                86_400,
+            )?),
+            max: Duration::from_secs(parse_number(
+                "CORRIDOR_LOCKOUT_MAX_SECONDS",
+                &self.lockout_max_seconds,
+                1,
+                7 * 86_400,
+            )?),
+        };
+        let workers = match &self.workers {
+            Some(raw) => parse_number("CORRIDOR_WORKERS", raw, 1, 256)?,
+            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        };
+        let db_pool_size = parse_number("CORRIDOR_DB_POOL_SIZE", &self.db_pool_size, 1, 200)?;
+
+        let database = match &self.database_url {
+            Some(url) => DatabaseUrl::parse(url).map_err(|e| bad("CORRIDOR_DATABASE_URL", e))?,
+            None => DatabaseUrl::Sqlite(data_dir.join("corridor.db")),
+        };
+        let needs_data_dir =
+            self.secret_key.is_none() || matches!(database, DatabaseUrl::Sqlite(_));
+        if needs_data_dir {
+            fs::create_dir_all(&data_dir).map_err(|e| {
+                bad(
+                    "CORRIDOR_DATA_DIR",
+                    format!("cannot create '{}': {e}", data_dir.display()),
+                )
+            })?;
+        }
+        if let DatabaseUrl::Sqlite(path) = &database {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(parent).map_err(|e| {
+                    bad(
+                        "CORRIDOR_DATABASE_URL",
+                        format!("cannot create folder '{}': {e}", parent.display()),
+                    )
+                })?;
+            }
+        }
+        let secret_key = match &self.secret_key {
+            Some(hex_key) => parse_key(hex_key).map_err(|e| bad("CORRIDOR_SECRET_KEY", e))?,
+            None => load_or_create_key(&data_dir.join("secret.key"))
+                .map_err(|e| bad("CORRIDOR_DATA_DIR", e))?,
+        };
+
+        Ok(Settings {
+            data_dir,
+            database,
+            bind,
+            public_url,
+            https,
+            secret_key,
+            session_idle: Duration::from_secs(session_idle_minutes * 60),
+            session_max: Duration::from_secs(session_max_hours * 3600),
+            lockout,
+            workers,
+            db_pool_size,
+        })
+    }
+}
+
+fn parse_key(hex_key: &str) -> Result<SecretKey, String> {
+    let bytes = hex::decode(hex_key.trim())
+        .map_err(|_| "must be 64 hexadecimal characters (32 bytes)".to_string())?;
+    let key: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| "must be 64 hexadecimal characters (32 bytes)".to_string())?;
+    Ok(SecretKey(key))
+}
+
+/// Reads the key file, or creates it (owner-only) on first start.
+fn load_or_create_key(path: &Path) -> Result<SecretKey, String> {
+    match fs::read_to_string(path) {
+        Ok(text) => {
+            parse_key(&text).map_err(|e| format!("key file '{}' is damaged: {e}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key: [u8; 32] = rand::random();
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut file = options
+                .open(path)
+                .map_err(|e| format!("cannot create key file '{}': {e}", path.display()))?;
+            file.write_all(hex::encode(key).as_bytes())
+                .and_then(|_| file.sync_all())
+                .map_err(|e| format!("cannot write key file '{}': {e}", path.display()))?;
+            Ok(SecretKey(key))
+        }
+        Err(e) => Err(format!("cannot read key file '{}': {e}", path.display())),
+    }
+}

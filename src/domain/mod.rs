@@ -1,0 +1,16 @@
+//! Domain values that parse rather than validate: once built, they are known to be good.
+//! Each parse error is a message id, shown beside the form field it came from.
+
+pub mod organization;
+pub mod password;
+pub mod role;
+pub mod text;
+pub mod username;
+
+pub use organization::OrgType;
+pub use password::NewPassword;
+pub use role::Role;
+pub use username::Username;
+
+/// A reason a value was refused: a message id from the translation files.
+pub type Invalid = &'static str;

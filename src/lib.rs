@@ -1,0 +1,19 @@
+//! Corridor: record and report obstructed humanitarian access.
+//!
+//! Read the tree top-down: `config` (settings), `db` (connections, schema, migrations),
+//! `domain` (values that parse), `accounts` and `audit` (people and the tamper-evident trail),
+//! `permissions` (who may do what), `web` (routes, pages, middleware), `cli` (commands),
+//! `startup` (the server).
+
+pub mod accounts;
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod permissions;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

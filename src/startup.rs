@@ -1,0 +1,136 @@
+//! Builds the application: database ready, server bound (port 0 in tests), routes and
+//! middleware in place; then serves until SIGTERM or SIGINT, finishing requests in flight.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+
+use crate::accounts::{passwords, setup, users};
+use crate::audit;
+use crate::config::Settings;
+use crate::db::Db;
+
+/// Shared by every request.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+}
+
+pub type State = web::Data<AppState>;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// The one-time link for the first administrator, when the database has no account yet.
+    pub setup_link: Option<String>,
+}
+
+/// How long a shutdown waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = Db::new(settings.database.clone(), settings.db_pool_size);
+        let prepared_db = db.clone();
+        let setup_link = web::block(move || -> anyhow::Result<Option<String>> {
+            prepared_db.migrate().map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot prepare the {} database: {e}",
+                    prepared_db.url.backend_name()
+                )
+            })?;
+            let mut conn = prepared_db.conn()?;
+            if users::count(&mut conn)? > 0 {
+                return Ok(None);
+            }
+            Ok(Some(audit::write(&mut conn, setup::issue)?))
+        })
+        .await??
+        .map(|token| format!("{}/setup?token={token}", settings.public_url));
+        // The first sign-in should not pay for computing the dummy hash.
+        std::thread::spawn(passwords::warm_up);
+
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("CORRIDOR_BIND: cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let state = web::Data::new(AppState { db, settings });
+
+        let server = HttpServer::new(move || {
+            // Middleware runs outermost-last: the request log sees everything, the guard runs
+            // just before the handler.
+            App::new()
+                .app_data(state.clone())
+                .configure(crate::web::configure)
+                .wrap(from_fn(crate::web::guard::check))
+                .wrap(from_fn(crate::web::csrf::check))
+                .wrap(from_fn(crate::web::session::load))
+                .wrap(from_fn(crate::web::error_pages::render))
+                .wrap(from_fn(crate::web::headers::secure))
+                .wrap(tracing_actix_web::TracingLogger::default())
+        })
+        .workers(workers)
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(5))
+        .keep_alive(Duration::from_secs(30))
+        .listen(listener)?
+        .run();
+
+        if let Some(link) = &setup_link {
+            println!(
+                "\nNo account exists yet. Open this link within 24 hours to set up the first administrator\n(it works once):\n\n    {link}\n"
+            );
+        }
+        Ok(Self {
+            port,
+            server,
+            setup_link,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server stops; SIGTERM and SIGINT stop it gracefully.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+            handle.stop(true).await;
+        });
+        tracing::info!(port = self.port, "Corridor is listening");
+        self.server.await
+    }
+
+    /// For tests: serve in the background.
+    pub fn spawn(self) -> u16 {
+        let port = self.port;
+        actix_web::rt::spawn(self.server);
+        port
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

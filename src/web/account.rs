@@ -1,0 +1,107 @@
+//! A person's own account: changing their password (required after an administrator's reset).
+//! The change ends every session of the account, then signs this browser in afresh.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::forms::FormErrors;
+use super::session::session_cookie;
+use super::{blocking, client_addr, see_other, Page};
+use crate::accounts::{passwords, sessions, users};
+use crate::audit::{self, Event};
+use crate::domain::NewPassword;
+use crate::error::AppError;
+use crate::startup::State;
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub page: Page,
+    pub errors: FormErrors,
+    pub changed: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ChangedQuery {
+    changed: Option<String>,
+}
+
+pub async fn password_form(
+    page: Page,
+    query: web::Query<ChangedQuery>,
+) -> Result<HttpResponse, AppError> {
+    super::ok(&PasswordPage {
+        page,
+        errors: FormErrors::new(),
+        changed: query.changed.is_some(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_confirm: String,
+}
+
+pub async fn change_password(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let user = page.user().clone();
+    let uid = user.id;
+    let (stored, _) = state.db.run(move |conn| users::find(conn, uid)).await?;
+    let current = form.current_password.clone();
+    let current_ok =
+        blocking(move || passwords::verify(&current, Some(&stored.password_hash))).await?;
+
+    let mut errors = FormErrors::new();
+    if !current_ok {
+        errors.add("current_password", "password-current-wrong");
+    }
+    let context = [user.username.as_str(), user.organization_name.as_str()];
+    let new = errors.check(
+        "new_password",
+        NewPassword::parse(&form.new_password, &form.new_password_confirm, &context),
+    );
+    if form.new_password == form.current_password && !form.new_password.is_empty() {
+        errors.add("new_password", "password-same-as-current");
+    }
+    let (Some(new), true) = (new, errors.is_empty()) else {
+        return super::invalid(&PasswordPage {
+            page,
+            errors,
+            changed: false,
+        });
+    };
+    let hash = blocking(move || passwords::hash(&new)).await?;
+    let addr = client_addr(&req);
+    let lifetime = state.settings.session_max;
+    let token = state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                let actor = user.actor(&addr);
+                users::set_password(conn, &actor, user.id, &hash, false)?;
+                let session = sessions::create(conn, user.id, &addr, "", lifetime)?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new("auth.login", "session", session.id),
+                )?;
+                Ok(session.token)
+            })
+        })
+        .await?;
+    let mut res = see_other("/account/password?changed=1");
+    res.add_cookie(&session_cookie(&state.settings, token))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+    Ok(res)
+}

@@ -1,0 +1,4 @@
+//! Administration: user accounts and organisations. Every change is audited.
+
+pub mod organizations;
+pub mod users;

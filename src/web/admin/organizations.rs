@@ -1,0 +1,163 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::accounts::organizations::{self, OrgFields, OrgSaveError};
+use crate::accounts::Organization;
+use crate::audit;
+use crate::domain::{text, OrgType};
+use crate::error::AppError;
+use crate::startup::State;
+use crate::web::forms::FormErrors;
+use crate::web::{client_addr, see_other, Page};
+
+#[derive(Template)]
+#[template(path = "admin/organizations.html")]
+pub struct ListPage {
+    pub page: Page,
+    pub organizations: Vec<(Organization, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/organization_form.html")]
+pub struct FormPage {
+    pub page: Page,
+    /// `None` when creating.
+    pub id: Option<i64>,
+    pub form: OrgForm,
+    pub errors: FormErrors,
+    pub org_types: &'static [OrgType],
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrgForm {
+    pub name: String,
+    pub acronym: String,
+    pub org_type: String,
+}
+
+impl OrgForm {
+    fn parse(&self, errors: &mut FormErrors) -> Option<OrgFields> {
+        let name = errors.check("name", text::required_line(&self.name, 200));
+        let acronym = errors.check("acronym", text::optional_line(&self.acronym, 20));
+        let org_type = errors.check("org_type", OrgType::parse(&self.org_type));
+        Some(OrgFields {
+            name: name?,
+            acronym: acronym?,
+            org_type: org_type?,
+        })
+    }
+}
+
+pub async fn list(page: Page, state: State) -> Result<HttpResponse, AppError> {
+    let organizations = state.db.run(organizations::list).await?;
+    crate::web::ok(&ListPage {
+        page,
+        organizations,
+    })
+}
+
+pub async fn new_form(page: Page) -> Result<HttpResponse, AppError> {
+    crate::web::ok(&FormPage {
+        page,
+        id: None,
+        form: OrgForm {
+            org_type: OrgType::InternationalNgo.code().into(),
+            ..Default::default()
+        },
+        errors: FormErrors::new(),
+        org_types: &OrgType::ALL,
+    })
+}
+
+pub async fn edit_form(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let org = state
+        .db
+        .run(move |conn| organizations::find(conn, id))
+        .await?;
+    crate::web::ok(&FormPage {
+        page,
+        id: Some(id),
+        form: OrgForm {
+            name: org.name,
+            acronym: org.acronym,
+            org_type: org.org_type,
+        },
+        errors: FormErrors::new(),
+        org_types: &OrgType::ALL,
+    })
+}
+
+pub async fn create(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    form: web::Form<OrgForm>,
+) -> Result<HttpResponse, AppError> {
+    save(req, page, state, None, form.into_inner()).await
+}
+
+pub async fn update(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: web::Form<OrgForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    // 404 for an organisation that does not exist, before anything else.
+    state
+        .db
+        .run(move |conn| organizations::find(conn, id))
+        .await?;
+    save(req, page, state, Some(id), form.into_inner()).await
+}
+
+async fn save(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: Option<i64>,
+    form: OrgForm,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FormErrors::new();
+    let fields = form.parse(&mut errors).filter(|_| errors.is_empty());
+    let Some(fields) = fields else {
+        return crate::web::invalid(&FormPage {
+            page,
+            id,
+            form,
+            errors,
+            org_types: &OrgType::ALL,
+        });
+    };
+    let actor = page.user().actor(&client_addr(&req));
+    let saved = state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| match id {
+                None => organizations::create(conn, &actor, &fields),
+                Some(id) => organizations::update(conn, &actor, id, &fields),
+            })
+        })
+        .await?;
+    match saved {
+        Ok(_) => Ok(see_other("/admin/organizations")),
+        Err(OrgSaveError::NameTaken) => {
+            errors.add("name", "org-name-taken");
+            crate::web::invalid(&FormPage {
+                page,
+                id,
+                form,
+                errors,
+                org_types: &OrgType::ALL,
+            })
+        }
+    }
+}

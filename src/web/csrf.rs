@@ -1,0 +1,72 @@
+//! Refuses any state-changing request that is cross-site or lacks the form's CSRF token.
+//! Runs before every handler, so no handler can forget it; nothing is written on refusal.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
+use actix_web::{Error, HttpMessage};
+use subtle::ConstantTimeEq;
+
+use super::session::CsrfToken;
+use crate::error::AppError;
+
+/// The hidden form field that carries the token.
+pub const FIELD: &str = "csrf_token";
+
+pub async fn check(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    // Reads pass; so do requests no route takes (actix answers those 404 or 405).
+    let routed = req
+        .match_pattern()
+        .is_some_and(|p| super::routes::access_for(req.method().as_str(), &p).is_some());
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || !routed {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let cross_site = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site");
+    if cross_site || !same_origin(&req) {
+        return Ok(req.error_response(AppError::Csrf));
+    }
+    let body = match req.extract::<Bytes>().await {
+        Ok(b) => b,
+        Err(_) => return Ok(req.error_response(AppError::TooLarge)),
+    };
+    let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
+    let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .ok()
+        .and_then(|fields| fields.into_iter().find(|(k, _)| k == FIELD).map(|(_, v)| v));
+    let valid = match (expected, sent) {
+        (Some(e), Some(s)) => !e.is_empty() && bool::from(e.as_bytes().ct_eq(s.as_bytes())),
+        _ => false,
+    };
+    if !valid {
+        return Ok(req.error_response(AppError::Csrf));
+    }
+    req.set_payload(Payload::from(body));
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// When the browser names the page that sent the form, it must be this site.
+fn same_origin(req: &ServiceRequest) -> bool {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return true;
+    };
+    if origin == "null" {
+        return false;
+    }
+    let host = req.connection_info().host().to_string();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host)
+}

@@ -1,0 +1,177 @@
+//! Signing in and out. Every attempt costs one Argon2 check, whether or not the account
+//! exists, and the answer to a failure never says which part was wrong.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::session::{removal_cookie, session_cookie};
+use super::{blocking, client_addr, safe_next, see_other, Page};
+use crate::accounts::{passwords, sessions, throttle, users};
+use crate::audit::{self, Actor, Event};
+use crate::error::AppError;
+use crate::startup::State;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub page: Page,
+    pub username: String,
+    pub next: String,
+    pub failed: bool,
+    pub signed_out: bool,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+pub async fn form(page: Page, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.next.as_deref());
+    if page.user.is_some() {
+        return Ok(see_other(&next));
+    }
+    super::ok(&LoginPage {
+        page,
+        username: String::new(),
+        next,
+        failed: false,
+        signed_out: query.signed_out.is_some(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let LoginForm {
+        username,
+        password,
+        next,
+    } = form.into_inner();
+    let next = safe_next(next.as_deref());
+    let username: String = username.trim().to_lowercase().chars().take(100).collect();
+    let typed = username.clone();
+    let addr = client_addr(&req);
+    let keys = [
+        throttle::account_key(&username),
+        throttle::address_key(&addr),
+    ];
+
+    let lookup_keys = keys.clone();
+    let lookup_name = username.clone();
+    let (user, locked) = state
+        .db
+        .run(move |conn| {
+            let locked = throttle::locked_until(conn, &lookup_keys)?;
+            Ok((users::find_by_username(conn, &lookup_name)?, locked))
+        })
+        .await?;
+    let stored = user
+        .as_ref()
+        .filter(|u| !u.is_disabled())
+        .map(|u| u.password_hash.clone());
+    let password_ok = blocking(move || passwords::verify(&password, stored.as_deref())).await?;
+    let success = password_ok && locked.is_none();
+
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let policy = state.settings.lockout;
+    let lifetime = state.settings.session_max;
+    let token = state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| match user.filter(|_| success) {
+                Some(user) => {
+                    let actor = Actor {
+                        user_id: Some(user.id),
+                        label: user.username.clone(),
+                        org_id: Some(user.organization_id),
+                        client_addr: addr.clone(),
+                    };
+                    throttle::clear(conn, &keys)?;
+                    let session = sessions::create(conn, user.id, &addr, &user_agent, lifetime)?;
+                    audit::record(
+                        conn,
+                        &actor,
+                        Event::new("auth.login", "session", session.id),
+                    )?;
+                    Ok(Some(session.token))
+                }
+                None => {
+                    let now_locked = throttle::record_failure(conn, &keys, &policy)?;
+                    let reason = if locked.is_some() {
+                        "locked"
+                    } else {
+                        "bad_credentials"
+                    };
+                    audit::record(
+                        conn,
+                        &Actor::anonymous(&username, &addr),
+                        Event::new("auth.login_failed", "user", &username)
+                            .details(json!({ "reason": reason, "locked_now": now_locked })),
+                    )?;
+                    Ok(None)
+                }
+            })
+        })
+        .await?;
+
+    match token {
+        Some(token) => {
+            let mut res = see_other(&next);
+            res.add_cookie(&session_cookie(&state.settings, token))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+            Ok(res)
+        }
+        None => super::invalid(&LoginPage {
+            page,
+            username: typed,
+            next,
+            failed: true,
+            signed_out: false,
+        }),
+    }
+}
+
+pub async fn logout(req: HttpRequest, page: Page, state: State) -> Result<HttpResponse, AppError> {
+    let user = page.user().clone();
+    let addr = client_addr(&req);
+    state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                let actor = user.actor(&addr);
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new("auth.logout", "session", user.session_id),
+                )?;
+                sessions::end(conn, &actor, user.session_id, "signed_out")
+            })
+        })
+        .await?;
+    let mut res = see_other("/login?signed_out=1");
+    res.add_cookie(&removal_cookie(&state.settings))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+    Ok(res)
+}

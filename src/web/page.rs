@@ -1,0 +1,108 @@
+//! What every page's layout needs: the reader's language, who is signed in, the CSRF token
+//! for forms, and the navigation this person may use.
+
+use std::future::{ready, Ready};
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+
+use super::assets;
+use super::session::CsrfToken;
+use crate::accounts::sessions::CurrentUser;
+use crate::i18n::{Arg, Lang};
+use crate::permissions::{self, Action};
+
+/// One link in the main navigation.
+pub struct NavLink {
+    pub href: &'static str,
+    pub label_id: &'static str,
+    pub current: bool,
+}
+
+/// Navigation entries and the action each needs.
+const NAV: [(&str, &str, Action); 4] = [
+    ("/", "nav-home", Action::UseAccount),
+    ("/audit", "nav-audit", Action::ReadAuditTrail),
+    ("/admin/users", "nav-users", Action::ManageUsers),
+    (
+        "/admin/organizations",
+        "nav-organizations",
+        Action::ManageOrganizations,
+    ),
+];
+
+pub struct Page {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl Page {
+    pub fn from_request(req: &HttpRequest) -> Self {
+        let ext = req.extensions();
+        Self {
+            lang: ext.get::<Lang>().cloned().unwrap_or_default(),
+            user: ext.get::<CurrentUser>().cloned(),
+            csrf: ext
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            path: req.path().to_string(),
+        }
+    }
+
+    /// A translated message.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// A translated message with arguments.
+    pub fn t_args(&self, id: &str, args: &[(&'static str, Arg)]) -> String {
+        self.lang.t_args(id, args)
+    }
+
+    pub fn number(&self, n: &i64) -> String {
+        self.lang.number(*n)
+    }
+
+    pub fn css_url(&self) -> &'static str {
+        assets::css_url()
+    }
+
+    pub fn nav(&self) -> Vec<NavLink> {
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
+        if user.must_change_password {
+            return Vec::new();
+        }
+        NAV.iter()
+            .filter(|(_, _, action)| permissions::allows(user.role, *action))
+            .map(|(href, label_id, _)| NavLink {
+                href,
+                label_id,
+                current: if *href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                },
+            })
+            .collect()
+    }
+
+    /// Signed-in user, for handlers behind the guard (which has already required one).
+    pub fn user(&self) -> &CurrentUser {
+        self.user
+            .as_ref()
+            .expect("the access guard requires a signed-in user here")
+    }
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(Page::from_request(req)))
+    }
+}

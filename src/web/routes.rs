@@ -1,0 +1,96 @@
+//! The route table: every route, its handler, and what it needs. The same table registers the
+//! routes with actix and is consulted by the access guard on every request, so a route cannot
+//! exist without a stated permission. Tests walk it to build the authorisation matrix.
+
+use actix_web::{web, Route};
+
+use super::{account, admin, assets, audit_trail, health, home, login, setup};
+use crate::permissions::Action;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in page, health checks, stylesheet).
+    Public,
+    /// A signed-in person whose role allows the action.
+    Can(Action),
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! route_table {
+    ($( $method:ident $path:literal => $handler:path, $access:expr; )*) => {
+        /// Every route of the application.
+        pub const ROUTES: &[RouteSpec] = &[
+            $( RouteSpec { method: stringify!($method), path: $path, access: $access }, )*
+        ];
+
+        fn handlers() -> Vec<(&'static str, Route)> {
+            vec![ $( ($path, web::method(actix_web::http::Method::$method).to($handler)), )* ]
+        }
+    };
+}
+
+use Access::*;
+use Action::*;
+
+route_table! {
+    GET  "/healthz" => health::healthz, Public;
+    GET  "/readyz" => health::readyz, Public;
+    GET  "/static/{file}" => assets::serve, Public;
+    GET  "/login" => login::form, Public;
+    POST "/login" => login::submit, Public;
+    POST "/logout" => login::logout, Can(UseAccount);
+    GET  "/setup" => setup::form, Public;
+    POST "/setup" => setup::submit, Public;
+    GET  "/" => home::show, Can(UseAccount);
+    GET  "/account/password" => account::password_form, Can(UseAccount);
+    POST "/account/password" => account::change_password, Can(UseAccount);
+    GET  "/admin/users" => admin::users::list, Can(ManageUsers);
+    GET  "/admin/users/new" => admin::users::new_form, Can(ManageUsers);
+    POST "/admin/users" => admin::users::create, Can(ManageUsers);
+    GET  "/admin/users/{id:\\d+}" => admin::users::edit_form, Can(ManageUsers);
+    POST "/admin/users/{id:\\d+}" => admin::users::update, Can(ManageUsers);
+    POST "/admin/users/{id:\\d+}/disable" => admin::users::disable, Can(ManageUsers);
+    POST "/admin/users/{id:\\d+}/enable" => admin::users::enable, Can(ManageUsers);
+    POST "/admin/users/{id:\\d+}/password" => admin::users::reset_password, Can(ManageUsers);
+    POST "/admin/users/{id:\\d+}/unlock" => admin::users::unlock, Can(ManageUsers);
+    GET  "/admin/organizations" => admin::organizations::list, Can(ManageOrganizations);
+    GET  "/admin/organizations/new" => admin::organizations::new_form, Can(ManageOrganizations);
+    POST "/admin/organizations" => admin::organizations::create, Can(ManageOrganizations);
+    GET  "/admin/organizations/{id:\\d+}" => admin::organizations::edit_form, Can(ManageOrganizations);
+    POST "/admin/organizations/{id:\\d+}" => admin::organizations::update, Can(ManageOrganizations);
+    GET  "/audit" => audit_trail::list, Can(ReadAuditTrail);
+    GET  "/audit/{id:\\d+}" => audit_trail::show, Can(ReadAuditTrail);
+}
+
+/// Registers every route, one resource per path (so a wrong method answers 405).
+pub fn register(cfg: &mut web::ServiceConfig) {
+    let mut by_path: Vec<(&'static str, Vec<Route>)> = Vec::new();
+    for (path, route) in handlers() {
+        match by_path.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, routes)) => routes.push(route),
+            None => by_path.push((path, vec![route])),
+        }
+    }
+    for (path, routes) in by_path {
+        let resource = routes
+            .into_iter()
+            .fold(web::resource(path), |res, route| res.route(route));
+        cfg.service(resource);
+    }
+}
+
+/// What the table says of a request, by method and matched pattern.
+pub fn access_for(method: &str, pattern: &str) -> Option<Access> {
+    ROUTES
+        .iter()
+        .find(|r| r.method == method && r.path == pattern)
+        .map(|r| r.access)
+}

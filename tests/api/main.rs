@@ -1,0 +1,7 @@
+//! One integration-test binary: the real server over HTTP against a real database, every test
+//! on SQLite and, when `CORRIDOR_TEST_POSTGRES_URL` is set, on PostgreSQL too.
+
+#[macro_use]
+mod helpers;
+
+mod foundation;

@@ -42,6 +42,17 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Load the Eastern Ghouta demonstration scenario: organisations, one account of every
+    /// role (their passwords are printed once), places with their other spellings, and
+    /// incidents with conflicting claims. Add `--synthetic N` for N random incidents more.
+    Demo {
+        /// Also add this many random incidents (in batches; 1,000,000 takes minutes).
+        #[arg(long, value_name = "N")]
+        synthetic: Option<u64>,
+        /// Seed for the random incidents, so a load can be repeated exactly.
+        #[arg(long, default_value_t = 2018)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +106,7 @@ pub fn main() -> ExitCode {
             password_stdin: _,
         }) => add_user(&settings, &username, &role, &org, &display_name),
         Command::Audit(AuditCommand::Verify) => audit_verify(&settings),
+        Command::Demo { synthetic, seed } => demo(&settings, synthetic, seed),
     };
     match result {
         Ok(code) => code,
@@ -233,4 +245,61 @@ fn audit_verify(settings: &Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn demo(settings: &Settings, synthetic: Option<u64>, seed: u64) -> anyhow::Result<ExitCode> {
+    let db = open_db(settings)?;
+    let mut conn = db.conn()?;
+    match crate::demo::load(&mut conn)? {
+        Ok(summary) => {
+            println!(
+                "Loaded the demo scenario: {} incidents, {} places. Accounts (passwords shown once):",
+                summary.incidents, summary.places
+            );
+            for a in &summary.accounts {
+                println!(
+                    "  {:<20} {:<12} {:<6} {}",
+                    a.username,
+                    a.role.code(),
+                    a.organization,
+                    a.password
+                );
+            }
+        }
+        Err(reason) if synthetic.is_some() => println!("Scenario not loaded again: {reason}."),
+        Err(reason) => {
+            eprintln!("corridor: {reason}");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    if let Some(n) = synthetic.filter(|n| *n > 0) {
+        let bar = indicatif::ProgressBar::new(n);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} synthetic incidents {pos}/{len} [{bar:30}] {per_sec} · about {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        let quiet = bar.is_hidden();
+        let mut last_line = 0;
+        let started = std::time::Instant::now();
+        let loaded = crate::demo::synthetic::load(&mut conn, n, seed, |done| {
+            bar.set_position(done);
+            // Without a terminal (logs, CI), a plain line every tenth of the way.
+            if quiet && (done * 10 / n > last_line || done == n) {
+                last_line = done * 10 / n;
+                println!("synthetic incidents: {done}/{n} ({}%)", done * 100 / n);
+            }
+        })?;
+        bar.finish_and_clear();
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "Added {} synthetic incidents in {:.1} s ({:.0} per second).",
+            loaded.incidents,
+            secs,
+            loaded.incidents as f64 / secs.max(0.001)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! needs (see `web::routes`), and object-level checks (organisation, sensitivity) also live here,
 //! so no handler decides on its own who may do what.
 
+use crate::domain::vocab::{RecordStatus, Sensitivity, Verification};
 use crate::domain::Role;
 
 /// Something a signed-in person may try to do.
@@ -15,6 +16,14 @@ pub enum Action {
     ManageOrganizations,
     /// Read the audit trail and check its chain.
     ReadAuditTrail,
+    /// See incidents (which ones: `can_view_incident`), their claims and history.
+    ReadIncidents,
+    /// Record incidents and claims, and edit them (which ones: `can_edit_incident`).
+    RecordIncidents,
+    /// Set an incident's verification status.
+    VerifyIncidents,
+    /// Retract an incident (which ones: `can_retract_incident`).
+    RetractIncidents,
 }
 
 use Action::*;
@@ -26,6 +35,10 @@ const TABLE: &[(Action, &[Role])] = &[
     (ManageUsers, &[Admin]),
     (ManageOrganizations, &[Admin]),
     (ReadAuditTrail, &[Auditor]),
+    (ReadIncidents, &[Reporter, Coordinator, Auditor]),
+    (RecordIncidents, &[Reporter, Coordinator]),
+    (VerifyIncidents, &[Coordinator]),
+    (RetractIncidents, &[Reporter, Coordinator]),
 ];
 
 /// May a person with `role` do `action`?
@@ -40,6 +53,95 @@ pub fn table() -> &'static [(Action, &'static [Role])] {
     TABLE
 }
 
+/// Who is asking, for object-level checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub role: Role,
+    pub organization_id: i64,
+}
+
+/// What the object-level checks need to know of a record.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordFacts {
+    pub organization_id: i64,
+    pub sensitivity: Sensitivity,
+    pub status: RecordStatus,
+    pub verification: Verification,
+    pub retracted: bool,
+}
+
+/// Coordinators and auditors see every record. A reporter sees their own organisation's
+/// records, and other organisations' submitted records that are public or restricted;
+/// another organisation's drafts and confidential records stay hidden.
+pub fn can_view_incident(v: Viewer, r: RecordFacts) -> bool {
+    if !allows(v.role, ReadIncidents) {
+        return false;
+    }
+    match v.role {
+        Coordinator | Auditor => true,
+        _ => {
+            v.organization_id == r.organization_id
+                || (r.status != RecordStatus::Draft && r.sensitivity != Sensitivity::Confidential)
+        }
+    }
+}
+
+/// Confidential details (source names) are for the reporting organisation, coordinators and
+/// auditors only, whatever the record's own sensitivity.
+pub fn can_see_sources(v: Viewer, r: RecordFacts) -> bool {
+    matches!(v.role, Coordinator | Auditor)
+        || (allows(v.role, ReadIncidents) && v.organization_id == r.organization_id)
+}
+
+/// Reporters edit their own organisation's records until a coordinator verifies them (or
+/// the record is closed or retracted); coordinators edit any record not retracted.
+pub fn can_edit_incident(v: Viewer, r: RecordFacts) -> bool {
+    if !allows(v.role, RecordIncidents) || r.retracted {
+        return false;
+    }
+    match v.role {
+        Coordinator => true,
+        _ => {
+            v.organization_id == r.organization_id
+                && r.verification == Verification::Unverified
+                && r.status != RecordStatus::Closed
+        }
+    }
+}
+
+/// Claims can be added by the reporting organisation and by coordinators, until retraction.
+pub fn can_add_claim(v: Viewer, r: RecordFacts) -> bool {
+    allows(v.role, RecordIncidents)
+        && !r.retracted
+        && (v.role == Coordinator || v.organization_id == r.organization_id)
+}
+
+/// Verification is for coordinators, on records that have been submitted.
+pub fn can_verify_incident(v: Viewer, r: RecordFacts) -> bool {
+    allows(v.role, VerifyIncidents) && !r.retracted && r.status != RecordStatus::Draft
+}
+
+/// A coordinator, or the reporting organisation, may retract a record (once).
+pub fn can_retract_incident(v: Viewer, r: RecordFacts) -> bool {
+    allows(v.role, RetractIncidents)
+        && !r.retracted
+        && (v.role == Coordinator || v.organization_id == r.organization_id)
+}
+
+/// The statuses a person may put a record in, from its current status.
+pub fn allowed_statuses(v: Viewer, current: Option<RecordStatus>) -> Vec<RecordStatus> {
+    use RecordStatus::*;
+    let mut out = Vec::new();
+    if matches!(current, None | Some(Draft)) {
+        out.push(Draft);
+    }
+    out.push(Submitted);
+    if v.role == Coordinator || current == Some(Closed) {
+        out.push(Closed);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +153,88 @@ mod tests {
         assert!(!allows(Admin, ReadAuditTrail));
         assert!(!allows(Reporter, ManageOrganizations));
         assert!(allows(Admin, ManageUsers));
+        assert!(!allows(Admin, ReadIncidents));
+        assert!(!allows(Auditor, RecordIncidents));
+    }
+
+    fn facts(org: i64, s: Sensitivity, st: RecordStatus) -> RecordFacts {
+        RecordFacts {
+            organization_id: org,
+            sensitivity: s,
+            status: st,
+            verification: Verification::Unverified,
+            retracted: false,
+        }
+    }
+
+    #[test]
+    fn reporters_never_see_another_organisations_confidential_or_draft_records() {
+        let reporter = Viewer {
+            role: Reporter,
+            organization_id: 1,
+        };
+        assert!(can_view_incident(
+            reporter,
+            facts(1, Sensitivity::Confidential, RecordStatus::Draft)
+        ));
+        assert!(!can_view_incident(
+            reporter,
+            facts(2, Sensitivity::Confidential, RecordStatus::Submitted)
+        ));
+        assert!(!can_view_incident(
+            reporter,
+            facts(2, Sensitivity::Public, RecordStatus::Draft)
+        ));
+        assert!(can_view_incident(
+            reporter,
+            facts(2, Sensitivity::Restricted, RecordStatus::Submitted)
+        ));
+        assert!(!can_see_sources(
+            reporter,
+            facts(2, Sensitivity::Restricted, RecordStatus::Submitted)
+        ));
+        let admin = Viewer {
+            role: Admin,
+            organization_id: 1,
+        };
+        assert!(!can_view_incident(
+            admin,
+            facts(1, Sensitivity::Public, RecordStatus::Submitted)
+        ));
+        let coordinator = Viewer {
+            role: Coordinator,
+            organization_id: 9,
+        };
+        assert!(can_see_sources(
+            coordinator,
+            facts(2, Sensitivity::Confidential, RecordStatus::Draft)
+        ));
+    }
+
+    #[test]
+    fn reporters_edit_until_verified() {
+        let reporter = Viewer {
+            role: Reporter,
+            organization_id: 1,
+        };
+        let mut r = facts(1, Sensitivity::Restricted, RecordStatus::Submitted);
+        assert!(can_edit_incident(reporter, r));
+        r.verification = Verification::Corroborated;
+        assert!(!can_edit_incident(reporter, r));
+        assert!(can_edit_incident(
+            Viewer {
+                role: Coordinator,
+                organization_id: 5
+            },
+            r
+        ));
+        r.retracted = true;
+        assert!(!can_edit_incident(
+            Viewer {
+                role: Coordinator,
+                organization_id: 5
+            },
+            r
+        ));
     }
 }

@@ -71,6 +71,8 @@ impl Application {
                 .wrap(from_fn(crate::web::session::load))
                 .wrap(from_fn(crate::web::error_pages::render))
                 .wrap(from_fn(crate::web::headers::secure))
+                // Field connections are slow: compress pages (the stylesheet too).
+                .wrap(actix_web::middleware::Compress::default())
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
         .workers(workers)

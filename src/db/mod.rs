@@ -27,6 +27,19 @@ pub enum DbConn {
     Pg(PgConnection),
 }
 
+/// Runs `$body` with `$c` bound to the concrete connection, for the few statements diesel's
+/// multi-backend layer cannot express (multi-row inserts, locking clauses). The body is written
+/// once and compiled for each backend.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Pg($c) => $body,
+        }
+    };
+}
+
 /// Which backend, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {

@@ -85,7 +85,107 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    locations (id) {
+        id -> BigInt,
+        name -> Text,
+        alt_names -> Text,
+        country_code -> Text,
+        admin1 -> Text,
+        admin2 -> Text,
+        admin3 -> Text,
+        pcode -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reference_counters (prefix, year) {
+        prefix -> Text,
+        year -> Integer,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> BigInt,
+        reference -> Text,
+        title -> Text,
+        narrative -> Text,
+        category -> Text,
+        attack_types -> Text,
+        resources_affected -> Text,
+        occurred_on -> Date,
+        time_precision -> Text,
+        occurred_time -> Text,
+        reported_on -> Date,
+        location_id -> BigInt,
+        location_precision -> Text,
+        perpetrator_type -> Text,
+        perpetrator_name -> Text,
+        civilians_killed -> Nullable<BigInt>,
+        civilians_injured -> Nullable<BigInt>,
+        aid_killed_national -> Nullable<BigInt>,
+        aid_killed_international -> Nullable<BigInt>,
+        aid_injured_national -> Nullable<BigInt>,
+        aid_injured_international -> Nullable<BigInt>,
+        aid_kidnapped_national -> Nullable<BigInt>,
+        aid_kidnapped_international -> Nullable<BigInt>,
+        aid_detained_national -> Nullable<BigInt>,
+        aid_detained_international -> Nullable<BigInt>,
+        people_affected -> Nullable<BigInt>,
+        organization_id -> BigInt,
+        created_by -> BigInt,
+        sensitivity -> Text,
+        verification -> Text,
+        status -> Text,
+        retracted_at -> Nullable<Timestamp>,
+        retraction_reason -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> BigInt,
+        incident_id -> BigInt,
+        source_type -> Text,
+        source_name -> Text,
+        reliability -> Text,
+        credibility -> Text,
+        claimed_on -> Date,
+        statement -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revisions (id) {
+        id -> BigInt,
+        entity_type -> Text,
+        entity_id -> BigInt,
+        revision_no -> Integer,
+        action -> Text,
+        reason -> Text,
+        changes -> Text,
+        snapshot -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor_label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(incidents -> locations (location_id));
+diesel::joinable!(incidents -> organizations (organization_id));
+diesel::joinable!(claims -> incidents (incident_id));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -96,4 +196,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     setup_tokens,
     audit_events,
     audit_chain_head,
+    locations,
+    reference_counters,
+    incidents,
+    claims,
+    revisions,
 );

@@ -1,12 +1,16 @@
 //! Domain values that parse rather than validate: once built, they are known to be good.
 //! Each parse error is a message id, shown beside the form field it came from.
 
+pub mod field_errors;
 pub mod organization;
 pub mod password;
 pub mod role;
 pub mod text;
 pub mod username;
+pub mod values;
+pub mod vocab;
 
+pub use field_errors::FieldErrors;
 pub use organization::OrgType;
 pub use password::NewPassword;
 pub use role::Role;

@@ -210,6 +210,18 @@ mod tests {
             "=> \"",
             ".add(\"",
         ];
+        // Template macro calls pass label and hint ids as literals.
+        for line in text.lines().filter(|l| l.contains("{% call ")) {
+            for (i, literal) in line.split('"').enumerate() {
+                let charset = literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                let html_token = matches!(literal, "new-password" | "current-password");
+                if i % 2 == 1 && literal.contains('-') && charset && !html_token {
+                    ids.push(literal.to_string());
+                }
+            }
+        }
         for marker in markers {
             let mut rest = text;
             while let Some(pos) = rest.find(marker) {

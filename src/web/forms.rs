@@ -1,42 +1,37 @@
-//! Form errors: each field's message id, shown beside the field and in the summary at the top
-//! (which links to the field). Everything else the person typed is sent back into the form.
+//! Forms: the extractor for bodies with repeated fields (checkboxes, cargo lines), and the
+//! field errors that templates show beside each field and in the summary at the top
+//! (`templates/_form.html`).
 
-/// Messages by field, in the order of the form.
-#[derive(Debug, Default, Clone)]
-pub struct FormErrors(Vec<(&'static str, &'static str)>);
+use std::future::Future;
+use std::pin::Pin;
 
-impl FormErrors {
-    pub fn new() -> Self {
-        Self::default()
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+pub use crate::domain::FieldErrors as FormErrors;
+use crate::error::AppError;
+
+/// A URL-encoded form body, repeated names collected into lists. A body that cannot be read
+/// (not UTF-8, malformed) is a 400 page, never a 500.
+pub struct HtmlForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for HtmlForm<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = body.await.map_err(|_| AppError::TooLarge)?;
+            serde_html_form::from_bytes::<T>(&bytes)
+                .map(HtmlForm)
+                .map_err(|_| AppError::BadRequest("error-form-unreadable").into())
+        })
     }
+}
 
-    pub fn add(&mut self, field: &'static str, message_id: &'static str) {
-        if !self.0.iter().any(|(f, _)| *f == field) {
-            self.0.push((field, message_id));
-        }
-    }
-
-    /// Takes the value of a parse, or notes its error and returns `None`.
-    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, &'static str>) -> Option<T> {
-        match parsed {
-            Ok(v) => Some(v),
-            Err(id) => {
-                self.add(field, id);
-                None
-            }
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The message id for `field`, if it has one.
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| *m)
-    }
-
-    pub fn all(&self) -> &[(&'static str, &'static str)] {
-        &self.0
-    }
+/// Is `code` among the checked boxes? (for templates)
+pub fn has(chosen: &[String], code: &str) -> bool {
+    chosen.iter().any(|c| c == code)
 }

@@ -1,11 +1,18 @@
-//! The home page: what this person can do from here, by role.
+//! The home page, by role: a reporter's recent records and drafts, a coordinator's queue of
+//! submitted records awaiting verification, an auditor's recent changes, an administrator's
+//! tasks.
 
 use actix_web::HttpResponse;
 use askama::Template;
 
 use super::Page;
+use crate::domain::vocab::{RecordStatus, Verification};
+use crate::domain::Role;
 use crate::error::AppError;
-use crate::permissions::{self, Action};
+use crate::incidents::list::{self, Filter, Row, Sort};
+use crate::permissions::{self, Action, Viewer};
+use crate::revisions::{self, Revision};
+use crate::startup::State;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -13,13 +20,68 @@ pub struct HomePage {
     pub page: Page,
     pub can_audit: bool,
     pub can_manage_users: bool,
+    pub can_record: bool,
+    /// Reporter: their organisation's latest records; coordinator: the verification queue.
+    pub records: Vec<Row>,
+    pub records_title: &'static str,
+    pub drafts: Vec<Row>,
+    pub changes: Vec<Revision>,
 }
 
-pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
-    let role = page.user().role;
+pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
+    let user = page.user();
+    let role = user.role;
+    let viewer = Viewer {
+        role,
+        organization_id: user.organization_id,
+    };
+    let (records, records_title, drafts, changes) = state
+        .db
+        .run(move |conn| {
+            Ok(match role {
+                Role::Reporter => {
+                    let own = Filter {
+                        organization_id: Some(viewer.organization_id),
+                        ..Default::default()
+                    };
+                    let drafts = Filter {
+                        status: Some(RecordStatus::Draft),
+                        ..own.clone()
+                    };
+                    (
+                        list::recent(conn, viewer, &own, Sort::UpdatedDesc, 10)?,
+                        "home-recent-records",
+                        list::recent(conn, viewer, &drafts, Sort::UpdatedDesc, 10)?,
+                        Vec::new(),
+                    )
+                }
+                Role::Coordinator => {
+                    let queue = Filter {
+                        status: Some(RecordStatus::Submitted),
+                        verification: Some(Verification::Unverified),
+                        include_retracted: false,
+                        ..Default::default()
+                    };
+                    (
+                        list::recent(conn, viewer, &queue, Sort::OccurredAsc, 20)?,
+                        "home-queue",
+                        Vec::new(),
+                        Vec::new(),
+                    )
+                }
+                Role::Auditor => (Vec::new(), "", Vec::new(), revisions::recent(conn, 20)?),
+                Role::Admin => (Vec::new(), "", Vec::new(), Vec::new()),
+            })
+        })
+        .await?;
     super::ok(&HomePage {
         can_audit: permissions::allows(role, Action::ReadAuditTrail),
         can_manage_users: permissions::allows(role, Action::ManageUsers),
+        can_record: permissions::allows(role, Action::RecordIncidents),
+        records,
+        records_title,
+        drafts,
+        changes,
         page,
     })
 }

@@ -13,6 +13,7 @@ pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod home;
+pub mod incidents;
 pub mod login;
 pub mod page;
 pub mod routes;

@@ -19,8 +19,9 @@ pub struct NavLink {
 }
 
 /// Navigation entries and the action each needs.
-const NAV: [(&str, &str, Action); 4] = [
+const NAV: [(&str, &str, Action); 5] = [
     ("/", "nav-home", Action::UseAccount),
+    ("/incidents", "nav-incidents", Action::ReadIncidents),
     ("/audit", "nav-audit", Action::ReadAuditTrail),
     ("/admin/users", "nav-users", Action::ManageUsers),
     (

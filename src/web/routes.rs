@@ -4,7 +4,7 @@
 
 use actix_web::{web, Route};
 
-use super::{account, admin, assets, audit_trail, health, home, login, setup};
+use super::{account, admin, assets, audit_trail, health, home, incidents, login, setup};
 use crate::permissions::Action;
 
 /// Who may call a route.
@@ -66,6 +66,16 @@ route_table! {
     POST "/admin/organizations" => admin::organizations::create, Can(ManageOrganizations);
     GET  "/admin/organizations/{id:\\d+}" => admin::organizations::edit_form, Can(ManageOrganizations);
     POST "/admin/organizations/{id:\\d+}" => admin::organizations::update, Can(ManageOrganizations);
+    GET  "/incidents" => incidents::list::list, Can(ReadIncidents);
+    GET  "/incidents/new" => incidents::form::new_form, Can(RecordIncidents);
+    POST "/incidents" => incidents::form::create, Can(RecordIncidents);
+    GET  "/incidents/{id:\\d+}" => incidents::detail::show, Can(ReadIncidents);
+    GET  "/incidents/{id:\\d+}/edit" => incidents::form::edit_form, Can(RecordIncidents);
+    POST "/incidents/{id:\\d+}" => incidents::form::update, Can(RecordIncidents);
+    GET  "/incidents/{id:\\d+}/history" => incidents::detail::history, Can(ReadIncidents);
+    POST "/incidents/{id:\\d+}/claims" => incidents::actions::add_claim, Can(RecordIncidents);
+    POST "/incidents/{id:\\d+}/verification" => incidents::actions::verify, Can(VerifyIncidents);
+    POST "/incidents/{id:\\d+}/retraction" => incidents::actions::retract, Can(RetractIncidents);
     GET  "/audit" => audit_trail::list, Can(ReadAuditTrail);
     GET  "/audit/{id:\\d+}" => audit_trail::show, Can(ReadAuditTrail);
 }

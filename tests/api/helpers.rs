@@ -17,6 +17,9 @@ use diesel::Connection;
 /// The password every seeded test account has.
 pub const PASSWORD: &str = "correct-horse-battery-staple-42";
 
+/// The session cookie's name over plain HTTP.
+pub const SESSION_COOKIE: &str = "corridor_session";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -31,20 +34,35 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// Runs each test body once on SQLite and once on PostgreSQL (when configured).
+///
+/// A test that needs other settings names them after its signature:
+/// `async fn name(app: TestApp) where settings = |raw| raw.lockout_threshold = "3".into(); { … }`
 #[macro_export]
 macro_rules! both_backends {
-    ($( $(#[$meta:meta])* async fn $name:ident($app:ident : $ty:ty) $body:block )*) => {
+    (@spawn $backend:expr) => {
+        $crate::helpers::spawn_app($backend)
+    };
+    (@spawn $backend:expr, $adjust:expr) => {
+        $crate::helpers::spawn_app_with($backend, $adjust)
+    };
+    ($(
+        $(#[$meta:meta])*
+        async fn $name:ident($app:ident : $ty:ty) $(where settings = $adjust:expr;)? $body:block
+    )*) => {
         $(
             mod $name {
                 #[allow(unused_imports)]
                 use super::*;
                 async fn run($app: $ty) $body
 
+                $(#[$meta])*
                 #[actix_web::test]
                 async fn sqlite() {
-                    run($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await).await;
+                    let backend = $crate::helpers::Backend::Sqlite;
+                    run($crate::both_backends!(@spawn backend $(, $adjust)?).await).await;
                 }
 
+                $(#[$meta])*
                 #[actix_web::test]
                 async fn postgres() {
                     if $crate::helpers::postgres_url().is_none() {
@@ -53,7 +71,8 @@ macro_rules! both_backends {
                         eprintln!("CORRIDOR_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
                         return;
                     }
-                    run($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await).await;
+                    let backend = $crate::helpers::Backend::Postgres;
+                    run($crate::both_backends!(@spawn backend $(, $adjust)?).await).await;
                 }
             }
         )*
@@ -169,6 +188,17 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// A browser-like client on another machine: it connects from `ip` (any of 127.0.0.0/8), so
+/// the server sees a different client address.
+pub fn client_from(ip: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from(ip))
+        .build()
+        .expect("client")
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let (Some(name), Some(admin_url)) = (&self.pg_name, postgres_url()) {
@@ -195,6 +225,84 @@ impl Page {
         let end = self.body[start..].find('"').expect("end of token") + start;
         self.body[start..end].to_string()
     }
+
+    /// The whole `Set-Cookie` line for cookie `name`, if the response sets it.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        let prefix = format!("{name}=");
+        self.headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&prefix))
+            .map(str::to_string)
+    }
+
+    /// The value of the session cookie this response hands out (panics if it sets none).
+    pub fn session_token(&self) -> String {
+        let line = self
+            .set_cookie(SESSION_COOKIE)
+            .unwrap_or_else(|| panic!("no session cookie set: {:?}", self.headers));
+        let value = line[SESSION_COOKIE.len() + 1..]
+            .split(';')
+            .next()
+            .unwrap_or_default();
+        assert!(
+            !value.is_empty(),
+            "the session cookie is being removed: {line}"
+        );
+        value.to_string()
+    }
+
+    /// The `value` of the form control named `name` (text inputs and hidden fields).
+    pub fn input_value(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\"");
+        let at = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no field {name} on the page"));
+        let tag_start = self.body[..at].rfind('<').expect("tag start");
+        let tag_end = self.body[at..].find('>').expect("tag end") + at;
+        let tag = &self.body[tag_start..tag_end];
+        let start = tag
+            .find("value=\"")
+            .unwrap_or_else(|| panic!("field {name} has no value: {tag}"))
+            + "value=\"".len();
+        let end = tag[start..].find('"').expect("end of value") + start;
+        tag[start..end].to_string()
+    }
+
+    /// The `value` of the `<option>` whose text is `label`.
+    pub fn option_value(&self, label: &str) -> String {
+        let marker = format!(">{label}</option>");
+        let at = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no option {label} on the page"));
+        let tag_start = self.body[..at].rfind("<option").expect("option tag");
+        let tag = &self.body[tag_start..at];
+        let start = tag.find("value=\"").expect("option value") + "value=\"".len();
+        let end = tag[start..].find('"').expect("end of value") + start;
+        tag[start..end].to_string()
+    }
+
+    /// The error summary at the top of a form ("There is a problem" and its links).
+    pub fn error_summary(&self) -> &str {
+        let start = self
+            .body
+            .find("<div class=\"error-summary\"")
+            .unwrap_or_else(|| panic!("no error summary on the page: {}", self.body));
+        let end = self.body[start..].find("</div>").expect("end of summary") + start;
+        &self.body[start..end]
+    }
+
+    /// Is this the access guard sending a visitor to sign in (not a handler's redirect)?
+    pub fn is_login_refusal(&self) -> bool {
+        self.status == 303
+            && self
+                .location
+                .as_deref()
+                .is_some_and(|l| l == "/login" || l.starts_with("/login?next="))
+    }
 }
 
 impl TestApp {
@@ -218,13 +326,22 @@ impl TestApp {
         path: &str,
         fields: &[(&str, &str)],
     ) -> Page {
-        let res = client
-            .post(self.url(path))
-            .form(fields)
-            .send()
-            .await
-            .expect("POST");
-        into_page(res).await
+        self.post_raw_with_headers(client, path, fields, &[]).await
+    }
+
+    /// Posts a form as it is, with extra request headers (`Origin`, `Sec-Fetch-Site`, …).
+    pub async fn post_raw_with_headers(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut req = client.post(self.url(path)).form(fields);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        into_page(req.send().await.expect("POST")).await
     }
 
     /// Fetches `form_page` for its CSRF token, then posts `fields` with it to `path`.
@@ -271,6 +388,44 @@ impl TestApp {
 
     pub async fn login(&self, username: &str) -> Page {
         self.login_with(&self.client, username, PASSWORD).await
+    }
+
+    /// A new client signed in as `username` (with `PASSWORD`).
+    pub async fn signed_in(&self, username: &str) -> reqwest::Client {
+        let c = client();
+        self.login_with(&c, username, PASSWORD).await;
+        c
+    }
+
+    /// Tries to sign in; returns the answer whatever it is.
+    pub async fn try_login_with(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> Page {
+        self.post_form_with(
+            client,
+            "/login",
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+
+    /// `GET path` from a client that holds nothing but this session cookie (a stolen copy).
+    pub async fn get_with_session(&self, token: &str, path: &str) -> Page {
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let res = bare
+            .get(self.url(path))
+            .header(reqwest::header::COOKIE, format!("{SESSION_COOKIE}={token}"))
+            .send()
+            .await
+            .expect("GET");
+        into_page(res).await
     }
 
     /// A direct database handle, for arranging data and checking what was stored.
@@ -346,6 +501,23 @@ impl TestApp {
         let db = self.db();
         let mut conn = db.conn().expect("conn");
         conn.batch_execute(sql)
+    }
+
+    /// Drops the triggers that keep `audit_events` append-only, as someone with direct access
+    /// to the database could.
+    pub fn drop_audit_triggers(&self) {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;"
+            }
+            Backend::Postgres => "DROP TRIGGER audit_events_no_update_delete ON audit_events;",
+        };
+        self.sql(sql).expect("drop audit triggers");
+    }
+
+    /// How many rows of `table` match the SQL condition `filter`.
+    pub fn count_where(&self, table: &str, filter: &str) -> i64 {
+        self.count(&format!("{table} WHERE {filter}"))
     }
 
     /// How many rows `table` has.

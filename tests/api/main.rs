@@ -4,4 +4,8 @@
 #[macro_use]
 mod helpers;
 
+mod accounts;
+mod audit;
+mod authz;
 mod foundation;
+mod incidents;

@@ -1,0 +1,577 @@
+//! `corridor demo`: a realistic scenario to try Corridor with, built from the Eastern Ghouta
+//! account (February–March 2018): organisations, users of every role, places with their other
+//! spellings, and incidents with conflicting claims. `--synthetic N` adds N random incidents.
+
+pub mod synthetic;
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use crate::accounts::{organizations, passwords, users};
+use crate::audit::{self, Actor, Event};
+use crate::db::DbConn;
+use crate::domain::vocab::{
+    AttackType, Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus,
+    Reliability, Resource, Sensitivity, SourceType, TimePrecision, Verification,
+};
+use crate::domain::{NewPassword, OrgType, Role, Username};
+use crate::error::AppError;
+use crate::incidents::fields::{ClaimFields, IncidentFields, PlaceInput};
+use crate::incidents::store::{self, Author};
+use crate::locations::{self, PlaceFields};
+use crate::permissions::Viewer;
+
+/// An account the demo created, with the password it was given (printed once).
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub organization: String,
+    pub password: String,
+}
+
+pub struct DemoSummary {
+    pub accounts: Vec<DemoAccount>,
+    pub incidents: usize,
+    pub places: usize,
+}
+
+const ORGS: [(&str, &str, OrgType); 5] = [
+    ("World Health Organization", "WHO", OrgType::UnAgency),
+    (
+        "Office for the Coordination of Humanitarian Affairs",
+        "OCHA",
+        OrgType::UnAgency,
+    ),
+    ("Syrian Arab Red Crescent", "SARC", OrgType::RedCross),
+    ("Médecins Sans Frontières", "MSF", OrgType::InternationalNgo),
+    ("Ghouta Medical Relief", "GMR", OrgType::NationalNgo),
+];
+
+/// (username, role, organisation acronym)
+const USERS: [(&str, Role, &str); 6] = [
+    ("demo.admin", Role::Admin, "OCHA"),
+    ("layla.coordinator", Role::Coordinator, "OCHA"),
+    ("omar.reporter", Role::Reporter, "WHO"),
+    ("nour.reporter", Role::Reporter, "GMR"),
+    ("sami.reporter", Role::Reporter, "SARC"),
+    ("hana.auditor", Role::Auditor, "OCHA"),
+];
+
+/// (name, other spellings, admin1, admin2, latitude, longitude)
+pub const PLACES: [(&str, &str, &str, &str, f64, f64); 12] = [
+    (
+        "Douma",
+        "Duma\nدوما",
+        "Rural Damascus",
+        "Duma",
+        33.5711,
+        36.4028,
+    ),
+    (
+        "Harasta",
+        "Harasta al-Basal\nحرستا",
+        "Rural Damascus",
+        "Duma",
+        33.5586,
+        36.3650,
+    ),
+    (
+        "Mudeira",
+        "Mudayra\nAl-Mudayrah\nالمديرة",
+        "Rural Damascus",
+        "Duma",
+        33.5490,
+        36.4180,
+    ),
+    (
+        "Misraba",
+        "Mesraba\nمسرابا",
+        "Rural Damascus",
+        "Duma",
+        33.5430,
+        36.3960,
+    ),
+    (
+        "Kafr Batna",
+        "Kafar Batna\nكفر بطنا",
+        "Rural Damascus",
+        "Markaz Rif Dimashq",
+        33.5150,
+        36.3800,
+    ),
+    (
+        "Saqba",
+        "Saqaba\nسقبا",
+        "Rural Damascus",
+        "Markaz Rif Dimashq",
+        33.5260,
+        36.3870,
+    ),
+    (
+        "Hamouriyeh",
+        "Hammouriyeh\nHamouria\nحمورية",
+        "Rural Damascus",
+        "Markaz Rif Dimashq",
+        33.5240,
+        36.3990,
+    ),
+    (
+        "Ein Terma",
+        "Ayn Tarma\nعين ترما",
+        "Rural Damascus",
+        "Markaz Rif Dimashq",
+        33.5070,
+        36.3460,
+    ),
+    (
+        "Zamalka",
+        "Zamalka\nزملكا",
+        "Rural Damascus",
+        "Markaz Rif Dimashq",
+        33.5210,
+        36.3600,
+    ),
+    (
+        "Arbin",
+        "Irbin\nعربين",
+        "Rural Damascus",
+        "Markaz Rif Dimashq",
+        33.5360,
+        36.3690,
+    ),
+    (
+        "Al-Wafideen checkpoint",
+        "Wafideen camp crossing\nمخيم الوافدين",
+        "Rural Damascus",
+        "Duma",
+        33.5840,
+        36.3900,
+    ),
+    (
+        "Damascus",
+        "Dimashq\nDamas\nدمشق",
+        "Damascus",
+        "Damascus",
+        33.5138,
+        36.2765,
+    ),
+];
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid demo date")
+}
+
+struct Story {
+    by: usize,
+    title: &'static str,
+    narrative: &'static str,
+    category: Category,
+    attacks: &'static [AttackType],
+    resources: &'static [Resource],
+    occurred: NaiveDate,
+    precision: TimePrecision,
+    reported: NaiveDate,
+    place: &'static str,
+    perpetrator: PerpetratorType,
+    actor: &'static str,
+    counts: [Option<i64>; 11],
+    sensitivity: Sensitivity,
+    claims: &'static [(
+        SourceType,
+        &'static str,
+        Reliability,
+        Credibility,
+        (i32, u32, u32),
+        &'static str,
+    )],
+    verification: Option<(Verification, &'static str)>,
+}
+
+const NO: Option<i64> = None;
+
+fn stories() -> Vec<Story> {
+    use AttackType as A;
+    use Credibility as Cr;
+    use Reliability as R;
+    use SourceType as S;
+    vec![
+        Story {
+            by: 2,
+            title: "WHO convoy with medical supplies and food held outside Douma",
+            narrative: "An inter-agency convoy led by WHO, carrying trauma kits, surgical supplies and food packages, \
+                        was stopped at Al-Wafideen checkpoint and not permitted to enter Douma. Medical items were \
+                        removed from the trucks before the convoy was turned back. Hospitals in Douma report running \
+                        out of anaesthetics and blood bags.",
+            category: Category::MovementRestriction,
+            attacks: &[A::Obstruction, A::RemovalOfAssets],
+            resources: &[Resource::Supplies, Resource::Transport],
+            occurred: d(2018, 2, 26),
+            precision: TimePrecision::Day,
+            reported: d(2018, 2, 26),
+            place: "Al-Wafideen checkpoint",
+            perpetrator: PerpetratorType::StateForces,
+            actor: "Checkpoint personnel",
+            counts: [NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, Some(70_000)],
+            sensitivity: Sensitivity::Restricted,
+            claims: &[
+                (S::OwnStaff, "WHO convoy leader", R::A, Cr::Confirmed, (2018, 2, 26),
+                 "Convoy of 9 trucks held for 9 hours at the checkpoint; trauma kits and surgical supplies removed; convoy turned back."),
+                (S::Authorities, "Governorate security committee", R::C, Cr::Doubtful, (2018, 2, 27),
+                 "The route was closed because of ongoing military operations; the convoy may proceed when it is safe."),
+            ],
+            verification: Some((Verification::Confirmed, "Convoy staff and two partner agencies give the same account.")),
+        },
+        Story {
+            by: 3,
+            title: "Offensive splits the enclave, cutting off Douma and Harasta",
+            narrative: "Ground advances split the enclave into three parts, cutting Douma and Harasta off from the \
+                        southern towns. Monitors report over 1,100 people killed in a few weeks of bombardment.",
+            category: Category::Hostilities,
+            attacks: &[],
+            resources: &[],
+            occurred: d(2018, 3, 10),
+            precision: TimePrecision::Week,
+            reported: d(2018, 3, 12),
+            place: "Mudeira",
+            perpetrator: PerpetratorType::StateForces,
+            actor: "",
+            counts: [Some(1_100), Some(4_000), NO, NO, NO, NO, NO, NO, NO, NO, Some(393_000)],
+            sensitivity: Sensitivity::Public,
+            claims: &[
+                (S::Monitor, "", R::B, Cr::Probable, (2018, 3, 12),
+                 "Over 1,100 civilians killed since 18 February; thousands injured (figures as reported)."),
+            ],
+            verification: Some((Verification::Corroborated, "Two monitoring networks report figures of the same order.")),
+        },
+        Story {
+            by: 3,
+            title: "Choking symptoms after bombardment in Douma; chlorine suspected",
+            narrative: "Doctors at two medical points in Douma treated patients with breathing difficulties, \
+                        coughing and eye irritation after a night of bombardment, symptoms they describe as \
+                        consistent with exposure to chlorine. The government denies using chemical weapons and \
+                        says armed groups are preparing a staged attack.",
+            category: Category::ViolenceAgainstAid,
+            attacks: &[A::ChemicalAgent, A::HeavyWeapons],
+            resources: &[Resource::Patients, Resource::Facility],
+            occurred: d(2018, 2, 25),
+            precision: TimePrecision::Day,
+            reported: d(2018, 2, 26),
+            place: "Douma",
+            perpetrator: PerpetratorType::Unknown,
+            actor: "",
+            counts: [Some(1), Some(18), NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            sensitivity: Sensitivity::Confidential,
+            claims: &[
+                (S::Partner, "Dr. A., Douma medical point 1", R::B, Cr::Possible, (2018, 2, 26),
+                 "18 patients with choking, coughing and red eyes after a barrel bomb; smell of chlorine reported; one child died."),
+                (S::Authorities, "Ministry of Foreign Affairs", R::F, Cr::CannotJudge, (2018, 2, 27),
+                 "The government has never used chemical weapons; terrorists are preparing to stage an attack to blame the army."),
+            ],
+            verification: Some((Verification::Disputed, "Medical reports and the government's denial conflict; no sampling possible.")),
+        },
+        Story {
+            by: 3,
+            title: "Incendiary weapons reported on residential areas of Arbin and Zamalka",
+            narrative: "Residents and monitors report incendiary munitions falling on residential buildings, \
+                        setting several on fire.",
+            category: Category::Hostilities,
+            attacks: &[],
+            resources: &[],
+            occurred: d(2018, 3, 16),
+            precision: TimePrecision::Day,
+            reported: d(2018, 3, 17),
+            place: "Arbin",
+            perpetrator: PerpetratorType::Unknown,
+            actor: "",
+            counts: [Some(12), Some(40), NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            sensitivity: Sensitivity::Restricted,
+            claims: &[
+                (S::Community, "", R::C, Cr::Possible, (2018, 3, 16),
+                 "Dozens of fires after white glowing munitions fell at night (reported as 'dozens': 12 recorded)."),
+            ],
+            verification: None,
+        },
+        Story {
+            by: 1,
+            title: "Leaflets tell civilians to leave through designated corridor",
+            narrative: "Leaflets dropped over Douma told civilians to leave through a designated corridor. \
+                        Humanitarian agencies were not consulted on the corridor's safety.",
+            category: Category::RestrictedServices,
+            attacks: &[],
+            resources: &[],
+            occurred: d(2018, 3, 1),
+            precision: TimePrecision::Day,
+            reported: d(2018, 3, 2),
+            place: "Douma",
+            perpetrator: PerpetratorType::StateForces,
+            actor: "",
+            counts: [NO; 11],
+            sensitivity: Sensitivity::Public,
+            claims: &[
+                (S::Media, "", R::B, Cr::Probable, (2018, 3, 1), "Leaflets and text messages urged residents to leave via the Wafideen crossing."),
+            ],
+            verification: None,
+        },
+        Story {
+            by: 3,
+            title: "Armed group refuses negotiated safe passage for civilians",
+            narrative: "Armed groups controlling Douma refused a negotiated arrangement for the evacuation of the \
+                        sick and wounded, according to negotiators.",
+            category: Category::RestrictedServices,
+            attacks: &[],
+            resources: &[],
+            occurred: d(2018, 3, 5),
+            precision: TimePrecision::Week,
+            reported: d(2018, 3, 7),
+            place: "Douma",
+            perpetrator: PerpetratorType::NonStateArmedGroup,
+            actor: "",
+            counts: [NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, Some(1_000)],
+            sensitivity: Sensitivity::Restricted,
+            claims: &[
+                (S::Partner, "Negotiation team", R::B, Cr::Possible, (2018, 3, 7), "The group refused the list of evacuees and the route proposed."),
+                (S::ArmedGroup, "Group spokesperson", R::E, Cr::Doubtful, (2018, 3, 8), "No civilians were prevented from leaving; the corridor was under fire."),
+            ],
+            verification: None,
+        },
+        Story {
+            by: 4,
+            title: "SARC volunteer injured while evacuating patients from Harasta",
+            narrative: "A Syrian Arab Red Crescent volunteer was injured by shelling while helping evacuate patients \
+                        from a medical point in Harasta.",
+            category: Category::ViolenceAgainstAid,
+            attacks: &[A::HeavyWeapons],
+            resources: &[Resource::Personnel, Resource::Transport],
+            occurred: d(2018, 3, 22),
+            precision: TimePrecision::Day,
+            reported: d(2018, 3, 22),
+            place: "Harasta",
+            perpetrator: PerpetratorType::Unknown,
+            actor: "",
+            counts: [NO, NO, NO, NO, Some(1), NO, NO, NO, NO, NO, NO],
+            sensitivity: Sensitivity::Confidential,
+            claims: &[
+                (S::OwnStaff, "SARC branch", R::A, Cr::Confirmed, (2018, 3, 22), "One volunteer injured by shrapnel; ambulance damaged."),
+            ],
+            verification: None,
+        },
+        Story {
+            by: 2,
+            title: "Hospital in Harasta out of service after strikes",
+            narrative: "The main hospital serving Harasta stopped working after strikes damaged its generator and \
+                        operating theatre; patients were moved to basements.",
+            category: Category::ViolenceAgainstAid,
+            attacks: &[A::HeavyWeapons],
+            resources: &[Resource::Facility, Resource::Patients],
+            occurred: d(2018, 2, 21),
+            precision: TimePrecision::Day,
+            reported: d(2018, 2, 22),
+            place: "Harasta",
+            perpetrator: PerpetratorType::Unknown,
+            actor: "",
+            counts: [Some(3), Some(9), NO, NO, NO, NO, NO, NO, NO, NO, Some(20_000)],
+            sensitivity: Sensitivity::Public,
+            claims: &[
+                (S::Partner, "Hospital director", R::B, Cr::Probable, (2018, 2, 22), "Generator and operating theatre destroyed; three patients killed."),
+            ],
+            verification: None,
+        },
+    ]
+}
+
+/// Loads the scenario. Refuses (with a message) when the demo's accounts already exist.
+pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> {
+    if users::find_by_username(conn, USERS[0].0)?.is_some() {
+        return Ok(Err(
+            "the demo is already loaded (account demo.admin exists)".into(),
+        ));
+    }
+    let actor = Actor::system("demo");
+    let mut accounts = Vec::new();
+    // Hash outside the transaction: Argon2 is deliberately slow.
+    let prepared: Vec<(DemoAccount, String)> = USERS
+        .iter()
+        .map(|(name, role, org)| {
+            let password = demo_password();
+            let parsed = NewPassword::parse(&password, &password, &[])
+                .expect("generated passwords are strong");
+            (
+                DemoAccount {
+                    username: name.to_string(),
+                    role: *role,
+                    organization: org.to_string(),
+                    password,
+                },
+                passwords::hash(&parsed),
+            )
+        })
+        .collect();
+    let mut incidents = 0;
+    audit::write(conn, |conn| {
+        let mut org_ids = Vec::new();
+        for (name, acronym, kind) in ORGS {
+            let fields = organizations::OrgFields {
+                name: name.into(),
+                acronym: acronym.into(),
+                org_type: kind,
+            };
+            let id = match organizations::find_by_name(conn, name)? {
+                Some(o) => o.id,
+                None => {
+                    organizations::create(conn, &actor, &fields)?
+                        .map_err(|_| AppError::BadRequest("org-name-taken"))?
+                        .id
+                }
+            };
+            org_ids.push((acronym, id));
+        }
+        let mut user_ids = Vec::new();
+        for (account, hash) in prepared {
+            let org_id = org_ids
+                .iter()
+                .find(|(a, _)| *a == account.organization)
+                .map(|(_, id)| *id)
+                .unwrap_or(org_ids[0].1);
+            let new = users::NewAccount {
+                username: Username::parse(&account.username).expect("demo usernames are valid"),
+                display_name: String::new(),
+                organization_id: org_id,
+                role: account.role,
+                password_hash: hash,
+                must_change_password: false,
+            };
+            let user =
+                users::create(conn, &actor, &new)?.ok_or(AppError::BadRequest("username-taken"))?;
+            user_ids.push((user.id, org_id, user.username.clone(), account.role));
+            accounts.push(account);
+        }
+        for (name, alt, admin1, admin2, lat, lon) in PLACES {
+            if matches!(
+                locations::resolve(conn, name)?,
+                locations::Resolution::NotFound
+            ) {
+                let place = PlaceFields {
+                    name: name.into(),
+                    alt_names: alt.into(),
+                    country_code: "SYR".into(),
+                    admin1: admin1.into(),
+                    admin2: admin2.into(),
+                    latitude: Some(lat),
+                    longitude: Some(lon),
+                    ..Default::default()
+                };
+                locations::create(conn, &actor, &place)?;
+            }
+        }
+        let coordinator = &user_ids[1];
+        for story in stories() {
+            let (user_id, org_id, username, role) = &user_ids[story.by];
+            let author = Author {
+                actor: Actor {
+                    user_id: Some(*user_id),
+                    label: username.clone(),
+                    org_id: Some(*org_id),
+                    client_addr: String::new(),
+                },
+                user_id: *user_id,
+                viewer: Viewer {
+                    role: *role,
+                    organization_id: *org_id,
+                },
+            };
+            let fields = IncidentFields {
+                title: story.title.into(),
+                narrative: story
+                    .narrative
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                category: story.category,
+                attack_types: story.attacks.to_vec(),
+                resources: story.resources.to_vec(),
+                occurred_on: story.occurred,
+                time_precision: story.precision,
+                occurred_time: String::new(),
+                reported_on: story.reported,
+                place: PlaceInput::Typed(story.place.into()),
+                location_precision: LocationPrecision::Exact,
+                perpetrator_type: story.perpetrator,
+                perpetrator_name: story.actor.into(),
+                counts: story.counts,
+                sensitivity: story.sensitivity,
+                status: RecordStatus::Submitted,
+            };
+            let claim = |c: &(
+                SourceType,
+                &str,
+                Reliability,
+                Credibility,
+                (i32, u32, u32),
+                &str,
+            )| ClaimFields {
+                source_type: c.0,
+                source_name: c.1.into(),
+                reliability: c.2,
+                credibility: c.3,
+                claimed_on: d(c.4 .0, c.4 .1, c.4 .2),
+                statement: c.5.into(),
+            };
+            let incident = store::create(
+                conn,
+                &author,
+                &fields,
+                &claim(&story.claims[0]),
+                story.reported,
+            )?
+            .map_err(|_| {
+                AppError::Internal(anyhow::anyhow!("demo place {} not found", story.place))
+            })?;
+            for c in &story.claims[1..] {
+                store::add_claim(conn, &author, incident.id, &claim(c))?;
+            }
+            if let Some((v, reason)) = story.verification {
+                let coord = Author {
+                    actor: Actor {
+                        user_id: Some(coordinator.0),
+                        label: coordinator.2.clone(),
+                        org_id: Some(coordinator.1),
+                        client_addr: String::new(),
+                    },
+                    user_id: coordinator.0,
+                    viewer: Viewer {
+                        role: Role::Coordinator,
+                        organization_id: coordinator.1,
+                    },
+                };
+                store::set_verification(conn, &coord, incident.id, v, reason)?;
+            }
+            incidents += 1;
+        }
+        audit::record(
+            conn,
+            &actor,
+            Event::new("demo.load", "demo", "").details(json!({ "incidents": incidents })),
+        )?;
+        Ok(())
+    })?;
+    Ok(Ok(DemoSummary {
+        accounts,
+        incidents,
+        places: PLACES.len(),
+    }))
+}
+
+/// A random pass-phrase of four words and a number: strong, and easy to type from a printout.
+fn demo_password() -> String {
+    const WORDS: [&str; 24] = [
+        "cedar", "river", "lantern", "orchard", "harbor", "meadow", "copper", "falcon", "quartz",
+        "willow", "ember", "summit", "canyon", "thistle", "marble", "signal", "pepper", "violet",
+        "anchor", "juniper", "glacier", "saffron", "compass", "tundra",
+    ];
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    let words: Vec<&str> = (0..4)
+        .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+        .collect();
+    format!("{}-{}", words.join("-"), rng.gen_range(10..100))
+}

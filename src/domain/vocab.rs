@@ -1,0 +1,290 @@
+//! The field's controlled vocabularies (see shared domain notes): each a closed set of stable
+//! stored codes, with a message id for its label. `vocabulary!` writes the boilerplate once.
+
+use super::Invalid;
+
+/// Declares a code list: `Type { Variant = "code" / "label-message-id", … }`.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $invalid:literal { $( $variant:ident = $code:literal / $label:literal ),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $( $variant ),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[ $( $name::$variant ),+ ];
+
+            /// The stored code.
+            pub fn code(self) -> &'static str {
+                match self { $( $name::$variant => $code ),+ }
+            }
+
+            /// Message id of the label people read.
+            pub fn label_id(self) -> &'static str {
+                match self { $( $name::$variant => $label ),+ }
+            }
+
+            pub fn parse(code: &str) -> Result<Self, Invalid> {
+                match code.trim() {
+                    $( $code => Ok($name::$variant), )+
+                    "" => Err("field-choose"),
+                    _ => Err($invalid),
+                }
+            }
+
+            /// For values read back from the database: an unknown code is a bug, shown as-is.
+            pub fn from_stored(code: &str) -> Option<Self> {
+                Self::parse(code).ok()
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// The nine access-constraint categories of the OCHA access monitoring framework.
+    Category, "category-invalid" {
+        DenialOfNeeds = "denial_of_needs" / "cat-denial-of-needs",
+        RestrictedServices = "restricted_services" / "cat-restricted-services",
+        EntryImpediments = "entry_impediments" / "cat-entry-impediments",
+        MovementRestriction = "movement_restriction" / "cat-movement-restriction",
+        Interference = "interference" / "cat-interference",
+        ViolenceAgainstAid = "violence_against_aid" / "cat-violence-against-aid",
+        Hostilities = "hostilities" / "cat-hostilities",
+        ExplosiveHazards = "explosive_hazards" / "cat-explosive-hazards",
+        PhysicalEnvironment = "physical_environment" / "cat-physical-environment",
+    }
+}
+
+impl Category {
+    /// Message id of the framework's pillar this category belongs to.
+    pub fn pillar_id(self) -> &'static str {
+        match self {
+            Category::DenialOfNeeds | Category::RestrictedServices => "pillar-people-to-aid",
+            Category::EntryImpediments
+            | Category::MovementRestriction
+            | Category::Interference
+            | Category::ViolenceAgainstAid => "pillar-aid-to-people",
+            Category::Hostilities | Category::ExplosiveHazards | Category::PhysicalEnvironment => {
+                "pillar-security"
+            }
+        }
+    }
+}
+
+vocabulary! {
+    /// WHO Surveillance System for Attacks on health care: types of attack.
+    AttackType, "attack-type-invalid" {
+        Psychological = "psychological_violence" / "attack-psychological",
+        RemovalOfAssets = "removal_of_assets" / "attack-removal-assets",
+        RemovalOfPeople = "removal_of_personnel_or_patients" / "attack-removal-people",
+        SettingFire = "setting_fire" / "attack-fire",
+        SexualAssault = "sexual_assault" / "attack-sexual-assault",
+        HeavyWeapons = "heavy_weapons" / "attack-heavy-weapons",
+        IndividualWeapons = "individual_weapons" / "attack-individual-weapons",
+        Detention = "abduction_arrest_detention" / "attack-detention",
+        ArmedSearch = "armed_search" / "attack-armed-search",
+        Assault = "assault" / "attack-assault",
+        ChemicalAgent = "chemical_agent" / "attack-chemical",
+        Militarization = "militarization" / "attack-militarization",
+        Obstruction = "obstruction" / "attack-obstruction",
+    }
+}
+
+vocabulary! {
+    /// WHO SSA: what was affected.
+    Resource, "resource-invalid" {
+        Facility = "facility" / "resource-facility",
+        Transport = "transport" / "resource-transport",
+        Personnel = "personnel" / "resource-personnel",
+        Supplies = "supplies" / "resource-supplies",
+        Warehouse = "warehouse" / "resource-warehouse",
+        Patients = "patients" / "resource-patients",
+        Other = "other" / "resource-other",
+    }
+}
+
+vocabulary! {
+    /// Who did it (ACLED / AWSD style).
+    PerpetratorType, "perpetrator-invalid" {
+        StateForces = "state_forces" / "perp-state-forces",
+        NonStateArmedGroup = "non_state_armed_group" / "perp-nsag",
+        Militia = "militia" / "perp-militia",
+        Criminal = "criminal" / "perp-criminal",
+        Unknown = "unknown" / "perp-unknown",
+        Other = "other" / "perp-other",
+    }
+}
+
+vocabulary! {
+    /// Who made a claim.
+    SourceType, "source-type-invalid" {
+        OwnStaff = "own_staff" / "source-own-staff",
+        Partner = "partner" / "source-partner",
+        Monitor = "monitor" / "source-monitor",
+        Media = "media" / "source-media",
+        Authorities = "authorities" / "source-authorities",
+        ArmedGroup = "armed_group" / "source-armed-group",
+        Community = "community" / "source-community",
+    }
+}
+
+vocabulary! {
+    /// Admiralty grading: how reliable the source has been.
+    Reliability, "reliability-invalid" {
+        A = "A" / "reliability-a",
+        B = "B" / "reliability-b",
+        C = "C" / "reliability-c",
+        D = "D" / "reliability-d",
+        E = "E" / "reliability-e",
+        F = "F" / "reliability-f",
+    }
+}
+
+vocabulary! {
+    /// Admiralty grading: how credible this piece of information is.
+    Credibility, "credibility-invalid" {
+        Confirmed = "1" / "credibility-1",
+        Probable = "2" / "credibility-2",
+        Possible = "3" / "credibility-3",
+        Doubtful = "4" / "credibility-4",
+        Improbable = "5" / "credibility-5",
+        CannotJudge = "6" / "credibility-6",
+    }
+}
+
+vocabulary! {
+    /// How sure the incident as a whole is; set only by coordinators.
+    Verification, "verification-invalid" {
+        Unverified = "unverified" / "verification-unverified",
+        Corroborated = "corroborated" / "verification-corroborated",
+        Confirmed = "confirmed" / "verification-confirmed",
+        Disputed = "disputed" / "verification-disputed",
+    }
+}
+
+vocabulary! {
+    /// Who may see a record (data responsibility).
+    Sensitivity, "sensitivity-invalid" {
+        Public = "public" / "sensitivity-public",
+        Restricted = "restricted" / "sensitivity-restricted",
+        Confidential = "confidential" / "sensitivity-confidential",
+    }
+}
+
+impl Sensitivity {
+    /// Higher is more sensitive (a report is marked with the highest of what it includes).
+    pub fn rank(self) -> u8 {
+        match self {
+            Sensitivity::Public => 0,
+            Sensitivity::Restricted => 1,
+            Sensitivity::Confidential => 2,
+        }
+    }
+}
+
+vocabulary! {
+    /// Where a record is in its life.
+    RecordStatus, "status-invalid" {
+        Draft = "draft" / "status-draft",
+        Submitted = "submitted" / "status-submitted",
+        Closed = "closed" / "status-closed",
+    }
+}
+
+vocabulary! {
+    /// How exactly the date is known.
+    TimePrecision, "time-precision-invalid" {
+        Day = "day" / "time-precision-day",
+        Week = "week" / "time-precision-week",
+        Month = "month" / "time-precision-month",
+    }
+}
+
+vocabulary! {
+    /// How exactly the place is known.
+    LocationPrecision, "location-precision-invalid" {
+        Exact = "exact" / "location-precision-exact",
+        Near = "near" / "location-precision-near",
+        Region = "region" / "location-precision-region",
+    }
+}
+
+/// Parses a list of codes (checkboxes), refusing unknown ones; keeps the vocabulary's order.
+pub fn parse_set<T: Copy + PartialEq>(
+    raw: &[String],
+    all: &[T],
+    parse: fn(&str) -> Result<T, Invalid>,
+) -> Result<Vec<T>, Invalid> {
+    let mut chosen = Vec::new();
+    for code in raw.iter().filter(|c| !c.trim().is_empty()) {
+        chosen.push(parse(code)?);
+    }
+    Ok(all.iter().copied().filter(|t| chosen.contains(t)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.code()), Ok(*c));
+        }
+        assert_eq!(Category::ALL.len(), 9);
+        assert_eq!(Category::parse("bogus"), Err("category-invalid"));
+        assert_eq!(Category::parse(""), Err("field-choose"));
+        assert_eq!(AttackType::ALL.len(), 13);
+        assert_eq!(Credibility::parse("6"), Ok(Credibility::CannotJudge));
+    }
+
+    /// Every label and every refusal of every vocabulary has an English text.
+    #[test]
+    fn every_label_is_translated() {
+        let en = crate::i18n::Lang::default();
+        let mut ids: Vec<&str> = Vec::new();
+        ids.extend(Category::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Category::ALL.iter().map(|v| v.pillar_id()));
+        ids.extend(AttackType::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Resource::ALL.iter().map(|v| v.label_id()));
+        ids.extend(PerpetratorType::ALL.iter().map(|v| v.label_id()));
+        ids.extend(SourceType::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Reliability::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Credibility::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Verification::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Sensitivity::ALL.iter().map(|v| v.label_id()));
+        ids.extend(RecordStatus::ALL.iter().map(|v| v.label_id()));
+        ids.extend(TimePrecision::ALL.iter().map(|v| v.label_id()));
+        ids.extend(LocationPrecision::ALL.iter().map(|v| v.label_id()));
+        ids.extend([
+            Category::parse("?").unwrap_err(),
+            AttackType::parse("?").unwrap_err(),
+            Resource::parse("?").unwrap_err(),
+            PerpetratorType::parse("?").unwrap_err(),
+            SourceType::parse("?").unwrap_err(),
+            Reliability::parse("?").unwrap_err(),
+            Credibility::parse("?").unwrap_err(),
+            Verification::parse("?").unwrap_err(),
+            Sensitivity::parse("?").unwrap_err(),
+            RecordStatus::parse("?").unwrap_err(),
+            TimePrecision::parse("?").unwrap_err(),
+            LocationPrecision::parse("?").unwrap_err(),
+            "field-choose",
+        ]);
+        let missing: Vec<&&str> = ids.iter().filter(|id| en.t(id) == **id).collect();
+        assert!(missing.is_empty(), "untranslated: {missing:?}");
+    }
+
+    #[test]
+    fn sets_keep_vocabulary_order_and_refuse_unknown() {
+        let raw = vec!["patients".to_string(), "facility".to_string()];
+        assert_eq!(
+            parse_set(&raw, Resource::ALL, Resource::parse),
+            Ok(vec![Resource::Facility, Resource::Patients])
+        );
+        let bad = vec!["spaceship".to_string()];
+        assert_eq!(
+            parse_set(&bad, Resource::ALL, Resource::parse),
+            Err("resource-invalid")
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Finding incidents: filters (all kept in the URL), sorting, paging and the total count, with
+//! the viewer's visibility applied in the query itself so hidden records are never counted.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::Incident;
+use super::search;
+use crate::db::schema::{incidents, locations, organizations};
+use crate::db::DbConn;
+use crate::domain::vocab::{Category, RecordStatus, Sensitivity, Verification};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::locations::Location;
+use crate::permissions::Viewer;
+
+type Backend = <DbConn as diesel::Connection>::Backend;
+
+pub const PAGE_SIZE: i64 = 50;
+/// Pages past this are not offered: narrow the filters instead.
+pub const MAX_PAGE: i64 = 200;
+
+/// The list's query string. Unknown or malformed values are ignored (and flagged), never 400.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub category: String,
+    pub from: String,
+    pub to: String,
+    pub location: String,
+    pub admin1: String,
+    pub admin2: String,
+    pub organization: String,
+    pub verification: String,
+    pub sensitivity: String,
+    pub status: String,
+    pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub page: String,
+}
+
+/// How to order the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    OccurredDesc,
+    OccurredAsc,
+    ReportedDesc,
+    UpdatedDesc,
+}
+
+impl Sort {
+    pub const ALL: [(Sort, &'static str, &'static str); 4] = [
+        (Sort::OccurredDesc, "occurred-desc", "sort-occurred-desc"),
+        (Sort::OccurredAsc, "occurred-asc", "sort-occurred-asc"),
+        (Sort::ReportedDesc, "reported-desc", "sort-reported-desc"),
+        (Sort::UpdatedDesc, "updated-desc", "sort-updated-desc"),
+    ];
+
+    fn parse(s: &str) -> Sort {
+        Self::ALL
+            .iter()
+            .find(|(_, code, _)| *code == s)
+            .map_or(Sort::OccurredDesc, |(s, _, _)| *s)
+    }
+}
+
+/// The filters, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub text: String,
+    pub category: Option<Category>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub location_id: Option<i64>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub organization_id: Option<i64>,
+    pub verification: Option<Verification>,
+    pub sensitivity: Option<Sensitivity>,
+    pub status: Option<RecordStatus>,
+    pub include_retracted: bool,
+}
+
+impl ListQuery {
+    /// The filter, sort and page; the names of values that could not be understood.
+    pub fn parse(&self) -> (Filter, Sort, i64, Vec<&'static str>) {
+        let mut bad = Vec::new();
+        let date = |s: &str, name: &'static str, bad: &mut Vec<&'static str>| {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| bad.push(name))
+                .ok()
+        };
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let filter = Filter {
+            text: self.q.trim().chars().take(200).collect(),
+            category: opt(&self.category)
+                .and_then(|c| Category::parse(&c).map_err(|_| bad.push("category")).ok()),
+            from: date(&self.from, "from", &mut bad),
+            to: date(&self.to, "to", &mut bad),
+            location_id: opt(&self.location).and_then(|l| l.parse().ok()),
+            admin1: opt(&self.admin1),
+            admin2: opt(&self.admin2),
+            organization_id: opt(&self.organization).and_then(|o| o.parse().ok()),
+            verification: opt(&self.verification).and_then(|c| Verification::parse(&c).ok()),
+            sensitivity: opt(&self.sensitivity).and_then(|c| Sensitivity::parse(&c).ok()),
+            status: opt(&self.status).and_then(|c| RecordStatus::parse(&c).ok()),
+            include_retracted: true,
+        };
+        let page = self
+            .page
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .clamp(1, MAX_PAGE);
+        (filter, Sort::parse(self.sort.trim()), page, bad)
+    }
+
+    /// This query as a URL query string, with another page number.
+    pub fn with_page(&self, page: i64) -> String {
+        let mut q = self.clone();
+        q.page = if page <= 1 {
+            String::new()
+        } else {
+            page.to_string()
+        };
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    }
+}
+
+/// The incidents matching `filter` that `viewer` may see, as a boxed query (reused for the
+/// page and the count).
+pub fn filtered<'a>(
+    conn: &DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+) -> incidents::BoxedQuery<'a, Backend> {
+    let mut q = incidents::table.into_boxed::<Backend>();
+    // Visibility, as `permissions::can_view_incident` decides it, in SQL.
+    if !matches!(viewer.role, Role::Coordinator | Role::Auditor) {
+        q = q.filter(
+            incidents::organization_id
+                .eq(viewer.organization_id)
+                .or(incidents::status
+                    .ne(RecordStatus::Draft.code())
+                    .and(incidents::sensitivity.ne(Sensitivity::Confidential.code()))),
+        );
+    }
+    if let Some(cond) = search::condition(conn, &filter.text) {
+        q = q.filter(cond);
+    }
+    if let Some(c) = filter.category {
+        q = q.filter(incidents::category.eq(c.code()));
+    }
+    if let Some(d) = filter.from {
+        q = q.filter(incidents::occurred_on.ge(d));
+    }
+    if let Some(d) = filter.to {
+        q = q.filter(incidents::occurred_on.le(d));
+    }
+    if let Some(l) = filter.location_id {
+        q = q.filter(incidents::location_id.eq(l));
+    }
+    // Admin areas through the places in them (a sub-select; the area columns are indexed).
+    for (column, value) in [("admin1", &filter.admin1), ("admin2", &filter.admin2)] {
+        if let Some(v) = value {
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                    "incidents.location_id IN (SELECT id FROM locations WHERE {column} = "
+                ))
+                .bind::<diesel::sql_types::Text, _>(v.clone())
+                .sql(")"),
+            );
+        }
+    }
+    if let Some(o) = filter.organization_id {
+        q = q.filter(incidents::organization_id.eq(o));
+    }
+    if let Some(v) = filter.verification {
+        q = q.filter(incidents::verification.eq(v.code()));
+    }
+    if let Some(s) = filter.sensitivity {
+        q = q.filter(incidents::sensitivity.eq(s.code()));
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(incidents::status.eq(s.code()));
+    }
+    if !filter.include_retracted {
+        q = q.filter(incidents::retracted_at.is_null());
+    }
+    q
+}
+
+/// One row of the list.
+pub struct Row {
+    pub incident: Incident,
+    pub location: Location,
+    pub organization: String,
+}
+
+pub struct ListPage {
+    pub rows: Vec<Row>,
+    pub total: i64,
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+    sort: Sort,
+    page: i64,
+) -> Result<ListPage, AppError> {
+    let total: i64 = filtered(conn, viewer, filter).count().get_result(conn)?;
+    let q = filtered(conn, viewer, filter);
+    let q = match sort {
+        Sort::OccurredDesc => q.order((incidents::occurred_on.desc(), incidents::id.desc())),
+        Sort::OccurredAsc => q.order((incidents::occurred_on.asc(), incidents::id.asc())),
+        Sort::ReportedDesc => q.order((incidents::reported_on.desc(), incidents::id.desc())),
+        Sort::UpdatedDesc => q.order((incidents::updated_at.desc(), incidents::id.desc())),
+    };
+    let found: Vec<Incident> = q
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .select(Incident::as_select())
+        .load(conn)?;
+    let rows = attach(conn, found)?;
+    Ok(ListPage { rows, total })
+}
+
+/// Adds place and organisation to a few incidents (two small queries, not a join per row).
+pub fn attach(conn: &mut DbConn, found: Vec<Incident>) -> Result<Vec<Row>, AppError> {
+    let location_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
+    let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
+    let places: Vec<Location> = locations::table
+        .filter(locations::id.eq_any(&location_ids))
+        .select(Location::as_select())
+        .load(conn)?;
+    let orgs: Vec<(i64, String, String)> = organizations::table
+        .filter(organizations::id.eq_any(&org_ids))
+        .select((
+            organizations::id,
+            organizations::name,
+            organizations::acronym,
+        ))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|incident| {
+            let location = places
+                .iter()
+                .find(|l| l.id == incident.location_id)?
+                .clone();
+            let organization = orgs
+                .iter()
+                .find(|o| o.0 == incident.organization_id)
+                .map(|(_, name, acronym)| {
+                    if acronym.is_empty() {
+                        name.clone()
+                    } else {
+                        acronym.clone()
+                    }
+                })
+                .unwrap_or_default();
+            Some(Row {
+                incident,
+                location,
+                organization,
+            })
+        })
+        .collect())
+}
+
+/// A few incidents for a home page, by a condition chosen there.
+pub fn recent(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+    sort: Sort,
+    limit: i64,
+) -> Result<Vec<Row>, AppError> {
+    let q = filtered(conn, viewer, filter);
+    let q = match sort {
+        Sort::UpdatedDesc => q.order((incidents::updated_at.desc(), incidents::id.desc())),
+        _ => q.order((incidents::updated_at.asc(), incidents::id.asc())),
+    };
+    let found = q.limit(limit).select(Incident::as_select()).load(conn)?;
+    attach(conn, found)
+}

@@ -1,0 +1,10 @@
+//! Access incidents: what happened, where, when, to whom, by whom, according to whom, how
+//! sure we are, and who may see it.
+
+pub mod fields;
+pub mod list;
+pub mod model;
+pub mod search;
+pub mod store;
+
+pub use model::{Claim, Incident};

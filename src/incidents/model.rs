@@ -1,0 +1,202 @@
+//! Incident and claim rows as stored, and the snapshot kept in each revision.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::db::schema::{claims, incidents};
+use crate::domain::vocab::{
+    AttackType, Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus,
+    Reliability, Resource, Sensitivity, SourceType, TimePrecision, Verification,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = incidents)]
+pub struct Incident {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    pub narrative: String,
+    pub category: String,
+    pub attack_types: String,
+    pub resources_affected: String,
+    pub occurred_on: NaiveDate,
+    pub time_precision: String,
+    pub occurred_time: String,
+    pub reported_on: NaiveDate,
+    pub location_id: i64,
+    pub location_precision: String,
+    pub perpetrator_type: String,
+    pub perpetrator_name: String,
+    pub civilians_killed: Option<i64>,
+    pub civilians_injured: Option<i64>,
+    pub aid_killed_national: Option<i64>,
+    pub aid_killed_international: Option<i64>,
+    pub aid_injured_national: Option<i64>,
+    pub aid_injured_international: Option<i64>,
+    pub aid_kidnapped_national: Option<i64>,
+    pub aid_kidnapped_international: Option<i64>,
+    pub aid_detained_national: Option<i64>,
+    pub aid_detained_international: Option<i64>,
+    pub people_affected: Option<i64>,
+    pub organization_id: i64,
+    pub created_by: i64,
+    pub sensitivity: String,
+    pub verification: String,
+    pub status: String,
+    pub retracted_at: Option<NaiveDateTime>,
+    pub retraction_reason: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The victim and impact counts, in the order forms and pages show them, with message ids.
+pub const COUNT_FIELDS: [(&str, &str); 11] = [
+    ("civilians_killed", "count-civilians-killed"),
+    ("civilians_injured", "count-civilians-injured"),
+    ("aid_killed_national", "count-aid-killed-national"),
+    ("aid_killed_international", "count-aid-killed-international"),
+    ("aid_injured_national", "count-aid-injured-national"),
+    (
+        "aid_injured_international",
+        "count-aid-injured-international",
+    ),
+    ("aid_kidnapped_national", "count-aid-kidnapped-national"),
+    (
+        "aid_kidnapped_international",
+        "count-aid-kidnapped-international",
+    ),
+    ("aid_detained_national", "count-aid-detained-national"),
+    (
+        "aid_detained_international",
+        "count-aid-detained-international",
+    ),
+    ("people_affected", "count-people-affected"),
+];
+
+impl Incident {
+    pub fn category(&self) -> Option<Category> {
+        Category::from_stored(&self.category)
+    }
+    pub fn sensitivity(&self) -> Sensitivity {
+        // Unknown means most protected.
+        Sensitivity::from_stored(&self.sensitivity).unwrap_or(Sensitivity::Confidential)
+    }
+    pub fn verification(&self) -> Verification {
+        Verification::from_stored(&self.verification).unwrap_or(Verification::Unverified)
+    }
+    pub fn status(&self) -> RecordStatus {
+        RecordStatus::from_stored(&self.status).unwrap_or(RecordStatus::Draft)
+    }
+    pub fn time_precision(&self) -> Option<TimePrecision> {
+        TimePrecision::from_stored(&self.time_precision)
+    }
+    pub fn location_precision(&self) -> Option<LocationPrecision> {
+        LocationPrecision::from_stored(&self.location_precision)
+    }
+    pub fn perpetrator(&self) -> Option<PerpetratorType> {
+        PerpetratorType::from_stored(&self.perpetrator_type)
+    }
+    pub fn attack_types(&self) -> Vec<AttackType> {
+        split_codes(&self.attack_types)
+            .filter_map(AttackType::from_stored)
+            .collect()
+    }
+    pub fn resources(&self) -> Vec<Resource> {
+        split_codes(&self.resources_affected)
+            .filter_map(Resource::from_stored)
+            .collect()
+    }
+    pub fn is_retracted(&self) -> bool {
+        self.retracted_at.is_some()
+    }
+
+    /// The counts with their message ids, in display order.
+    pub fn counts(&self) -> [(&'static str, Option<i64>); 11] {
+        let v = [
+            self.civilians_killed,
+            self.civilians_injured,
+            self.aid_killed_national,
+            self.aid_killed_international,
+            self.aid_injured_national,
+            self.aid_injured_international,
+            self.aid_kidnapped_national,
+            self.aid_kidnapped_international,
+            self.aid_detained_national,
+            self.aid_detained_international,
+            self.people_affected,
+        ];
+        let mut out = [("", None); 11];
+        for (i, (_, label)) in COUNT_FIELDS.iter().enumerate() {
+            out[i] = (*label, v[i]);
+        }
+        out
+    }
+
+    /// The record as its revisions keep it (the place both by id and by label).
+    pub fn snapshot(&self, location_label: &str) -> Value {
+        let mut v = json!({
+            "reference": self.reference,
+            "title": self.title,
+            "narrative": self.narrative,
+            "category": self.category,
+            "attack_types": self.attack_types,
+            "resources_affected": self.resources_affected,
+            "occurred_on": self.occurred_on.to_string(),
+            "time_precision": self.time_precision,
+            "occurred_time": self.occurred_time,
+            "reported_on": self.reported_on.to_string(),
+            "location_id": self.location_id,
+            "location": location_label,
+            "location_precision": self.location_precision,
+            "perpetrator_type": self.perpetrator_type,
+            "perpetrator_name": self.perpetrator_name,
+            "organization_id": self.organization_id,
+            "sensitivity": self.sensitivity,
+            "verification": self.verification,
+            "status": self.status,
+            "retracted": self.retracted_at.is_some(),
+            "retraction_reason": self.retraction_reason,
+        });
+        for ((field, _), (_, value)) in COUNT_FIELDS.iter().zip(self.counts()) {
+            v[*field] = json!(value);
+        }
+        v
+    }
+}
+
+pub fn split_codes(s: &str) -> impl Iterator<Item = &str> {
+    s.split(',').map(str::trim).filter(|c| !c.is_empty())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = claims)]
+pub struct Claim {
+    pub id: i64,
+    pub incident_id: i64,
+    pub source_type: String,
+    pub source_name: String,
+    pub reliability: String,
+    pub credibility: String,
+    pub claimed_on: NaiveDate,
+    pub statement: String,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+impl Claim {
+    pub fn source_type(&self) -> Option<SourceType> {
+        SourceType::from_stored(&self.source_type)
+    }
+    pub fn reliability(&self) -> Option<Reliability> {
+        Reliability::from_stored(&self.reliability)
+    }
+    pub fn credibility(&self) -> Option<Credibility> {
+        Credibility::from_stored(&self.credibility)
+    }
+    /// The Admiralty grade, e.g. `B2`.
+    pub fn grade(&self) -> String {
+        format!("{}{}", self.reliability, self.credibility)
+    }
+}

@@ -1,0 +1,486 @@
+//! Writing incidents. Every function here runs inside `audit::write` and, with the change,
+//! writes a revision, the search index entry and an audit event: all kept, or none.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::fields::{ClaimFields, IncidentFields, PlaceInput};
+use super::model::{Claim, Incident};
+use super::search;
+use crate::accounts::Organization;
+use crate::audit::{self, Actor, Event};
+use crate::db::schema::{claims, incidents, organizations};
+use crate::db::DbConn;
+use crate::domain::vocab::Verification;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::locations::{self, Location, Resolution};
+use crate::permissions::{self, RecordFacts, Viewer};
+use crate::references;
+use crate::revisions::{self, NewRevision};
+
+/// An incident with its place and reporting organisation.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub incident: Incident,
+    pub location: Location,
+    pub organization: Organization,
+}
+
+impl Loaded {
+    pub fn facts(&self) -> RecordFacts {
+        facts(&self.incident)
+    }
+}
+
+pub fn facts(i: &Incident) -> RecordFacts {
+    RecordFacts {
+        organization_id: i.organization_id,
+        sensitivity: i.sensitivity(),
+        status: i.status(),
+        verification: i.verification(),
+        retracted: i.is_retracted(),
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+    let incident: Incident = incidents::table
+        .find(id)
+        .select(Incident::as_select())
+        .first(conn)?;
+    let location = locations::find(conn, incident.location_id)?;
+    let organization: Organization = organizations::table
+        .find(incident.organization_id)
+        .select(Organization::as_select())
+        .first(conn)?;
+    Ok(Loaded {
+        incident,
+        location,
+        organization,
+    })
+}
+
+/// An incident the viewer may see, or 404 (never 403: a hidden record does not exist for them).
+pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+    let loaded = find(conn, id)?;
+    if permissions::can_view_incident(viewer, loaded.facts()) {
+        Ok(loaded)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub fn claims_of(conn: &mut DbConn, incident_id: i64) -> Result<Vec<Claim>, AppError> {
+    Ok(claims::table
+        .filter(claims::incident_id.eq(incident_id))
+        .order((claims::claimed_on.asc(), claims::id.asc()))
+        .select(Claim::as_select())
+        .load(conn)?)
+}
+
+/// Finds or creates the place; notes a problem under `location` when it cannot.
+fn place(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &PlaceInput,
+    errors: &mut FieldErrors,
+) -> Result<Option<Location>, AppError> {
+    match input {
+        PlaceInput::New(fields) => Ok(Some(locations::create(conn, actor, fields)?)),
+        PlaceInput::Typed(typed) => Ok(match locations::resolve(conn, typed)? {
+            Resolution::Found(l) => Some(l),
+            Resolution::Ambiguous(_) => {
+                errors.add("location", "location-ambiguous");
+                None
+            }
+            Resolution::NotFound => {
+                errors.add("location", "location-unknown");
+                None
+            }
+        }),
+    }
+}
+
+/// Checks a typed place without writing anything (for forms sent back with other errors).
+pub fn check_place(
+    conn: &mut DbConn,
+    input: &PlaceInput,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    if let PlaceInput::Typed(typed) = input {
+        match locations::resolve(conn, typed)? {
+            Resolution::Found(_) => {}
+            Resolution::Ambiguous(_) => errors.add("location", "location-ambiguous"),
+            Resolution::NotFound => errors.add("location", "location-unknown"),
+        }
+    }
+    Ok(())
+}
+
+fn codes<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> String {
+    items.iter().map(|t| code(*t)).collect::<Vec<_>>().join(",")
+}
+
+fn claim_text(c: &ClaimFields) -> String {
+    format!(
+        "{} ({}{}), {}: {}",
+        c.source_type.code(),
+        c.reliability.code(),
+        c.credibility.code(),
+        c.claimed_on,
+        c.statement
+    )
+}
+
+fn insert_claim(
+    conn: &mut DbConn,
+    incident_id: i64,
+    user_id: i64,
+    c: &ClaimFields,
+) -> Result<i64, AppError> {
+    Ok(diesel::insert_into(claims::table)
+        .values((
+            claims::incident_id.eq(incident_id),
+            claims::source_type.eq(c.source_type.code()),
+            claims::source_name.eq(&c.source_name),
+            claims::reliability.eq(c.reliability.code()),
+            claims::credibility.eq(c.credibility.code()),
+            claims::claimed_on.eq(c.claimed_on),
+            claims::statement.eq(&c.statement),
+            claims::created_by.eq(user_id),
+            claims::created_at.eq(audit::now()),
+        ))
+        .returning(claims::id)
+        .get_result(conn)?)
+}
+
+/// Who is writing: the audit trail's actor plus the account and organisation it acts for.
+pub struct Author {
+    pub actor: Actor,
+    pub user_id: i64,
+    pub viewer: Viewer,
+}
+
+/// Records a new incident with its first claim. `Ok(Err(errors))` when the place is unknown.
+pub fn create(
+    conn: &mut DbConn,
+    author: &Author,
+    f: &IncidentFields,
+    claim: &ClaimFields,
+    // The date the record is made (its reference carries the year).
+    today: NaiveDate,
+) -> Result<Result<Incident, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::new();
+    let Some(location) = place(conn, &author.actor, &f.place, &mut errors)? else {
+        return Ok(Err(errors));
+    };
+    let reference = references::next(conn, "INC", today.year())?;
+    let now = audit::now();
+    let c = f.counts;
+    let id: i64 = diesel::insert_into(incidents::table)
+        .values((
+            (
+                incidents::reference.eq(&reference),
+                incidents::title.eq(&f.title),
+                incidents::narrative.eq(&f.narrative),
+                incidents::category.eq(f.category.code()),
+                incidents::attack_types.eq(codes(&f.attack_types, |t| t.code())),
+                incidents::resources_affected.eq(codes(&f.resources, |t| t.code())),
+                incidents::occurred_on.eq(f.occurred_on),
+                incidents::time_precision.eq(f.time_precision.code()),
+                incidents::occurred_time.eq(&f.occurred_time),
+                incidents::reported_on.eq(f.reported_on),
+                incidents::location_id.eq(location.id),
+                incidents::location_precision.eq(f.location_precision.code()),
+                incidents::perpetrator_type.eq(f.perpetrator_type.code()),
+                incidents::perpetrator_name.eq(&f.perpetrator_name),
+            ),
+            (
+                incidents::civilians_killed.eq(c[0]),
+                incidents::civilians_injured.eq(c[1]),
+                incidents::aid_killed_national.eq(c[2]),
+                incidents::aid_killed_international.eq(c[3]),
+                incidents::aid_injured_national.eq(c[4]),
+                incidents::aid_injured_international.eq(c[5]),
+                incidents::aid_kidnapped_national.eq(c[6]),
+                incidents::aid_kidnapped_international.eq(c[7]),
+                incidents::aid_detained_national.eq(c[8]),
+                incidents::aid_detained_international.eq(c[9]),
+                incidents::people_affected.eq(c[10]),
+            ),
+            (
+                incidents::organization_id.eq(author.viewer.organization_id),
+                incidents::created_by.eq(author.user_id),
+                incidents::sensitivity.eq(f.sensitivity.code()),
+                incidents::verification.eq(Verification::Unverified.code()),
+                incidents::status.eq(f.status.code()),
+                incidents::retraction_reason.eq(""),
+                incidents::version.eq(1),
+                incidents::created_at.eq(now),
+                incidents::updated_at.eq(now),
+            ),
+        ))
+        .returning(incidents::id)
+        .get_result(conn)?;
+    let claim_id = insert_claim(conn, id, author.user_id, claim)?;
+    let incident = find(conn, id)?.incident;
+    search::index(conn, &incident, &location.search_text())?;
+    let snapshot = incident.snapshot(&location.label());
+    let mut changes = revisions::diff(&json!({}), &snapshot);
+    changes["claim"] = json!([null, claim_text(claim)]);
+    changes["claim_source_name"] = json!([null, claim.source_name]);
+    revisions::record(
+        conn,
+        &author.actor,
+        NewRevision {
+            entity_type: "incident",
+            entity_id: id,
+            action: "create",
+            reason: "",
+            changes: &changes,
+            snapshot: &snapshot,
+        },
+    )?;
+    audit::record(
+        conn,
+        &author.actor,
+        Event::new("incident.create", "incident", id).details(json!({
+            "reference": reference, "claim_id": claim_id, "status": incident.status,
+            "sensitivity": incident.sensitivity,
+        })),
+    )?;
+    Ok(Ok(incident))
+}
+
+/// What became of an edit.
+pub enum Saved {
+    Saved(Incident),
+    /// The form had problems only the database could see (unknown place, status change).
+    Invalid(FieldErrors),
+    /// Someone saved in between: nothing was written; here is what is stored now.
+    Conflict(Box<Loaded>),
+}
+
+/// Saves an edit made from `version`. Refuses (403) when the person may no longer edit.
+pub fn update(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    version: i32,
+    f: &IncidentFields,
+) -> Result<Saved, AppError> {
+    let current = find(conn, id)?;
+    if !permissions::can_view_incident(author.viewer, current.facts()) {
+        return Err(AppError::NotFound);
+    }
+    if !permissions::can_edit_incident(author.viewer, current.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    if current.incident.version != version {
+        return Ok(Saved::Conflict(Box::new(current)));
+    }
+    let mut errors = FieldErrors::new();
+    if !permissions::allowed_statuses(author.viewer, Some(current.incident.status()))
+        .contains(&f.status)
+    {
+        errors.add("status", "status-transition-invalid");
+    }
+    if let PlaceInput::Typed(_) = f.place {
+        check_place(conn, &f.place, &mut errors)?;
+    }
+    if !errors.is_empty() {
+        return Ok(Saved::Invalid(errors));
+    }
+    let Some(location) = place(conn, &author.actor, &f.place, &mut errors)? else {
+        return Ok(Saved::Invalid(errors));
+    };
+    let c = f.counts;
+    let updated = diesel::update(
+        incidents::table
+            .filter(incidents::id.eq(id))
+            .filter(incidents::version.eq(version)),
+    )
+    .set((
+        (
+            incidents::title.eq(&f.title),
+            incidents::narrative.eq(&f.narrative),
+            incidents::category.eq(f.category.code()),
+            incidents::attack_types.eq(codes(&f.attack_types, |t| t.code())),
+            incidents::resources_affected.eq(codes(&f.resources, |t| t.code())),
+            incidents::occurred_on.eq(f.occurred_on),
+            incidents::time_precision.eq(f.time_precision.code()),
+            incidents::occurred_time.eq(&f.occurred_time),
+            incidents::reported_on.eq(f.reported_on),
+            incidents::location_id.eq(location.id),
+            incidents::location_precision.eq(f.location_precision.code()),
+            incidents::perpetrator_type.eq(f.perpetrator_type.code()),
+            incidents::perpetrator_name.eq(&f.perpetrator_name),
+        ),
+        (
+            incidents::civilians_killed.eq(c[0]),
+            incidents::civilians_injured.eq(c[1]),
+            incidents::aid_killed_national.eq(c[2]),
+            incidents::aid_killed_international.eq(c[3]),
+            incidents::aid_injured_national.eq(c[4]),
+            incidents::aid_injured_international.eq(c[5]),
+            incidents::aid_kidnapped_national.eq(c[6]),
+            incidents::aid_kidnapped_international.eq(c[7]),
+            incidents::aid_detained_national.eq(c[8]),
+            incidents::aid_detained_international.eq(c[9]),
+            incidents::people_affected.eq(c[10]),
+        ),
+        (
+            incidents::sensitivity.eq(f.sensitivity.code()),
+            incidents::status.eq(f.status.code()),
+            incidents::version.eq(version + 1),
+            incidents::updated_at.eq(audit::now()),
+        ),
+    ))
+    .execute(conn)?;
+    if updated != 1 {
+        return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
+    }
+    let after = find(conn, id)?;
+    finish_change(
+        conn,
+        &author.actor,
+        &current,
+        &after,
+        "edit",
+        "",
+        "incident.update",
+    )?;
+    Ok(Saved::Saved(after.incident))
+}
+
+/// Writes the revision, index entry and audit event for a change from `before` to `after`.
+fn finish_change(
+    conn: &mut DbConn,
+    actor: &Actor,
+    before: &Loaded,
+    after: &Loaded,
+    action: &'static str,
+    reason: &str,
+    audit_action: &'static str,
+) -> Result<(), AppError> {
+    search::index(conn, &after.incident, &after.location.search_text())?;
+    let old = before.incident.snapshot(&before.location.label());
+    let new = after.incident.snapshot(&after.location.label());
+    let changes = revisions::diff(&old, &new);
+    let number = revisions::record(
+        conn,
+        actor,
+        NewRevision {
+            entity_type: "incident",
+            entity_id: after.incident.id,
+            action,
+            reason,
+            changes: &changes,
+            snapshot: &new,
+        },
+    )?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(audit_action, "incident", after.incident.id)
+            .details(json!({ "reference": after.incident.reference, "revision": number, "changes": changes, "reason": reason })),
+    )?;
+    Ok(())
+}
+
+/// Adds a claim. Refuses (403) when the person may not.
+pub fn add_claim(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    claim: &ClaimFields,
+) -> Result<i64, AppError> {
+    let current = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_add_claim(author.viewer, current.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let claim_id = insert_claim(conn, id, author.user_id, claim)?;
+    diesel::update(incidents::table.find(id))
+        .set(incidents::updated_at.eq(audit::now()))
+        .execute(conn)?;
+    let snapshot = current.incident.snapshot(&current.location.label());
+    let changes = json!({ "claim": [null, claim_text(claim)], "claim_source_name": [null, claim.source_name] });
+    let number = revisions::record(
+        conn,
+        &author.actor,
+        NewRevision {
+            entity_type: "incident",
+            entity_id: id,
+            action: "claim",
+            reason: "",
+            changes: &changes,
+            snapshot: &snapshot,
+        },
+    )?;
+    audit::record(
+        conn,
+        &author.actor,
+        Event::new("incident.claim_add", "incident", id)
+            .details(json!({ "reference": current.incident.reference, "claim_id": claim_id, "revision": number })),
+    )?;
+    Ok(claim_id)
+}
+
+/// Sets the verification status, with the coordinator's reason.
+pub fn set_verification(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    to: Verification,
+    reason: &str,
+) -> Result<(), AppError> {
+    let current = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_verify_incident(author.viewer, current.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    diesel::update(incidents::table.find(id))
+        .set((
+            incidents::verification.eq(to.code()),
+            incidents::version.eq(current.incident.version + 1),
+            incidents::updated_at.eq(audit::now()),
+        ))
+        .execute(conn)?;
+    let after = find(conn, id)?;
+    finish_change(
+        conn,
+        &author.actor,
+        &current,
+        &after,
+        "verification",
+        reason,
+        "incident.verify",
+    )
+}
+
+/// Retracts the record: it stays, marked, with the reason, for auditors and history.
+pub fn retract(conn: &mut DbConn, author: &Author, id: i64, reason: &str) -> Result<(), AppError> {
+    let current = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_retract_incident(author.viewer, current.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let now = audit::now();
+    diesel::update(incidents::table.find(id))
+        .set((
+            incidents::retracted_at.eq(Some(now)),
+            incidents::retraction_reason.eq(reason),
+            incidents::version.eq(current.incident.version + 1),
+            incidents::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let after = find(conn, id)?;
+    finish_change(
+        conn,
+        &author.actor,
+        &current,
+        &after,
+        "retraction",
+        reason,
+        "incident.retract",
+    )
+}

@@ -1,0 +1,246 @@
+//! The gazetteer: places with admin areas (admin1 governorate, admin2 district, admin3
+//! sub-district), optional OCHA p-code and coordinates, and alternate spellings (Douma / Duma /
+//! دوما), which forms and search both understand.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::audit::{self, Actor, Event};
+use crate::db::schema::locations;
+use crate::db::DbConn;
+use crate::domain::{text, values, FieldErrors};
+use crate::error::AppError;
+use crate::revisions::{self, NewRevision};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = locations)]
+pub struct Location {
+    pub id: i64,
+    pub name: String,
+    pub alt_names: String,
+    pub country_code: String,
+    pub admin1: String,
+    pub admin2: String,
+    pub admin3: String,
+    pub pcode: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Location {
+    /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
+    pub fn label(&self) -> String {
+        let mut parts = vec![self.name.as_str()];
+        for a in [&self.admin2, &self.admin1] {
+            if !a.is_empty() && a != &self.name {
+                parts.push(a);
+            }
+        }
+        parts.join(", ")
+    }
+
+    pub fn alternate_names(&self) -> impl Iterator<Item = &str> {
+        self.alt_names
+            .lines()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+    }
+
+    /// Every name of the place and its areas, for the full-text index.
+    pub fn search_text(&self) -> String {
+        let mut all: Vec<&str> = vec![&self.name];
+        all.extend(self.alternate_names());
+        all.extend([
+            self.admin1.as_str(),
+            self.admin2.as_str(),
+            self.admin3.as_str(),
+            self.pcode.as_str(),
+        ]);
+        all.retain(|s| !s.is_empty());
+        all.join(" ")
+    }
+
+    /// Does `typed` name this place (its label, its name or one of its other spellings)?
+    pub fn answers_to(&self, typed: &str) -> bool {
+        let t = typed.trim().to_lowercase();
+        self.label().to_lowercase() == t
+            || self.name.to_lowercase() == t
+            || self.alternate_names().any(|n| n.to_lowercase() == t)
+    }
+}
+
+/// A new place, checked.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceFields {
+    pub name: String,
+    pub alt_names: String,
+    pub country_code: String,
+    pub admin1: String,
+    pub admin2: String,
+    pub admin3: String,
+    pub pcode: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+impl PlaceFields {
+    /// Parses a new place from form values, noting errors under `prefix`-named fields.
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        errors: &mut FieldErrors,
+        fields: [&'static str; 7],
+        name: &str,
+        admin1: &str,
+        admin2: &str,
+        pcode: &str,
+        latitude: &str,
+        longitude: &str,
+        alt_names: &str,
+    ) -> Option<Self> {
+        let name = errors.check(fields[0], text::required_line(name, 200));
+        let admin1 = errors.check(fields[1], text::optional_line(admin1, 200));
+        let admin2 = errors.check(fields[2], text::optional_line(admin2, 200));
+        let pcode = errors.check(fields[3], text::optional_line(pcode, 30));
+        let latitude = errors.check(fields[4], values::optional_coordinate(latitude, 90.0));
+        let longitude = errors.check(fields[5], values::optional_coordinate(longitude, 180.0));
+        let alt = errors.check(fields[6], text::optional_block(alt_names, 2000));
+        if let (Some(Some(_)), Some(None)) | (Some(None), Some(Some(_))) = (latitude, longitude) {
+            errors.add(fields[5], "coordinates-both");
+        }
+        Some(Self {
+            name: name?,
+            alt_names: alt?
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            country_code: String::new(),
+            admin1: admin1?,
+            admin2: admin2?,
+            admin3: String::new(),
+            pcode: pcode?,
+            latitude: latitude?,
+            longitude: longitude?,
+        })
+    }
+}
+
+/// What a typed place name turned out to be.
+pub enum Resolution {
+    Found(Location),
+    /// Several places answer to the name: the person must choose.
+    Ambiguous(Vec<Location>),
+    NotFound,
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {
+    Ok(locations::table
+        .find(id)
+        .select(Location::as_select())
+        .first(conn)?)
+}
+
+/// Every place, by name (for the form's list of suggestions).
+pub fn all(conn: &mut DbConn) -> Result<Vec<Location>, AppError> {
+    Ok(locations::table
+        .order((locations::name.asc(), locations::id.asc()))
+        .limit(5_000)
+        .select(Location::as_select())
+        .load(conn)?)
+}
+
+/// Finds the place a person typed, by label, name or other spelling.
+pub fn resolve(conn: &mut DbConn, typed: &str) -> Result<Resolution, AppError> {
+    let t = typed.trim();
+    if t.is_empty() {
+        return Ok(Resolution::NotFound);
+    }
+    // The label starts with the name; other spellings sit in alt_names.
+    let first = t.split(',').next().unwrap_or(t).trim().to_lowercase();
+    let like = format!("%{}%", first.replace('%', "").replace('_', ""));
+    let candidates: Vec<Location> = locations::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = ")
+                .bind::<diesel::sql_types::Text, _>(first.clone())
+                .sql(" OR lower(alt_names) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(like),
+        )
+        .limit(50)
+        .select(Location::as_select())
+        .load(conn)?;
+    let exact: Vec<Location> = candidates
+        .iter()
+        .filter(|l| l.label().to_lowercase() == t.to_lowercase())
+        .cloned()
+        .collect();
+    let mut matching: Vec<Location> = if exact.is_empty() {
+        candidates
+            .into_iter()
+            .filter(|l| l.answers_to(t) || l.answers_to(&first))
+            .collect()
+    } else {
+        exact
+    };
+    Ok(match matching.len() {
+        0 => Resolution::NotFound,
+        1 => Resolution::Found(matching.remove(0)),
+        _ => Resolution::Ambiguous(matching),
+    })
+}
+
+/// The admin1 and admin2 areas in use, for filters.
+pub fn admin_areas(conn: &mut DbConn) -> Result<Vec<(String, String)>, AppError> {
+    Ok(locations::table
+        .select((locations::admin1, locations::admin2))
+        .distinct()
+        .order((locations::admin1.asc(), locations::admin2.asc()))
+        .load(conn)?)
+}
+
+/// Adds a place to the gazetteer. Call inside `audit::write`.
+pub fn create(conn: &mut DbConn, actor: &Actor, place: &PlaceFields) -> Result<Location, AppError> {
+    let now = audit::now();
+    let id: i64 = diesel::insert_into(locations::table)
+        .values((
+            locations::name.eq(&place.name),
+            locations::alt_names.eq(&place.alt_names),
+            locations::country_code.eq(&place.country_code),
+            locations::admin1.eq(&place.admin1),
+            locations::admin2.eq(&place.admin2),
+            locations::admin3.eq(&place.admin3),
+            locations::pcode.eq(&place.pcode),
+            locations::latitude.eq(place.latitude),
+            locations::longitude.eq(place.longitude),
+            locations::created_at.eq(now),
+            locations::updated_at.eq(now),
+        ))
+        .returning(locations::id)
+        .get_result(conn)?;
+    let snapshot = json!({
+        "name": place.name, "alt_names": place.alt_names, "country_code": place.country_code,
+        "admin1": place.admin1, "admin2": place.admin2, "admin3": place.admin3, "pcode": place.pcode,
+        "latitude": place.latitude, "longitude": place.longitude,
+    });
+    revisions::record(
+        conn,
+        actor,
+        NewRevision {
+            entity_type: "location",
+            entity_id: id,
+            action: "create",
+            reason: "",
+            changes: &revisions::diff(&json!({}), &snapshot),
+            snapshot: &snapshot,
+        },
+    )?;
+    audit::record(
+        conn,
+        actor,
+        Event::new("location.create", "location", id).details(snapshot),
+    )?;
+    find(conn, id)
+}

@@ -1,0 +1,162 @@
+//! Revision history of records (incidents, convoys, needs): every change keeps what changed
+//! (field: [before, after]), a full snapshot after it, who, when and why. Written inside the
+//! same `audit::write` transaction as the change and its audit event.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::audit::{self, Actor};
+use crate::db::schema::revisions;
+use crate::db::DbConn;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = revisions)]
+pub struct Revision {
+    pub id: i64,
+    pub entity_type: String,
+    pub entity_id: i64,
+    pub revision_no: i32,
+    pub action: String,
+    pub reason: String,
+    pub changes: String,
+    pub snapshot: String,
+    pub actor_user_id: Option<i64>,
+    pub actor_label: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// One changed field, for display.
+#[derive(Debug, Clone)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl Revision {
+    /// The changed fields in a stable order, values shown as text.
+    pub fn field_changes(&self) -> Vec<FieldChange> {
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&self.changes) else {
+            return Vec::new();
+        };
+        map.into_iter()
+            .map(|(field, pair)| {
+                let (before, after) = match pair {
+                    Value::Array(mut v) if v.len() == 2 => {
+                        let after = v.pop().unwrap_or(Value::Null);
+                        (v.pop().unwrap_or(Value::Null), after)
+                    }
+                    other => (Value::Null, other),
+                };
+                FieldChange {
+                    field,
+                    before: show(&before),
+                    after: show(&after),
+                }
+            })
+            .collect()
+    }
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The differences between two snapshots: `{field: [before, after]}` for each changed field.
+pub fn diff(before: &Value, after: &Value) -> Value {
+    let empty = Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut out = Map::new();
+    for (k, new) in a {
+        let old = b.get(k).unwrap_or(&Value::Null);
+        if old != new {
+            out.insert(k.clone(), Value::Array(vec![old.clone(), new.clone()]));
+        }
+    }
+    for (k, old) in b {
+        if !a.contains_key(k) {
+            out.insert(k.clone(), Value::Array(vec![old.clone(), Value::Null]));
+        }
+    }
+    Value::Object(out)
+}
+
+/// What a revision records.
+pub struct NewRevision<'a> {
+    pub entity_type: &'static str,
+    pub entity_id: i64,
+    pub action: &'static str,
+    pub reason: &'a str,
+    pub changes: &'a Value,
+    pub snapshot: &'a Value,
+}
+
+/// Appends the next revision of a record; returns its number.
+pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<i32, AppError> {
+    let last: Option<i32> = revisions::table
+        .filter(revisions::entity_type.eq(rev.entity_type))
+        .filter(revisions::entity_id.eq(rev.entity_id))
+        .select(diesel::dsl::max(revisions::revision_no))
+        .first(conn)?;
+    let number = last.unwrap_or(0) + 1;
+    diesel::insert_into(revisions::table)
+        .values((
+            revisions::entity_type.eq(rev.entity_type),
+            revisions::entity_id.eq(rev.entity_id),
+            revisions::revision_no.eq(number),
+            revisions::action.eq(rev.action),
+            revisions::reason.eq(rev.reason),
+            revisions::changes.eq(rev.changes.to_string()),
+            revisions::snapshot.eq(rev.snapshot.to_string()),
+            revisions::actor_user_id.eq(actor.user_id),
+            revisions::actor_label.eq(&actor.label),
+            revisions::created_at.eq(audit::now()),
+        ))
+        .execute(conn)?;
+    Ok(number)
+}
+
+/// Every revision of a record, oldest first.
+pub fn history(
+    conn: &mut DbConn,
+    entity_type: &str,
+    entity_id: i64,
+) -> Result<Vec<Revision>, AppError> {
+    Ok(revisions::table
+        .filter(revisions::entity_type.eq(entity_type))
+        .filter(revisions::entity_id.eq(entity_id))
+        .order(revisions::revision_no.asc())
+        .select(Revision::as_select())
+        .load(conn)?)
+}
+
+/// The most recent revisions of any record (an auditor's home page).
+pub fn recent(conn: &mut DbConn, limit: i64) -> Result<Vec<Revision>, AppError> {
+    Ok(revisions::table
+        .order(revisions::id.desc())
+        .limit(limit)
+        .select(Revision::as_select())
+        .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_lists_changed_fields_only() {
+        let d = diff(
+            &json!({"a": 1, "b": "x", "c": null}),
+            &json!({"a": 1, "b": "y", "c": 2}),
+        );
+        assert_eq!(d, json!({"b": ["x", "y"], "c": [null, 2]}));
+    }
+}

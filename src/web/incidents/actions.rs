@@ -1,0 +1,113 @@
+//! Actions on an incident: add a claim, set verification (coordinators, with a reason),
+//! retract (with a reason). Each re-renders the page with its message when something is wrong.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::detail::{build, Kept};
+use super::{author, latest_date};
+use crate::audit;
+use crate::domain::vocab::Verification;
+use crate::error::AppError;
+use crate::incidents::fields::{self, ClaimForm};
+use crate::incidents::store;
+use crate::startup::State;
+use crate::web::forms::{FormErrors, HtmlForm};
+use crate::web::{see_other, Page};
+
+pub async fn add_claim(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<ClaimForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let mut errors = FormErrors::new();
+    let Some(claim) = form.parse(latest_date(), &mut errors) else {
+        let kept = Kept {
+            claim_form: Some(form),
+            claim_errors: errors,
+            ..Default::default()
+        };
+        return crate::web::invalid(&build(page, &state, id, kept, None).await?);
+    };
+    let author = author(&page, &req);
+    state
+        .db
+        .run(move |conn| audit::write(conn, |conn| store::add_claim(conn, &author, id, &claim)))
+        .await?;
+    Ok(see_other(&format!("/incidents/{id}?done=claim#claims")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VerificationForm {
+    verification: String,
+    reason: String,
+}
+
+pub async fn verify(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<VerificationForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let mut errors = FormErrors::new();
+    let to = errors.check("verification", Verification::parse(&form.verification));
+    let reason = fields::reason(&form.reason, &mut errors);
+    let (Some(to), Some(reason)) = (to, reason) else {
+        let kept = Kept {
+            verification: Some((form.verification, form.reason)),
+            verification_errors: errors,
+            ..Default::default()
+        };
+        return crate::web::invalid(&build(page, &state, id, kept, None).await?);
+    };
+    let author = author(&page, &req);
+    state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                store::set_verification(conn, &author, id, to, &reason)
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("/incidents/{id}?done=verified")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RetractionForm {
+    reason: String,
+}
+
+pub async fn retract(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<RetractionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let mut errors = FormErrors::new();
+    let Some(reason) = fields::reason(&form.reason, &mut errors) else {
+        let kept = Kept {
+            retraction_reason: form.reason,
+            retraction_errors: errors,
+            ..Default::default()
+        };
+        return crate::web::invalid(&build(page, &state, id, kept, None).await?);
+    };
+    let author = author(&page, &req);
+    state
+        .db
+        .run(move |conn| audit::write(conn, |conn| store::retract(conn, &author, id, &reason)))
+        .await?;
+    Ok(see_other(&format!("/incidents/{id}?done=retracted")))
+}

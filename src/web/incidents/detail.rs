@@ -1,0 +1,177 @@
+//! The incident page (everything the viewer may see, claims side by side, the actions they
+//! may take) and its full history.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{in_words, ShownChange};
+use super::{today, viewer};
+use crate::error::AppError;
+use crate::incidents::fields::ClaimForm;
+use crate::incidents::store::{self, Loaded};
+use crate::incidents::Claim;
+use crate::permissions::{self, Viewer};
+use crate::revisions::{self, Revision};
+use crate::startup::State;
+use crate::web::forms::FormErrors;
+use crate::web::Page;
+
+/// Fields of a revision that name sources: hidden from those who may not see them.
+const SOURCE_FIELDS: [&str; 1] = ["claim_source_name"];
+
+#[derive(Template)]
+#[template(path = "incidents/show.html")]
+pub struct ShowPage {
+    pub page: Page,
+    pub l: Loaded,
+    pub claims: Vec<Claim>,
+    pub see_sources: bool,
+    pub can_edit: bool,
+    pub can_add_claim: bool,
+    pub can_verify: bool,
+    pub can_retract: bool,
+    pub claim_form: ClaimForm,
+    pub claim_errors: FormErrors,
+    pub verification: String,
+    pub verification_reason: String,
+    pub verification_errors: FormErrors,
+    pub retraction_reason: String,
+    pub retraction_errors: FormErrors,
+    pub timeline: Vec<(Revision, Vec<ShownChange>)>,
+    pub notice: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "incidents/history.html")]
+pub struct HistoryPage {
+    pub page: Page,
+    pub l: Loaded,
+    pub revisions: Vec<(Revision, Vec<ShownChange>)>,
+}
+
+/// A revision's changes as this viewer may see them, in words.
+fn visible_changes(page: &Page, rev: &Revision, see_sources: bool) -> Vec<ShownChange> {
+    let changes: Vec<_> = rev
+        .field_changes()
+        .into_iter()
+        .filter(|c| see_sources || !SOURCE_FIELDS.contains(&c.field.as_str()))
+        .collect();
+    in_words(&page.lang, &changes)
+}
+
+/// What a re-rendered page keeps of a failed action.
+#[derive(Default)]
+pub struct Kept {
+    pub claim_form: Option<ClaimForm>,
+    pub claim_errors: FormErrors,
+    pub verification: Option<(String, String)>,
+    pub verification_errors: FormErrors,
+    pub retraction_reason: String,
+    pub retraction_errors: FormErrors,
+}
+
+pub async fn build(
+    page: Page,
+    state: &State,
+    id: i64,
+    kept: Kept,
+    notice: Option<&'static str>,
+) -> Result<ShowPage, AppError> {
+    let v: Viewer = viewer(&page);
+    let (l, claims, history) = state
+        .db
+        .run(move |conn| {
+            let l = store::find_visible(conn, id, v)?;
+            let claims = store::claims_of(conn, id)?;
+            let history = revisions::history(conn, "incident", id)?;
+            Ok((l, claims, history))
+        })
+        .await?;
+    let facts = l.facts();
+    let see_sources = permissions::can_see_sources(v, facts);
+    let timeline = history
+        .into_iter()
+        .rev()
+        .take(10)
+        .map(|r| {
+            let changes = visible_changes(&page, &r, see_sources);
+            (r, changes)
+        })
+        .collect();
+    let (verification, verification_reason) = kept
+        .verification
+        .unwrap_or_else(|| (l.incident.verification.clone(), String::new()));
+    Ok(ShowPage {
+        can_edit: permissions::can_edit_incident(v, facts),
+        can_add_claim: permissions::can_add_claim(v, facts),
+        can_verify: permissions::can_verify_incident(v, facts),
+        can_retract: permissions::can_retract_incident(v, facts),
+        see_sources,
+        claim_form: kept.claim_form.unwrap_or_else(|| ClaimForm {
+            claim_date: today().to_string(),
+            ..Default::default()
+        }),
+        claim_errors: kept.claim_errors,
+        verification,
+        verification_reason,
+        verification_errors: kept.verification_errors,
+        retraction_reason: kept.retraction_reason,
+        retraction_errors: kept.retraction_errors,
+        page,
+        l,
+        claims,
+        timeline,
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = match query.done.as_deref() {
+        Some("created") => Some("incident-created"),
+        Some("saved") => Some("incident-saved"),
+        Some("claim") => Some("incident-claim-added"),
+        Some("verified") => Some("incident-verification-set"),
+        Some("retracted") => Some("incident-retracted"),
+        _ => None,
+    };
+    let p = build(page, &state, id.into_inner(), Kept::default(), notice).await?;
+    crate::web::ok(&p)
+}
+
+pub async fn history(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let v = viewer(&page);
+    let (l, history) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                store::find_visible(conn, id, v)?,
+                revisions::history(conn, "incident", id)?,
+            ))
+        })
+        .await?;
+    let see_sources = permissions::can_see_sources(v, l.facts());
+    let revisions = history
+        .into_iter()
+        .map(|r| {
+            let c = visible_changes(&page, &r, see_sources);
+            (r, c)
+        })
+        .collect();
+    crate::web::ok(&HistoryPage { page, l, revisions })
+}

@@ -1,0 +1,337 @@
+//! The incident form: new and edit. Errors come back beside each field with everything typed
+//! kept; an edit made from an old version shows the conflict instead of overwriting.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::{author, latest_date, today, viewer};
+use crate::audit;
+use crate::domain::vocab::{LocationPrecision, RecordStatus, Sensitivity, TimePrecision};
+use crate::error::AppError;
+use crate::incidents::fields::{IncidentFields, IncidentForm};
+use crate::incidents::model::COUNT_FIELDS;
+use crate::incidents::store::{self, Loaded, Saved};
+use crate::locations;
+use crate::permissions;
+use crate::startup::State;
+use crate::web::forms::{FormErrors, HtmlForm};
+use crate::web::{see_other, Page};
+
+#[derive(Template)]
+#[template(path = "incidents/form.html")]
+pub struct FormPage {
+    pub page: Page,
+    pub form: IncidentForm,
+    pub errors: FormErrors,
+    /// `(id, reference)` when editing.
+    pub editing: Option<(i64, String)>,
+    pub places: Vec<String>,
+    pub statuses: Vec<RecordStatus>,
+    /// Set when someone else saved first: what differs between their version and this input.
+    pub conflict: Option<Vec<Difference>>,
+}
+
+/// One field that differs between the stored record and what was typed.
+pub struct Difference {
+    pub label_id: &'static str,
+    pub yours: String,
+    pub saved: String,
+}
+
+impl FormPage {
+    pub fn count_fields(&self) -> Vec<(&'static str, &'static str, &str)> {
+        COUNT_FIELDS
+            .iter()
+            .zip(self.form.count_values())
+            .map(|((name, label), value)| (*name, *label, value))
+            .collect()
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some((id, _)) => format!("/incidents/{id}"),
+            None => "/incidents".into(),
+        }
+    }
+
+    pub fn checked(&self, list: &[String], code: &str) -> bool {
+        list.iter().any(|c| c == code)
+    }
+}
+
+/// The form filled in from a stored incident.
+fn form_from(l: &Loaded) -> IncidentForm {
+    let i = &l.incident;
+    let n = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    IncidentForm {
+        title: i.title.clone(),
+        narrative: i.narrative.clone(),
+        category: i.category.clone(),
+        attack_types: i
+            .attack_types()
+            .iter()
+            .map(|t| t.code().to_string())
+            .collect(),
+        resources: i.resources().iter().map(|t| t.code().to_string()).collect(),
+        occurred_on: i.occurred_on.to_string(),
+        time_precision: i.time_precision.clone(),
+        occurred_time: i.occurred_time.clone(),
+        reported_on: i.reported_on.to_string(),
+        location: l.location.label(),
+        location_precision: i.location_precision.clone(),
+        perpetrator_type: i.perpetrator_type.clone(),
+        perpetrator_name: i.perpetrator_name.clone(),
+        civilians_killed: n(i.civilians_killed),
+        civilians_injured: n(i.civilians_injured),
+        aid_killed_national: n(i.aid_killed_national),
+        aid_killed_international: n(i.aid_killed_international),
+        aid_injured_national: n(i.aid_injured_national),
+        aid_injured_international: n(i.aid_injured_international),
+        aid_kidnapped_national: n(i.aid_kidnapped_national),
+        aid_kidnapped_international: n(i.aid_kidnapped_international),
+        aid_detained_national: n(i.aid_detained_national),
+        aid_detained_international: n(i.aid_detained_international),
+        people_affected: n(i.people_affected),
+        sensitivity: i.sensitivity.clone(),
+        status: i.status.clone(),
+        version: i.version.to_string(),
+        ..Default::default()
+    }
+}
+
+/// The fields where `typed` differs from `stored`, for the conflict page.
+fn differences(typed: &IncidentForm, stored: &IncidentForm) -> Vec<Difference> {
+    let pairs: Vec<(&'static str, &str, &str)> = vec![
+        ("field-title", &typed.title, &stored.title),
+        ("field-narrative", &typed.narrative, &stored.narrative),
+        ("field-category", &typed.category, &stored.category),
+        ("field-occurred-on", &typed.occurred_on, &stored.occurred_on),
+        ("field-reported-on", &typed.reported_on, &stored.reported_on),
+        ("field-location", &typed.location, &stored.location),
+        (
+            "field-perpetrator-type",
+            &typed.perpetrator_type,
+            &stored.perpetrator_type,
+        ),
+        (
+            "field-perpetrator-name",
+            &typed.perpetrator_name,
+            &stored.perpetrator_name,
+        ),
+        ("field-sensitivity", &typed.sensitivity, &stored.sensitivity),
+        ("field-status", &typed.status, &stored.status),
+    ];
+    let mut out: Vec<Difference> = pairs
+        .into_iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(label_id, a, b)| Difference {
+            label_id,
+            yours: a.to_string(),
+            saved: b.to_string(),
+        })
+        .collect();
+    for ((_, label), (a, b)) in COUNT_FIELDS
+        .iter()
+        .zip(typed.count_values().into_iter().zip(stored.count_values()))
+    {
+        if a.trim() != b.trim() {
+            out.push(Difference {
+                label_id: label,
+                yours: a.to_string(),
+                saved: b.to_string(),
+            });
+        }
+    }
+    out
+}
+
+async fn place_labels(state: &State) -> Result<Vec<String>, AppError> {
+    state
+        .db
+        .run(|conn| Ok(locations::all(conn)?.iter().map(|l| l.label()).collect()))
+        .await
+}
+
+pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError> {
+    let today = today().to_string();
+    let form = IncidentForm {
+        reported_on: today.clone(),
+        claim_date: today,
+        time_precision: TimePrecision::Day.code().into(),
+        location_precision: LocationPrecision::Exact.code().into(),
+        sensitivity: Sensitivity::Restricted.code().into(),
+        status: RecordStatus::Submitted.code().into(),
+        ..Default::default()
+    };
+    let statuses = permissions::allowed_statuses(viewer(&page), None);
+    let places = place_labels(&state).await?;
+    crate::web::ok(&FormPage {
+        page,
+        form,
+        errors: FormErrors::new(),
+        editing: None,
+        places,
+        statuses,
+        conflict: None,
+    })
+}
+
+pub async fn create(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    form: HtmlForm<IncidentForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let latest = latest_date();
+    let mut errors = FormErrors::new();
+    let fields = form.parse(latest, &mut errors);
+    let claim = form.claim().parse(latest, &mut errors);
+    let statuses = permissions::allowed_statuses(viewer(&page), None);
+    if let Some(f) = &fields {
+        if !statuses.contains(&f.status) {
+            errors.add("status", "status-transition-invalid");
+        }
+    }
+    let author = author(&page, &req);
+    let check = fields.clone();
+    let outcome = state
+        .db
+        .run(move |conn| match (fields, claim, errors.is_empty()) {
+            (Some(f), Some(c), true) => audit::write(conn, |conn| {
+                store::create(conn, &author, &f, &c, super::today())
+            })
+            .map(|r| r.map(|i| i.id)),
+            _ => {
+                // Also say now whether the place is known, so every problem shows at once.
+                if let Some(f) = &check {
+                    store::check_place(conn, &f.place, &mut errors)?;
+                }
+                Ok(Err(errors))
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(id) => Ok(see_other(&format!("/incidents/{id}?done=created"))),
+        Err(errors) => {
+            let places = place_labels(&state).await?;
+            crate::web::invalid(&FormPage {
+                page,
+                form,
+                errors,
+                editing: None,
+                places,
+                statuses,
+                conflict: None,
+            })
+        }
+    }
+}
+
+pub async fn edit_form(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let v = viewer(&page);
+    let loaded = state
+        .db
+        .run(move |conn| store::find_visible(conn, id, v))
+        .await?;
+    if !permissions::can_edit_incident(v, loaded.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
+    let places = place_labels(&state).await?;
+    crate::web::ok(&FormPage {
+        page,
+        form: form_from(&loaded),
+        errors: FormErrors::new(),
+        editing: Some((id, loaded.incident.reference.clone())),
+        places,
+        statuses,
+        conflict: None,
+    })
+}
+
+pub async fn update(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<IncidentForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let mut form = form.0;
+    let v = viewer(&page);
+    let loaded = state
+        .db
+        .run(move |conn| store::find_visible(conn, id, v))
+        .await?;
+    if !permissions::can_edit_incident(v, loaded.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
+    let editing = Some((id, loaded.incident.reference.clone()));
+    let mut errors = FormErrors::new();
+    let fields: Option<IncidentFields> = form.parse(latest_date(), &mut errors);
+    let Ok(version) = form.version.trim().parse::<i32>() else {
+        return Err(AppError::BadRequest("error-400-text"));
+    };
+    let (Some(fields), true) = (fields, errors.is_empty()) else {
+        let places = place_labels(&state).await?;
+        return crate::web::invalid(&FormPage {
+            page,
+            form,
+            errors,
+            editing,
+            places,
+            statuses,
+            conflict: None,
+        });
+    };
+    let author = author(&page, &req);
+    let saved = state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                store::update(conn, &author, id, version, &fields)
+            })
+        })
+        .await?;
+    match saved {
+        Saved::Saved(_) => Ok(see_other(&format!("/incidents/{id}?done=saved"))),
+        Saved::Invalid(errors) => {
+            let places = place_labels(&state).await?;
+            crate::web::invalid(&FormPage {
+                page,
+                form,
+                errors,
+                editing,
+                places,
+                statuses,
+                conflict: None,
+            })
+        }
+        Saved::Conflict(current) => {
+            let stored = form_from(&current);
+            let conflict = differences(&form, &stored);
+            // Saving this form again means: "I have seen their version, keep mine".
+            form.version = current.incident.version.to_string();
+            let places = place_labels(&state).await?;
+            crate::web::render(
+                actix_web::http::StatusCode::CONFLICT,
+                &FormPage {
+                    page,
+                    form,
+                    errors: FormErrors::new(),
+                    editing,
+                    places,
+                    statuses,
+                    conflict: Some(conflict),
+                },
+            )
+        }
+    }
+}

@@ -1,0 +1,92 @@
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use crate::accounts::{organizations, Organization};
+use crate::error::AppError;
+use crate::incidents::list::{self, ListQuery, Row, Sort};
+use crate::locations;
+use crate::permissions::{self, Action};
+use crate::startup::State;
+use crate::web::Page;
+
+#[derive(Template)]
+#[template(path = "incidents/list.html")]
+pub struct ListPage {
+    pub page: Page,
+    pub query: ListQuery,
+    pub rows: Vec<Row>,
+    pub total: i64,
+    pub page_no: i64,
+    pub pages: i64,
+    pub prev_link: Option<String>,
+    pub next_link: Option<String>,
+    pub bad: Vec<&'static str>,
+    pub organizations: Vec<(Organization, i64)>,
+    pub admin_areas: Vec<(String, String)>,
+    pub can_record: bool,
+    pub sorts: &'static [(Sort, &'static str, &'static str)],
+}
+
+impl ListPage {
+    pub fn admin1s(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .admin_areas
+            .iter()
+            .map(|(a, _)| a.as_str())
+            .filter(|a| !a.is_empty())
+            .collect();
+        v.dedup();
+        v
+    }
+    pub fn admin2s(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .admin_areas
+            .iter()
+            .map(|(_, b)| b.as_str())
+            .filter(|a| !a.is_empty())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+pub async fn list(
+    page: Page,
+    state: State,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let (filter, sort, page_no, bad) = query.parse();
+    let viewer = super::viewer(&page);
+    let (found, organizations, admin_areas) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                list::list(conn, viewer, &filter, sort, page_no)?,
+                organizations::list(conn)?,
+                locations::admin_areas(conn)?,
+            ))
+        })
+        .await?;
+    let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
+    let prev_link = (page_no > 1).then(|| format!("/incidents?{}", query.with_page(page_no - 1)));
+    let next_link =
+        (page_no < pages).then(|| format!("/incidents?{}", query.with_page(page_no + 1)));
+    let can_record = permissions::allows(page.user().role, Action::RecordIncidents);
+    crate::web::ok(&ListPage {
+        page,
+        query,
+        rows: found.rows,
+        total: found.total,
+        page_no,
+        pages,
+        prev_link,
+        next_link,
+        bad,
+        organizations,
+        admin_areas,
+        can_record,
+        sorts: &Sort::ALL,
+    })
+}

@@ -1,0 +1,305 @@
+//! The audit trail: the hash chain checked by `corridor audit verify` and on the auditors'
+//! page, the triggers that keep it append-only, tampering that must show, and the filters.
+
+use corridor::domain::Role;
+
+use crate::helpers::{client, Backend, Page, TestApp};
+
+/// Sign-ins, failed sign-ins, and changes to people and organisations by an administrator.
+async fn mixed_workload(app: &TestApp) {
+    let org = app.seed_org("Mercy Relief");
+    app.seed_user("adam.admin", Role::Admin, "Mercy Relief");
+    app.seed_user("aziz.auditor", Role::Auditor, "Mercy Relief");
+    let rania = app.seed_user("rania.reporter", Role::Reporter, "Mercy Relief");
+    let admin = app.signed_in("adam.admin").await;
+    let wrong = app
+        .try_login_with(&client(), "rania.reporter", "not-her-password-at-all")
+        .await;
+    assert_eq!(wrong.status, 422);
+    let unknown = app
+        .try_login_with(&client(), "nobody.here", "not-a-password-at-all")
+        .await;
+    assert_eq!(unknown.status, 422);
+    let reporter = app.signed_in("rania.reporter").await;
+    let steps: Vec<(String, String, Vec<(&str, String)>)> = vec![
+        (
+            "/admin/organizations/new".into(),
+            "/admin/organizations".into(),
+            vec![
+                ("name", "Sahel Health Alliance".into()),
+                ("acronym", "SHA".into()),
+                ("org_type", "national_ngo".into()),
+            ],
+        ),
+        (
+            format!("/admin/organizations/{org}"),
+            format!("/admin/organizations/{org}"),
+            vec![
+                ("name", "Mercy Relief".into()),
+                ("acronym", "MR".into()),
+                ("org_type", "international_ngo".into()),
+            ],
+        ),
+        (
+            "/admin/users/new".into(),
+            "/admin/users".into(),
+            vec![
+                ("username", "cora.coordinator".into()),
+                ("display_name", "Cora Mansour".into()),
+                ("organization_id", org.to_string()),
+                ("role", "coordinator".into()),
+                ("password", "pebble-orchard-zenith-4417".into()),
+                ("password_confirm", "pebble-orchard-zenith-4417".into()),
+            ],
+        ),
+        (
+            format!("/admin/users/{rania}"),
+            format!("/admin/users/{rania}"),
+            vec![
+                ("display_name", "Rania Haddad".into()),
+                ("organization_id", org.to_string()),
+                ("role", "reporter".into()),
+            ],
+        ),
+        (
+            format!("/admin/users/{rania}"),
+            format!("/admin/users/{rania}/disable"),
+            vec![],
+        ),
+        (
+            format!("/admin/users/{rania}"),
+            format!("/admin/users/{rania}/enable"),
+            vec![],
+        ),
+    ];
+    for (form_page, path, fields) in steps {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = app.post_form_with(&admin, &form_page, &path, &fields).await;
+        assert_eq!(page.status, 303, "POST {path}: {}", page.body);
+    }
+    // Disabling Rania ended her session.
+    assert_eq!(app.get_with(&reporter, "/").await.status, 303);
+    for action in [
+        "auth.login",
+        "auth.login_failed",
+        "organization.create",
+        "organization.update",
+        "user.create",
+        "user.update",
+        "user.disable",
+        "user.enable",
+        "session.end_all",
+    ] {
+        assert!(
+            app.count_where("audit_events", &format!("action = '{action}'")) > 0,
+            "the workload records {action}"
+        );
+    }
+}
+
+/// The chain head as the database records it: (id, hash).
+fn head(app: &TestApp) -> (i64, String) {
+    let db = app.db();
+    let mut conn = db.conn().expect("conn");
+    corridor::audit::query::head(&mut conn).expect("chain head")
+}
+
+fn event(app: &TestApp, id: i64) -> corridor::audit::AuditEvent {
+    let db = app.db();
+    let mut conn = db.conn().expect("conn");
+    corridor::audit::query::find(&mut conn, id).expect("event")
+}
+
+/// `corridor audit verify`: its exit code and what it printed.
+fn verify(app: &TestApp) -> (Option<i32>, String) {
+    let out = app.command(&["audit", "verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "nothing on standard error: {stderr}");
+    (out.status.code(), stdout)
+}
+
+/// Checks that `corridor audit verify` and the auditors' page both name `event_id` as the
+/// first broken event, giving `reason`.
+async fn assert_broken_at(app: &TestApp, auditor: &reqwest::Client, event_id: i64, reason: &str) {
+    let (code, stdout) = verify(app);
+    assert_eq!(code, Some(1), "a broken chain fails: {stdout}");
+    assert!(
+        stdout.starts_with(&format!("Audit chain BROKEN at event {event_id}: {reason}")),
+        "expected event {event_id} ({reason}): {stdout}"
+    );
+    let page = app.get_with(auditor, "/audit?verify=1").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains(&format!("Chain broken at event {event_id} (")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Chain verified"));
+}
+
+/// (id, action) of each event listed on an audit page, newest first.
+fn listed_events(page: &Page) -> Vec<(i64, String)> {
+    page.body
+        .split("<tr>")
+        .filter_map(|row| {
+            let marker = "<td class=\"num\"><a href=\"/audit/";
+            let rest = &row[row.find(marker)? + marker.len()..];
+            let id = rest[..rest.find('"')?].parse().ok()?;
+            let action_at = row.find("<td><code>")? + "<td><code>".len();
+            let action_end = row[action_at..].find("</code>")? + action_at;
+            Some((id, row[action_at..action_end].to_string()))
+        })
+        .collect()
+}
+
+both_backends! {
+    async fn an_intact_chain_verifies_on_the_command_line_and_for_auditors(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        let events = app.count("audit_events");
+        let (head_id, head_hash) = head(&app);
+        assert_eq!(head_id, events);
+        assert_eq!(head_hash, event(&app, events).hash, "the head is the newest event");
+        assert_eq!(head_hash.len(), 64);
+
+        let (code, stdout) = verify(&app);
+        assert_eq!(code, Some(0), "{stdout}");
+        assert_eq!(stdout, format!("Audit chain intact: {events} events checked. Head hash: {head_hash}\n"));
+
+        let page = app.get_with(&auditor, "/audit?verify=1").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&format!("Chain verified: all {events} events are intact and in order.")), "{}", page.body);
+        assert!(page.body.contains(&format!("<code>{head_hash}</code>")));
+        // Without ?verify=1 the page offers the check and does not run it.
+        let plain = app.get_with(&auditor, "/audit").await;
+        assert!(plain.body.contains("href=\"/audit?verify=1\""));
+        assert!(!plain.body.contains("Chain verified"));
+    }
+
+    async fn the_database_refuses_to_change_or_remove_audit_events(app: TestApp) {
+        mixed_workload(&app).await;
+        let events = app.count("audit_events");
+        let before = event(&app, 3);
+        let mut attempts = vec![
+            "UPDATE audit_events SET details = '{\"forged\":true}' WHERE id = 3",
+            "UPDATE audit_events SET actor_label = 'someone.else'",
+            "DELETE FROM audit_events WHERE id = 3",
+            "DELETE FROM audit_events",
+        ];
+        if app.backend == Backend::Postgres {
+            attempts.push("TRUNCATE audit_events");
+        }
+        for sql in attempts {
+            let err = app.sql(sql).expect_err(sql);
+            assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        }
+        assert_eq!(app.count("audit_events"), events);
+        assert_eq!(event(&app, 3).details, before.details);
+        assert_eq!(verify(&app).0, Some(0));
+    }
+
+    async fn an_altered_event_is_named(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        let k = app.count("audit_events") / 2;
+        app.drop_audit_triggers();
+        app.sql(&format!("UPDATE audit_events SET details = '{{\"forged\":true}}' WHERE id = {k}")).unwrap();
+        assert_broken_at(&app, &auditor, k, "its contents were altered").await;
+        let page = app.get_with(&auditor, "/audit?verify=1").await;
+        assert!(page.body.contains("its contents were altered after it was written."));
+    }
+
+    async fn an_altered_event_with_a_recomputed_hash_is_named_by_the_next_one(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        let k = app.count("audit_events") / 2;
+        let mut forged = event(&app, k);
+        forged.details = "{\"forged\":true}".into();
+        forged.hash = forged.compute_hash();
+        app.drop_audit_triggers();
+        app.sql(&format!("UPDATE audit_events SET details = '{}', hash = '{}' WHERE id = {k}",
+            forged.details, forged.hash)).unwrap();
+        assert_broken_at(&app, &auditor, k + 1, "it does not follow the event before it").await;
+    }
+
+    async fn a_removed_event_is_named_by_the_one_after_it(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        let events = app.count("audit_events");
+        let k = events / 2;
+        app.drop_audit_triggers();
+        app.sql(&format!("DELETE FROM audit_events WHERE id = {k}")).unwrap();
+        assert_eq!(app.count("audit_events"), events - 1);
+        assert_broken_at(&app, &auditor, k + 1, "an event before it is missing").await;
+    }
+
+    async fn removing_the_newest_event_shows_at_the_head(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        let newest = app.count("audit_events");
+        app.drop_audit_triggers();
+        app.sql(&format!("DELETE FROM audit_events WHERE id = {newest}")).unwrap();
+        assert_broken_at(&app, &auditor, newest, "the chain does not end at the recorded head").await;
+    }
+
+    async fn swapping_who_did_what_breaks_the_chain(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        let a = event(&app, 2);
+        let b = (3..=app.count("audit_events")).map(|id| event(&app, id))
+            .find(|e| e.actor_label != a.actor_label).expect("an event by someone else");
+        app.drop_audit_triggers();
+        app.sql(&format!(
+            "UPDATE audit_events SET actor_label = CASE id WHEN {} THEN '{}' ELSE '{}' END WHERE id IN ({}, {})",
+            a.id, b.actor_label, a.actor_label, a.id, b.id)).unwrap();
+        assert_eq!(event(&app, a.id).actor_label, b.actor_label, "the swap happened");
+        assert_broken_at(&app, &auditor, a.id, "its contents were altered").await;
+    }
+
+    async fn reordering_events_breaks_the_chain(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        let k = app.count("audit_events") / 2;
+        let (first, second) = (event(&app, k), event(&app, k + 1));
+        app.drop_audit_triggers();
+        app.sql(&format!(
+            "UPDATE audit_events SET id = -1 WHERE id = {k}; \
+             UPDATE audit_events SET id = {k} WHERE id = {}; \
+             UPDATE audit_events SET id = {} WHERE id = -1;", k + 1, k + 1)).unwrap();
+        assert_eq!(event(&app, k).hash, second.hash, "the two events changed places");
+        assert_eq!(event(&app, k + 1).hash, first.hash);
+        assert_broken_at(&app, &auditor, k, "it does not follow the event before it").await;
+    }
+
+    async fn auditors_filter_the_trail_by_action_and_by_person(app: TestApp) {
+        mixed_workload(&app).await;
+        let auditor = app.signed_in("aziz.auditor").await;
+        for action in ["user.create", "auth.login_failed", "organization.update"] {
+            let page = app.get_with(&auditor, &format!("/audit?action={action}")).await;
+            assert_eq!(page.status, 200);
+            let listed = listed_events(&page);
+            let stored = app.count_where("audit_events", &format!("action = '{action}'"));
+            assert_eq!(listed.len() as i64, stored, "{action}: {listed:?}");
+            assert!(listed.iter().all(|(_, a)| a == action), "{action}: {listed:?}");
+            assert!(listed.windows(2).all(|w| w[0].0 > w[1].0), "newest first: {listed:?}");
+            assert!(page.body.contains(&format!("<option value=\"{action}\" selected>")), "the filter is kept");
+        }
+        // Unfiltered, the page lists every kind of event.
+        let all = listed_events(&app.get_with(&auditor, "/audit").await);
+        assert_eq!(all.len() as i64, app.count("audit_events").min(50));
+        // By person: everything the administrator did, and nothing else.
+        let page = app.get_with(&auditor, "/audit?actor=adam.admin").await;
+        let listed = listed_events(&page);
+        let stored = app.count_where("audit_events",
+            "actor_user_id = (SELECT id FROM users WHERE username = 'adam.admin')");
+        assert!(stored >= 7);
+        assert_eq!(listed.len() as i64, stored, "{listed:?}");
+        // One event in full, with both hashes.
+        let shown = app.get_with(&auditor, &format!("/audit/{}", listed[0].0)).await;
+        assert_eq!(shown.status, 200);
+        assert!(shown.body.contains(&event(&app, listed[0].0).hash));
+        assert!(shown.body.contains(&event(&app, listed[0].0).prev_hash));
+    }
+}

@@ -53,6 +53,49 @@ pub enum Command {
         #[arg(long, default_value_t = 2018)]
         seed: u64,
     },
+    /// Copy the SQLite database to FILE while the server keeps running (a consistent
+    /// snapshot, taken with VACUUM INTO), then check the copy: integrity, rows per table and
+    /// the audit chain head. For PostgreSQL use `pg_dump` instead.
+    #[command(
+        long_about = "Copy the SQLite database to FILE while the server keeps running: one \
+                      consistent snapshot (VACUUM INTO), written beside FILE and renamed into \
+                      place only once checked (PRAGMA integrity_check, the expected tables, the \
+                      audit hash chain). Prints the size, the rows per table and the audit chain \
+                      head; exits 1 when the chain is broken (the copy is kept).\n\n\
+                      SQLite only: for PostgreSQL use pg_dump, e.g. \
+                      `pg_dump --format=custom --file=FILE \"$CORRIDOR_DATABASE_URL\"`."
+    )]
+    Backup {
+        /// The backup file to write.
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the SQLite database with the backup FILE, after checking it. Stop the server
+    /// first: restore must not run while `corridor serve` uses the database.
+    #[command(
+        long_about = "Replace the configured SQLite database with the backup FILE. The backup \
+                      is first copied beside the database and checked (a SQLite file, \
+                      PRAGMA integrity_check, the expected tables, an intact audit hash chain); \
+                      then it replaces the database in one atomic rename, and any write-ahead \
+                      log (-wal, -shm) left by the old database is removed.\n\n\
+                      STOP THE SERVER FIRST: restore must not run while `corridor serve` (or any \
+                      other process) uses the database. A server seen holding the database is \
+                      refused, but one that has no connection open at that moment is not seen. \
+                      An existing database is replaced only with --force.\n\n\
+                      SQLite only: for PostgreSQL use pg_restore into a new, empty database, \
+                      e.g. `pg_restore --no-owner --dbname=\"$CORRIDOR_DATABASE_URL\" FILE`."
+    )]
+    Restore {
+        /// The backup file to restore.
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// Replace the database if one exists already.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,6 +150,8 @@ pub fn main() -> ExitCode {
         }) => add_user(&settings, &username, &role, &org, &display_name),
         Command::Audit(AuditCommand::Verify) => audit_verify(&settings),
         Command::Demo { synthetic, seed } => demo(&settings, synthetic, seed),
+        Command::Backup { file, force } => backup(&settings, &file, force),
+        Command::Restore { file, force } => restore(&settings, &file, force),
     };
     match result {
         Ok(code) => code,
@@ -300,6 +345,26 @@ fn demo(settings: &Settings, synthetic: Option<u64>, seed: u64) -> anyhow::Resul
             secs,
             loaded.incidents as f64 / secs.max(0.001)
         );
+        // Convoys and needs in proportion: one of each for every ten incidents.
+        let m = (n / 10).max(1);
+        let started = std::time::Instant::now();
+        crate::demo::synthetic::load_convoys_and_needs(&mut conn, m, seed, |done| {
+            if done == m || done % (m / 5).max(1) < crate::demo::synthetic::BATCH as u64 {
+                println!("synthetic convoys and needs: {done}/{m}");
+            }
+        })?;
+        println!(
+            "Added {m} synthetic convoys and {m} needs in {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn backup(settings: &Settings, file: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    crate::backup::backup(&settings.database, file, force)
+}
+
+fn restore(settings: &Settings, file: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    crate::backup::restore(&settings.database, file, force)
 }

@@ -7,8 +7,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod convoys;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -16,6 +18,7 @@ pub mod error;
 pub mod i18n;
 pub mod incidents;
 pub mod locations;
+pub mod needs;
 pub mod permissions;
 pub mod references;
 pub mod revisions;

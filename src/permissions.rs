@@ -16,14 +16,22 @@ pub enum Action {
     ManageOrganizations,
     /// Read the audit trail and check its chain.
     ReadAuditTrail,
-    /// See incidents (which ones: `can_view_incident`), their claims and history.
+    /// See incidents (which ones: `can_view_record`), their claims and history.
     ReadIncidents,
-    /// Record incidents and claims, and edit them (which ones: `can_edit_incident`).
+    /// Record incidents and claims, and edit them (which ones: `can_edit_record`).
     RecordIncidents,
     /// Set an incident's verification status.
     VerifyIncidents,
     /// Retract an incident (which ones: `can_retract_incident`).
     RetractIncidents,
+    /// See convoys (which ones: `can_view_record`).
+    ReadConvoys,
+    /// Plan convoys, record their events and deliveries (which ones: `can_edit_record`).
+    RecordConvoys,
+    /// See medical-supply needs.
+    ReadNeeds,
+    /// Record and change needs.
+    RecordNeeds,
 }
 
 use Action::*;
@@ -39,6 +47,10 @@ const TABLE: &[(Action, &[Role])] = &[
     (RecordIncidents, &[Reporter, Coordinator]),
     (VerifyIncidents, &[Coordinator]),
     (RetractIncidents, &[Reporter, Coordinator]),
+    (ReadConvoys, &[Reporter, Coordinator, Auditor]),
+    (RecordConvoys, &[Reporter, Coordinator]),
+    (ReadNeeds, &[Reporter, Coordinator, Auditor]),
+    (RecordNeeds, &[Reporter, Coordinator]),
 ];
 
 /// May a person with `role` do `action`?
@@ -70,10 +82,11 @@ pub struct RecordFacts {
     pub retracted: bool,
 }
 
-/// Coordinators and auditors see every record. A reporter sees their own organisation's
-/// records, and other organisations' submitted records that are public or restricted;
-/// another organisation's drafts and confidential records stay hidden.
-pub fn can_view_incident(v: Viewer, r: RecordFacts) -> bool {
+/// Coordinators and auditors see every record (incident, convoy, need). A reporter sees their
+/// own organisation's records, and other organisations' submitted records that are public or
+/// restricted; another organisation's drafts and confidential records stay hidden.
+pub fn can_view_record(v: Viewer, r: RecordFacts) -> bool {
+    // Reading any kind of record is given to the same roles.
     if !allows(v.role, ReadIncidents) {
         return false;
     }
@@ -86,6 +99,28 @@ pub fn can_view_incident(v: Viewer, r: RecordFacts) -> bool {
     }
 }
 
+/// `can_view_record` as an SQL condition on `table` (its `organization_id`, `sensitivity` and,
+/// with drafts, `status` columns), so lists and counts never include what the page would
+/// refuse. `None`: everything is visible. The organisation id is a number, so nothing typed by
+/// a person reaches this SQL.
+pub fn visible_sql(v: Viewer, table: &str, has_drafts: bool) -> Option<String> {
+    match v.role {
+        _ if !allows(v.role, ReadIncidents) => Some("1 = 0".into()),
+        Coordinator | Auditor => None,
+        _ => {
+            let drafts = if has_drafts {
+                format!(" AND {table}.status <> 'draft'")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "({table}.organization_id = {org} OR ({table}.sensitivity <> 'confidential'{drafts}))",
+                org = v.organization_id
+            ))
+        }
+    }
+}
+
 /// Confidential details (source names) are for the reporting organisation, coordinators and
 /// auditors only, whatever the record's own sensitivity.
 pub fn can_see_sources(v: Viewer, r: RecordFacts) -> bool {
@@ -94,8 +129,9 @@ pub fn can_see_sources(v: Viewer, r: RecordFacts) -> bool {
 }
 
 /// Reporters edit their own organisation's records until a coordinator verifies them (or
-/// the record is closed or retracted); coordinators edit any record not retracted.
-pub fn can_edit_incident(v: Viewer, r: RecordFacts) -> bool {
+/// the record is closed or retracted); coordinators edit any record not retracted. Convoys and
+/// needs are never verified, so reporters edit their own organisation's ones.
+pub fn can_edit_record(v: Viewer, r: RecordFacts) -> bool {
     if !allows(v.role, RecordIncidents) || r.retracted {
         return false;
     }
@@ -155,6 +191,13 @@ mod tests {
         assert!(allows(Admin, ManageUsers));
         assert!(!allows(Admin, ReadIncidents));
         assert!(!allows(Auditor, RecordIncidents));
+        // One rule for reading every kind of record, so they cannot drift apart.
+        for role in Role::ALL {
+            assert_eq!(allows(role, ReadIncidents), allows(role, ReadConvoys));
+            assert_eq!(allows(role, ReadIncidents), allows(role, ReadNeeds));
+            assert_eq!(allows(role, RecordIncidents), allows(role, RecordConvoys));
+            assert_eq!(allows(role, RecordIncidents), allows(role, RecordNeeds));
+        }
     }
 
     fn facts(org: i64, s: Sensitivity, st: RecordStatus) -> RecordFacts {
@@ -173,19 +216,19 @@ mod tests {
             role: Reporter,
             organization_id: 1,
         };
-        assert!(can_view_incident(
+        assert!(can_view_record(
             reporter,
             facts(1, Sensitivity::Confidential, RecordStatus::Draft)
         ));
-        assert!(!can_view_incident(
+        assert!(!can_view_record(
             reporter,
             facts(2, Sensitivity::Confidential, RecordStatus::Submitted)
         ));
-        assert!(!can_view_incident(
+        assert!(!can_view_record(
             reporter,
             facts(2, Sensitivity::Public, RecordStatus::Draft)
         ));
-        assert!(can_view_incident(
+        assert!(can_view_record(
             reporter,
             facts(2, Sensitivity::Restricted, RecordStatus::Submitted)
         ));
@@ -197,7 +240,7 @@ mod tests {
             role: Admin,
             organization_id: 1,
         };
-        assert!(!can_view_incident(
+        assert!(!can_view_record(
             admin,
             facts(1, Sensitivity::Public, RecordStatus::Submitted)
         ));
@@ -218,10 +261,10 @@ mod tests {
             organization_id: 1,
         };
         let mut r = facts(1, Sensitivity::Restricted, RecordStatus::Submitted);
-        assert!(can_edit_incident(reporter, r));
+        assert!(can_edit_record(reporter, r));
         r.verification = Verification::Corroborated;
-        assert!(!can_edit_incident(reporter, r));
-        assert!(can_edit_incident(
+        assert!(!can_edit_record(reporter, r));
+        assert!(can_edit_record(
             Viewer {
                 role: Coordinator,
                 organization_id: 5
@@ -229,7 +272,7 @@ mod tests {
             r
         ));
         r.retracted = true;
-        assert!(!can_edit_incident(
+        assert!(!can_edit_record(
             Viewer {
                 role: Coordinator,
                 organization_id: 5

@@ -182,7 +182,119 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    convoys (id) {
+        id -> BigInt,
+        reference -> Text,
+        organization_id -> BigInt,
+        origin_id -> BigInt,
+        destination_id -> BigInt,
+        planned_departure -> Date,
+        route -> Text,
+        trucks -> Integer,
+        beneficiaries -> Nullable<BigInt>,
+        notification_ref -> Text,
+        sensitivity -> Text,
+        status -> Text,
+        notes -> Text,
+        created_by -> BigInt,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    convoy_organizations (convoy_id, organization_id) {
+        convoy_id -> BigInt,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    cargo_lines (id) {
+        id -> BigInt,
+        convoy_id -> BigInt,
+        position -> Integer,
+        item -> Text,
+        sector -> Text,
+        quantity -> BigInt,
+        unit -> Text,
+        weight_kg -> Nullable<Double>,
+        delivered_quantity -> Nullable<BigInt>,
+        removed_quantity -> Nullable<BigInt>,
+        removal_note -> Text,
+    }
+}
+
+diesel::table! {
+    convoy_events (id) {
+        id -> BigInt,
+        convoy_id -> BigInt,
+        occurred_on -> Date,
+        occurred_time -> Text,
+        status -> Text,
+        location_id -> Nullable<BigInt>,
+        note -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    convoy_incidents (convoy_id, incident_id) {
+        convoy_id -> BigInt,
+        incident_id -> BigInt,
+        event_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    needs (id) {
+        id -> BigInt,
+        reference -> Text,
+        facility_name -> Text,
+        facility_type -> Text,
+        location_id -> BigInt,
+        item -> Text,
+        item_detail -> Text,
+        quantity_needed -> BigInt,
+        unit -> Text,
+        urgency -> Text,
+        urgency_rank -> Integer,
+        needed_by -> Nullable<Date>,
+        status -> Text,
+        quantity_delivered -> BigInt,
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        notes -> Text,
+        created_by -> BigInt,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    need_deliveries (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        convoy_id -> BigInt,
+        cargo_line_id -> BigInt,
+        quantity -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(cargo_lines -> convoys (convoy_id));
+diesel::joinable!(convoy_events -> convoys (convoy_id));
+diesel::joinable!(need_deliveries -> needs (need_id));
+diesel::joinable!(convoy_organizations -> organizations (organization_id));
+diesel::joinable!(convoy_incidents -> incidents (incident_id));
+diesel::joinable!(convoy_incidents -> convoys (convoy_id));
 diesel::joinable!(incidents -> locations (location_id));
 diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(claims -> incidents (incident_id));
@@ -201,4 +313,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     incidents,
     claims,
     revisions,
+    convoys,
+    convoy_organizations,
+    cargo_lines,
+    convoy_events,
+    convoy_incidents,
+    needs,
+    need_deliveries,
 );

@@ -9,16 +9,21 @@ use serde_json::json;
 
 use crate::accounts::{organizations, passwords, users};
 use crate::audit::{self, Actor, Event};
+use crate::convoys::fields::{ConvoyFields, EventFields, LineFields, LineOutcome};
+use crate::convoys::store as convoys_store;
 use crate::db::DbConn;
 use crate::domain::vocab::{
-    AttackType, Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus,
-    Reliability, Resource, Sensitivity, SourceType, TimePrecision, Verification,
+    AttackType, Category, ConvoyStatus, Credibility, FacilityType, LocationPrecision, NeedItem,
+    PerpetratorType, RecordStatus, Reliability, Resource, Sector, Sensitivity, SourceType,
+    TimePrecision, Urgency, Verification,
 };
 use crate::domain::{NewPassword, OrgType, Role, Username};
 use crate::error::AppError;
 use crate::incidents::fields::{ClaimFields, IncidentFields, PlaceInput};
 use crate::incidents::store::{self, Author};
 use crate::locations::{self, PlaceFields};
+use crate::needs::fields::NeedFields;
+use crate::needs::store as needs_store;
 use crate::permissions::Viewer;
 
 /// An account the demo created, with the password it was given (printed once).
@@ -464,6 +469,7 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
             }
         }
         let coordinator = &user_ids[1];
+        let mut first_incident: Option<crate::incidents::Incident> = None;
         for story in stories() {
             let (user_id, org_id, username, role) = &user_ids[story.by];
             let author = Author {
@@ -545,8 +551,32 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                 };
                 store::set_verification(conn, &coord, incident.id, v, reason)?;
             }
+            first_incident.get_or_insert(incident);
             incidents += 1;
         }
+        let author_of = |i: usize| {
+            let (user_id, org_id, username, role) = &user_ids[i];
+            Author {
+                actor: Actor {
+                    user_id: Some(*user_id),
+                    label: username.clone(),
+                    org_id: Some(*org_id),
+                    client_addr: String::new(),
+                },
+                user_id: *user_id,
+                viewer: Viewer {
+                    role: *role,
+                    organization_id: *org_id,
+                },
+            }
+        };
+        convoys_and_needs(
+            conn,
+            &author_of(2),
+            &author_of(4),
+            &author_of(3),
+            first_incident.as_ref(),
+        )?;
         audit::record(
             conn,
             &actor,
@@ -559,6 +589,247 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
         incidents,
         places: PLACES.len(),
     }))
+}
+
+fn line(item: &str, sector: Sector, quantity: i64, unit: &str, weight_kg: f64) -> LineFields {
+    LineFields {
+        item: item.into(),
+        sector,
+        quantity,
+        unit: unit.into(),
+        weight_kg: Some(weight_kg),
+    }
+}
+
+fn need(
+    facility: &str,
+    kind: FacilityType,
+    place: &str,
+    item: NeedItem,
+    detail: &str,
+    quantity: i64,
+    unit: &str,
+    urgency: Urgency,
+    by: NaiveDate,
+) -> NeedFields {
+    NeedFields {
+        facility_name: facility.into(),
+        facility_type: kind,
+        location: place.into(),
+        item,
+        item_detail: detail.into(),
+        quantity_needed: quantity,
+        unit: unit.into(),
+        urgency,
+        needed_by: Some(by),
+        sensitivity: Sensitivity::Restricted,
+        notes: String::new(),
+        cancelled: false,
+    }
+}
+
+fn event(
+    status: ConvoyStatus,
+    on: NaiveDate,
+    place: &str,
+    note: &str,
+    outcomes: Vec<LineOutcome>,
+) -> EventFields {
+    EventFields {
+        status,
+        occurred_on: on,
+        occurred_time: String::new(),
+        place: place.into(),
+        note: note.into(),
+        outcomes,
+    }
+}
+
+/// The blocked WHO convoy of the scenario, a SARC convoy that got part of its cargo through,
+/// and the medical needs of facilities in Douma and Harasta.
+fn convoys_and_needs(
+    conn: &mut DbConn,
+    who: &Author,
+    sarc: &Author,
+    gmr: &Author,
+    blocked_incident: Option<&crate::incidents::Incident>,
+) -> Result<(), AppError> {
+    let failed =
+        |what: &str| AppError::Internal(anyhow::anyhow!("demo {what} could not be created"));
+    let needs = [
+        need(
+            "Douma surgical hospital",
+            FacilityType::Hospital,
+            "Douma",
+            NeedItem::TraumaKits,
+            "",
+            60,
+            "kits",
+            Urgency::Critical,
+            d(2018, 2, 27),
+        ),
+        need(
+            "Douma surgical hospital",
+            FacilityType::Hospital,
+            "Douma",
+            NeedItem::Anaesthetics,
+            "ketamine",
+            400,
+            "vials",
+            Urgency::Critical,
+            d(2018, 3, 1),
+        ),
+        need(
+            "Douma medical point 1",
+            FacilityType::MedicalPoint,
+            "Douma",
+            NeedItem::Insulin,
+            "",
+            800,
+            "vials",
+            Urgency::High,
+            d(2018, 3, 10),
+        ),
+        need(
+            "Harasta hospital",
+            FacilityType::Hospital,
+            "Harasta",
+            NeedItem::GeneratorFuel,
+            "diesel",
+            5_000,
+            "litres",
+            Urgency::Critical,
+            d(2018, 2, 24),
+        ),
+        need(
+            "Harasta hospital",
+            FacilityType::Hospital,
+            "Harasta",
+            NeedItem::BloodProducts,
+            "O negative",
+            120,
+            "units",
+            Urgency::High,
+            d(2018, 3, 5),
+        ),
+        need(
+            "Kafr Batna health centre",
+            FacilityType::HealthCentre,
+            "Kafr Batna",
+            NeedItem::Medicines,
+            "antibiotics",
+            2_000,
+            "boxes",
+            Urgency::Medium,
+            d(2018, 3, 20),
+        ),
+    ];
+    let mut need_ids = Vec::new();
+    for n in &needs {
+        need_ids
+            .push(needs_store::create(conn, gmr, n, d(2018, 2, 20))?.map_err(|_| failed("need"))?);
+    }
+    // The WHO convoy: notified, approved, held at the checkpoint, medical items removed, turned back.
+    let convoy = ConvoyFields {
+        origin: "Damascus".into(),
+        destination: "Douma".into(),
+        planned_departure: d(2018, 2, 26),
+        route: "Damascus – Al-Wafideen checkpoint – Douma".into(),
+        trucks: 9,
+        beneficiaries: Some(70_000),
+        notification_ref: "HN-2018-0214".into(),
+        sensitivity: Sensitivity::Restricted,
+        notes: "Inter-agency convoy led by WHO.".into(),
+        participants: Vec::new(),
+        lines: vec![
+            line("Trauma kits", Sector::Health, 40, "kits", 800.0),
+            line("Surgical supplies", Sector::Health, 120, "boxes", 1_500.0),
+            line("Insulin", Sector::Health, 800, "vials", 60.0),
+            line("Food parcels", Sector::Food, 5_000, "parcels", 75_000.0),
+        ],
+    };
+    let id =
+        convoys_store::create(conn, who, &convoy, d(2018, 2, 20))?.map_err(|_| failed("convoy"))?;
+    let lines = convoys_store::find(conn, id)?.lines;
+    let removal = |i: usize, n: i64, note: &str| LineOutcome {
+        line_id: lines[i].id,
+        delivered: None,
+        removed: Some(n),
+        removal_note: note.into(),
+    };
+    for e in [
+        event(ConvoyStatus::Notified, d(2018, 2, 21), "", "Notification sent to the authorities.", vec![]),
+        event(ConvoyStatus::Approved, d(2018, 2, 24), "", "Facilitation letter received.", vec![]),
+        event(ConvoyStatus::EnRoute, d(2018, 2, 26), "Damascus", "", vec![]),
+        event(
+            ConvoyStatus::Blocked,
+            d(2018, 2, 26),
+            "Al-Wafideen checkpoint",
+            "Held at the checkpoint for 9 hours; trauma kits, surgical supplies and insulin removed from the trucks.",
+            vec![removal(0, 40, "security officers at the checkpoint"), removal(1, 120, "security officers at the checkpoint"), removal(2, 800, "security officers at the checkpoint")],
+        ),
+        event(ConvoyStatus::TurnedBack, d(2018, 2, 26), "Al-Wafideen checkpoint", "Convoy told to return to Damascus.", vec![]),
+    ] {
+        convoys_store::add_event(conn, who, id, &e)?.map_err(|_| failed("convoy event"))?;
+    }
+    if let Some(incident) = blocked_incident {
+        let blocked = convoys_store::find(conn, id)?
+            .events
+            .iter()
+            .find(|(e, _)| e.status() == ConvoyStatus::Blocked)
+            .map(|(e, _)| e.id);
+        convoys_store::link_incident(conn, &who.actor, id, incident, blocked)?;
+    }
+    // A SARC convoy that got part of its cargo through to Douma.
+    let sarc_convoy = ConvoyFields {
+        origin: "Damascus".into(),
+        destination: "Douma".into(),
+        planned_departure: d(2018, 3, 5),
+        route: "Damascus – Al-Wafideen checkpoint – Douma".into(),
+        trucks: 4,
+        beneficiaries: Some(27_500),
+        notification_ref: "HN-2018-0301".into(),
+        sensitivity: Sensitivity::Restricted,
+        notes: String::new(),
+        participants: Vec::new(),
+        lines: vec![
+            line("Trauma kits", Sector::Health, 30, "kits", 600.0),
+            line("Food parcels", Sector::Food, 2_000, "parcels", 30_000.0),
+        ],
+    };
+    let id = convoys_store::create(conn, sarc, &sarc_convoy, d(2018, 3, 1))?
+        .map_err(|_| failed("convoy"))?;
+    let lines = convoys_store::find(conn, id)?.lines;
+    for e in [
+        event(ConvoyStatus::Notified, d(2018, 3, 2), "", "", vec![]),
+        event(ConvoyStatus::Approved, d(2018, 3, 4), "", "", vec![]),
+        event(ConvoyStatus::EnRoute, d(2018, 3, 5), "Damascus", "", vec![]),
+        event(
+            ConvoyStatus::PartiallyDelivered,
+            d(2018, 3, 5),
+            "Douma",
+            "Unloading cut short by shelling; 6 trauma kits removed at the checkpoint.",
+            vec![
+                LineOutcome {
+                    line_id: lines[0].id,
+                    delivered: Some(24),
+                    removed: Some(6),
+                    removal_note: "checkpoint".into(),
+                },
+                LineOutcome {
+                    line_id: lines[1].id,
+                    delivered: Some(1_400),
+                    removed: None,
+                    removal_note: String::new(),
+                },
+            ],
+        ),
+    ] {
+        convoys_store::add_event(conn, sarc, id, &e)?.map_err(|_| failed("convoy event"))?;
+    }
+    needs_store::add_delivery(conn, sarc, id, lines[0].id, need_ids[0], 24)?
+        .map_err(|_| failed("delivery"))?;
+    Ok(())
 }
 
 /// A random pass-phrase of four words and a number: strong, and easy to type from a printout.

@@ -229,19 +229,7 @@ pub fn load(
                 let (label, places_text) = &labels[&incident.location_id];
                 search::index(conn, incident, places_text)?;
                 let snapshot = incident.snapshot(label);
-                let changes = crate::revisions::diff(&json!({}), &snapshot);
-                revision_rows.push((
-                    rev_table::entity_type.eq("incident"),
-                    rev_table::entity_id.eq(incident.id),
-                    rev_table::revision_no.eq(1),
-                    rev_table::action.eq("create"),
-                    rev_table::reason.eq(""),
-                    rev_table::changes.eq(changes.to_string()),
-                    rev_table::snapshot.eq(snapshot.to_string()),
-                    rev_table::actor_user_id.eq(None::<i64>),
-                    rev_table::actor_label.eq("demo-synthetic"),
-                    rev_table::created_at.eq(now),
-                ));
+                revision_rows.push(revision_row("incident", incident.id, &snapshot, now));
                 claim_rows.push((
                     claims::incident_id.eq(incident.id),
                     claims::source_type.eq(pick(&mut rng, SourceType::ALL).code()),
@@ -354,4 +342,288 @@ impl Row {
             status,
         }
     }
+}
+
+/// Adds `n` convoys and `n` needs (each convoy with cargo lines and events), in batches.
+pub fn load_convoys_and_needs(
+    conn: &mut DbConn,
+    n: u64,
+    seed: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<(), AppError> {
+    use crate::db::schema::{cargo_lines, convoy_events, convoys, needs};
+    use crate::domain::vocab::{ConvoyStatus, FacilityType, NeedItem, NeedStatus, Sector, Urgency};
+
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let places = locations::all(conn)?;
+    let authors: Vec<(i64, i64)> = users::table
+        .select((users::id, users::organization_id))
+        .load(conn)?;
+    if places.len() < 2 || authors.is_empty() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "load the demo scenario first"
+        )));
+    }
+    let start = NaiveDate::from_ymd_opt(2016, 1, 1).expect("date");
+    let actor = Actor::system("demo-synthetic");
+    let statuses: [(ConvoyStatus, u32); 9] = [
+        (ConvoyStatus::Planned, 5),
+        (ConvoyStatus::Notified, 5),
+        (ConvoyStatus::Approved, 5),
+        (ConvoyStatus::EnRoute, 3),
+        (ConvoyStatus::Delivered, 45),
+        (ConvoyStatus::PartiallyDelivered, 12),
+        (ConvoyStatus::Blocked, 8),
+        (ConvoyStatus::TurnedBack, 9),
+        (ConvoyStatus::Cancelled, 8),
+    ];
+    let weighted = |rng: &mut StdRng| {
+        let mut roll = rng.gen_range(0..100);
+        for (s, w) in statuses {
+            if roll < w {
+                return s;
+            }
+            roll -= w;
+        }
+        ConvoyStatus::Delivered
+    };
+    const ITEMS: [(&str, Sector, &str); 6] = [
+        ("Trauma kits", Sector::Health, "kits"),
+        ("Surgical supplies", Sector::Health, "boxes"),
+        ("Food parcels", Sector::Food, "parcels"),
+        ("Hygiene kits", Sector::Wash, "kits"),
+        ("Blankets", Sector::Shelter, "pieces"),
+        ("High-energy biscuits", Sector::Nutrition, "cartons"),
+    ];
+    let mut done = 0u64;
+    while done < n {
+        let size = (n - done).min(BATCH as u64) as usize;
+        audit::write(conn, |conn| {
+            let now = audit::now();
+            // Convoys
+            let max_before: i64 = convoys::table
+                .select(diesel::dsl::max(convoys::id))
+                .first::<Option<i64>>(conn)?
+                .unwrap_or(0);
+            let year = 2026;
+            let first = references::reserve(conn, "CVY", year, size as i64)?;
+            let rows: Vec<_> = (0..size)
+                .map(|i| {
+                    let origin = &places[rng.gen_range(0..places.len())];
+                    let destination = &places[rng.gen_range(0..places.len())];
+                    let (created_by, org) = authors[rng.gen_range(0..authors.len())];
+                    let departure = start + TimeDelta::days(rng.gen_range(0..3_900));
+                    (
+                        convoys::reference.eq(references::format("CVY", year, first + i as i64)),
+                        convoys::organization_id.eq(org),
+                        convoys::origin_id.eq(origin.id),
+                        convoys::destination_id.eq(destination.id),
+                        convoys::planned_departure.eq(departure),
+                        convoys::route.eq(""),
+                        convoys::trucks.eq(rng.gen_range(1..30)),
+                        convoys::beneficiaries.eq(Some(rng.gen_range(500..80_000_i64))),
+                        convoys::notification_ref.eq(""),
+                        convoys::sensitivity.eq(pick(&mut rng, Sensitivity::ALL).code()),
+                        convoys::status.eq(weighted(&mut rng).code()),
+                        convoys::notes.eq(""),
+                        convoys::created_by.eq(created_by),
+                        (
+                            convoys::version.eq(1),
+                            convoys::created_at.eq(now),
+                            convoys::updated_at.eq(now),
+                        ),
+                    )
+                })
+                .collect();
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                crate::on_backend!(&mut *conn, |c| diesel::insert_into(convoys::table)
+                    .values(chunk.to_vec())
+                    .execute(c))?;
+            }
+            let inserted: Vec<crate::convoys::model::Convoy> = convoys::table
+                .filter(convoys::id.gt(max_before))
+                .order(convoys::id.asc())
+                .select(crate::convoys::model::Convoy::as_select())
+                .load(conn)?;
+            let mut lines = Vec::new();
+            let mut events = Vec::new();
+            let mut revs = Vec::new();
+            for c in &inserted {
+                let status = c.status();
+                for position in 1..=rng.gen_range(1..4) {
+                    let (item, sector, unit) = pick(&mut rng, &ITEMS);
+                    let quantity: i64 = rng.gen_range(10..5_000);
+                    let (delivered, removed) = match status {
+                        ConvoyStatus::Delivered => (Some(quantity), None),
+                        ConvoyStatus::PartiallyDelivered => {
+                            let removed = rng.gen_range(0..quantity / 2 + 1);
+                            (Some(quantity - removed), Some(removed))
+                        }
+                        ConvoyStatus::Blocked | ConvoyStatus::TurnedBack => {
+                            (None, rng.gen_bool(0.3).then(|| rng.gen_range(1..quantity)))
+                        }
+                        _ => (None, None),
+                    };
+                    lines.push((
+                        cargo_lines::convoy_id.eq(c.id),
+                        cargo_lines::position.eq(position),
+                        cargo_lines::item.eq(item),
+                        cargo_lines::sector.eq(sector.code()),
+                        cargo_lines::quantity.eq(quantity),
+                        cargo_lines::unit.eq(unit),
+                        cargo_lines::weight_kg.eq(Some(quantity as f64 * 1.5)),
+                        cargo_lines::delivered_quantity.eq(delivered),
+                        cargo_lines::removed_quantity.eq(removed),
+                        cargo_lines::removal_note.eq(""),
+                    ));
+                }
+                for s in [ConvoyStatus::Planned, status] {
+                    events.push((
+                        convoy_events::convoy_id.eq(c.id),
+                        convoy_events::occurred_on.eq(c.planned_departure),
+                        convoy_events::occurred_time.eq(""),
+                        convoy_events::status.eq(s.code()),
+                        convoy_events::location_id.eq(Some(c.origin_id)),
+                        convoy_events::note.eq(""),
+                        convoy_events::created_by.eq(c.created_by),
+                        convoy_events::created_at.eq(now),
+                    ));
+                }
+                let snapshot = json!({ "reference": c.reference, "status": c.status, "planned_departure": c.planned_departure.to_string() });
+                revs.push(revision_row("convoy", c.id, &snapshot, now));
+            }
+            for chunk in lines.chunks(ROWS_PER_STATEMENT) {
+                crate::on_backend!(&mut *conn, |c| diesel::insert_into(cargo_lines::table)
+                    .values(chunk.to_vec())
+                    .execute(c))?;
+            }
+            for chunk in events.chunks(ROWS_PER_STATEMENT) {
+                crate::on_backend!(&mut *conn, |c| diesel::insert_into(convoy_events::table)
+                    .values(chunk.to_vec())
+                    .execute(c))?;
+            }
+            // Needs
+            let max_need: i64 = needs::table
+                .select(diesel::dsl::max(needs::id))
+                .first::<Option<i64>>(conn)?
+                .unwrap_or(0);
+            let first = references::reserve(conn, "NEED", year, size as i64)?;
+            let need_rows: Vec<_> = (0..size)
+                .map(|i| {
+                    let place = &places[rng.gen_range(0..places.len())];
+                    let (created_by, org) = authors[rng.gen_range(0..authors.len())];
+                    let urgency = pick(&mut rng, Urgency::ALL);
+                    let needed: i64 = rng.gen_range(10..10_000);
+                    let delivered = if rng.gen_bool(0.5) {
+                        rng.gen_range(0..needed + needed / 4)
+                    } else {
+                        0
+                    };
+                    let status = NeedStatus::from_deliveries(rng.gen_bool(0.05), needed, delivered);
+                    (
+                        needs::reference.eq(references::format("NEED", year, first + i as i64)),
+                        needs::facility_name.eq(format!(
+                            "{} {}",
+                            pick(
+                                &mut rng,
+                                &[
+                                    "Hospital",
+                                    "Health centre",
+                                    "Medical point",
+                                    "Field hospital"
+                                ]
+                            ),
+                            place.name
+                        )),
+                        needs::facility_type.eq(pick(&mut rng, FacilityType::ALL).code()),
+                        needs::location_id.eq(place.id),
+                        needs::item.eq(pick(&mut rng, NeedItem::ALL).code()),
+                        needs::item_detail.eq(""),
+                        needs::quantity_needed.eq(needed),
+                        needs::unit.eq("units"),
+                        needs::urgency.eq(urgency.code()),
+                        needs::urgency_rank.eq(urgency.rank()),
+                        needs::needed_by.eq(Some(start + TimeDelta::days(rng.gen_range(0..4_000)))),
+                        needs::status.eq(status.code()),
+                        needs::quantity_delivered.eq(delivered),
+                        (
+                            needs::organization_id.eq(org),
+                            needs::sensitivity.eq(pick(&mut rng, Sensitivity::ALL).code()),
+                            needs::notes.eq(""),
+                            needs::created_by.eq(created_by),
+                            needs::version.eq(1),
+                            needs::created_at.eq(now),
+                            needs::updated_at.eq(now),
+                        ),
+                    )
+                })
+                .collect();
+            for chunk in need_rows.chunks(ROWS_PER_STATEMENT) {
+                crate::on_backend!(&mut *conn, |c| diesel::insert_into(needs::table)
+                    .values(chunk.to_vec())
+                    .execute(c))?;
+            }
+            let new_needs: Vec<(i64, String)> = needs::table
+                .filter(needs::id.gt(max_need))
+                .select((needs::id, needs::reference))
+                .load(conn)?;
+            for (id, reference) in &new_needs {
+                revs.push(revision_row(
+                    "need",
+                    *id,
+                    &json!({ "reference": reference }),
+                    now,
+                ));
+            }
+            for chunk in revs.chunks(ROWS_PER_STATEMENT * 2) {
+                crate::on_backend!(&mut *conn, |c| diesel::insert_into(rev_table::table)
+                    .values(chunk.to_vec())
+                    .execute(c))?;
+            }
+            audit::record(
+                conn,
+                &actor,
+                Event::new("demo.synthetic_batch", "convoy", "").details(
+                    json!({ "convoys": inserted.len(), "needs": new_needs.len(), "seed": seed }),
+                ),
+            )?;
+            Ok(())
+        })?;
+        done += size as u64;
+        progress(done);
+    }
+    Ok(())
+}
+
+/// The first revision of a synthetic record.
+#[allow(clippy::type_complexity)]
+fn revision_row(
+    entity_type: &'static str,
+    id: i64,
+    snapshot: &serde_json::Value,
+    now: chrono::NaiveDateTime,
+) -> (
+    diesel::dsl::Eq<rev_table::entity_type, &'static str>,
+    diesel::dsl::Eq<rev_table::entity_id, i64>,
+    diesel::dsl::Eq<rev_table::revision_no, i32>,
+    diesel::dsl::Eq<rev_table::action, &'static str>,
+    diesel::dsl::Eq<rev_table::reason, &'static str>,
+    diesel::dsl::Eq<rev_table::changes, String>,
+    diesel::dsl::Eq<rev_table::snapshot, String>,
+    diesel::dsl::Eq<rev_table::actor_user_id, Option<i64>>,
+    diesel::dsl::Eq<rev_table::actor_label, &'static str>,
+    diesel::dsl::Eq<rev_table::created_at, chrono::NaiveDateTime>,
+) {
+    (
+        rev_table::entity_type.eq(entity_type),
+        rev_table::entity_id.eq(id),
+        rev_table::revision_no.eq(1),
+        rev_table::action.eq("create"),
+        rev_table::reason.eq(""),
+        rev_table::changes.eq(crate::revisions::diff(&json!({}), snapshot).to_string()),
+        rev_table::snapshot.eq(snapshot.to_string()),
+        rev_table::actor_user_id.eq(None::<i64>),
+        rev_table::actor_label.eq("demo-synthetic"),
+        rev_table::created_at.eq(now),
+    )
 }

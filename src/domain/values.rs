@@ -82,6 +82,22 @@ pub fn positive_number(raw: &str, max: i64) -> Result<i64, Invalid> {
     }
 }
 
+/// An optional decimal number from 0 to `max` (weights in kilograms).
+pub fn optional_decimal(raw: &str, max: f64) -> Result<Option<f64>, Invalid> {
+    let raw = raw.trim().replace(',', "");
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let v: f64 = raw.parse().map_err(|_| "decimal-invalid")?;
+    if !v.is_finite() || v < 0.0 {
+        return Err("decimal-invalid");
+    }
+    if v > max {
+        return Err("count-too-large");
+    }
+    Ok(Some(v))
+}
+
 /// An optional coordinate in decimal degrees within ±`limit`.
 pub fn optional_coordinate(raw: &str, limit: f64) -> Result<Option<f64>, Invalid> {
     let raw = raw.trim();

@@ -208,6 +208,143 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where a convoy is in its life (Logistics Cluster / humanitarian notification practice).
+    ConvoyStatus, "convoy-status-invalid" {
+        Planned = "planned" / "convoy-planned",
+        Notified = "notified" / "convoy-notified",
+        Approved = "approved" / "convoy-approved",
+        EnRoute = "en_route" / "convoy-en-route",
+        Delivered = "delivered" / "convoy-delivered",
+        PartiallyDelivered = "partially_delivered" / "convoy-partially-delivered",
+        Blocked = "blocked" / "convoy-blocked",
+        TurnedBack = "turned_back" / "convoy-turned-back",
+        Cancelled = "cancelled" / "convoy-cancelled",
+    }
+}
+
+impl ConvoyStatus {
+    /// The statuses a convoy may move to from this one.
+    pub fn next(self) -> &'static [ConvoyStatus] {
+        use ConvoyStatus::*;
+        match self {
+            Planned => &[Notified, Cancelled],
+            Notified => &[Approved, Blocked, Cancelled],
+            Approved => &[EnRoute, Blocked, Cancelled],
+            EnRoute => &[Delivered, PartiallyDelivered, Blocked, TurnedBack],
+            Blocked => &[EnRoute, TurnedBack, Cancelled],
+            Delivered | PartiallyDelivered | TurnedBack | Cancelled => &[],
+        }
+    }
+
+    /// An event with this status is an access incident to record (prefilled and linked).
+    pub fn is_obstruction(self) -> bool {
+        matches!(
+            self,
+            ConvoyStatus::Blocked | ConvoyStatus::TurnedBack | ConvoyStatus::PartiallyDelivered
+        )
+    }
+
+    /// Cargo arrived (all or part): deliveries can be recorded.
+    pub fn delivers(self) -> bool {
+        matches!(
+            self,
+            ConvoyStatus::Delivered | ConvoyStatus::PartiallyDelivered
+        )
+    }
+}
+
+vocabulary! {
+    /// Humanitarian cluster sectors, for cargo.
+    Sector, "sector-invalid" {
+        Health = "health" / "sector-health",
+        Food = "food" / "sector-food",
+        Nutrition = "nutrition" / "sector-nutrition",
+        Wash = "wash" / "sector-wash",
+        Shelter = "shelter" / "sector-shelter",
+        Protection = "protection" / "sector-protection",
+        Education = "education" / "sector-education",
+        Logistics = "logistics" / "sector-logistics",
+        Other = "other" / "sector-other",
+    }
+}
+
+vocabulary! {
+    /// Kinds of health facility.
+    FacilityType, "facility-type-invalid" {
+        Hospital = "hospital" / "facility-hospital",
+        FieldHospital = "field_hospital" / "facility-field-hospital",
+        HealthCentre = "health_centre" / "facility-health-centre",
+        MedicalPoint = "medical_point" / "facility-medical-point",
+        MobileClinic = "mobile_clinic" / "facility-mobile-clinic",
+        Warehouse = "warehouse" / "facility-warehouse",
+        Other = "other" / "facility-other",
+    }
+}
+
+vocabulary! {
+    /// Medical supplies people in besieged areas need.
+    NeedItem, "need-item-invalid" {
+        TraumaKits = "trauma_kits" / "item-trauma-kits",
+        SurgicalSupplies = "surgical_supplies" / "item-surgical-supplies",
+        Medicines = "medicines" / "item-medicines",
+        BloodProducts = "blood_products" / "item-blood-products",
+        Oxygen = "oxygen" / "item-oxygen",
+        GeneratorFuel = "generator_fuel" / "item-generator-fuel",
+        Dialysis = "dialysis" / "item-dialysis",
+        Insulin = "insulin" / "item-insulin",
+        Anaesthetics = "anaesthetics" / "item-anaesthetics",
+        Other = "other" / "item-other",
+    }
+}
+
+vocabulary! {
+    /// How soon a need must be met.
+    Urgency, "urgency-invalid" {
+        Critical = "critical" / "urgency-critical",
+        High = "high" / "urgency-high",
+        Medium = "medium" / "urgency-medium",
+        Low = "low" / "urgency-low",
+    }
+}
+
+impl Urgency {
+    /// 0 for critical: sorts most urgent first.
+    pub fn rank(self) -> i32 {
+        match self {
+            Urgency::Critical => 0,
+            Urgency::High => 1,
+            Urgency::Medium => 2,
+            Urgency::Low => 3,
+        }
+    }
+}
+
+vocabulary! {
+    /// How far a need has been met (follows from deliveries, except cancellation).
+    NeedStatus, "need-status-invalid" {
+        Open = "open" / "need-open",
+        PartiallyMet = "partially_met" / "need-partially-met",
+        Met = "met" / "need-met",
+        Cancelled = "cancelled" / "need-cancelled",
+    }
+}
+
+impl NeedStatus {
+    /// The status that deliveries give a need (cancelled stays cancelled).
+    pub fn from_deliveries(cancelled: bool, needed: i64, delivered: i64) -> Self {
+        if cancelled {
+            NeedStatus::Cancelled
+        } else if delivered >= needed {
+            NeedStatus::Met
+        } else if delivered > 0 {
+            NeedStatus::PartiallyMet
+        } else {
+            NeedStatus::Open
+        }
+    }
+}
+
 /// Parses a list of codes (checkboxes), refusing unknown ones; keeps the vocabulary's order.
 pub fn parse_set<T: Copy + PartialEq>(
     raw: &[String],
@@ -255,6 +392,12 @@ mod tests {
         ids.extend(RecordStatus::ALL.iter().map(|v| v.label_id()));
         ids.extend(TimePrecision::ALL.iter().map(|v| v.label_id()));
         ids.extend(LocationPrecision::ALL.iter().map(|v| v.label_id()));
+        ids.extend(ConvoyStatus::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Sector::ALL.iter().map(|v| v.label_id()));
+        ids.extend(FacilityType::ALL.iter().map(|v| v.label_id()));
+        ids.extend(NeedItem::ALL.iter().map(|v| v.label_id()));
+        ids.extend(Urgency::ALL.iter().map(|v| v.label_id()));
+        ids.extend(NeedStatus::ALL.iter().map(|v| v.label_id()));
         ids.extend([
             Category::parse("?").unwrap_err(),
             AttackType::parse("?").unwrap_err(),
@@ -268,10 +411,40 @@ mod tests {
             RecordStatus::parse("?").unwrap_err(),
             TimePrecision::parse("?").unwrap_err(),
             LocationPrecision::parse("?").unwrap_err(),
+            ConvoyStatus::parse("?").unwrap_err(),
+            Sector::parse("?").unwrap_err(),
+            FacilityType::parse("?").unwrap_err(),
+            NeedItem::parse("?").unwrap_err(),
+            Urgency::parse("?").unwrap_err(),
+            NeedStatus::parse("?").unwrap_err(),
             "field-choose",
         ]);
         let missing: Vec<&&str> = ids.iter().filter(|id| en.t(id) == **id).collect();
         assert!(missing.is_empty(), "untranslated: {missing:?}");
+    }
+
+    #[test]
+    fn convoy_lifecycle_and_need_status() {
+        assert!(ConvoyStatus::EnRoute
+            .next()
+            .contains(&ConvoyStatus::Blocked));
+        assert!(ConvoyStatus::Delivered.next().is_empty());
+        assert!(!ConvoyStatus::Planned
+            .next()
+            .contains(&ConvoyStatus::Delivered));
+        assert_eq!(NeedStatus::from_deliveries(false, 100, 0), NeedStatus::Open);
+        assert_eq!(
+            NeedStatus::from_deliveries(false, 100, 40),
+            NeedStatus::PartiallyMet
+        );
+        assert_eq!(
+            NeedStatus::from_deliveries(false, 100, 120),
+            NeedStatus::Met
+        );
+        assert_eq!(
+            NeedStatus::from_deliveries(true, 100, 120),
+            NeedStatus::Cancelled
+        );
     }
 
     #[test]

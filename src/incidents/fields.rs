@@ -55,6 +55,8 @@ pub struct IncidentForm {
     pub status: String,
     /// The version the person started editing from (edits only).
     pub version: String,
+    /// The convoy event this incident records (a blocked convoy), if any.
+    pub convoy_event: String,
     // The first claim (new incidents only); same names as `ClaimForm`.
     pub claim_source_type: String,
     pub claim_source_name: String,
@@ -234,7 +236,7 @@ impl IncidentForm {
             match values::optional_count(self.count_values()[i]) {
                 Ok(v) => counts[i] = v,
                 Err(e) => {
-                    errors.add(field, e);
+                    errors.add(*field, e);
                     counts_ok = false;
                 }
             }

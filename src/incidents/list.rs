@@ -10,10 +10,9 @@ use super::search;
 use crate::db::schema::{incidents, locations, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::{Category, RecordStatus, Sensitivity, Verification};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::locations::Location;
-use crate::permissions::Viewer;
+use crate::permissions::{self, Viewer};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
@@ -141,15 +140,8 @@ pub fn filtered<'a>(
     filter: &Filter,
 ) -> incidents::BoxedQuery<'a, Backend> {
     let mut q = incidents::table.into_boxed::<Backend>();
-    // Visibility, as `permissions::can_view_incident` decides it, in SQL.
-    if !matches!(viewer.role, Role::Coordinator | Role::Auditor) {
-        q = q.filter(
-            incidents::organization_id
-                .eq(viewer.organization_id)
-                .or(incidents::status
-                    .ne(RecordStatus::Draft.code())
-                    .and(incidents::sensitivity.ne(Sensitivity::Confidential.code()))),
-        );
+    if let Some(visible) = permissions::visible_sql(viewer, "incidents", true) {
+        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
     }
     if let Some(cond) = search::condition(conn, &filter.text) {
         q = q.filter(cond);

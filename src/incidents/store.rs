@@ -64,7 +64,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
 /// An incident the viewer may see, or 404 (never 403: a hidden record does not exist for them).
 pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
-    if permissions::can_view_incident(viewer, loaded.facts()) {
+    if permissions::can_view_record(viewer, loaded.facts()) {
         Ok(loaded)
     } else {
         Err(AppError::NotFound)
@@ -271,10 +271,10 @@ pub fn update(
     f: &IncidentFields,
 ) -> Result<Saved, AppError> {
     let current = find(conn, id)?;
-    if !permissions::can_view_incident(author.viewer, current.facts()) {
+    if !permissions::can_view_record(author.viewer, current.facts()) {
         return Err(AppError::NotFound);
     }
-    if !permissions::can_edit_incident(author.viewer, current.facts()) {
+    if !permissions::can_edit_record(author.viewer, current.facts()) {
         return Err(AppError::Forbidden);
     }
     if current.incident.version != version {

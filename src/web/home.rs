@@ -6,10 +6,12 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use super::Page;
-use crate::domain::vocab::{RecordStatus, Verification};
+use crate::convoys::list::{self as convoy_list, Filter as ConvoyFilter, Row as ConvoyRow};
+use crate::domain::vocab::{ConvoyStatus, RecordStatus, Urgency, Verification};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::incidents::list::{self, Filter, Row, Sort};
+use crate::needs::list::{self as need_list, Filter as NeedFilter, Row as NeedRow};
 use crate::permissions::{self, Action, Viewer};
 use crate::revisions::{self, Revision};
 use crate::startup::State;
@@ -26,6 +28,22 @@ pub struct HomePage {
     pub records_title: &'static str,
     pub drafts: Vec<Row>,
     pub changes: Vec<Revision>,
+    /// Coordinator: convoys on the road or blocked now.
+    pub moving: Vec<ConvoyRow>,
+    /// Coordinator: critical needs still open, and needs past their date.
+    pub critical: Vec<NeedRow>,
+    pub overdue: Vec<NeedRow>,
+    pub today: chrono::NaiveDate,
+}
+
+impl HomePage {
+    /// The coordinator's two lists of needs, with their headings.
+    pub fn need_sections(&self) -> [(&'static str, &[NeedRow]); 2] {
+        [
+            ("home-critical-needs", &self.critical),
+            ("home-overdue-needs", &self.overdue),
+        ]
+    }
 }
 
 pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
@@ -35,10 +53,33 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
         role,
         organization_id: user.organization_id,
     };
-    let (records, records_title, drafts, changes) = state
+    let today = chrono::Utc::now().date_naive();
+    let (records, records_title, drafts, changes, (moving, critical, overdue)) = state
         .db
         .run(move |conn| {
-            Ok(match role {
+            let watch = if role == Role::Coordinator {
+                let moving = ConvoyFilter {
+                    statuses: vec![ConvoyStatus::EnRoute, ConvoyStatus::Blocked],
+                    ..Default::default()
+                };
+                let critical = NeedFilter {
+                    urgency: Some(Urgency::Critical),
+                    active_only: true,
+                    ..Default::default()
+                };
+                let overdue = NeedFilter {
+                    overdue_on: Some(today),
+                    ..Default::default()
+                };
+                (
+                    convoy_list::list(conn, viewer, &moving, 1, 20)?.rows,
+                    need_list::list(conn, viewer, &critical, today, 1, 20)?.rows,
+                    need_list::list(conn, viewer, &overdue, today, 1, 20)?.rows,
+                )
+            } else {
+                (Vec::new(), Vec::new(), Vec::new())
+            };
+            let (records, title, drafts, changes) = match role {
                 Role::Reporter => {
                     let own = Filter {
                         organization_id: Some(viewer.organization_id),
@@ -71,7 +112,8 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
                 }
                 Role::Auditor => (Vec::new(), "", Vec::new(), revisions::recent(conn, 20)?),
                 Role::Admin => (Vec::new(), "", Vec::new(), Vec::new()),
-            })
+            };
+            Ok((records, title, drafts, changes, watch))
         })
         .await?;
     super::ok(&HomePage {
@@ -82,6 +124,10 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
         records_title,
         drafts,
         changes,
+        moving,
+        critical,
+        overdue,
+        today,
         page,
     })
 }

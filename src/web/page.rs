@@ -19,9 +19,11 @@ pub struct NavLink {
 }
 
 /// Navigation entries and the action each needs.
-const NAV: [(&str, &str, Action); 5] = [
+const NAV: [(&str, &str, Action); 7] = [
     ("/", "nav-home", Action::UseAccount),
     ("/incidents", "nav-incidents", Action::ReadIncidents),
+    ("/convoys", "nav-convoys", Action::ReadConvoys),
+    ("/needs", "nav-needs", Action::ReadNeeds),
     ("/audit", "nav-audit", Action::ReadAuditTrail),
     ("/admin/users", "nav-users", Action::ManageUsers),
     (
@@ -30,6 +32,23 @@ const NAV: [(&str, &str, Action); 5] = [
         Action::ManageOrganizations,
     ),
 ];
+
+/// A whole number however many references deep templates hold it.
+pub trait WholeNumber {
+    fn value(&self) -> i64;
+}
+
+impl WholeNumber for i64 {
+    fn value(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: WholeNumber + ?Sized> WholeNumber for &T {
+    fn value(&self) -> i64 {
+        (**self).value()
+    }
+}
 
 pub struct Page {
     pub lang: Lang,
@@ -62,8 +81,9 @@ impl Page {
         self.lang.t_args(id, args)
     }
 
-    pub fn number(&self, n: &i64) -> String {
-        self.lang.number(*n)
+    /// A whole number as the reader writes it.
+    pub fn number(&self, n: impl WholeNumber) -> String {
+        self.lang.number(n.value())
     }
 
     pub fn css_url(&self) -> &'static str {

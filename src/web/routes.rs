@@ -4,7 +4,9 @@
 
 use actix_web::{web, Route};
 
-use super::{account, admin, assets, audit_trail, health, home, incidents, login, setup};
+use super::{
+    account, admin, assets, audit_trail, convoys, health, home, incidents, login, needs, setup,
+};
 use crate::permissions::Action;
 
 /// Who may call a route.
@@ -76,6 +78,23 @@ route_table! {
     POST "/incidents/{id:\\d+}/claims" => incidents::actions::add_claim, Can(RecordIncidents);
     POST "/incidents/{id:\\d+}/verification" => incidents::actions::verify, Can(VerifyIncidents);
     POST "/incidents/{id:\\d+}/retraction" => incidents::actions::retract, Can(RetractIncidents);
+    GET  "/convoys" => convoys::list::list, Can(ReadConvoys);
+    GET  "/convoys/new" => convoys::form::new_form, Can(RecordConvoys);
+    POST "/convoys" => convoys::form::create, Can(RecordConvoys);
+    GET  "/convoys/{id:\\d+}" => convoys::detail::show, Can(ReadConvoys);
+    GET  "/convoys/{id:\\d+}/edit" => convoys::form::edit_form, Can(RecordConvoys);
+    POST "/convoys/{id:\\d+}" => convoys::form::update, Can(RecordConvoys);
+    POST "/convoys/{id:\\d+}/events" => convoys::detail::add_event, Can(RecordConvoys);
+    GET  "/convoys/{id:\\d+}/history" => convoys::detail::history, Can(ReadConvoys);
+    POST "/convoys/{id:\\d+}/deliveries" => convoys::detail::add_delivery, Can(RecordConvoys);
+    POST "/convoys/{id:\\d+}/incidents" => convoys::detail::link_incident, Can(RecordConvoys);
+    GET  "/needs" => needs::list, Can(ReadNeeds);
+    GET  "/needs/new" => needs::new_form, Can(RecordNeeds);
+    POST "/needs" => needs::create, Can(RecordNeeds);
+    GET  "/needs/{id:\\d+}" => needs::show, Can(ReadNeeds);
+    GET  "/needs/{id:\\d+}/edit" => needs::edit_form, Can(RecordNeeds);
+    POST "/needs/{id:\\d+}" => needs::update, Can(RecordNeeds);
+    GET  "/needs/{id:\\d+}/history" => needs::history, Can(ReadNeeds);
     GET  "/audit" => audit_trail::list, Can(ReadAuditTrail);
     GET  "/audit/{id:\\d+}" => audit_trail::show, Can(ReadAuditTrail);
 }

@@ -7,5 +7,6 @@ mod helpers;
 mod accounts;
 mod audit;
 mod authz;
+mod faults;
 mod foundation;
 mod incidents;

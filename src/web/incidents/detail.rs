@@ -5,8 +5,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{in_words, ShownChange};
 use super::{today, viewer};
+use crate::convoys::model::Convoy;
+use crate::convoys::store as convoy_store;
 use crate::error::AppError;
 use crate::incidents::fields::ClaimForm;
 use crate::incidents::store::{self, Loaded};
@@ -15,6 +16,7 @@ use crate::permissions::{self, Viewer};
 use crate::revisions::{self, Revision};
 use crate::startup::State;
 use crate::web::forms::FormErrors;
+use crate::web::history::{in_words, ShownChange};
 use crate::web::Page;
 
 /// Fields of a revision that name sources: hidden from those who may not see them.
@@ -39,6 +41,8 @@ pub struct ShowPage {
     pub retraction_reason: String,
     pub retraction_errors: FormErrors,
     pub timeline: Vec<(Revision, Vec<ShownChange>)>,
+    /// Convoys this incident obstructed (those the viewer may see).
+    pub convoys: Vec<Convoy>,
     pub notice: Option<&'static str>,
 }
 
@@ -79,13 +83,17 @@ pub async fn build(
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
     let v: Viewer = viewer(&page);
-    let (l, claims, history) = state
+    let (l, claims, history, convoys) = state
         .db
         .run(move |conn| {
             let l = store::find_visible(conn, id, v)?;
             let claims = store::claims_of(conn, id)?;
             let history = revisions::history(conn, "incident", id)?;
-            Ok((l, claims, history))
+            let convoys = convoy_store::linked_to_incident(conn, id)?
+                .into_iter()
+                .filter(|c| permissions::can_view_record(v, c.facts()))
+                .collect();
+            Ok((l, claims, history, convoys))
         })
         .await?;
     let facts = l.facts();
@@ -103,7 +111,7 @@ pub async fn build(
         .verification
         .unwrap_or_else(|| (l.incident.verification.clone(), String::new()));
     Ok(ShowPage {
-        can_edit: permissions::can_edit_incident(v, facts),
+        can_edit: permissions::can_edit_record(v, facts),
         can_add_claim: permissions::can_add_claim(v, facts),
         can_verify: permissions::can_verify_incident(v, facts),
         can_retract: permissions::can_retract_incident(v, facts),
@@ -122,6 +130,7 @@ pub async fn build(
         l,
         claims,
         timeline,
+        convoys,
         notice,
     })
 }
@@ -143,6 +152,7 @@ pub async fn show(
         Some("claim") => Some("incident-claim-added"),
         Some("verified") => Some("incident-verification-set"),
         Some("retracted") => Some("incident-retracted"),
+        Some("exists") => Some("incident-exists-for-event"),
         _ => None,
     };
     let p = build(page, &state, id.into_inner(), Kept::default(), notice).await?;

@@ -6,7 +6,14 @@ use askama::Template;
 
 use super::{author, latest_date, today, viewer};
 use crate::audit;
-use crate::domain::vocab::{LocationPrecision, RecordStatus, Sensitivity, TimePrecision};
+use serde::Deserialize;
+
+use crate::convoys::model::ConvoyEvent;
+use crate::convoys::store::{self as convoy_store, Loaded as ConvoyLoaded};
+use crate::domain::vocab::{
+    Category, LocationPrecision, PerpetratorType, RecordStatus, Sensitivity, SourceType,
+    TimePrecision,
+};
 use crate::error::AppError;
 use crate::incidents::fields::{IncidentFields, IncidentForm};
 use crate::incidents::model::COUNT_FIELDS;
@@ -145,6 +152,73 @@ fn differences(typed: &IncidentForm, stored: &IncidentForm) -> Vec<Difference> {
     out
 }
 
+/// The incident form as a blocked convoy's event suggests it.
+fn prefill_from_convoy(
+    page: &Page,
+    form: &mut IncidentForm,
+    l: &ConvoyLoaded,
+    e: &ConvoyEvent,
+    category: Option<&str>,
+) {
+    let place = l
+        .events
+        .iter()
+        .find(|(ev, _)| ev.id == e.id)
+        .and_then(|(_, p)| p.clone())
+        .unwrap_or_else(|| l.destination.clone());
+    let status = page.t(e.status().label_id());
+    form.convoy_event = e.id.to_string();
+    form.category = Category::parse(category.unwrap_or(""))
+        .unwrap_or(Category::MovementRestriction)
+        .code()
+        .into();
+    form.title = format!(
+        "{} {} – {} → {}",
+        l.convoy.reference,
+        status.to_lowercase(),
+        l.origin.name,
+        l.destination.name
+    );
+    let removed: Vec<String> = l
+        .lines
+        .iter()
+        .filter_map(|line| {
+            line.removed_quantity
+                .map(|r| format!("{r} {} {}", line.unit, line.item))
+        })
+        .collect();
+    let mut narrative = format!("{}: {} ({}).", l.convoy.reference, status, e.occurred_on);
+    if !e.note.is_empty() {
+        narrative.push(' ');
+        narrative.push_str(&e.note);
+    }
+    if !removed.is_empty() {
+        narrative.push_str(&format!(
+            " {}: {}.",
+            page.t("cargo-removed"),
+            removed.join("; ")
+        ));
+    }
+    form.narrative = narrative;
+    form.occurred_on = e.occurred_on.to_string();
+    form.occurred_time = e.occurred_time.clone();
+    form.location = place.label();
+    form.perpetrator_type = PerpetratorType::Unknown.code().into();
+    form.sensitivity = l.convoy.sensitivity.clone();
+    form.people_affected = l
+        .convoy
+        .beneficiaries
+        .map(|b| b.to_string())
+        .unwrap_or_default();
+    form.claim_source_type = SourceType::OwnStaff.code().into();
+    form.claim_date = e.occurred_on.to_string();
+    form.claim_statement = if e.note.is_empty() {
+        status
+    } else {
+        e.note.clone()
+    };
+}
+
 async fn place_labels(state: &State) -> Result<Vec<String>, AppError> {
     state
         .db
@@ -152,9 +226,20 @@ async fn place_labels(state: &State) -> Result<Vec<String>, AppError> {
         .await
 }
 
-pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError> {
+#[derive(Deserialize)]
+pub struct NewQuery {
+    /// Prefill from this convoy event (a blocked, turned back or partly delivered convoy).
+    convoy_event: Option<i64>,
+    category: Option<String>,
+}
+
+pub async fn new_form(
+    page: Page,
+    state: State,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
     let today = today().to_string();
-    let form = IncidentForm {
+    let mut form = IncidentForm {
         reported_on: today.clone(),
         claim_date: today,
         time_precision: TimePrecision::Day.code().into(),
@@ -163,6 +248,23 @@ pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError
         status: RecordStatus::Submitted.code().into(),
         ..Default::default()
     };
+    if let Some(event_id) = query.convoy_event {
+        let v = viewer(&page);
+        let (convoy, event, existing) = state
+            .db
+            .run(move |conn| {
+                let event = convoy_store::event_by_id(conn, event_id)?;
+                let convoy = convoy_store::find_visible(conn, event.convoy_id, v)?;
+                let existing = convoy_store::incident_for_event(conn, event_id)?;
+                Ok((convoy, event, existing))
+            })
+            .await?;
+        // Never twice: an event already recorded leads to its incident.
+        if let Some(incident_id) = existing {
+            return Ok(see_other(&format!("/incidents/{incident_id}?done=exists")));
+        }
+        prefill_from_convoy(&page, &mut form, &convoy, &event, query.category.as_deref());
+    }
     let statuses = permissions::allowed_statuses(viewer(&page), None);
     let places = place_labels(&state).await?;
     crate::web::ok(&FormPage {
@@ -239,7 +341,7 @@ pub async fn edit_form(
         .db
         .run(move |conn| store::find_visible(conn, id, v))
         .await?;
-    if !permissions::can_edit_incident(v, loaded.facts()) {
+    if !permissions::can_edit_record(v, loaded.facts()) {
         return Err(AppError::Forbidden);
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
@@ -269,7 +371,7 @@ pub async fn update(
         .db
         .run(move |conn| store::find_visible(conn, id, v))
         .await?;
-    if !permissions::can_edit_incident(v, loaded.facts()) {
+    if !permissions::can_edit_record(v, loaded.facts()) {
         return Err(AppError::Forbidden);
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));

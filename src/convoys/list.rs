@@ -1,0 +1,189 @@
+//! Finding convoys by status, organisation, destination and planned departure.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use serde::{Deserialize, Serialize};
+
+use super::model::Convoy;
+use crate::db::schema::{convoys, locations, organizations};
+use crate::db::DbConn;
+use crate::domain::vocab::ConvoyStatus;
+use crate::error::AppError;
+use crate::locations::Location;
+use crate::permissions::{self, Viewer};
+
+type Backend = <DbConn as diesel::Connection>::Backend;
+
+pub const PAGE_SIZE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub status: String,
+    pub organization: String,
+    pub destination: String,
+    pub from: String,
+    pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub page: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub statuses: Vec<ConvoyStatus>,
+    pub organization_id: Option<i64>,
+    pub destination_id: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl ListQuery {
+    pub fn parse(&self) -> (Filter, i64, Vec<&'static str>) {
+        let mut bad = Vec::new();
+        let mut date = |s: &str, name: &'static str| {
+            let s = s.trim();
+            (!s.is_empty())
+                .then(|| {
+                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map_err(|_| bad.push(name))
+                        .ok()
+                })
+                .flatten()
+        };
+        let from = date(&self.from, "from");
+        let to = date(&self.to, "to");
+        let filter = Filter {
+            statuses: ConvoyStatus::parse(&self.status).ok().into_iter().collect(),
+            organization_id: self.organization.trim().parse().ok(),
+            destination_id: self.destination.trim().parse().ok(),
+            from,
+            to,
+        };
+        (
+            filter,
+            self.page
+                .trim()
+                .parse::<i64>()
+                .unwrap_or(1)
+                .clamp(1, MAX_PAGE),
+            bad,
+        )
+    }
+
+    pub fn with_page(&self, page: i64) -> String {
+        let mut q = self.clone();
+        q.page = if page <= 1 {
+            String::new()
+        } else {
+            page.to_string()
+        };
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    }
+}
+
+fn filtered<'a>(viewer: Viewer, f: &Filter) -> convoys::BoxedQuery<'a, Backend> {
+    let mut q = convoys::table.into_boxed::<Backend>();
+    if let Some(visible) = permissions::visible_sql(viewer, "convoys", false) {
+        q = q.filter(diesel::dsl::sql::<Bool>(&visible));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(
+            convoys::status.eq_any(f.statuses.iter().map(|s| s.code()).collect::<Vec<_>>()),
+        );
+    }
+    if let Some(o) = f.organization_id {
+        q = q.filter(convoys::organization_id.eq(o));
+    }
+    if let Some(d) = f.destination_id {
+        q = q.filter(convoys::destination_id.eq(d));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(convoys::planned_departure.ge(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(convoys::planned_departure.le(d));
+    }
+    q
+}
+
+pub struct Row {
+    pub convoy: Convoy,
+    pub origin: Location,
+    pub destination: Location,
+    pub organization: String,
+}
+
+pub struct ListPage {
+    pub rows: Vec<Row>,
+    pub total: i64,
+}
+
+/// Newest planned departure first.
+pub fn list(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    f: &Filter,
+    page: i64,
+    size: i64,
+) -> Result<ListPage, AppError> {
+    let total: i64 = filtered(viewer, f).count().get_result(conn)?;
+    let found: Vec<Convoy> = filtered(viewer, f)
+        .order((convoys::planned_departure.desc(), convoys::id.desc()))
+        .limit(size)
+        .offset((page - 1) * size)
+        .select(Convoy::as_select())
+        .load(conn)?;
+    let mut ids: Vec<i64> = found
+        .iter()
+        .flat_map(|c| [c.origin_id, c.destination_id])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let places: Vec<Location> = locations::table
+        .filter(locations::id.eq_any(&ids))
+        .select(Location::as_select())
+        .load(conn)?;
+    let org_ids: Vec<i64> = found.iter().map(|c| c.organization_id).collect();
+    let orgs: Vec<(i64, String, String)> = organizations::table
+        .filter(organizations::id.eq_any(&org_ids))
+        .select((
+            organizations::id,
+            organizations::name,
+            organizations::acronym,
+        ))
+        .load(conn)?;
+    let place = |id: i64| places.iter().find(|l| l.id == id).cloned();
+    let rows = found
+        .into_iter()
+        .filter_map(|convoy| {
+            let organization = orgs
+                .iter()
+                .find(|o| o.0 == convoy.organization_id)
+                .map(|(_, n, a)| if a.is_empty() { n.clone() } else { a.clone() })
+                .unwrap_or_default();
+            Some(Row {
+                origin: place(convoy.origin_id)?,
+                destination: place(convoy.destination_id)?,
+                organization,
+                convoy,
+            })
+        })
+        .collect();
+    Ok(ListPage { rows, total })
+}
+
+/// Destinations in use, for the filter.
+pub fn destinations(conn: &mut DbConn) -> Result<Vec<Location>, AppError> {
+    let ids: Vec<i64> = convoys::table
+        .select(convoys::destination_id)
+        .distinct()
+        .limit(500)
+        .load(conn)?;
+    Ok(locations::table
+        .filter(locations::id.eq_any(&ids))
+        .order(locations::name.asc())
+        .select(Location::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,580 @@
+//! Writing convoys. Every function runs inside `audit::write` and records, with the change, a
+//! revision of the convoy and an audit event.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::fields::{ConvoyFields, EventFields};
+use super::model::{CargoLine, Convoy, ConvoyEvent};
+use crate::accounts::Organization;
+use crate::audit::{self, Actor, Event};
+use crate::db::schema::{
+    cargo_lines, convoy_events, convoy_incidents, convoy_organizations, convoys, incidents,
+    organizations,
+};
+use crate::db::DbConn;
+use crate::domain::vocab::ConvoyStatus;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::incidents::store::Author;
+use crate::incidents::Incident;
+use crate::locations::{self, Location, Resolution};
+use crate::permissions::{self, Viewer};
+use crate::references;
+use crate::revisions::{self, NewRevision};
+
+/// A convoy with everything its page shows.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub convoy: Convoy,
+    pub origin: Location,
+    pub destination: Location,
+    pub organization: Organization,
+    pub participants: Vec<Organization>,
+    pub lines: Vec<CargoLine>,
+    pub events: Vec<(ConvoyEvent, Option<Location>)>,
+    /// Linked incidents, with the event each records (if any).
+    pub incidents: Vec<(Incident, Option<i64>)>,
+}
+
+impl Loaded {
+    fn snapshot(&self) -> Value {
+        let names: Vec<String> = self
+            .participants
+            .iter()
+            .map(Organization::display)
+            .collect();
+        self.convoy.snapshot(
+            &self.origin.label(),
+            &self.destination.label(),
+            &names,
+            &self.lines,
+        )
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+    let convoy: Convoy = convoys::table
+        .find(id)
+        .select(Convoy::as_select())
+        .first(conn)?;
+    let origin = locations::find(conn, convoy.origin_id)?;
+    let destination = locations::find(conn, convoy.destination_id)?;
+    let organization = organizations::table
+        .find(convoy.organization_id)
+        .select(Organization::as_select())
+        .first(conn)?;
+    let participants = organizations::table
+        .inner_join(convoy_organizations::table)
+        .filter(convoy_organizations::convoy_id.eq(id))
+        .order(organizations::name.asc())
+        .select(Organization::as_select())
+        .load(conn)?;
+    let lines = cargo_lines::table
+        .filter(cargo_lines::convoy_id.eq(id))
+        .order(cargo_lines::position.asc())
+        .select(CargoLine::as_select())
+        .load(conn)?;
+    let raw_events: Vec<ConvoyEvent> = convoy_events::table
+        .filter(convoy_events::convoy_id.eq(id))
+        .order(convoy_events::id.asc())
+        .select(ConvoyEvent::as_select())
+        .load(conn)?;
+    let mut events = Vec::with_capacity(raw_events.len());
+    for e in raw_events {
+        let place = match e.location_id {
+            Some(l) => Some(locations::find(conn, l)?),
+            None => None,
+        };
+        events.push((e, place));
+    }
+    let incidents = incidents::table
+        .inner_join(convoy_incidents::table)
+        .filter(convoy_incidents::convoy_id.eq(id))
+        .order(incidents::id.asc())
+        .select((Incident::as_select(), convoy_incidents::event_id))
+        .load(conn)?;
+    Ok(Loaded {
+        convoy,
+        origin,
+        destination,
+        organization,
+        participants,
+        lines,
+        events,
+        incidents,
+    })
+}
+
+/// A convoy the viewer may see, or 404.
+pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+    let loaded = find(conn, id)?;
+    if permissions::can_view_record(viewer, loaded.convoy.facts()) {
+        Ok(loaded)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Finds a typed place, noting a problem under `field`.
+fn place(
+    conn: &mut DbConn,
+    typed: &str,
+    field: &'static str,
+    errors: &mut FieldErrors,
+) -> Result<Option<Location>, AppError> {
+    Ok(match locations::resolve(conn, typed)? {
+        Resolution::Found(l) => Some(l),
+        Resolution::Ambiguous(_) => {
+            errors.add(field, "location-ambiguous");
+            None
+        }
+        Resolution::NotFound => {
+            errors.add(field, "place-unknown");
+            None
+        }
+    })
+}
+
+/// Checks places and organisations without writing (for forms sent back with other errors).
+pub fn check(
+    conn: &mut DbConn,
+    f: &ConvoyFields,
+    errors: &mut FieldErrors,
+) -> Result<Option<(Location, Location)>, AppError> {
+    let origin = place(conn, &f.origin, "origin", errors)?;
+    let destination = place(conn, &f.destination, "destination", errors)?;
+    let known: i64 = organizations::table
+        .filter(organizations::id.eq_any(&f.participants))
+        .count()
+        .get_result(conn)?;
+    if known != f.participants.len() as i64 {
+        errors.add("participants", "org-invalid");
+    }
+    Ok(origin.zip(destination))
+}
+
+fn replace_lines(conn: &mut DbConn, convoy_id: i64, f: &ConvoyFields) -> Result<(), AppError> {
+    diesel::delete(cargo_lines::table.filter(cargo_lines::convoy_id.eq(convoy_id)))
+        .execute(conn)?;
+    for (i, line) in f.lines.iter().enumerate() {
+        diesel::insert_into(cargo_lines::table)
+            .values((
+                cargo_lines::convoy_id.eq(convoy_id),
+                cargo_lines::position.eq(i as i32 + 1),
+                cargo_lines::item.eq(&line.item),
+                cargo_lines::sector.eq(line.sector.code()),
+                cargo_lines::quantity.eq(line.quantity),
+                cargo_lines::unit.eq(&line.unit),
+                cargo_lines::weight_kg.eq(line.weight_kg),
+                cargo_lines::removal_note.eq(""),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn replace_participants(
+    conn: &mut DbConn,
+    convoy_id: i64,
+    participants: &[i64],
+) -> Result<(), AppError> {
+    diesel::delete(
+        convoy_organizations::table.filter(convoy_organizations::convoy_id.eq(convoy_id)),
+    )
+    .execute(conn)?;
+    for org in participants {
+        diesel::insert_into(convoy_organizations::table)
+            .values((
+                convoy_organizations::convoy_id.eq(convoy_id),
+                convoy_organizations::organization_id.eq(org),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Writes a revision of the convoy and its audit event.
+fn record_change(
+    conn: &mut DbConn,
+    actor: &Actor,
+    before: Option<&Loaded>,
+    id: i64,
+    action: &'static str,
+    reason: &str,
+    audit_action: &'static str,
+    extra: Value,
+) -> Result<(), AppError> {
+    let after = find(conn, id)?;
+    let old = before.map(Loaded::snapshot).unwrap_or_else(|| json!({}));
+    let new = after.snapshot();
+    let mut changes = revisions::diff(&old, &new);
+    if let (Value::Object(c), Value::Object(x)) = (&mut changes, &extra) {
+        for (k, v) in x {
+            c.insert(k.clone(), json!([null, v]));
+        }
+    }
+    let number = revisions::record(
+        conn,
+        actor,
+        NewRevision {
+            entity_type: "convoy",
+            entity_id: id,
+            action,
+            reason,
+            changes: &changes,
+            snapshot: &new,
+        },
+    )?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(audit_action, "convoy", id).details(
+            json!({ "reference": after.convoy.reference, "revision": number, "changes": changes }),
+        ),
+    )?;
+    Ok(())
+}
+
+fn insert_event(
+    conn: &mut DbConn,
+    convoy_id: i64,
+    status: ConvoyStatus,
+    on: NaiveDate,
+    time: &str,
+    place: Option<i64>,
+    note: &str,
+    user_id: i64,
+) -> Result<i64, AppError> {
+    Ok(diesel::insert_into(convoy_events::table)
+        .values((
+            convoy_events::convoy_id.eq(convoy_id),
+            convoy_events::occurred_on.eq(on),
+            convoy_events::occurred_time.eq(time),
+            convoy_events::status.eq(status.code()),
+            convoy_events::location_id.eq(place),
+            convoy_events::note.eq(note),
+            convoy_events::created_by.eq(user_id),
+            convoy_events::created_at.eq(audit::now()),
+        ))
+        .returning(convoy_events::id)
+        .get_result(conn)?)
+}
+
+/// Plans a convoy (status `planned`, with its first event).
+pub fn create(
+    conn: &mut DbConn,
+    author: &Author,
+    f: &ConvoyFields,
+    today: NaiveDate,
+) -> Result<Result<i64, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::new();
+    let Some((origin, destination)) = check(conn, f, &mut errors)? else {
+        return Ok(Err(errors));
+    };
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let reference = references::next(conn, "CVY", today.year())?;
+    let now = audit::now();
+    let id: i64 = diesel::insert_into(convoys::table)
+        .values((
+            convoys::reference.eq(&reference),
+            convoys::organization_id.eq(author.viewer.organization_id),
+            convoys::origin_id.eq(origin.id),
+            convoys::destination_id.eq(destination.id),
+            convoys::planned_departure.eq(f.planned_departure),
+            convoys::route.eq(&f.route),
+            convoys::trucks.eq(f.trucks),
+            convoys::beneficiaries.eq(f.beneficiaries),
+            convoys::notification_ref.eq(&f.notification_ref),
+            convoys::sensitivity.eq(f.sensitivity.code()),
+            convoys::status.eq(ConvoyStatus::Planned.code()),
+            convoys::notes.eq(&f.notes),
+            convoys::created_by.eq(author.user_id),
+            convoys::version.eq(1),
+            convoys::created_at.eq(now),
+            convoys::updated_at.eq(now),
+        ))
+        .returning(convoys::id)
+        .get_result(conn)?;
+    replace_participants(conn, id, &f.participants)?;
+    replace_lines(conn, id, f)?;
+    insert_event(
+        conn,
+        id,
+        ConvoyStatus::Planned,
+        today,
+        "",
+        Some(origin.id),
+        "",
+        author.user_id,
+    )?;
+    record_change(
+        conn,
+        &author.actor,
+        None,
+        id,
+        "create",
+        "",
+        "convoy.create",
+        json!({}),
+    )?;
+    Ok(Ok(id))
+}
+
+/// What became of an edit.
+pub enum Saved {
+    Saved,
+    Invalid(FieldErrors),
+    Conflict(Box<Loaded>),
+}
+
+/// Saves an edit made from `version`; cargo changes only before departure.
+pub fn update(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    version: i32,
+    f: &ConvoyFields,
+) -> Result<Saved, AppError> {
+    let current = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_edit_record(author.viewer, current.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    if current.convoy.version != version {
+        return Ok(Saved::Conflict(Box::new(current)));
+    }
+    let mut errors = FieldErrors::new();
+    let Some((origin, destination)) = check(conn, f, &mut errors)? else {
+        return Ok(Saved::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Ok(Saved::Invalid(errors));
+    }
+    let updated = diesel::update(
+        convoys::table
+            .filter(convoys::id.eq(id))
+            .filter(convoys::version.eq(version)),
+    )
+    .set((
+        convoys::origin_id.eq(origin.id),
+        convoys::destination_id.eq(destination.id),
+        convoys::planned_departure.eq(f.planned_departure),
+        convoys::route.eq(&f.route),
+        convoys::trucks.eq(f.trucks),
+        convoys::beneficiaries.eq(f.beneficiaries),
+        convoys::notification_ref.eq(&f.notification_ref),
+        convoys::sensitivity.eq(f.sensitivity.code()),
+        convoys::notes.eq(&f.notes),
+        convoys::version.eq(version + 1),
+        convoys::updated_at.eq(audit::now()),
+    ))
+    .execute(conn)?;
+    if updated != 1 {
+        return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
+    }
+    replace_participants(conn, id, &f.participants)?;
+    if current.convoy.cargo_editable() {
+        replace_lines(conn, id, f)?;
+    }
+    record_change(
+        conn,
+        &author.actor,
+        Some(&current),
+        id,
+        "edit",
+        "",
+        "convoy.update",
+        json!({}),
+    )?;
+    Ok(Saved::Saved)
+}
+
+/// Records a status change with its date, place and note, and what arrived or was removed.
+pub fn add_event(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    e: &EventFields,
+) -> Result<Result<i64, FieldErrors>, AppError> {
+    let current = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_edit_record(author.viewer, current.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = FieldErrors::new();
+    if !current.convoy.status().next().contains(&e.status) {
+        errors.add("status", "convoy-transition-invalid");
+    }
+    let place = if e.place.is_empty() {
+        None
+    } else {
+        place(conn, &e.place, "place", &mut errors)?
+    };
+    for (i, outcome) in e.outcomes.iter().enumerate() {
+        let Some(line) = current.lines.iter().find(|l| l.id == outcome.line_id) else {
+            return Err(AppError::BadRequest("error-form-unreadable"));
+        };
+        let delivered = outcome.delivered.unwrap_or(0);
+        let removed = outcome.removed.unwrap_or(0);
+        if delivered > line.quantity {
+            errors.add(
+                super::fields::row_field("delivered_quantity", i),
+                "delivered-more-than-loaded",
+            );
+        } else if delivered + removed > line.quantity {
+            errors.add(
+                super::fields::row_field("removed_quantity", i),
+                "removed-more-than-loaded",
+            );
+        }
+        if e.status == ConvoyStatus::Delivered
+            && outcome.delivered.is_some_and(|d| d < line.quantity)
+        {
+            errors.add(
+                super::fields::row_field("delivered_quantity", i),
+                "delivered-not-all",
+            );
+        }
+        if outcome.delivered.is_some() && !e.status.delivers() {
+            errors.add(
+                super::fields::row_field("delivered_quantity", i),
+                "delivered-needs-delivery-status",
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let event_id = insert_event(
+        conn,
+        id,
+        e.status,
+        e.occurred_on,
+        &e.occurred_time,
+        place.as_ref().map(|p| p.id),
+        &e.note,
+        author.user_id,
+    )?;
+    for outcome in &e.outcomes {
+        let delivered = if e.status == ConvoyStatus::Delivered {
+            // Everything arrived unless said otherwise.
+            let line = current
+                .lines
+                .iter()
+                .find(|l| l.id == outcome.line_id)
+                .expect("checked above");
+            Some(outcome.delivered.unwrap_or(line.quantity))
+        } else {
+            outcome.delivered
+        };
+        let changes_line = delivered.is_some() || outcome.removed.is_some();
+        if changes_line {
+            diesel::update(
+                cargo_lines::table
+                    .find(outcome.line_id)
+                    .filter(cargo_lines::convoy_id.eq(id)),
+            )
+            .set((
+                cargo_lines::delivered_quantity.eq(delivered),
+                cargo_lines::removed_quantity.eq(outcome.removed),
+                cargo_lines::removal_note.eq(&outcome.removal_note),
+            ))
+            .execute(conn)?;
+        }
+    }
+    diesel::update(convoys::table.find(id))
+        .set((
+            convoys::status.eq(e.status.code()),
+            convoys::version.eq(current.convoy.version + 1),
+            convoys::updated_at.eq(audit::now()),
+        ))
+        .execute(conn)?;
+    let detail = json!({ "event": format!("{} {} {}", e.occurred_on, e.status.code(), e.note).trim().to_string() });
+    record_change(
+        conn,
+        &author.actor,
+        Some(&current),
+        id,
+        "event",
+        &e.note,
+        "convoy.event",
+        detail,
+    )?;
+    Ok(Ok(event_id))
+}
+
+/// The incident already recorded for a convoy event, if any.
+pub fn incident_for_event(conn: &mut DbConn, event_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(convoy_incidents::table
+        .filter(convoy_incidents::event_id.eq(event_id))
+        .select(convoy_incidents::incident_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Links an incident to a convoy (optionally as the record of one of its events).
+pub fn link_incident(
+    conn: &mut DbConn,
+    actor: &Actor,
+    convoy_id: i64,
+    incident: &Incident,
+    event_id: Option<i64>,
+) -> Result<bool, AppError> {
+    let exists: i64 = convoy_incidents::table
+        .filter(convoy_incidents::convoy_id.eq(convoy_id))
+        .filter(convoy_incidents::incident_id.eq(incident.id))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(convoy_incidents::table)
+        .values((
+            convoy_incidents::convoy_id.eq(convoy_id),
+            convoy_incidents::incident_id.eq(incident.id),
+            convoy_incidents::event_id.eq(event_id),
+            convoy_incidents::created_at.eq(audit::now()),
+        ))
+        .execute(conn)?;
+    let current = find(conn, convoy_id)?;
+    record_change(
+        conn,
+        actor,
+        Some(&current),
+        convoy_id,
+        "link",
+        "",
+        "convoy.link_incident",
+        json!({ "incident": incident.reference }),
+    )?;
+    Ok(true)
+}
+
+/// An event of this convoy, checked to belong to it.
+pub fn event(conn: &mut DbConn, convoy_id: i64, event_id: i64) -> Result<ConvoyEvent, AppError> {
+    Ok(convoy_events::table
+        .filter(convoy_events::id.eq(event_id))
+        .filter(convoy_events::convoy_id.eq(convoy_id))
+        .select(ConvoyEvent::as_select())
+        .first(conn)?)
+}
+
+/// The convoy an event belongs to.
+pub fn event_by_id(conn: &mut DbConn, event_id: i64) -> Result<ConvoyEvent, AppError> {
+    Ok(convoy_events::table
+        .find(event_id)
+        .select(ConvoyEvent::as_select())
+        .first(conn)?)
+}
+
+/// Convoys linked to an incident (for the incident page).
+pub fn linked_to_incident(conn: &mut DbConn, incident_id: i64) -> Result<Vec<Convoy>, AppError> {
+    Ok(convoys::table
+        .inner_join(convoy_incidents::table)
+        .filter(convoy_incidents::incident_id.eq(incident_id))
+        .order(convoys::id.asc())
+        .select(Convoy::as_select())
+        .load(conn)?)
+}

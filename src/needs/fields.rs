@@ -1,0 +1,92 @@
+//! The need form as typed, and its parse.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::domain::vocab::{FacilityType, NeedItem, Sensitivity, Urgency};
+use crate::domain::{text, values, FieldErrors};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NeedForm {
+    pub facility_name: String,
+    pub facility_type: String,
+    pub location: String,
+    pub item: String,
+    pub item_detail: String,
+    pub quantity_needed: String,
+    pub unit: String,
+    pub urgency: String,
+    pub needed_by: String,
+    pub sensitivity: String,
+    pub notes: String,
+    /// Ticked: the need no longer stands (edits only).
+    pub cancelled: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NeedFields {
+    pub facility_name: String,
+    pub facility_type: FacilityType,
+    pub location: String,
+    pub item: NeedItem,
+    pub item_detail: String,
+    pub quantity_needed: i64,
+    pub unit: String,
+    pub urgency: Urgency,
+    pub needed_by: Option<NaiveDate>,
+    pub sensitivity: Sensitivity,
+    pub notes: String,
+    pub cancelled: bool,
+}
+
+impl NeedForm {
+    /// `latest` bounds the needed-by date (a need can be for the coming two years).
+    pub fn parse(&self, latest: NaiveDate, errors: &mut FieldErrors) -> Option<NeedFields> {
+        let facility_name = errors.check(
+            "facility_name",
+            text::required_line(&self.facility_name, 200),
+        );
+        let facility_type = errors.check("facility_type", FacilityType::parse(&self.facility_type));
+        let location = match text::required_line(&self.location, 300) {
+            Ok(l) => Some(l),
+            Err("field-required") => {
+                errors.add("location", "place-required");
+                None
+            }
+            Err(e) => {
+                errors.add("location", e);
+                None
+            }
+        };
+        let item = errors.check("item", NeedItem::parse(&self.item));
+        let item_detail = errors.check("item_detail", text::optional_line(&self.item_detail, 200));
+        let quantity_needed = errors.check(
+            "quantity_needed",
+            values::positive_number(&self.quantity_needed, 1_000_000_000),
+        );
+        let unit = errors.check("unit", text::required_line(&self.unit, 40));
+        let urgency = errors.check("urgency", Urgency::parse(&self.urgency));
+        let needed_by = errors.check(
+            "needed_by",
+            values::optional_date(&self.needed_by, latest + chrono::TimeDelta::days(731)),
+        );
+        let sensitivity = errors.check("sensitivity", Sensitivity::parse(&self.sensitivity));
+        let notes = errors.check("notes", text::optional_block(&self.notes, 5_000));
+        Some(NeedFields {
+            facility_name: facility_name?,
+            facility_type: facility_type?,
+            location: location?,
+            item: item?,
+            item_detail: item_detail?,
+            quantity_needed: quantity_needed?,
+            unit: unit?,
+            urgency: urgency?,
+            needed_by: needed_by?,
+            sensitivity: sensitivity?,
+            notes: notes?,
+            cancelled: !self.cancelled.trim().is_empty(),
+        })
+    }
+}

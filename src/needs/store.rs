@@ -1,0 +1,338 @@
+//! Writing needs. Quantity delivered and status are never typed: they follow from deliveries
+//! (cargo that arrived, set against the need), recomputed in the same transaction.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::fields::NeedFields;
+use super::model::{Delivery, Need};
+use crate::accounts::Organization;
+use crate::audit::{self, Actor, Event};
+use crate::convoys::model::{CargoLine, Convoy};
+use crate::db::schema::{cargo_lines, convoys, need_deliveries, needs, organizations};
+use crate::db::DbConn;
+use crate::domain::vocab::NeedStatus;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::incidents::store::Author;
+use crate::locations::{self, Location, Resolution};
+use crate::permissions::{self, Viewer};
+use crate::references;
+use crate::revisions::{self, NewRevision};
+
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub need: Need,
+    pub location: Location,
+    pub organization: Organization,
+    /// Which convoys carried what against this need.
+    pub deliveries: Vec<(Delivery, Convoy, CargoLine)>,
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+    let need: Need = needs::table
+        .find(id)
+        .select(Need::as_select())
+        .first(conn)?;
+    let location = locations::find(conn, need.location_id)?;
+    let organization = organizations::table
+        .find(need.organization_id)
+        .select(Organization::as_select())
+        .first(conn)?;
+    let deliveries = need_deliveries::table
+        .inner_join(convoys::table.on(convoys::id.eq(need_deliveries::convoy_id)))
+        .inner_join(cargo_lines::table.on(cargo_lines::id.eq(need_deliveries::cargo_line_id)))
+        .filter(need_deliveries::need_id.eq(id))
+        .order(need_deliveries::id.asc())
+        .select((
+            Delivery::as_select(),
+            Convoy::as_select(),
+            CargoLine::as_select(),
+        ))
+        .load(conn)?;
+    Ok(Loaded {
+        need,
+        location,
+        organization,
+        deliveries,
+    })
+}
+
+pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+    let loaded = find(conn, id)?;
+    if permissions::can_view_record(viewer, loaded.need.facts()) {
+        Ok(loaded)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Finds the typed place, noting a problem under `location`.
+pub fn check_place(
+    conn: &mut DbConn,
+    typed: &str,
+    errors: &mut FieldErrors,
+) -> Result<Option<Location>, AppError> {
+    Ok(match locations::resolve(conn, typed)? {
+        Resolution::Found(l) => Some(l),
+        Resolution::Ambiguous(_) => {
+            errors.add("location", "location-ambiguous");
+            None
+        }
+        Resolution::NotFound => {
+            errors.add("location", "place-unknown");
+            None
+        }
+    })
+}
+
+fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    before: Option<&Loaded>,
+    id: i64,
+    action: &'static str,
+    audit_action: &'static str,
+) -> Result<(), AppError> {
+    let after = find(conn, id)?;
+    let old = before
+        .map(|b| b.need.snapshot(&b.location.label()))
+        .unwrap_or_else(|| json!({}));
+    let new = after.need.snapshot(&after.location.label());
+    let changes = revisions::diff(&old, &new);
+    let number = revisions::record(
+        conn,
+        actor,
+        NewRevision {
+            entity_type: "need",
+            entity_id: id,
+            action,
+            reason: "",
+            changes: &changes,
+            snapshot: &new,
+        },
+    )?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(audit_action, "need", id).details(
+            json!({ "reference": after.need.reference, "revision": number, "changes": changes }),
+        ),
+    )?;
+    Ok(())
+}
+
+pub fn create(
+    conn: &mut DbConn,
+    author: &Author,
+    f: &NeedFields,
+    today: NaiveDate,
+) -> Result<Result<i64, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::new();
+    let Some(location) = check_place(conn, &f.location, &mut errors)? else {
+        return Ok(Err(errors));
+    };
+    let reference = references::next(conn, "NEED", today.year())?;
+    let now = audit::now();
+    let id: i64 = diesel::insert_into(needs::table)
+        .values((
+            needs::reference.eq(&reference),
+            needs::facility_name.eq(&f.facility_name),
+            needs::facility_type.eq(f.facility_type.code()),
+            needs::location_id.eq(location.id),
+            needs::item.eq(f.item.code()),
+            needs::item_detail.eq(&f.item_detail),
+            needs::quantity_needed.eq(f.quantity_needed),
+            needs::unit.eq(&f.unit),
+            needs::urgency.eq(f.urgency.code()),
+            needs::urgency_rank.eq(f.urgency.rank()),
+            needs::needed_by.eq(f.needed_by),
+            needs::status.eq(NeedStatus::from_deliveries(f.cancelled, f.quantity_needed, 0).code()),
+            needs::quantity_delivered.eq(0),
+            needs::organization_id.eq(author.viewer.organization_id),
+            needs::sensitivity.eq(f.sensitivity.code()),
+            needs::notes.eq(&f.notes),
+            needs::created_by.eq(author.user_id),
+            needs::version.eq(1),
+            needs::created_at.eq(now),
+            needs::updated_at.eq(now),
+        ))
+        .returning(needs::id)
+        .get_result(conn)?;
+    record(conn, &author.actor, None, id, "create", "need.create")?;
+    Ok(Ok(id))
+}
+
+pub enum Saved {
+    Saved,
+    Invalid(FieldErrors),
+    Conflict(Box<Loaded>),
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    version: i32,
+    f: &NeedFields,
+) -> Result<Saved, AppError> {
+    let current = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_edit_record(author.viewer, current.need.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    if current.need.version != version {
+        return Ok(Saved::Conflict(Box::new(current)));
+    }
+    let mut errors = FieldErrors::new();
+    let Some(location) = check_place(conn, &f.location, &mut errors)? else {
+        return Ok(Saved::Invalid(errors));
+    };
+    let status = NeedStatus::from_deliveries(
+        f.cancelled,
+        f.quantity_needed,
+        current.need.quantity_delivered,
+    );
+    let updated = diesel::update(
+        needs::table
+            .filter(needs::id.eq(id))
+            .filter(needs::version.eq(version)),
+    )
+    .set((
+        needs::facility_name.eq(&f.facility_name),
+        needs::facility_type.eq(f.facility_type.code()),
+        needs::location_id.eq(location.id),
+        needs::item.eq(f.item.code()),
+        needs::item_detail.eq(&f.item_detail),
+        needs::quantity_needed.eq(f.quantity_needed),
+        needs::unit.eq(&f.unit),
+        needs::urgency.eq(f.urgency.code()),
+        needs::urgency_rank.eq(f.urgency.rank()),
+        needs::needed_by.eq(f.needed_by),
+        needs::status.eq(status.code()),
+        needs::sensitivity.eq(f.sensitivity.code()),
+        needs::notes.eq(&f.notes),
+        needs::version.eq(version + 1),
+        needs::updated_at.eq(audit::now()),
+    ))
+    .execute(conn)?;
+    if updated != 1 {
+        return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
+    }
+    record(
+        conn,
+        &author.actor,
+        Some(&current),
+        id,
+        "edit",
+        "need.update",
+    )?;
+    Ok(Saved::Saved)
+}
+
+/// How much of a cargo line has already been set against needs (a short list: summed here,
+/// since SQL `SUM` of a BIGINT differs in type between the two databases).
+pub fn allocated(conn: &mut DbConn, cargo_line_id: i64) -> Result<i64, AppError> {
+    let quantities: Vec<i64> = need_deliveries::table
+        .filter(need_deliveries::cargo_line_id.eq(cargo_line_id))
+        .select(need_deliveries::quantity)
+        .load(conn)?;
+    Ok(quantities.iter().sum())
+}
+
+/// Sets `quantity` of a convoy's delivered cargo line against a need; the need's quantity
+/// delivered and status follow. `Ok(Err(errors))` when the quantity is not available.
+pub fn add_delivery(
+    conn: &mut DbConn,
+    author: &Author,
+    convoy_id: i64,
+    cargo_line_id: i64,
+    need_id: i64,
+    quantity: i64,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    let mut errors = FieldErrors::new();
+    let line: CargoLine = cargo_lines::table
+        .filter(cargo_lines::id.eq(cargo_line_id))
+        .filter(cargo_lines::convoy_id.eq(convoy_id))
+        .select(CargoLine::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::BadRequest("error-form-unreadable"))?;
+    let Ok(current) = find_visible(conn, need_id, author.viewer) else {
+        errors.add("need", "need-invalid");
+        return Ok(Err(errors));
+    };
+    let available = line.delivered_quantity.unwrap_or(0) - allocated(conn, cargo_line_id)?;
+    if line.delivered_quantity.is_none() {
+        errors.add("cargo_line", "delivery-nothing-arrived");
+    } else if quantity > available {
+        errors.add("quantity", "delivery-more-than-available");
+    }
+    if current.need.status() == NeedStatus::Cancelled {
+        errors.add("need", "need-cancelled-no-delivery");
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    diesel::insert_into(need_deliveries::table)
+        .values((
+            need_deliveries::need_id.eq(need_id),
+            need_deliveries::convoy_id.eq(convoy_id),
+            need_deliveries::cargo_line_id.eq(cargo_line_id),
+            need_deliveries::quantity.eq(quantity),
+            need_deliveries::created_by.eq(author.user_id),
+            need_deliveries::created_at.eq(audit::now()),
+        ))
+        .execute(conn)?;
+    recompute(conn, need_id)?;
+    record(
+        conn,
+        &author.actor,
+        Some(&current),
+        need_id,
+        "delivery",
+        "need.delivery",
+    )?;
+    Ok(Ok(()))
+}
+
+/// Quantity delivered and status from the deliveries.
+fn recompute(conn: &mut DbConn, need_id: i64) -> Result<(), AppError> {
+    let need: Need = needs::table
+        .find(need_id)
+        .select(Need::as_select())
+        .first(conn)?;
+    let delivered: i64 = need_deliveries::table
+        .filter(need_deliveries::need_id.eq(need_id))
+        .select(need_deliveries::quantity)
+        .load::<i64>(conn)?
+        .iter()
+        .sum();
+    let status = NeedStatus::from_deliveries(
+        need.status() == NeedStatus::Cancelled,
+        need.quantity_needed,
+        delivered,
+    );
+    diesel::update(needs::table.find(need_id))
+        .set((
+            needs::quantity_delivered.eq(delivered),
+            needs::status.eq(status.code()),
+            needs::version.eq(need.version + 1),
+            needs::updated_at.eq(audit::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deliveries made by one convoy, with the need each served.
+pub fn served_by_convoy(
+    conn: &mut DbConn,
+    convoy_id: i64,
+) -> Result<Vec<(Delivery, Need)>, AppError> {
+    Ok(need_deliveries::table
+        .inner_join(needs::table)
+        .filter(need_deliveries::convoy_id.eq(convoy_id))
+        .order(need_deliveries::id.asc())
+        .select((Delivery::as_select(), Need::as_select()))
+        .load(conn)?)
+}

@@ -1,0 +1,379 @@
+//! The convoy page: details, cargo (loaded, delivered, removed), the timeline of events, the
+//! incidents that obstructed it and the needs it served; with the forms to record an event, set
+//! delivered cargo against a need, and record or link the incident of a blocked convoy.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::audit;
+use crate::convoys::fields::{row_field, DeliveryForm, EventForm, LinkForm};
+use crate::convoys::model::{CargoLine, ConvoyEvent};
+use crate::convoys::store::{self, Loaded};
+use crate::db::schema::incidents;
+use crate::domain::values;
+use crate::domain::vocab::{Category, ConvoyStatus};
+use crate::error::AppError;
+use crate::needs::list::{open_for_delivery, Row as NeedRow};
+use crate::needs::model::{Delivery, Need};
+use crate::needs::store as needs_store;
+use crate::permissions;
+use crate::revisions;
+use crate::startup::State;
+use crate::web::forms::{FormErrors, HtmlForm};
+use crate::web::history::{in_words, ShownChange};
+use crate::web::incidents::{author, latest_date, today, viewer};
+use crate::web::{see_other, Page};
+
+#[derive(Template)]
+#[template(path = "convoys/show.html")]
+pub struct ShowPage {
+    pub page: Page,
+    pub l: Loaded,
+    pub can_edit: bool,
+    pub next_statuses: &'static [ConvoyStatus],
+    pub event: EventForm,
+    pub event_errors: FormErrors,
+    pub event_lines: Vec<EventLine>,
+    /// The latest obstruction event with no incident yet: offer to record one.
+    pub offer: Option<ConvoyEvent>,
+    pub link: LinkForm,
+    pub link_errors: FormErrors,
+    pub delivery: DeliveryForm,
+    pub delivery_errors: FormErrors,
+    pub deliverable: Vec<(CargoLine, i64)>,
+    pub open_needs: Vec<NeedRow>,
+    pub served: Vec<(Delivery, Need)>,
+    pub notice: Option<&'static str>,
+}
+
+/// A cargo line in the event form, with what was typed and its messages.
+pub struct EventLine {
+    pub index: usize,
+    pub line: CargoLine,
+    pub delivered: String,
+    pub removed: String,
+    pub note: String,
+    pub errors: [Option<&'static str>; 3],
+}
+
+#[derive(Default)]
+pub struct Kept {
+    pub event: Option<EventForm>,
+    pub event_errors: FormErrors,
+    pub link: Option<LinkForm>,
+    pub link_errors: FormErrors,
+    pub delivery: Option<DeliveryForm>,
+    pub delivery_errors: FormErrors,
+}
+
+pub async fn build(
+    page: Page,
+    state: &State,
+    id: i64,
+    kept: Kept,
+    notice: Option<&'static str>,
+) -> Result<ShowPage, AppError> {
+    let v = viewer(&page);
+    let (l, open_needs, served, allocated) = state
+        .db
+        .run(move |conn| {
+            let l = store::find_visible(conn, id, v)?;
+            let open_needs = open_for_delivery(conn, v, Some(l.convoy.destination_id))?;
+            let served = needs_store::served_by_convoy(conn, id)?;
+            let mut allocated = Vec::new();
+            for line in &l.lines {
+                allocated.push(needs_store::allocated(conn, line.id)?);
+            }
+            Ok((l, open_needs, served, allocated))
+        })
+        .await?;
+    let can_edit = permissions::can_edit_record(v, l.convoy.facts());
+    let event = kept.event.unwrap_or_else(|| EventForm {
+        occurred_on: today().to_string(),
+        ..Default::default()
+    });
+    let event_lines = l
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| EventLine {
+            index,
+            line: line.clone(),
+            delivered: event
+                .delivered_quantity
+                .get(index)
+                .cloned()
+                .unwrap_or_default(),
+            removed: event
+                .removed_quantity
+                .get(index)
+                .cloned()
+                .unwrap_or_default(),
+            note: event.removal_note.get(index).cloned().unwrap_or_default(),
+            errors: ["delivered_quantity", "removed_quantity", "removal_note"]
+                .map(|f| kept.event_errors.get(&row_field(f, index))),
+        })
+        .collect();
+    // One obstruction episode (blocked, then turned back…) is one incident: offer to record
+    // it only while no event of the latest run of obstruction events has one.
+    let recorded: Vec<i64> = l.incidents.iter().filter_map(|(_, e)| *e).collect();
+    let episode: Vec<&ConvoyEvent> = l
+        .events
+        .iter()
+        .rev()
+        .map(|(e, _)| e)
+        .take_while(|e| e.status().is_obstruction())
+        .collect();
+    let offer = if episode.iter().any(|e| recorded.contains(&e.id)) {
+        None
+    } else {
+        episode.first().map(|e| (*e).clone())
+    };
+    let deliverable = l
+        .lines
+        .iter()
+        .zip(allocated)
+        .filter_map(|(line, used)| {
+            let left = line.delivered_quantity? - used;
+            (left > 0).then(|| (line.clone(), left))
+        })
+        .collect();
+    Ok(ShowPage {
+        can_edit,
+        next_statuses: l.convoy.status().next(),
+        event,
+        event_errors: kept.event_errors,
+        event_lines,
+        offer,
+        link: kept.link.unwrap_or_default(),
+        link_errors: kept.link_errors,
+        delivery: kept.delivery.unwrap_or_default(),
+        delivery_errors: kept.delivery_errors,
+        deliverable,
+        open_needs,
+        served,
+        page,
+        l,
+        notice,
+    })
+}
+
+impl ShowPage {
+    pub fn categories(&self) -> &'static [Category] {
+        Category::ALL
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = match q.done.as_deref() {
+        Some("created") => Some("convoy-created"),
+        Some("saved") => Some("convoy-saved"),
+        Some("event") => Some("convoy-event-recorded"),
+        Some("delivery") => Some("convoy-delivery-recorded"),
+        Some("linked") => Some("convoy-incident-linked"),
+        _ => None,
+    };
+    crate::web::ok(&build(page, &state, id.into_inner(), Kept::default(), notice).await?)
+}
+
+pub async fn add_event(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<EventForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let mut errors = FormErrors::new();
+    let fields = form.parse(latest_date(), &mut errors);
+    let author = author(&page, &req);
+    let outcome = match fields {
+        Some(f) if errors.is_empty() => {
+            state
+                .db
+                .run(move |conn| audit::write(conn, |conn| store::add_event(conn, &author, id, &f)))
+                .await?
+        }
+        _ => Err(errors),
+    };
+    match outcome {
+        Ok(_) => Ok(see_other(&format!("/convoys/{id}?done=event#timeline"))),
+        Err(errors) => {
+            let kept = Kept {
+                event: Some(form),
+                event_errors: errors,
+                ..Default::default()
+            };
+            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+        }
+    }
+}
+
+pub async fn add_delivery(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<DeliveryForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let mut errors = FormErrors::new();
+    let line = errors.check(
+        "cargo_line",
+        form.cargo_line
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| "field-choose"),
+    );
+    let need = errors.check(
+        "need",
+        form.need.trim().parse::<i64>().map_err(|_| "field-choose"),
+    );
+    let quantity = errors.check(
+        "quantity",
+        values::positive_number(&form.quantity, 1_000_000_000),
+    );
+    let author = author(&page, &req);
+    let outcome = match (line, need, quantity) {
+        (Some(line), Some(need), Some(quantity)) => {
+            let v = author.viewer;
+            state
+                .db
+                .run(move |conn| {
+                    let convoy = store::find_visible(conn, id, v)?;
+                    if !permissions::can_edit_record(v, convoy.convoy.facts()) {
+                        return Err(AppError::Forbidden);
+                    }
+                    audit::write(conn, |conn| {
+                        needs_store::add_delivery(conn, &author, id, line, need, quantity)
+                    })
+                })
+                .await?
+        }
+        _ => Err(errors),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/convoys/{id}?done=delivery#deliveries"
+        ))),
+        Err(errors) => {
+            let kept = Kept {
+                delivery: Some(form),
+                delivery_errors: errors,
+                ..Default::default()
+            };
+            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+        }
+    }
+}
+
+/// Links an incident already recorded (by its reference) to the convoy.
+pub async fn link_incident(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<LinkForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let author = author(&page, &req);
+    let reference = form.incident_reference.trim().to_uppercase();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let convoy = store::find_visible(conn, id, author.viewer)?;
+            if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
+                return Err(AppError::Forbidden);
+            }
+            use diesel::prelude::*;
+            let found: Option<i64> = incidents::table
+                .filter(incidents::reference.eq(&reference))
+                .select(incidents::id)
+                .first(conn)
+                .optional()?;
+            let visible = match found {
+                Some(incident_id) => {
+                    crate::incidents::store::find_visible(conn, incident_id, author.viewer).ok()
+                }
+                None => None,
+            };
+            let mut errors = FormErrors::new();
+            let Some(incident) = visible else {
+                errors.add("incident_reference", "incident-reference-unknown");
+                return Ok(Err(errors));
+            };
+            audit::write(conn, |conn| {
+                store::link_incident(conn, &author.actor, id, &incident.incident, None)
+            })?;
+            Ok(Ok(()))
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(&format!("/convoys/{id}?done=linked#incidents"))),
+        Err(errors) => {
+            let kept = Kept {
+                link: Some(form),
+                link_errors: errors,
+                ..Default::default()
+            };
+            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+pub struct HistoryPage {
+    pub page: Page,
+    pub back: String,
+    pub reference: String,
+    pub title: String,
+    pub revisions: Vec<(revisions::Revision, Vec<ShownChange>)>,
+}
+
+pub async fn history(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let v = viewer(&page);
+    let (l, history) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                store::find_visible(conn, id, v)?,
+                revisions::history(conn, "convoy", id)?,
+            ))
+        })
+        .await?;
+    let revisions = history
+        .into_iter()
+        .map(|r| {
+            let c = in_words(&page.lang, &r.field_changes());
+            (r, c)
+        })
+        .collect();
+    let title = format!("{} → {}", l.origin.name, l.destination.name);
+    crate::web::ok(&HistoryPage {
+        page,
+        back: format!("/convoys/{id}"),
+        reference: l.convoy.reference,
+        title,
+        revisions,
+    })
+}

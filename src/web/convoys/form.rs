@@ -1,0 +1,339 @@
+//! The convoy form: new and edit, with cargo lines added and removed without JavaScript
+//! ("add more rows" re-renders the form with blank rows; a ticked "remove" drops a row).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::accounts::{organizations, Organization};
+use crate::audit;
+use crate::convoys::fields::{row_field, ConvoyForm, LineInput, BLANK_ROWS, LINE_FIELDS};
+use crate::convoys::store::{self, Loaded, Saved};
+use crate::domain::vocab::Sensitivity;
+use crate::error::AppError;
+use crate::locations;
+use crate::permissions;
+use crate::startup::State;
+use crate::web::forms::{FormErrors, HtmlForm};
+use crate::web::incidents::{author, latest_date, today, viewer};
+use crate::web::{see_other, Page};
+
+#[derive(Template)]
+#[template(path = "convoys/form.html")]
+pub struct FormPage {
+    pub page: Page,
+    pub form: ConvoyForm,
+    pub errors: FormErrors,
+    pub editing: Option<(i64, String)>,
+    /// False once the trucks have left: cargo is then shown, not edited.
+    pub cargo_editable: bool,
+    pub locked_cargo: Vec<String>,
+    pub places: Vec<String>,
+    pub organizations: Vec<(Organization, i64)>,
+    pub conflict: bool,
+}
+
+/// One cargo row of the form, with its messages.
+pub struct CargoRow {
+    pub index: usize,
+    pub values: [String; 5],
+    pub errors: [Option<&'static str>; 5],
+}
+
+impl FormPage {
+    pub fn rows(&self) -> Vec<CargoRow> {
+        self.form
+            .rows_all()
+            .into_iter()
+            .enumerate()
+            .map(|(index, r)| CargoRow {
+                index,
+                values: [r.item, r.sector, r.quantity, r.unit, r.weight],
+                errors: LINE_FIELDS.map(|f| self.errors.get(&row_field(f, index))),
+            })
+            .collect()
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some((id, _)) => format!("/convoys/{id}"),
+            None => "/convoys".into(),
+        }
+    }
+
+    pub fn participates(&self, id: &i64) -> bool {
+        self.form
+            .participants
+            .iter()
+            .any(|p| p.trim() == id.to_string())
+    }
+}
+
+impl ConvoyForm {
+    /// Every row as typed, removed ones included (for re-display after an error).
+    pub fn rows_all(&self) -> Vec<LineInput> {
+        let mut copy = self.clone();
+        copy.line_remove.clear();
+        copy.rows()
+    }
+}
+
+async fn context(state: &State) -> Result<(Vec<String>, Vec<(Organization, i64)>), AppError> {
+    state
+        .db
+        .run(|conn| {
+            Ok((
+                locations::all(conn)?.iter().map(|l| l.label()).collect(),
+                organizations::list(conn)?,
+            ))
+        })
+        .await
+}
+
+fn form_from(l: &Loaded) -> ConvoyForm {
+    let c = &l.convoy;
+    let mut form = ConvoyForm {
+        origin: l.origin.label(),
+        destination: l.destination.label(),
+        planned_departure: c.planned_departure.to_string(),
+        route: c.route.clone(),
+        trucks: c.trucks.to_string(),
+        beneficiaries: c.beneficiaries.map(|b| b.to_string()).unwrap_or_default(),
+        notification_ref: c.notification_ref.clone(),
+        sensitivity: c.sensitivity.clone(),
+        notes: c.notes.clone(),
+        participants: l.participants.iter().map(|o| o.id.to_string()).collect(),
+        version: c.version.to_string(),
+        ..Default::default()
+    };
+    let rows = l
+        .lines
+        .iter()
+        .map(|line| LineInput {
+            item: line.item.clone(),
+            sector: line.sector.clone(),
+            quantity: line.quantity.to_string(),
+            unit: line.unit.clone(),
+            weight: line.weight_kg.map(|w| w.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    form.with_rows(rows, if c.cargo_editable() { 1 } else { 0 });
+    form
+}
+
+pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError> {
+    let (places, organizations) = context(&state).await?;
+    let mut form = ConvoyForm {
+        planned_departure: today().to_string(),
+        sensitivity: Sensitivity::Restricted.code().into(),
+        ..Default::default()
+    };
+    form.with_rows(Vec::new(), BLANK_ROWS);
+    crate::web::ok(&FormPage {
+        page,
+        form,
+        errors: FormErrors::new(),
+        editing: None,
+        cargo_editable: true,
+        locked_cargo: Vec::new(),
+        places,
+        organizations,
+        conflict: false,
+    })
+}
+
+/// "Add more rows": the same form, nothing saved, with more blank rows.
+fn with_more_rows(form: &mut ConvoyForm) {
+    let rows = form.rows().into_iter().filter(|r| !r.is_blank()).collect();
+    form.with_rows(rows, BLANK_ROWS);
+}
+
+pub async fn create(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    form: HtmlForm<ConvoyForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = form.0;
+    let (places, organizations) = context(&state).await?;
+    let render = |page, form, errors, status| {
+        let p = FormPage {
+            page,
+            form,
+            errors,
+            editing: None,
+            cargo_editable: true,
+            locked_cargo: Vec::new(),
+            places: places.clone(),
+            organizations: organizations.clone(),
+            conflict: false,
+        };
+        crate::web::render(status, &p)
+    };
+    if form.action == "add_rows" {
+        with_more_rows(&mut form);
+        return render(
+            page,
+            form,
+            FormErrors::new(),
+            actix_web::http::StatusCode::OK,
+        );
+    }
+    let mut errors = FormErrors::new();
+    let fields = form.parse(latest_date(), &mut errors);
+    let author = author(&page, &req);
+    let outcome = state
+        .db
+        .run(move |conn| match (fields, errors.is_empty()) {
+            (Some(f), true) => audit::write(conn, |conn| store::create(conn, &author, &f, today())),
+            (fields, _) => {
+                if let Some(f) = fields {
+                    store::check(conn, &f, &mut errors)?;
+                }
+                Ok(Err(errors))
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(id) => Ok(see_other(&format!("/convoys/{id}?done=created"))),
+        Err(errors) => {
+            let rows = form.rows();
+            form.with_rows(rows, 1);
+            render(
+                page,
+                form,
+                errors,
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    }
+}
+
+pub async fn edit_form(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let v = viewer(&page);
+    let loaded = state
+        .db
+        .run(move |conn| store::find_visible(conn, id, v))
+        .await?;
+    if !permissions::can_edit_record(v, loaded.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let (places, organizations) = context(&state).await?;
+    crate::web::ok(&FormPage {
+        page,
+        form: form_from(&loaded),
+        errors: FormErrors::new(),
+        editing: Some((id, loaded.convoy.reference.clone())),
+        cargo_editable: loaded.convoy.cargo_editable(),
+        locked_cargo: loaded.lines.iter().map(|l| l.describe()).collect(),
+        places,
+        organizations,
+        conflict: false,
+    })
+}
+
+pub async fn update(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<ConvoyForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let mut form = form.0;
+    let v = viewer(&page);
+    let loaded = state
+        .db
+        .run(move |conn| store::find_visible(conn, id, v))
+        .await?;
+    if !permissions::can_edit_record(v, loaded.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let cargo_editable = loaded.convoy.cargo_editable();
+    if !cargo_editable {
+        // The cargo is no longer the form's to change: keep what is stored.
+        let stored = form_from(&loaded);
+        form.line_item = stored.line_item;
+        form.line_sector = stored.line_sector;
+        form.line_quantity = stored.line_quantity;
+        form.line_unit = stored.line_unit;
+        form.line_weight = stored.line_weight;
+        form.line_remove.clear();
+    }
+    let (places, organizations) = context(&state).await?;
+    let editing = Some((id, loaded.convoy.reference.clone()));
+    let locked_cargo: Vec<String> = loaded.lines.iter().map(|l| l.describe()).collect();
+    let render = |page, form, errors, status, conflict| {
+        let p = FormPage {
+            page,
+            form,
+            errors,
+            editing: editing.clone(),
+            cargo_editable,
+            locked_cargo: locked_cargo.clone(),
+            places: places.clone(),
+            organizations: organizations.clone(),
+            conflict,
+        };
+        crate::web::render(status, &p)
+    };
+    if form.action == "add_rows" && cargo_editable {
+        with_more_rows(&mut form);
+        return render(
+            page,
+            form,
+            FormErrors::new(),
+            actix_web::http::StatusCode::OK,
+            false,
+        );
+    }
+    let mut errors = FormErrors::new();
+    let fields = form.parse(latest_date(), &mut errors);
+    let version = form
+        .version
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| AppError::BadRequest("error-400-text"))?;
+    let (Some(fields), true) = (fields, errors.is_empty()) else {
+        return render(
+            page,
+            form,
+            errors,
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+        );
+    };
+    let author = author(&page, &req);
+    let saved = state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                store::update(conn, &author, id, version, &fields)
+            })
+        })
+        .await?;
+    match saved {
+        Saved::Saved => Ok(see_other(&format!("/convoys/{id}?done=saved"))),
+        Saved::Invalid(errors) => render(
+            page,
+            form,
+            errors,
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+        ),
+        Saved::Conflict(current) => {
+            form.version = current.convoy.version.to_string();
+            render(
+                page,
+                form,
+                FormErrors::new(),
+                actix_web::http::StatusCode::CONFLICT,
+                true,
+            )
+        }
+    }
+}

@@ -1,0 +1,63 @@
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use crate::accounts::{organizations, Organization};
+use crate::convoys::list::{self, ListQuery, Row};
+use crate::error::AppError;
+use crate::locations::Location;
+use crate::permissions::{self, Action};
+use crate::startup::State;
+use crate::web::incidents::viewer;
+use crate::web::Page;
+
+#[derive(Template)]
+#[template(path = "convoys/list.html")]
+pub struct ListPage {
+    pub page: Page,
+    pub query: ListQuery,
+    pub rows: Vec<Row>,
+    pub total: i64,
+    pub page_no: i64,
+    pub pages: i64,
+    pub prev_link: Option<String>,
+    pub next_link: Option<String>,
+    pub bad: Vec<&'static str>,
+    pub organizations: Vec<(Organization, i64)>,
+    pub destinations: Vec<Location>,
+    pub can_record: bool,
+}
+
+pub async fn list(
+    page: Page,
+    state: State,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let (filter, page_no, bad) = query.parse();
+    let v = viewer(&page);
+    let (found, organizations, destinations) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                list::list(conn, v, &filter, page_no, list::PAGE_SIZE)?,
+                organizations::list(conn)?,
+                list::destinations(conn)?,
+            ))
+        })
+        .await?;
+    let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
+    crate::web::ok(&ListPage {
+        prev_link: (page_no > 1).then(|| format!("/convoys?{}", query.with_page(page_no - 1))),
+        next_link: (page_no < pages).then(|| format!("/convoys?{}", query.with_page(page_no + 1))),
+        can_record: permissions::allows(page.user().role, Action::RecordConvoys),
+        page,
+        query,
+        rows: found.rows,
+        total: found.total,
+        page_no,
+        pages,
+        bad,
+        organizations,
+        destinations,
+    })
+}

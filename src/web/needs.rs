@@ -1,0 +1,353 @@
+//! Need pages: list (critical and overdue first), form (new and edit), the need with the
+//! convoys that carried supplies against it, history.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::audit;
+use crate::domain::vocab::{Sensitivity, Urgency};
+use crate::error::AppError;
+use crate::locations;
+use crate::needs::fields::NeedForm;
+use crate::needs::list::{self, ListQuery, Row};
+use crate::needs::store::{self, Loaded, Saved};
+use crate::permissions::{self, Action};
+use crate::revisions;
+use crate::startup::State;
+use crate::web::forms::{FormErrors, HtmlForm};
+use crate::web::history::in_words;
+use crate::web::incidents::{author, latest_date, today, viewer};
+use crate::web::{see_other, Page};
+
+#[derive(Template)]
+#[template(path = "needs/list.html")]
+pub struct ListPage {
+    pub page: Page,
+    pub query: ListQuery,
+    pub rows: Vec<Row>,
+    pub total: i64,
+    pub page_no: i64,
+    pub pages: i64,
+    pub prev_link: Option<String>,
+    pub next_link: Option<String>,
+    pub admin1s: Vec<String>,
+    pub today: chrono::NaiveDate,
+    pub can_record: bool,
+}
+
+pub async fn list(
+    page: Page,
+    state: State,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let (filter, page_no) = query.parse();
+    let v = viewer(&page);
+    let today = today();
+    let (found, areas) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                list::list(conn, v, &filter, today, page_no, list::PAGE_SIZE)?,
+                locations::admin_areas(conn)?,
+            ))
+        })
+        .await?;
+    let mut admin1s: Vec<String> = areas
+        .into_iter()
+        .map(|(a, _)| a)
+        .filter(|a| !a.is_empty())
+        .collect();
+    admin1s.dedup();
+    let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
+    crate::web::ok(&ListPage {
+        prev_link: (page_no > 1).then(|| format!("/needs?{}", query.with_page(page_no - 1))),
+        next_link: (page_no < pages).then(|| format!("/needs?{}", query.with_page(page_no + 1))),
+        can_record: permissions::allows(page.user().role, Action::RecordNeeds),
+        page,
+        query,
+        rows: found.rows,
+        total: found.total,
+        page_no,
+        pages,
+        admin1s,
+        today,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "needs/form.html")]
+pub struct FormPage {
+    pub page: Page,
+    pub form: NeedForm,
+    pub errors: FormErrors,
+    pub editing: Option<(i64, String)>,
+    pub places: Vec<String>,
+    pub conflict: bool,
+}
+
+impl FormPage {
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some((id, _)) => format!("/needs/{id}"),
+            None => "/needs".into(),
+        }
+    }
+}
+
+async fn places(state: &State) -> Result<Vec<String>, AppError> {
+    state
+        .db
+        .run(|conn| Ok(locations::all(conn)?.iter().map(|l| l.label()).collect()))
+        .await
+}
+
+fn form_from(l: &Loaded) -> NeedForm {
+    let n = &l.need;
+    NeedForm {
+        facility_name: n.facility_name.clone(),
+        facility_type: n.facility_type.clone(),
+        location: l.location.label(),
+        item: n.item.clone(),
+        item_detail: n.item_detail.clone(),
+        quantity_needed: n.quantity_needed.to_string(),
+        unit: n.unit.clone(),
+        urgency: n.urgency.clone(),
+        needed_by: n.needed_by.map(|d| d.to_string()).unwrap_or_default(),
+        sensitivity: n.sensitivity.clone(),
+        notes: n.notes.clone(),
+        cancelled: if n.status == "cancelled" {
+            "yes".into()
+        } else {
+            String::new()
+        },
+        version: n.version.to_string(),
+    }
+}
+
+pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError> {
+    let form = NeedForm {
+        urgency: Urgency::High.code().into(),
+        sensitivity: Sensitivity::Restricted.code().into(),
+        ..Default::default()
+    };
+    crate::web::ok(&FormPage {
+        page,
+        form,
+        errors: FormErrors::new(),
+        editing: None,
+        places: places(&state).await?,
+        conflict: false,
+    })
+}
+
+pub async fn create(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    form: HtmlForm<NeedForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let mut errors = FormErrors::new();
+    let fields = form.parse(latest_date(), &mut errors);
+    let author = author(&page, &req);
+    let typed_place = form.location.clone();
+    let outcome = state
+        .db
+        .run(move |conn| match (fields, errors.is_empty()) {
+            (Some(f), true) => audit::write(conn, |conn| store::create(conn, &author, &f, today())),
+            _ => {
+                if !typed_place.trim().is_empty() {
+                    store::check_place(conn, &typed_place, &mut errors)?;
+                }
+                Ok(Err(errors))
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(id) => Ok(see_other(&format!("/needs/{id}?done=created"))),
+        Err(errors) => {
+            let places = places(&state).await?;
+            crate::web::invalid(&FormPage {
+                page,
+                form,
+                errors,
+                editing: None,
+                places,
+                conflict: false,
+            })
+        }
+    }
+}
+
+pub async fn edit_form(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let v = viewer(&page);
+    let loaded = state
+        .db
+        .run(move |conn| store::find_visible(conn, id, v))
+        .await?;
+    if !permissions::can_edit_record(v, loaded.need.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    crate::web::ok(&FormPage {
+        page,
+        form: form_from(&loaded),
+        errors: FormErrors::new(),
+        editing: Some((id, loaded.need.reference.clone())),
+        places: places(&state).await?,
+        conflict: false,
+    })
+}
+
+pub async fn update(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<NeedForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let mut form = form.0;
+    let v = viewer(&page);
+    let loaded = state
+        .db
+        .run(move |conn| store::find_visible(conn, id, v))
+        .await?;
+    if !permissions::can_edit_record(v, loaded.need.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let editing = Some((id, loaded.need.reference.clone()));
+    let mut errors = FormErrors::new();
+    let fields = form.parse(latest_date(), &mut errors);
+    let version = form
+        .version
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| AppError::BadRequest("error-400-text"))?;
+    let (Some(fields), true) = (fields, errors.is_empty()) else {
+        let places = places(&state).await?;
+        return crate::web::invalid(&FormPage {
+            page,
+            form,
+            errors,
+            editing,
+            places,
+            conflict: false,
+        });
+    };
+    let author = author(&page, &req);
+    let saved = state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                store::update(conn, &author, id, version, &fields)
+            })
+        })
+        .await?;
+    let places = places(&state).await?;
+    match saved {
+        Saved::Saved => Ok(see_other(&format!("/needs/{id}?done=saved"))),
+        Saved::Invalid(errors) => crate::web::invalid(&FormPage {
+            page,
+            form,
+            errors,
+            editing,
+            places,
+            conflict: false,
+        }),
+        Saved::Conflict(current) => {
+            form.version = current.need.version.to_string();
+            crate::web::render(
+                actix_web::http::StatusCode::CONFLICT,
+                &FormPage {
+                    page,
+                    form,
+                    errors: FormErrors::new(),
+                    editing,
+                    places,
+                    conflict: true,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "needs/show.html")]
+pub struct ShowPage {
+    pub page: Page,
+    pub l: Loaded,
+    pub can_edit: bool,
+    pub today: chrono::NaiveDate,
+    pub notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let v = viewer(&page);
+    let l = state
+        .db
+        .run(move |conn| store::find_visible(conn, id, v))
+        .await?;
+    let notice = match q.done.as_deref() {
+        Some("created") => Some("need-created"),
+        Some("saved") => Some("need-saved"),
+        _ => None,
+    };
+    crate::web::ok(&ShowPage {
+        can_edit: permissions::can_edit_record(v, l.need.facts()),
+        page,
+        l,
+        today: today(),
+        notice,
+    })
+}
+
+pub async fn history(
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let v = viewer(&page);
+    let (l, history) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                store::find_visible(conn, id, v)?,
+                revisions::history(conn, "need", id)?,
+            ))
+        })
+        .await?;
+    let revisions = history
+        .into_iter()
+        .map(|r| {
+            let c = in_words(&page.lang, &r.field_changes());
+            (r, c)
+        })
+        .collect();
+    let title = format!("{} · {}", l.need.facility_name, l.location.name);
+    crate::web::ok(&crate::web::convoys::detail::HistoryPage {
+        page,
+        back: format!("/needs/{id}"),
+        reference: l.need.reference,
+        title,
+        revisions,
+    })
+}

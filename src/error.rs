@@ -20,6 +20,8 @@ pub enum AppError {
     LoginRequired { next: String },
     #[error("the request was too large")]
     TooLarge,
+    #[error("the request took too long to arrive")]
+    Timeout,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -39,6 +41,7 @@ impl AppError {
             Self::BadRequest(id) => id,
             Self::LoginRequired { .. } => "error-login-required",
             Self::TooLarge => "error-413-text",
+            Self::Timeout => "error-408-text",
             Self::Unavailable(_) => "error-503-text",
             Self::Internal(_) => "error-500-text",
         }
@@ -53,6 +56,7 @@ impl ResponseError for AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

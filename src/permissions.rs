@@ -32,6 +32,10 @@ pub enum Action {
     ReadNeeds,
     /// Record and change needs.
     RecordNeeds,
+    /// Produce situation reports.
+    RunReports,
+    /// Export records as CSV or JSON (what the person may see, nothing more).
+    ExportRecords,
 }
 
 use Action::*;
@@ -51,6 +55,8 @@ const TABLE: &[(Action, &[Role])] = &[
     (RecordConvoys, &[Reporter, Coordinator]),
     (ReadNeeds, &[Reporter, Coordinator, Auditor]),
     (RecordNeeds, &[Reporter, Coordinator]),
+    (RunReports, &[Coordinator, Auditor]),
+    (ExportRecords, &[Coordinator, Auditor]),
 ];
 
 /// May a person with `role` do `action`?

@@ -145,7 +145,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(true)
             .build_unchecked(Manager(url.clone()));
         Self { pool, url }

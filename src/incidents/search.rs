@@ -34,14 +34,20 @@ pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(),
                  WHERE id = $1",
             )
             .bind::<BigInt, _>(incident.id)
-            .bind::<Text, _>(&incident.reference)
-            .bind::<Text, _>(&incident.title)
-            .bind::<Text, _>(&incident.narrative)
-            .bind::<Text, _>(places)
+            .bind::<Text, _>(pg_words(&incident.reference))
+            .bind::<Text, _>(pg_words(&incident.title))
+            .bind::<Text, _>(pg_words(&incident.narrative))
+            .bind::<Text, _>(pg_words(places))
             .execute(c)?;
         }
     }
     Ok(())
+}
+
+/// PostgreSQL's parser reads `INC-2026-000123` as "inc", "-2026", "-000123" (signed
+/// numbers), which no query word matches: index hyphens as spaces, as SQLite's tokenizer does.
+fn pg_words(text: &str) -> String {
+    text.replace('-', " ")
 }
 
 /// The words of a query: letters and digits in any script, lower-cased, at most eight.

@@ -12,6 +12,9 @@ use subtle::ConstantTimeEq;
 use super::session::CsrfToken;
 use crate::error::AppError;
 
+/// How long a form body may take to arrive in full.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The hidden form field that carries the token.
 pub const FIELD: &str = "csrf_token";
 
@@ -34,9 +37,11 @@ pub async fn check(
     if cross_site || !same_origin(&req) {
         return Ok(req.error_response(AppError::Csrf));
     }
-    let body = match req.extract::<Bytes>().await {
-        Ok(b) => b,
-        Err(_) => return Ok(req.error_response(AppError::TooLarge)),
+    // A client that sends its headers and then trickles the body must not hold a worker.
+    let body = match tokio::time::timeout(BODY_TIMEOUT, req.extract::<Bytes>()).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => return Ok(req.error_response(AppError::TooLarge)),
+        Err(_) => return Ok(req.error_response(AppError::Timeout)),
     };
     let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
     let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)

@@ -5,6 +5,13 @@ use corridor::domain::Role;
 
 use crate::helpers::{client, Backend, Page, TestApp};
 
+/// A form the administrator sends: the page it is on, where it goes, and its fields.
+struct Step {
+    page: String,
+    action: String,
+    fields: Vec<(&'static str, String)>,
+}
+
 /// Sign-ins, failed sign-ins, and changes to people and organisations by an administrator.
 async fn mixed_workload(app: &TestApp) {
     let org = app.seed_org("Mercy Relief");
@@ -21,29 +28,29 @@ async fn mixed_workload(app: &TestApp) {
         .await;
     assert_eq!(unknown.status, 422);
     let reporter = app.signed_in("rania.reporter").await;
-    let steps: Vec<(String, String, Vec<(&str, String)>)> = vec![
-        (
-            "/admin/organizations/new".into(),
-            "/admin/organizations".into(),
-            vec![
+    let steps = [
+        Step {
+            page: "/admin/organizations/new".into(),
+            action: "/admin/organizations".into(),
+            fields: vec![
                 ("name", "Sahel Health Alliance".into()),
                 ("acronym", "SHA".into()),
                 ("org_type", "national_ngo".into()),
             ],
-        ),
-        (
-            format!("/admin/organizations/{org}"),
-            format!("/admin/organizations/{org}"),
-            vec![
+        },
+        Step {
+            page: format!("/admin/organizations/{org}"),
+            action: format!("/admin/organizations/{org}"),
+            fields: vec![
                 ("name", "Mercy Relief".into()),
                 ("acronym", "MR".into()),
                 ("org_type", "international_ngo".into()),
             ],
-        ),
-        (
-            "/admin/users/new".into(),
-            "/admin/users".into(),
-            vec![
+        },
+        Step {
+            page: "/admin/users/new".into(),
+            action: "/admin/users".into(),
+            fields: vec![
                 ("username", "cora.coordinator".into()),
                 ("display_name", "Cora Mansour".into()),
                 ("organization_id", org.to_string()),
@@ -51,31 +58,36 @@ async fn mixed_workload(app: &TestApp) {
                 ("password", "pebble-orchard-zenith-4417".into()),
                 ("password_confirm", "pebble-orchard-zenith-4417".into()),
             ],
-        ),
-        (
-            format!("/admin/users/{rania}"),
-            format!("/admin/users/{rania}"),
-            vec![
+        },
+        Step {
+            page: format!("/admin/users/{rania}"),
+            action: format!("/admin/users/{rania}"),
+            fields: vec![
                 ("display_name", "Rania Haddad".into()),
                 ("organization_id", org.to_string()),
                 ("role", "reporter".into()),
             ],
-        ),
-        (
-            format!("/admin/users/{rania}"),
-            format!("/admin/users/{rania}/disable"),
-            vec![],
-        ),
-        (
-            format!("/admin/users/{rania}"),
-            format!("/admin/users/{rania}/enable"),
-            vec![],
-        ),
+        },
+        Step {
+            page: format!("/admin/users/{rania}"),
+            action: format!("/admin/users/{rania}/disable"),
+            fields: vec![],
+        },
+        Step {
+            page: format!("/admin/users/{rania}"),
+            action: format!("/admin/users/{rania}/enable"),
+            fields: vec![],
+        },
     ];
-    for (form_page, path, fields) in steps {
+    for Step {
+        page,
+        action,
+        fields,
+    } in steps
+    {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let page = app.post_form_with(&admin, &form_page, &path, &fields).await;
-        assert_eq!(page.status, 303, "POST {path}: {}", page.body);
+        let answer = app.post_form_with(&admin, &page, &action, &fields).await;
+        assert_eq!(answer.status, 303, "POST {action}: {}", answer.body);
     }
     // Disabling Rania ended her session.
     assert_eq!(app.get_with(&reporter, "/").await.status, 303);
@@ -170,7 +182,8 @@ both_backends! {
 
         let page = app.get_with(&auditor, "/audit?verify=1").await;
         assert_eq!(page.status, 200);
-        assert!(page.body.contains(&format!("Chain verified: all {events} events are intact and in order.")), "{}", page.body);
+        let verified = format!("Chain verified: all {events} events are intact and in order.");
+        assert!(page.body.contains(&verified), "{}", page.body);
         assert!(page.body.contains(&format!("<code>{head_hash}</code>")));
         // Without ?verify=1 the page offers the check and does not run it.
         let plain = app.get_with(&auditor, "/audit").await;

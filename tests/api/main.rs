@@ -8,5 +8,6 @@ mod accounts;
 mod audit;
 mod authz;
 mod faults;
+mod convoys;
 mod foundation;
 mod incidents;

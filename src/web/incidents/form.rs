@@ -297,13 +297,26 @@ pub async fn create(
     }
     let author = author(&page, &req);
     let check = fields.clone();
+    let convoy_event: Option<i64> = form.convoy_event.trim().parse().ok();
     let outcome = state
         .db
         .run(move |conn| match (fields, claim, errors.is_empty()) {
             (Some(f), Some(c), true) => audit::write(conn, |conn| {
-                store::create(conn, &author, &f, &c, super::today())
-            })
-            .map(|r| r.map(|i| i.id)),
+                let Some(event_id) = convoy_event else {
+                    return Ok(store::create(conn, &author, &f, &c, super::today())?.map(|i| i.id));
+                };
+                // A blocked convoy's incident: recorded once, linked in the same transaction.
+                let event = convoy_store::event_by_id(conn, event_id)?;
+                let convoy = convoy_store::find_visible(conn, event.convoy_id, author.viewer)?;
+                if let Some(existing) = convoy_store::incident_for_event(conn, event_id)? {
+                    return Ok(Ok(existing));
+                }
+                let created = store::create(conn, &author, &f, &c, super::today())?;
+                if let Ok(incident) = &created {
+                    convoy_store::link_incident(conn, &author.actor, convoy.convoy.id, incident, Some(event_id))?;
+                }
+                Ok(created.map(|i| i.id))
+            }),
             _ => {
                 // Also say now whether the place is known, so every problem shows at once.
                 if let Some(f) = &check {

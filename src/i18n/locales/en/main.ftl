@@ -620,3 +620,5 @@ incident-exists-for-event = This convoy event is already recorded as this incide
 home-convoys-moving = Convoys en route or blocked now
 home-critical-needs = Critical needs still open
 home-overdue-needs = Needs past their date
+error-408-title = The request took too long
+error-408-text = The form took too long to arrive, so nothing was saved. Check your connection and send it again.

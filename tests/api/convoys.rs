@@ -1,0 +1,302 @@
+//! Convoys and needs: cargo lines added and removed, the status lifecycle, a blocked convoy
+//! making exactly one linked incident, deliveries updating needs, visibility, history and audit.
+
+use crate::helpers::{Page, TestApp};
+use crate::incidents::{incident_form, post, seed_place, signed_in};
+use corridor::domain::Role;
+
+fn convoy_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("origin", "Damascus"),
+        ("destination", "Douma"),
+        ("planned_departure", "2018-02-26"),
+        ("route", "Via Al-Wafideen"),
+        ("trucks", "9"),
+        ("beneficiaries", "70000"),
+        ("notification_ref", "HN-1"),
+        ("sensitivity", "restricted"),
+        ("notes", ""),
+        ("line_item", "Trauma kits"),
+        ("line_sector", "health"),
+        ("line_quantity", "40"),
+        ("line_unit", "kits"),
+        ("line_weight", "800"),
+        ("line_item", "Food parcels"),
+        ("line_sector", "food"),
+        ("line_quantity", "5000"),
+        ("line_unit", "parcels"),
+        ("line_weight", ""),
+        ("action", "save"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in changes {
+        if !k.starts_with("line_") {
+            fields.retain(|(name, _)| name != k);
+        }
+        fields.push((k.to_string(), v.to_string()));
+    }
+    fields
+}
+
+fn places(app: &TestApp) {
+    seed_place(app, "Damascus", "Dimashq", "Damascus", "Damascus");
+    seed_place(app, "Douma", "Duma", "Rural Damascus", "Duma");
+    seed_place(app, "Al-Wafideen checkpoint", "", "Rural Damascus", "Duma");
+}
+
+async fn create_convoy(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) -> i64 {
+    let page = post(app, c, "/convoys/new", "/convoys", &convoy_form(changes)).await;
+    assert_eq!(page.status, 303, "convoy not created: {}", page.body);
+    id_from(&page, "/convoys/")
+}
+
+fn id_from(page: &Page, prefix: &str) -> i64 {
+    page.location.as_deref().unwrap().trim_start_matches(prefix).split(['?', '#']).next().unwrap().parse().unwrap()
+}
+
+async fn event(app: &TestApp, c: &reqwest::Client, id: i64, fields: &[(&str, &str)]) -> Page {
+    let owned: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    post(app, c, &format!("/convoys/{id}"), &format!("/convoys/{id}/events"), &owned).await
+}
+
+both_backends! {
+    async fn cargo_lines_are_added_removed_and_kept_on_errors(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        // "Add more rows" re-renders with the typed lines kept and blank rows added; nothing saved.
+        let more = post(&app, &c, "/convoys/new", "/convoys", &convoy_form(&[("action", "add_rows")])).await;
+        assert_eq!(more.status, 200);
+        assert!(more.body.contains("value=\"Trauma kits\"") && more.body.contains("value=\"Food parcels\""));
+        assert!(more.body.contains("id=\"line_item_4\""), "three blank rows added after the two lines");
+        assert_eq!(app.count("convoys"), 0);
+        // An error in one line: message on that line, every other line kept.
+        let bad = post(&app, &c, "/convoys/new", "/convoys", &convoy_form(&[
+            ("line_item", "Insulin"), ("line_sector", "health"), ("line_quantity", "-5"), ("line_unit", "vials"), ("line_weight", ""),
+        ])).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("href=\"#line_quantity_2\""), "summary links to the wrong line");
+        assert!(bad.body.contains("id=\"line_quantity_2-error\""));
+        for kept in ["value=\"Trauma kits\"", "value=\"Food parcels\"", "value=\"Insulin\"", "value=\"-5\"", ">Via Al-Wafideen</textarea>"] {
+            assert!(bad.body.contains(kept), "kept {kept}");
+        }
+        assert_eq!(app.count("convoys"), 0);
+        // No cargo at all.
+        let empty: Vec<(String, String)> = convoy_form(&[]).into_iter().filter(|(k, _)| !k.starts_with("line_")).collect();
+        let none = post(&app, &c, "/convoys/new", "/convoys", &empty).await;
+        assert_eq!(none.status, 422);
+        assert!(none.body.contains("Enter at least one line of cargo."));
+        // Saved with a line removed (ticked) and blank rows ignored.
+        let id = create_convoy(&app, &c, &[
+            ("line_item", ""), ("line_sector", ""), ("line_quantity", ""), ("line_unit", ""), ("line_weight", ""),
+            ("line_remove", "1"),
+        ]).await;
+        assert_eq!(app.count("cargo_lines"), 1, "the removed line is gone, the blank one ignored");
+        let page = app.get_with(&c, &format!("/convoys/{id}")).await;
+        assert!(page.body.contains("Trauma kits") && !page.body.contains("Food parcels"));
+        let year = chrono::Utc::now().format("%Y").to_string();
+        assert!(page.body.contains(&format!("CVY-{year}-000001")));
+        // Editing: add the line back.
+        let edit = format!("/convoys/{id}/edit");
+        let form = app.get_with(&c, &edit).await;
+        assert!(form.body.contains("name=\"version\" value=\"1\""));
+        let mut fields = convoy_form(&[("version", "1")]);
+        fields.push(("csrf_token".into(), form.csrf()));
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(app.post_raw_with(&c, &format!("/convoys/{id}"), &refs).await.status, 303);
+        assert_eq!(app.count("cargo_lines"), 2);
+        assert_eq!(app.count("revisions WHERE entity_type = 'convoy'"), 2);
+        assert_eq!(app.count("audit_events WHERE action IN ('convoy.create', 'convoy.update')"), 2);
+    }
+
+    async fn the_lifecycle_refuses_impossible_transitions(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let id = create_convoy(&app, &c, &[]).await;
+        let jump = event(&app, &c, id, &[("status", "delivered"), ("occurred_on", "2018-02-26")]).await;
+        assert_eq!(jump.status, 422);
+        assert!(jump.body.contains("A convoy cannot move to this status from its current one."));
+        assert!(jump.body.contains("href=\"#status\""));
+        for status in ["notified", "approved", "en_route"] {
+            let ok = event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;
+            assert_eq!(ok.status, 303, "{status}: {}", ok.body);
+        }
+        let back = event(&app, &c, id, &[("status", "planned"), ("occurred_on", "2018-02-26")]).await;
+        assert_eq!(back.status, 422);
+        let future = event(&app, &c, id, &[("status", "blocked"), ("occurred_on", "9999-01-01")]).await;
+        assert_eq!(future.status, 422);
+        assert!(future.body.contains("This date is in the future"));
+        let page = app.get_with(&c, &format!("/convoys/{id}")).await;
+        assert!(page.body.contains("En route"));
+        assert_eq!(app.count("convoy_events"), 4, "planned + three changes");
+        assert_eq!(app.count("audit_events WHERE action = 'convoy.event'"), 3);
+    }
+
+    async fn a_blocked_convoy_makes_exactly_one_linked_incident(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let id = create_convoy(&app, &c, &[]).await;
+        for status in ["notified", "approved", "en_route"] {
+            event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;
+        }
+        let lines = app.get_with(&c, &format!("/convoys/{id}")).await;
+        let line_ids: Vec<String> = lines.body.match_indices("name=\"delivered_line\" value=\"").map(|(i, m)| {
+            let rest = &lines.body[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        }).collect();
+        assert_eq!(line_ids.len(), 2);
+        let blocked = post(&app, &c, &format!("/convoys/{id}"), &format!("/convoys/{id}/events"), &[
+            ("status".into(), "blocked".into()), ("occurred_on".into(), "2018-02-26".into()),
+            ("place".into(), "Al-Wafideen checkpoint".into()), ("note".into(), "Held 9 hours; trauma kits removed.".into()),
+            ("delivered_line".into(), line_ids[0].clone()), ("delivered_quantity".into(), "".into()), ("removed_quantity".into(), "40".into()), ("removal_note".into(), "checkpoint".into()),
+            ("delivered_line".into(), line_ids[1].clone()), ("delivered_quantity".into(), "".into()), ("removed_quantity".into(), "".into()), ("removal_note".into(), "".into()),
+        ]).await;
+        assert_eq!(blocked.status, 303, "{}", blocked.body);
+        let page = app.get_with(&c, &format!("/convoys/{id}")).await;
+        assert!(page.body.contains("Record this obstruction as an incident"));
+        let start = page.body.find("name=\"convoy_event\" value=\"").unwrap() + "name=\"convoy_event\" value=\"".len();
+        let event_id = page.body[start..start + page.body[start..].find('"').unwrap()].to_string();
+        // The prefilled form.
+        let form = app.get_with(&c, &format!("/incidents/new?convoy_event={event_id}&category=movement_restriction")).await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("Held 9 hours; trauma kits removed."));
+        assert!(form.body.contains("value=\"Al-Wafideen checkpoint, Duma, Rural Damascus\""));
+        assert!(form.body.contains("40 kits Trauma kits"), "removed cargo in the narrative");
+        let mut fields = incident_form(&[("convoy_event", &event_id), ("location", "Al-Wafideen checkpoint")]);
+        fields.push(("csrf_token".into(), form.csrf()));
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let created = app.post_raw_with(&c, "/incidents", &refs).await;
+        assert_eq!(created.status, 303);
+        let incident_id = id_from(&created, "/incidents/");
+        assert_eq!(app.count("convoy_incidents"), 1, "linked in the same transaction; event {event_id}");
+        // Sending the same form again (double click, back and resend) creates nothing new.
+        let again = app.post_raw_with(&c, "/incidents", &refs).await;
+        assert_eq!(again.status, 303);
+        assert_eq!(id_from(&again, "/incidents/"), incident_id);
+        assert_eq!(app.count("incidents"), 1, "{}", app.get_with(&c, "/incidents").await.body);
+        assert_eq!(app.count("convoy_incidents"), 1);
+        assert_eq!(app.get_with(&c, &format!("/incidents/new?convoy_event={event_id}")).await.location.unwrap(), format!("/incidents/{incident_id}?done=exists"));
+        let convoy_page = app.get_with(&c, &format!("/convoys/{id}")).await;
+        assert!(!convoy_page.body.contains("Record this obstruction as an incident"), "offer gone once recorded");
+        assert!(convoy_page.body.contains(&format!("/incidents/{incident_id}")));
+        let incident_page = app.get_with(&c, &format!("/incidents/{incident_id}")).await;
+        assert!(incident_page.body.contains(&format!("/convoys/{id}")), "the incident shows its convoy");
+        // Turned back after being blocked is the same episode: no second offer.
+        event(&app, &c, id, &[("status", "turned_back"), ("occurred_on", "2018-02-26")]).await;
+        assert!(!app.get_with(&c, &format!("/convoys/{id}")).await.body.contains("Record this obstruction as an incident"));
+        // Linking an existing incident by reference.
+        let other = create_convoy(&app, &c, &[]).await;
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let bad = app.post_form_with(&c, &format!("/convoys/{other}"), &format!("/convoys/{other}/incidents"), &[("incident_reference", "INC-1999-999999")]).await;
+        assert_eq!(bad.status, 422);
+        let linked = app.post_form_with(&c, &format!("/convoys/{other}"), &format!("/convoys/{other}/incidents"), &[("incident_reference", &format!("inc-{year}-000001"))]).await;
+        assert_eq!(linked.status, 303);
+        assert_eq!(app.count("convoy_incidents"), 2);
+    }
+
+    async fn deliveries_update_needs(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let need_fields = [
+            ("facility_name", "Douma surgical hospital"), ("facility_type", "hospital"), ("location", "Douma"),
+            ("item", "trauma_kits"), ("item_detail", ""), ("quantity_needed", "60"), ("unit", "kits"),
+            ("urgency", "critical"), ("needed_by", "2018-02-27"), ("sensitivity", "restricted"), ("notes", ""),
+        ];
+        let need = app.post_form_with(&c, "/needs/new", "/needs", &need_fields).await;
+        assert_eq!(need.status, 303, "{}", need.body);
+        let need_id = id_from(&need, "/needs/");
+        let bad = app.post_form_with(&c, "/needs/new", "/needs", &[("facility_name", "X"), ("quantity_needed", "0"), ("location", "Atlantis")]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("Enter a number greater than zero."));
+        assert!(bad.body.contains("No place with this name is known"));
+        let id = create_convoy(&app, &c, &[]).await;
+        for status in ["notified", "approved", "en_route"] {
+            event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;
+        }
+        let page = app.get_with(&c, &format!("/convoys/{id}")).await;
+        let line_ids: Vec<String> = page.body.match_indices("name=\"delivered_line\" value=\"").map(|(i, m)| {
+            let rest = &page.body[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        }).collect();
+        // "Delivered" with a line short is refused; partially delivered is accepted.
+        let outcome = |status: &str| -> Vec<(String, String)> {
+            vec![
+                ("status".into(), status.into()), ("occurred_on".into(), "2018-02-27".into()),
+                ("delivered_line".into(), line_ids[0].clone()), ("delivered_quantity".into(), "24".into()), ("removed_quantity".into(), "6".into()), ("removal_note".into(), "".into()),
+                ("delivered_line".into(), line_ids[1].clone()), ("delivered_quantity".into(), "5000".into()), ("removed_quantity".into(), "".into()), ("removal_note".into(), "".into()),
+            ]
+        };
+        let wrong = post(&app, &c, &format!("/convoys/{id}"), &format!("/convoys/{id}/events"), &outcome("delivered")).await;
+        assert_eq!(wrong.status, 422);
+        assert!(wrong.body.contains("Not all of this line arrived"));
+        assert!(wrong.body.contains("value=\"24\""), "typed quantities kept");
+        let ok = post(&app, &c, &format!("/convoys/{id}"), &format!("/convoys/{id}/events"), &outcome("partially_delivered")).await;
+        assert_eq!(ok.status, 303, "{}", ok.body);
+        // More than arrived cannot be set against a need.
+        let too_much = app.post_form_with(&c, &format!("/convoys/{id}"), &format!("/convoys/{id}/deliveries"), &[("cargo_line", &line_ids[0]), ("need", &need_id.to_string()), ("quantity", "25")]).await;
+        assert_eq!(too_much.status, 422);
+        assert!(too_much.body.contains("more than what arrived"));
+        let delivered = app.post_form_with(&c, &format!("/convoys/{id}"), &format!("/convoys/{id}/deliveries"), &[("cargo_line", &line_ids[0]), ("need", &need_id.to_string()), ("quantity", "24")]).await;
+        assert_eq!(delivered.status, 303, "{}", delivered.body);
+        let need_page = app.get_with(&c, &format!("/needs/{need_id}")).await;
+        assert!(need_page.body.contains("Partially met"));
+        assert!(need_page.body.contains("24 kits (40% met)"));
+        assert!(need_page.body.contains(&format!("/convoys/{id}")), "the need shows which convoy carried what");
+        let convoy_page = app.get_with(&c, &format!("/convoys/{id}")).await;
+        assert!(convoy_page.body.contains("Douma surgical hospital"), "the convoy shows the needs it served");
+        assert_eq!(app.count("audit_events WHERE action = 'need.delivery'"), 1);
+        assert_eq!(app.count("revisions WHERE entity_type = 'need'"), 2);
+        let history = app.get_with(&c, &format!("/needs/{need_id}/history")).await;
+        assert!(history.body.contains("Delivery recorded"));
+    }
+
+    async fn needs_list_critical_and_overdue_first(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        for (name, urgency, by) in [("Low later", "low", "2028-01-01"), ("High overdue", "high", "2018-01-01"), ("Critical", "critical", "2028-01-01"), ("Medium later", "medium", "2028-01-01")] {
+            let page = app.post_form_with(&c, "/needs/new", "/needs", &[
+                ("facility_name", name), ("facility_type", "hospital"), ("location", "Douma"), ("item", "oxygen"),
+                ("quantity_needed", "10"), ("unit", "cylinders"), ("urgency", urgency), ("needed_by", by), ("sensitivity", "public"),
+            ]).await;
+            assert_eq!(page.status, 303, "{}", page.body);
+        }
+        let list = app.get_with(&c, "/needs").await;
+        let pos = |s: &str| list.body.find(s).unwrap_or_else(|| panic!("{s} listed"));
+        assert!(pos("Critical") < pos("High overdue"));
+        assert!(pos("High overdue") < pos("Medium later"));
+        assert!(pos("Medium later") < pos("Low later"));
+        assert!(list.body.contains("Overdue"));
+        let home = app.get_with(&c, "/").await;
+        assert!(home.body.contains("Critical needs still open") && home.body.contains("Needs past their date"));
+        let filtered = app.get_with(&c, "/needs?urgency=critical").await;
+        assert!(filtered.body.contains("1 need"));
+    }
+
+    async fn other_organisations_never_see_confidential_convoys_or_needs(app: TestApp) {
+        places(&app);
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        let secret = create_convoy(&app, &who, &[("sensitivity", "confidential")]).await;
+        let shared = create_convoy(&app, &who, &[]).await;
+        assert_eq!(app.get_with(&sarc, &format!("/convoys/{secret}")).await.status, 404);
+        assert_eq!(app.get_with(&sarc, &format!("/convoys/{secret}/history")).await.status, 404);
+        assert_eq!(app.get_with(&sarc, &format!("/convoys/{shared}")).await.status, 200);
+        let list = app.get_with(&sarc, "/convoys").await;
+        assert!(list.body.contains("1 convoy"));
+        // Nor change what they can see but do not own.
+        assert_eq!(app.get_with(&sarc, &format!("/convoys/{shared}/edit")).await.status, 403);
+        let refused = event(&app, &sarc, shared, &[("status", "notified"), ("occurred_on", "2018-02-26")]).await;
+        assert_eq!(refused.status, 403);
+        let need = app.post_form_with(&who, "/needs/new", "/needs", &[
+            ("facility_name", "Hidden clinic"), ("facility_type", "medical_point"), ("location", "Douma"), ("item", "insulin"),
+            ("quantity_needed", "10"), ("unit", "vials"), ("urgency", "high"), ("sensitivity", "confidential"),
+        ]).await;
+        let need_id = id_from(&need, "/needs/");
+        assert_eq!(app.get_with(&sarc, &format!("/needs/{need_id}")).await.status, 404);
+        assert!(!app.get_with(&sarc, "/needs").await.body.contains("Hidden clinic"));
+        let auditor = signed_in(&app, "hana.auditor", Role::Auditor, "OCHA").await;
+        assert_eq!(app.get_with(&auditor, &format!("/convoys/{secret}")).await.status, 200);
+        assert_eq!(app.get_with(&auditor, "/convoys/new").await.status, 403, "auditors change nothing");
+    }
+}

@@ -10,6 +10,9 @@ use crate::db::schema::login_throttle;
 use crate::db::DbConn;
 use crate::error::AppError;
 
+/// How many times the account threshold a client address may fail before it is locked.
+pub const ADDRESS_FACTOR: u32 = 4;
+
 pub fn account_key(username: &str) -> String {
     format!("user:{}", username.trim().to_lowercase())
 }
@@ -45,7 +48,22 @@ pub fn record_failure(
             .optional()?
             .unwrap_or(0)
             + 1;
-        let lock = lock_for(policy, failures).map(|d| now + d);
+        // A client address (an office, a shared connection) is given more tries than one
+        // account, so one person's typing mistakes do not lock out their colleagues, and an
+        // administrator's unlock of the account lets that person in again.
+        let threshold = if key.starts_with("addr:") {
+            policy.threshold * ADDRESS_FACTOR
+        } else {
+            policy.threshold
+        };
+        let lock = lock_for(
+            &LockoutPolicy {
+                threshold,
+                ..*policy
+            },
+            failures,
+        )
+        .map(|d| now + d);
         locked |= lock.is_some();
         let updated = diesel::update(login_throttle::table.find(key))
             .set((

@@ -83,7 +83,9 @@ impl ListQuery {
     }
 }
 
-fn filtered<'a>(viewer: Viewer, f: &Filter) -> convoys::BoxedQuery<'a, Backend> {
+/// The convoys matching `f` that `viewer` may see, as a boxed query (for the list page, its
+/// count and the exports).
+pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> convoys::BoxedQuery<'a, Backend> {
     let mut q = convoys::table.into_boxed::<Backend>();
     if let Some(visible) = permissions::visible_sql(viewer, "convoys", false) {
         q = q.filter(diesel::dsl::sql::<Bool>(&visible));

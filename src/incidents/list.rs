@@ -80,6 +80,10 @@ pub struct Filter {
     pub sensitivity: Option<Sensitivity>,
     pub status: Option<RecordStatus>,
     pub include_retracted: bool,
+    /// Any of these categories (reports choose several).
+    pub categories: Vec<Category>,
+    /// Leave drafts out (reports count only submitted and closed records).
+    pub exclude_drafts: bool,
 }
 
 impl ListQuery {
@@ -110,6 +114,8 @@ impl ListQuery {
             sensitivity: opt(&self.sensitivity).and_then(|c| Sensitivity::parse(&c).ok()),
             status: opt(&self.status).and_then(|c| RecordStatus::parse(&c).ok()),
             include_retracted: true,
+            categories: Vec::new(),
+            exclude_drafts: false,
         };
         let page = self
             .page
@@ -184,6 +190,20 @@ pub fn filtered<'a>(
     }
     if !filter.include_retracted {
         q = q.filter(incidents::retracted_at.is_null());
+    }
+    if !filter.categories.is_empty() {
+        q = q.filter(
+            incidents::category.eq_any(
+                filter
+                    .categories
+                    .iter()
+                    .map(|c| c.code())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    if filter.exclude_drafts {
+        q = q.filter(incidents::status.ne(RecordStatus::Draft.code()));
     }
     q
 }

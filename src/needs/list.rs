@@ -79,7 +79,9 @@ impl ListQuery {
     }
 }
 
-fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend> {
+/// The needs matching `f` that `viewer` may see, as a boxed query (for the list page, its
+/// count and the exports).
+pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend> {
     let mut q = needs::table.into_boxed::<Backend>();
     if let Some(visible) = permissions::visible_sql(viewer, "needs", false) {
         q = q.filter(diesel::dsl::sql::<Bool>(&visible));

@@ -5,7 +5,8 @@
 use actix_web::{web, Route};
 
 use super::{
-    account, admin, assets, audit_trail, convoys, health, home, incidents, login, needs, setup,
+    account, admin, assets, audit_trail, convoys, health, home, incidents, login, needs, reports,
+    setup,
 };
 use crate::permissions::Action;
 
@@ -95,6 +96,14 @@ route_table! {
     GET  "/needs/{id:\\d+}/edit" => needs::edit_form, Can(RecordNeeds);
     POST "/needs/{id:\\d+}" => needs::update, Can(RecordNeeds);
     GET  "/needs/{id:\\d+}/history" => needs::history, Can(ReadNeeds);
+    GET  "/exports/incidents.csv" => super::exports::incidents_csv, Can(ExportRecords);
+    GET  "/exports/incidents.json" => super::exports::incidents_json, Can(ExportRecords);
+    GET  "/exports/convoys.csv" => super::exports::convoys_csv, Can(ExportRecords);
+    GET  "/exports/convoys.json" => super::exports::convoys_json, Can(ExportRecords);
+    GET  "/exports/needs.csv" => super::exports::needs_csv, Can(ExportRecords);
+    GET  "/exports/needs.json" => super::exports::needs_json, Can(ExportRecords);
+    GET  "/reports" => reports::form, Can(RunReports);
+    GET  "/reports/situation" => reports::situation, Can(RunReports);
     GET  "/audit" => audit_trail::list, Can(ReadAuditTrail);
     GET  "/audit/{id:\\d+}" => audit_trail::show, Can(ReadAuditTrail);
 }

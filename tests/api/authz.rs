@@ -81,9 +81,9 @@ fn concrete_path(route: &RouteSpec, objects: &Objects) -> String {
             };
             known.unwrap_or_else(|| {
                 panic!(
-                    "the authorisation matrix does not know what {{{param}}} in {} names: \
+                    "the authorisation matrix does not know what {{{param}}} in {} names ({:?}): \
                      seed one and add it to the test's Objects",
-                    route.path
+                    route.path, objects.0
                 )
             })
         })
@@ -112,11 +112,102 @@ fn seed_world(app: &TestApp) -> Objects {
         1,
         "audit event 1"
     );
+    let (incident, convoy, need) = seed_records(app);
     Objects(vec![
         ("/admin/users/", user_id),
         ("/admin/organizations/", org_id),
         ("/audit/", 1),
+        ("/incidents/", incident),
+        ("/convoys/", convoy),
+        ("/needs/", need),
     ])
+}
+
+/// An incident, a convoy and a need of the people's organisation, written through the library
+/// as their reporter would.
+fn seed_records(app: &TestApp) -> (i64, i64, i64) {
+    use corridor::audit::{self, Actor};
+    use corridor::incidents::store::Author;
+    use corridor::permissions::Viewer;
+    let reporter = app.seed_user("rhea.recorder", Role::Reporter, "Mercy Relief");
+    let org = app.seed_org("Mercy Relief");
+    crate::incidents::seed_place(app, "Douma", "Duma", "Rural Damascus", "Duma");
+    let today = chrono::Utc::now().date_naive();
+    let author = Author {
+        actor: Actor {
+            user_id: Some(reporter),
+            label: "rhea.recorder".into(),
+            org_id: Some(org),
+            client_addr: String::new(),
+        },
+        user_id: reporter,
+        viewer: Viewer {
+            role: Role::Reporter,
+            organization_id: org,
+        },
+    };
+    let db = app.db();
+    let mut conn = db.conn().unwrap();
+    let mut errors = corridor::domain::FieldErrors::new();
+    let form: corridor::incidents::fields::IncidentForm = serde_html_form::from_str(
+        &serde_urlencoded::to_string(crate::incidents::incident_form(&[])).unwrap(),
+    )
+    .unwrap();
+    let fields = form.parse(today, &mut errors).expect("incident fields");
+    let claim = form
+        .claim()
+        .parse(today, &mut errors)
+        .expect("claim fields");
+    let incident = audit::write(&mut conn, |conn| {
+        corridor::incidents::store::create(conn, &author, &fields, &claim, today)
+    })
+    .unwrap()
+    .expect("incident")
+    .id;
+    let convoy = corridor::convoys::fields::ConvoyFields {
+        origin: "Douma".into(),
+        destination: "Douma".into(),
+        planned_departure: today,
+        route: String::new(),
+        trucks: 1,
+        beneficiaries: None,
+        notification_ref: String::new(),
+        sensitivity: corridor::domain::vocab::Sensitivity::Restricted,
+        notes: String::new(),
+        participants: Vec::new(),
+        lines: vec![corridor::convoys::fields::LineFields {
+            item: "Trauma kits".into(),
+            sector: corridor::domain::vocab::Sector::Health,
+            quantity: 10,
+            unit: "kits".into(),
+            weight_kg: None,
+        }],
+    };
+    let convoy = audit::write(&mut conn, |conn| {
+        corridor::convoys::store::create(conn, &author, &convoy, today)
+    })
+    .unwrap()
+    .expect("convoy");
+    let need = corridor::needs::fields::NeedFields {
+        facility_name: "Douma hospital".into(),
+        facility_type: corridor::domain::vocab::FacilityType::Hospital,
+        location: "Douma".into(),
+        item: corridor::domain::vocab::NeedItem::Oxygen,
+        item_detail: String::new(),
+        quantity_needed: 10,
+        unit: "cylinders".into(),
+        urgency: corridor::domain::vocab::Urgency::High,
+        needed_by: None,
+        sensitivity: corridor::domain::vocab::Sensitivity::Restricted,
+        notes: String::new(),
+        cancelled: false,
+    };
+    let need = audit::write(&mut conn, |conn| {
+        corridor::needs::store::create(conn, &author, &need, today)
+    })
+    .unwrap()
+    .expect("need");
+    (incident, convoy, need)
 }
 
 /// Sends `route` as `visitor` would from a page of ours (POSTs carry the visitor's own CSRF

@@ -53,12 +53,30 @@ async fn create_convoy(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &st
 }
 
 fn id_from(page: &Page, prefix: &str) -> i64 {
-    page.location.as_deref().unwrap().trim_start_matches(prefix).split(['?', '#']).next().unwrap().parse().unwrap()
+    page.location
+        .as_deref()
+        .unwrap()
+        .trim_start_matches(prefix)
+        .split(['?', '#'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 async fn event(app: &TestApp, c: &reqwest::Client, id: i64, fields: &[(&str, &str)]) -> Page {
-    let owned: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    post(app, c, &format!("/convoys/{id}"), &format!("/convoys/{id}/events"), &owned).await
+    let owned: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    post(
+        app,
+        c,
+        &format!("/convoys/{id}"),
+        &format!("/convoys/{id}/events"),
+        &owned,
+    )
+    .await
 }
 
 both_backends! {

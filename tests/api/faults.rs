@@ -1027,6 +1027,9 @@ async fn a_slow_request_body_is_dropped() {
         "the connection was still open after {:?}",
         started.elapsed()
     );
-    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"), "answered 408");
+    assert!(
+        String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"),
+        "answered 408"
+    );
     assert_eq!(app.get("/healthz").await.status, 200);
 }

@@ -31,6 +31,19 @@ pub fn postgres_url() -> Option<String> {
     std::env::var("CORRIDOR_TEST_POSTGRES_URL")
         .ok()
         .filter(|u| !u.is_empty())
+        .map(|u| without_tls(&u))
+}
+
+/// Local test servers need no TLS, and OpenSSL's clean-up at process exit races with server
+/// threads still winding down (a rare crash after every test has passed).
+fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 /// Runs each test body once on SQLite and once on PostgreSQL (when configured).

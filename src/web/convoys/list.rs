@@ -25,6 +25,9 @@ pub struct ListPage {
     pub organizations: Vec<(Organization, i64)>,
     pub destinations: Vec<Location>,
     pub can_record: bool,
+    /// May export (CSV, JSON): the download links, with `export_query` (the filters, no page).
+    pub can_export: bool,
+    pub export_query: String,
 }
 
 pub async fn list(
@@ -50,6 +53,8 @@ pub async fn list(
         prev_link: (page_no > 1).then(|| format!("/convoys?{}", query.with_page(page_no - 1))),
         next_link: (page_no < pages).then(|| format!("/convoys?{}", query.with_page(page_no + 1))),
         can_record: permissions::allows(page.user().role, Action::RecordConvoys),
+        can_export: permissions::allows(page.user().role, Action::ExportRecords),
+        export_query: query.with_page(1),
         page,
         query,
         rows: found.rows,

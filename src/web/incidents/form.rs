@@ -313,7 +313,13 @@ pub async fn create(
                 }
                 let created = store::create(conn, &author, &f, &c, super::today())?;
                 if let Ok(incident) = &created {
-                    convoy_store::link_incident(conn, &author.actor, convoy.convoy.id, incident, Some(event_id))?;
+                    convoy_store::link_incident(
+                        conn,
+                        &author.actor,
+                        convoy.convoy.id,
+                        incident,
+                        Some(event_id),
+                    )?;
                 }
                 Ok(created.map(|i| i.id))
             }),

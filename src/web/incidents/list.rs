@@ -24,6 +24,9 @@ pub struct ListPage {
     pub organizations: Vec<(Organization, i64)>,
     pub admin_areas: Vec<(String, String)>,
     pub can_record: bool,
+    /// May export (CSV, JSON): the download links, with `export_query` (the filters, no page).
+    pub can_export: bool,
+    pub export_query: String,
     pub sorts: &'static [(Sort, &'static str, &'static str)],
 }
 
@@ -74,6 +77,8 @@ pub async fn list(
     let next_link =
         (page_no < pages).then(|| format!("/incidents?{}", query.with_page(page_no + 1)));
     let can_record = permissions::allows(page.user().role, Action::RecordIncidents);
+    let can_export = permissions::allows(page.user().role, Action::ExportRecords);
+    let export_query = query.with_page(1);
     crate::web::ok(&ListPage {
         page,
         query,
@@ -87,6 +92,8 @@ pub async fn list(
         organizations,
         admin_areas,
         can_record,
+        can_export,
+        export_query,
         sorts: &Sort::ALL,
     })
 }

@@ -1,0 +1,282 @@
+//! Writing rows as CSV (RFC 4180, UTF-8, with formula injection neutralised) or as a JSON array
+//! of objects. Text is written as it is stored: these are data files, not pages, so nothing is
+//! HTML-escaped.
+
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::{Cell, Column};
+use crate::error::AppError;
+
+/// The file format asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// With `hxl`, a second row of HXL hashtags under the header.
+    Csv {
+        hxl: bool,
+    },
+    Json,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv { .. } => "csv",
+            Self::Json => "json",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv { .. } => "text/csv; charset=utf-8",
+            Self::Json => "application/json",
+        }
+    }
+}
+
+/// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return
+/// before one) as a formula, and a formula can fetch URLs or run commands. Such text gets a
+/// leading apostrophe, which spreadsheets show as text and hide.
+pub fn neutralise(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+impl Cell {
+    /// The CSV field: text neutralised, dates in ISO 8601, numbers as numbers.
+    fn csv_field(&self) -> Cow<'_, str> {
+        match self {
+            Self::Text(s) => neutralise(s),
+            Self::Int(n) => Cow::Owned(n.to_string()),
+            Self::Float(f) => Cow::Owned(f.to_string()),
+            Self::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            Self::Bool(b) => Cow::Borrowed(if *b { "yes" } else { "no" }),
+            Self::Null => Cow::Borrowed(""),
+        }
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(t) => s.serialize_str(t),
+            Self::Int(n) => s.serialize_i64(*n),
+            Self::Float(f) => s.serialize_f64(*f),
+            Self::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            Self::Bool(b) => s.serialize_bool(*b),
+            Self::Null => s.serialize_unit(),
+        }
+    }
+}
+
+/// One row as a JSON object, keys in column order.
+struct JsonRow<'a> {
+    columns: &'a [Column],
+    cells: &'a [Cell],
+}
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.columns.len()))?;
+        for (column, cell) in self.columns.iter().zip(self.cells) {
+            map.serialize_entry(column.name, cell)?;
+        }
+        map.end()
+    }
+}
+
+/// Turns rows into bytes, piece by piece: `head`, then `rows` as often as needed, then `tail`.
+pub struct Encoder {
+    format: Format,
+    columns: &'static [Column],
+    written: u64,
+}
+
+fn failed(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("export encoding: {e}"))
+}
+
+impl Encoder {
+    pub fn new(format: Format, columns: &'static [Column]) -> Self {
+        Self {
+            format,
+            columns,
+            written: 0,
+        }
+    }
+
+    /// CSV: the header row, and the HXL row if asked for. JSON: the opening bracket.
+    pub fn head(&mut self) -> Result<Vec<u8>, AppError> {
+        match self.format {
+            Format::Csv { hxl } => {
+                let mut header = vec![self.columns.iter().map(|c| c.name).collect::<Vec<_>>()];
+                if hxl {
+                    header.push(self.columns.iter().map(|c| c.hxl).collect());
+                }
+                csv_records(header.iter().map(|r| r.iter().map(|s| s.as_bytes())))
+            }
+            Format::Json => Ok(b"[".to_vec()),
+        }
+    }
+
+    /// Some rows, each with one cell per column.
+    pub fn rows<'a>(
+        &mut self,
+        rows: impl IntoIterator<Item = &'a Vec<Cell>>,
+    ) -> Result<Vec<u8>, AppError> {
+        match self.format {
+            Format::Csv { .. } => {
+                let fields: Vec<Vec<Cow<'_, str>>> = rows
+                    .into_iter()
+                    .map(|cells| cells.iter().map(Cell::csv_field).collect())
+                    .collect();
+                self.written += fields.len() as u64;
+                csv_records(fields.iter().map(|r| r.iter().map(|s| s.as_bytes())))
+            }
+            Format::Json => {
+                let mut out = Vec::new();
+                for cells in rows {
+                    if self.written > 0 {
+                        out.push(b',');
+                    }
+                    out.push(b'\n');
+                    let row = JsonRow {
+                        columns: self.columns,
+                        cells,
+                    };
+                    serde_json::to_writer(&mut out, &row).map_err(failed)?;
+                    self.written += 1;
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// JSON: the closing bracket. CSV: nothing.
+    pub fn tail(&mut self) -> Vec<u8> {
+        match self.format {
+            Format::Csv { .. } => Vec::new(),
+            Format::Json if self.written == 0 => b"]\n".to_vec(),
+            Format::Json => b"\n]\n".to_vec(),
+        }
+    }
+}
+
+/// Records as RFC 4180 CSV: fields quoted when they hold a comma, quote or line break, quotes
+/// doubled, each record ended by CRLF.
+fn csv_records<R, F>(records: impl Iterator<Item = R>) -> Result<Vec<u8>, AppError>
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for record in records {
+        writer.write_record(record).map_err(failed)?;
+    }
+    writer.into_inner().map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exports::col;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn formulas_are_neutralised_and_nothing_else_changes() {
+        for dangerous in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(
+                neutralise(dangerous),
+                format!("'{dangerous}"),
+                "{dangerous:?}"
+            );
+        }
+        for harmless in [
+            "",
+            "Douma",
+            "'already quoted",
+            " =not first",
+            "a=b",
+            "#adm1+name",
+            "دوما",
+            "<script>alert(1)</script>",
+        ] {
+            assert!(
+                matches!(neutralise(harmless), Cow::Borrowed(s) if s == harmless),
+                "{harmless:?}"
+            );
+        }
+    }
+
+    const COLUMNS: &[Column] = &[
+        col("text", "#meta+text"),
+        col("count", "#affected"),
+        col("lon", "#geo+lon"),
+        col("on", "#date"),
+        col("yes", "#status"),
+        col("none", "#value"),
+    ];
+
+    fn row() -> Vec<Cell> {
+        vec![
+            Cell::text("-a, \"b\"\nc"),
+            Cell::Int(-3),
+            Cell::Float(-0.5),
+            Cell::Date(NaiveDate::from_ymd_opt(2018, 2, 26).unwrap()),
+            Cell::Bool(true),
+            Cell::Null,
+        ]
+    }
+
+    #[test]
+    fn csv_quotes_neutralises_text_only_and_adds_the_hxl_row_when_asked() {
+        let mut e = Encoder::new(Format::Csv { hxl: true }, COLUMNS);
+        let mut out = e.head().unwrap();
+        out.extend(e.rows([&row()]).unwrap());
+        out.extend(e.tail());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "text,count,lon,on,yes,none\r\n\
+             #meta+text,#affected,#geo+lon,#date,#status,#value\r\n\
+             \"'-a, \"\"b\"\"\nc\",-3,-0.5,2018-02-26,yes,\r\n"
+        );
+        let mut plain = Encoder::new(Format::Csv { hxl: false }, COLUMNS);
+        assert_eq!(plain.head().unwrap(), b"text,count,lon,on,yes,none\r\n");
+    }
+
+    #[test]
+    fn json_is_an_array_of_objects_in_column_order() {
+        let mut e = Encoder::new(Format::Json, COLUMNS);
+        let mut out = e.head().unwrap();
+        out.extend(e.rows([&row()]).unwrap());
+        out.extend(e.rows([&row()]).unwrap());
+        out.extend(e.tail());
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("[\n{\"text\":\"-a, \\\"b\\\"\\nc\",\"count\":-3,"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 2);
+        assert_eq!(v[1]["on"], "2018-02-26");
+        assert_eq!(v[1]["yes"], true);
+        assert!(v[1]["none"].is_null());
+        let mut empty = Encoder::new(Format::Json, COLUMNS);
+        let mut out = empty.head().unwrap();
+        out.extend(empty.tail());
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&out).unwrap(),
+            serde_json::json!([])
+        );
+    }
+}

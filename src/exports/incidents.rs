@@ -1,0 +1,205 @@
+//! Incidents with their place, organisation and a summary of their claims. Source names are
+//! given only where the viewer may see them (`permissions::can_see_sources`), record by record.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::lookup::{self, place_cells};
+use super::{col, Cell, Column, Kind, Source};
+use crate::db::schema::{claims, incidents};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::incidents::list::{self, Filter};
+use crate::incidents::model::{Claim, Incident};
+use crate::incidents::store::facts;
+use crate::permissions::{self, Viewer};
+
+/// The columns; the counts in the order of `model::COUNT_FIELDS`.
+pub const COLUMNS: &[Column] = &[
+    col("reference", "#event+id"),
+    col("title", "#event+name"),
+    col("narrative", "#description"),
+    col("category", "#access+type"),
+    col("occurred_on", "#date+occurred"),
+    col("time_precision", "#date+precision"),
+    col("reported_on", "#date+reported"),
+    col("place", "#loc+name"),
+    col("admin1", "#adm1+name"),
+    col("admin2", "#adm2+name"),
+    col("pcode", "#loc+code"),
+    col("latitude", "#geo+lat"),
+    col("longitude", "#geo+lon"),
+    col("location_precision", "#geo+precision"),
+    col("perpetrator_type", "#group+perpetrator+type"),
+    col("perpetrator_name", "#group+perpetrator+name"),
+    col("civilians_killed", "#affected+killed+civilians"),
+    col("civilians_injured", "#affected+injured+civilians"),
+    col("aid_killed_national", "#affected+killed+aid+national"),
+    col(
+        "aid_killed_international",
+        "#affected+killed+aid+international",
+    ),
+    col("aid_injured_national", "#affected+injured+aid+national"),
+    col(
+        "aid_injured_international",
+        "#affected+injured+aid+international",
+    ),
+    col("aid_kidnapped_national", "#affected+abducted+aid+national"),
+    col(
+        "aid_kidnapped_international",
+        "#affected+abducted+aid+international",
+    ),
+    col("aid_detained_national", "#affected+detained+aid+national"),
+    col(
+        "aid_detained_international",
+        "#affected+detained+aid+international",
+    ),
+    col("people_affected", "#affected+deprived"),
+    col("organization", "#org+name"),
+    col("sensitivity", "#meta+sensitivity"),
+    col("verification", "#status+verification"),
+    col("status", "#status+record"),
+    col("retracted", "#status+retracted"),
+    col("claims", "#meta+claims+num"),
+    col("sources", "#meta+source"),
+];
+
+/// The incidents of the list page `/incidents` with the same filter, as `viewer` sees them.
+pub struct Incidents {
+    pub viewer: Viewer,
+    pub filter: Filter,
+}
+
+impl Source for Incidents {
+    fn kind(&self) -> Kind {
+        Kind::Incidents
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        COLUMNS
+    }
+
+    fn count(&self, conn: &mut DbConn) -> Result<i64, AppError> {
+        Ok(list::filtered(conn, self.viewer, &self.filter)
+            .count()
+            .get_result(conn)?)
+    }
+
+    fn page(
+        &self,
+        conn: &mut DbConn,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Vec<Cell>)>, AppError> {
+        let found: Vec<Incident> = list::filtered(conn, self.viewer, &self.filter)
+            .filter(incidents::id.gt(after))
+            .order(incidents::id.asc())
+            .limit(limit)
+            .select(Incident::as_select())
+            .load(conn)?;
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+        let places = lookup::places(conn, found.iter().map(|i| i.location_id))?;
+        let orgs = lookup::organizations(conn, found.iter().map(|i| i.organization_id))?;
+        let ids: Vec<i64> = found.iter().map(|i| i.id).collect();
+        let all_claims: Vec<Claim> = claims::table
+            .filter(claims::incident_id.eq_any(&ids))
+            .order((claims::incident_id.asc(), claims::id.asc()))
+            .select(Claim::as_select())
+            .load(conn)?;
+        let mut by_incident: HashMap<i64, Vec<&Claim>> = HashMap::new();
+        for c in &all_claims {
+            by_incident.entry(c.incident_id).or_default().push(c);
+        }
+        Ok(found
+            .iter()
+            .map(|i| {
+                let claims = by_incident.get(&i.id).map_or(&[][..], Vec::as_slice);
+                let names = permissions::can_see_sources(self.viewer, facts(i));
+                (i.id, row(i, &places, &orgs, claims, names))
+            })
+            .collect())
+    }
+}
+
+/// "own_staff A1 (Convoy leader Amal); authorities F6": each claim's source type and Admiralty
+/// grade, with the source's name only when `names` (the viewer may see sources).
+pub fn sources_summary(claims: &[&Claim], names: bool) -> String {
+    claims
+        .iter()
+        .map(|c| {
+            let mut s = format!("{} {}", c.source_type, c.grade());
+            if names && !c.source_name.trim().is_empty() {
+                s.push_str(&format!(" ({})", c.source_name.trim()));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn row(
+    i: &Incident,
+    places: &HashMap<i64, crate::locations::Location>,
+    orgs: &HashMap<i64, String>,
+    claims: &[&Claim],
+    names: bool,
+) -> Vec<Cell> {
+    let [place, admin1, admin2, pcode, lat, lon] = place_cells(places.get(&i.location_id));
+    let mut cells = vec![
+        Cell::text(&i.reference),
+        Cell::text(&i.title),
+        Cell::text(&i.narrative),
+        Cell::text(&i.category),
+        Cell::Date(i.occurred_on),
+        Cell::text(&i.time_precision),
+        Cell::Date(i.reported_on),
+        place,
+        admin1,
+        admin2,
+        pcode,
+        lat,
+        lon,
+        Cell::text(&i.location_precision),
+        Cell::text(&i.perpetrator_type),
+        Cell::text(&i.perpetrator_name),
+    ];
+    cells.extend(i.counts().iter().map(|(_, n)| Cell::int(*n)));
+    cells.extend([
+        Cell::text(orgs.get(&i.organization_id).cloned().unwrap_or_default()),
+        Cell::text(&i.sensitivity),
+        Cell::text(&i.verification),
+        Cell::text(&i.status),
+        Cell::Bool(i.is_retracted()),
+        Cell::Int(claims.len() as i64),
+        Cell::text(sources_summary(claims, names)),
+    ]);
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incidents::model::COUNT_FIELDS;
+
+    #[test]
+    fn the_count_columns_follow_the_model() {
+        let start = COLUMNS
+            .iter()
+            .position(|c| c.name == COUNT_FIELDS[0].0)
+            .unwrap();
+        for (k, (field, _)) in COUNT_FIELDS.iter().enumerate() {
+            assert_eq!(COLUMNS[start + k].name, *field);
+        }
+        let mut tags: Vec<&str> = COLUMNS.iter().map(|c| c.hxl).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        assert_eq!(
+            tags.len(),
+            COLUMNS.len(),
+            "every column has its own hashtag"
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! Places and organisations for one page of rows: one query each, not one per row.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use crate::db::schema::{locations, organizations};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::locations::Location;
+
+fn distinct(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The places with these ids, by id.
+pub fn places(
+    conn: &mut DbConn,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Location>, AppError> {
+    let found: Vec<Location> = locations::table
+        .filter(locations::id.eq_any(distinct(ids)))
+        .select(Location::as_select())
+        .load(conn)?;
+    Ok(found.into_iter().map(|l| (l.id, l)).collect())
+}
+
+/// The full names of the organisations with these ids, by id.
+pub fn organizations(
+    conn: &mut DbConn,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    let found: Vec<(i64, String)> = organizations::table
+        .filter(organizations::id.eq_any(distinct(ids)))
+        .select((organizations::id, organizations::name))
+        .load(conn)?;
+    Ok(found.into_iter().collect())
+}
+
+/// A place's columns: name, admin1, admin2, p-code, latitude, longitude.
+pub fn place_cells(place: Option<&Location>) -> [super::Cell; 6] {
+    use super::Cell;
+    match place {
+        Some(l) => [
+            Cell::text(&l.name),
+            Cell::text(&l.admin1),
+            Cell::text(&l.admin2),
+            Cell::text(&l.pcode),
+            Cell::float(l.latitude),
+            Cell::float(l.longitude),
+        ],
+        None => [
+            Cell::Null,
+            Cell::Null,
+            Cell::Null,
+            Cell::Null,
+            Cell::Null,
+            Cell::Null,
+        ],
+    }
+}

@@ -1,0 +1,108 @@
+//! Medical-supply needs with their place and organisation.
+
+use diesel::prelude::*;
+
+use super::lookup::{self, place_cells};
+use super::{col, Cell, Column, Kind, Source};
+use crate::db::schema::needs;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::needs::list::{self, Filter};
+use crate::needs::model::Need;
+use crate::permissions::Viewer;
+
+pub const COLUMNS: &[Column] = &[
+    col("reference", "#meta+id"),
+    col("facility_name", "#loc+name+facility"),
+    col("facility_type", "#loc+type+facility"),
+    col("place", "#loc+name"),
+    col("admin1", "#adm1+name"),
+    col("admin2", "#adm2+name"),
+    col("pcode", "#loc+code"),
+    col("latitude", "#geo+lat"),
+    col("longitude", "#geo+lon"),
+    col("item", "#item+name"),
+    col("item_detail", "#item+detail"),
+    col("quantity_needed", "#value+needed"),
+    col("quantity_delivered", "#value+delivered"),
+    col("quantity_outstanding", "#value+outstanding"),
+    col("unit", "#item+unit"),
+    col("urgency", "#severity"),
+    col("needed_by", "#date+deadline"),
+    col("status", "#status"),
+    col("organization", "#org+name"),
+    col("sensitivity", "#meta+sensitivity"),
+    col("notes", "#description+notes"),
+];
+
+/// The needs of the list page `/needs` with the same filter, as `viewer` sees them.
+pub struct Needs {
+    pub viewer: Viewer,
+    pub filter: Filter,
+}
+
+impl Source for Needs {
+    fn kind(&self) -> Kind {
+        Kind::Needs
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        COLUMNS
+    }
+
+    fn count(&self, conn: &mut DbConn) -> Result<i64, AppError> {
+        Ok(list::filtered(self.viewer, &self.filter)
+            .count()
+            .get_result(conn)?)
+    }
+
+    fn page(
+        &self,
+        conn: &mut DbConn,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Vec<Cell>)>, AppError> {
+        let found: Vec<Need> = list::filtered(self.viewer, &self.filter)
+            .filter(needs::id.gt(after))
+            .order(needs::id.asc())
+            .limit(limit)
+            .select(Need::as_select())
+            .load(conn)?;
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+        let places = lookup::places(conn, found.iter().map(|n| n.location_id))?;
+        let orgs = lookup::organizations(conn, found.iter().map(|n| n.organization_id))?;
+        Ok(found
+            .iter()
+            .map(|n| {
+                let [place, admin1, admin2, pcode, lat, lon] =
+                    place_cells(places.get(&n.location_id));
+                let cells = vec![
+                    Cell::text(&n.reference),
+                    Cell::text(&n.facility_name),
+                    Cell::text(&n.facility_type),
+                    place,
+                    admin1,
+                    admin2,
+                    pcode,
+                    lat,
+                    lon,
+                    Cell::text(&n.item),
+                    Cell::text(&n.item_detail),
+                    Cell::Int(n.quantity_needed),
+                    Cell::Int(n.quantity_delivered),
+                    Cell::Int(n.outstanding()),
+                    Cell::text(&n.unit),
+                    Cell::text(&n.urgency),
+                    Cell::date(n.needed_by),
+                    Cell::text(&n.status),
+                    Cell::text(orgs.get(&n.organization_id).cloned().unwrap_or_default()),
+                    Cell::text(&n.sensitivity),
+                    Cell::text(&n.notes),
+                ];
+                (n.id, cells)
+            })
+            .collect())
+    }
+}

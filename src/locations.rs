@@ -131,7 +131,7 @@ impl PlaceFields {
 
 /// What a typed place name turned out to be.
 pub enum Resolution {
-    Found(Location),
+    Found(Box<Location>),
     /// Several places answer to the name: the person must choose.
     Ambiguous(Vec<Location>),
     NotFound,
@@ -161,7 +161,7 @@ pub fn resolve(conn: &mut DbConn, typed: &str) -> Result<Resolution, AppError> {
     }
     // The label starts with the name; other spellings sit in alt_names.
     let first = t.split(',').next().unwrap_or(t).trim().to_lowercase();
-    let like = format!("%{}%", first.replace('%', "").replace('_', ""));
+    let like = format!("%{}%", first.replace(['%', '_'], ""));
     let candidates: Vec<Location> = locations::table
         .filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = ")
@@ -187,7 +187,7 @@ pub fn resolve(conn: &mut DbConn, typed: &str) -> Result<Resolution, AppError> {
     };
     Ok(match matching.len() {
         0 => Resolution::NotFound,
-        1 => Resolution::Found(matching.remove(0)),
+        1 => Resolution::Found(Box::new(matching.remove(0))),
         _ => Resolution::Ambiguous(matching),
     })
 }

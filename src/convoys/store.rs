@@ -125,7 +125,7 @@ fn place(
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
     Ok(match locations::resolve(conn, typed)? {
-        Resolution::Found(l) => Some(l),
+        Resolution::Found(l) => Some(*l),
         Resolution::Ambiguous(_) => {
             errors.add(field, "location-ambiguous");
             None
@@ -196,6 +196,7 @@ fn replace_participants(
 }
 
 /// Writes a revision of the convoy and its audit event.
+#[allow(clippy::too_many_arguments)] // each is a distinct part of the record of a change
 fn record_change(
     conn: &mut DbConn,
     actor: &Actor,
@@ -237,6 +238,7 @@ fn record_change(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)] // the columns of one event row
 fn insert_event(
     conn: &mut DbConn,
     convoy_id: i64,

@@ -166,6 +166,16 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid demo date")
 }
 
+/// A claim of the scenario: source, name, grades, date, statement.
+type ClaimSpec = (
+    SourceType,
+    &'static str,
+    Reliability,
+    Credibility,
+    (i32, u32, u32),
+    &'static str,
+);
+
 struct Story {
     by: usize,
     title: &'static str,
@@ -181,14 +191,7 @@ struct Story {
     actor: &'static str,
     counts: [Option<i64>; 11],
     sensitivity: Sensitivity,
-    claims: &'static [(
-        SourceType,
-        &'static str,
-        Reliability,
-        Credibility,
-        (i32, u32, u32),
-        &'static str,
-    )],
+    claims: &'static [ClaimSpec],
     verification: Option<(Verification, &'static str)>,
 }
 
@@ -601,6 +604,7 @@ fn line(item: &str, sector: Sector, quantity: i64, unit: &str, weight_kg: f64) -
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one line of the scenario's table of needs
 fn need(
     facility: &str,
     kind: FacilityType,

@@ -89,7 +89,7 @@ fn place(
     match input {
         PlaceInput::New(fields) => Ok(Some(locations::create(conn, actor, fields)?)),
         PlaceInput::Typed(typed) => Ok(match locations::resolve(conn, typed)? {
-            Resolution::Found(l) => Some(l),
+            Resolution::Found(l) => Some(*l),
             Resolution::Ambiguous(_) => {
                 errors.add("location", "location-ambiguous");
                 None
@@ -255,7 +255,7 @@ pub fn create(
 
 /// What became of an edit.
 pub enum Saved {
-    Saved(Incident),
+    Saved,
     /// The form had problems only the database could see (unknown place, status change).
     Invalid(FieldErrors),
     /// Someone saved in between: nothing was written; here is what is stored now.
@@ -351,7 +351,7 @@ pub fn update(
         "",
         "incident.update",
     )?;
-    Ok(Saved::Saved(after.incident))
+    Ok(Saved::Saved)
 }
 
 /// Writes the revision, index entry and audit event for a change from `before` to `after`.

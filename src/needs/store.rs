@@ -75,7 +75,7 @@ pub fn check_place(
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
     Ok(match locations::resolve(conn, typed)? {
-        Resolution::Found(l) => Some(l),
+        Resolution::Found(l) => Some(*l),
         Resolution::Ambiguous(_) => {
             errors.add("location", "location-ambiguous");
             None

@@ -105,6 +105,9 @@ pub async fn signed_in(app: &TestApp, username: &str, role: Role, org: &str) -> 
     c
 }
 
+/// A validation case: fields changed, the field that is wrong, words of its message.
+type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
 both_backends! {
     async fn create_show_and_history(app: TestApp) {
         seed_place(&app, "Douma", "Duma\nدوما", "Rural Damascus", "Duma");
@@ -142,7 +145,8 @@ both_backends! {
         seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
         let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
         let long_title = "x".repeat(201);
-        let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+        // (fields changed, the field that is wrong, words of its message)
+        let cases: Vec<Case> = vec![
             (vec![("title", "")], "title", "Enter a value: this cannot be left empty."),
             (vec![("title", long_title.as_str())], "title", "This is too long"),
             (vec![("narrative", "  ")], "narrative", "Describe what happened."),

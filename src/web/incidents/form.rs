@@ -11,8 +11,8 @@ use serde::Deserialize;
 use crate::convoys::model::ConvoyEvent;
 use crate::convoys::store::{self as convoy_store, Loaded as ConvoyLoaded};
 use crate::domain::vocab::{
-    Category, LocationPrecision, PerpetratorType, RecordStatus, Sensitivity, SourceType,
-    TimePrecision,
+    Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus, Reliability,
+    Sensitivity, SourceType, TimePrecision,
 };
 use crate::error::AppError;
 use crate::incidents::fields::{IncidentFields, IncidentForm};
@@ -210,7 +210,10 @@ fn prefill_from_convoy(
         .beneficiaries
         .map(|b| b.to_string())
         .unwrap_or_default();
+    // The convoy's own staff saw it: a reliable source, probably true (adjustable).
     form.claim_source_type = SourceType::OwnStaff.code().into();
+    form.claim_reliability = Reliability::A.code().into();
+    form.claim_credibility = Credibility::Probable.code().into();
     form.claim_date = e.occurred_on.to_string();
     form.claim_statement = if e.note.is_empty() {
         status
@@ -422,7 +425,7 @@ pub async fn update(
         })
         .await?;
     match saved {
-        Saved::Saved(_) => Ok(see_other(&format!("/incidents/{id}?done=saved"))),
+        Saved::Saved => Ok(see_other(&format!("/incidents/{id}?done=saved"))),
         Saved::Invalid(errors) => {
             let places = place_labels(&state).await?;
             crate::web::invalid(&FormPage {

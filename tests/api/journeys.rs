@@ -10,6 +10,7 @@ use crate::browser::Browser;
 use crate::helpers::{TestApp, PASSWORD};
 use crate::incidents::{create_incident, seed_place, signed_in};
 use corridor::domain::Role;
+use fantoccini::wd::{PrintConfiguration, PrintSize};
 
 const TITLE: &str = "WHO convoy held at checkpoint outside Douma";
 
@@ -241,10 +242,37 @@ both_backends! {
         b.never_sees("Record this obstruction as an incident").await;
         b.back().await;
         b.sees("Convoys affected").await;
-        // TODO(situation report): print the situation report to PDF here once the page exists:
-        // open it, check what it shows, then save `b.client().print(..)` (fantoccini's
-        // PrintConfiguration) as target/browser-artifacts/<journey>-<backend>.pdf.
-        b.screenshot("").await;
+        // The situation report for the period, printed to PDF by Chromium on A4 and US Letter.
+        b.goto("/reports").await;
+        b.fill("from", "2018-01-01").await;
+        b.fill("to", "2018-12-31").await;
+        b.press("Make the report").await;
+        b.sees("Headline figures").await;
+        let incidents = b.text_of("#figure-incidents").await;
+        assert_eq!(incidents.trim(), "2", "both incidents of 2018 counted");
+        let digest = b.text_of(".digest").await;
+        assert_eq!(digest.trim().len(), 64, "the report carries its SHA-256 digest");
+        b.screenshot("report").await;
+        for (size, name) in [(PrintSize::A4, "a4"), (PrintSize::US_LETTER, "letter")] {
+            let config = PrintConfiguration::builder().size(size).background(true).build().expect("print settings");
+            let pdf = b.client().print(config).await.expect("Chromium prints the report");
+            assert!(pdf.starts_with(b"%PDF"), "a PDF");
+            let path = crate::browser::artifacts_dir().join(format!("situation-report-{name}-{:?}.pdf", app.backend));
+            std::fs::write(&path, &pdf).expect("save the PDF");
+            let Some((pages, text)) = pdf_text(&path) else {
+                assert!(std::env::var("CI").is_err(), "CI must have pdftotext (poppler-utils)");
+                eprintln!("pdftotext not installed: PDF contents not checked");
+                continue;
+            };
+            // Page breaks before the convoy and key-incident sections: at least three pages,
+            // each with the running head (marking and period) and the digest.
+            assert!(pages >= 3, "{name}: {pages} pages");
+            assert!(text.matches("Situation report · 2018-01-01 – 2018-12-31").count() >= pages, "{name}: running head on every page");
+            assert!(text.matches(digest.trim()).count() >= pages, "{name}: digest on every page");
+            assert!(text.contains("Headline figures") && text.contains("Key incidents") && text.contains("Method and caveats"));
+            assert!(text.contains(&format!("Page 1 of {pages}")), "{name}: page numbers");
+            assert!(!text.contains("Sign out"), "{name}: no navigation chrome on paper");
+        }
         b.close().await;
     }
 
@@ -308,4 +336,25 @@ both_backends! {
         b.screenshot("").await;
         b.close().await;
     }
+}
+
+/// The page count and text of a PDF, by poppler's `pdfinfo` and `pdftotext`; `None` when they
+/// are not installed.
+fn pdf_text(path: &std::path::Path) -> Option<(usize, String)> {
+    let info = std::process::Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .ok()?;
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())?;
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .ok()?;
+    Some((pages, String::from_utf8_lossy(&text.stdout).into_owned()))
 }

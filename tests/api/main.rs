@@ -12,5 +12,7 @@ mod convoys;
 mod exports;
 mod faults;
 mod foundation;
+mod hostile;
 mod incidents;
 mod journeys;
+mod scale_out;

@@ -391,6 +391,8 @@ fn wrk(
     seconds: u64,
     connections: u32,
 ) -> anyhow::Result<Measure> {
+    // Requests still queued from the page before must not count against this one.
+    std::thread::sleep(Duration::from_secs(5));
     eprintln!("measuring {name} …");
     let out = Command::new("wrk")
         .args([

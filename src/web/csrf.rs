@@ -22,6 +22,11 @@ pub async fn check(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    // A NUL character is never part of anything Corridor stores or looks up, and PostgreSQL
+    // refuses it in text: answer 400 before it reaches a query.
+    if has_nul(req.query_string().as_bytes()) {
+        return Ok(req.error_response(AppError::BadRequest("error-form-unreadable")));
+    }
     // Reads pass; so do requests no route takes (actix answers those 404 or 405).
     let routed = req
         .match_pattern()
@@ -43,6 +48,9 @@ pub async fn check(
         Ok(Err(_)) => return Ok(req.error_response(AppError::TooLarge)),
         Err(_) => return Ok(req.error_response(AppError::Timeout)),
     };
+    if has_nul(&body) {
+        return Ok(req.error_response(AppError::BadRequest("error-form-unreadable")));
+    }
     let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
     let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
         .ok()
@@ -56,6 +64,14 @@ pub async fn check(
     }
     req.set_payload(Payload::from(body));
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// A raw or percent-encoded NUL.
+fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
 }
 
 /// When the browser names the page that sent the form, it must be this site.

@@ -201,6 +201,29 @@ pub fn admin_areas(conn: &mut DbConn) -> Result<Vec<(String, String)>, AppError>
         .load(conn)?)
 }
 
+/// The distinct governorates (admin1) of `admin_areas`, in order, for filter lists.
+pub fn admin1_names(areas: &[(String, String)]) -> Vec<&str> {
+    let mut v: Vec<&str> = areas
+        .iter()
+        .map(|(a, _)| a.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    v.dedup();
+    v
+}
+
+/// The distinct districts (admin2) of `admin_areas`, sorted, for filter lists.
+pub fn admin2_names(areas: &[(String, String)]) -> Vec<&str> {
+    let mut v: Vec<&str> = areas
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .filter(|b| !b.is_empty())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Adds a place to the gazetteer. Call inside `audit::write`.
 pub fn create(conn: &mut DbConn, actor: &Actor, place: &PlaceFields) -> Result<Location, AppError> {
     let now = audit::now();

@@ -1,7 +1,60 @@
 //! History as people read it: a revision's changes with field labels and values in words,
 //! for incidents, convoys and needs alike.
 
-use crate::revisions::FieldChange;
+use actix_web::HttpResponse;
+use askama::Template;
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::revisions::{FieldChange, Revision};
+use crate::web::Page;
+
+/// The full history of one record.
+#[derive(Template)]
+#[template(path = "history.html")]
+pub struct HistoryPage {
+    pub page: Page,
+    pub back: String,
+    pub reference: String,
+    pub title: String,
+    pub revisions: Vec<(Revision, Vec<ShownChange>)>,
+}
+
+/// A revision's changes in words, leaving out the `hidden` fields (source names for those who
+/// may not see them).
+pub fn shown(lang: &Lang, rev: &Revision, hidden: &[&str]) -> Vec<ShownChange> {
+    let changes: Vec<FieldChange> = rev
+        .field_changes()
+        .into_iter()
+        .filter(|c| !hidden.contains(&c.field.as_str()))
+        .collect();
+    in_words(lang, &changes)
+}
+
+/// Renders the history page of a record, newest revision last.
+pub fn render(
+    page: Page,
+    back: String,
+    reference: String,
+    title: String,
+    revisions: Vec<Revision>,
+    hidden: &[&str],
+) -> Result<HttpResponse, AppError> {
+    let revisions = revisions
+        .into_iter()
+        .map(|r| {
+            let c = shown(&page.lang, &r, hidden);
+            (r, c)
+        })
+        .collect();
+    crate::web::ok(&HistoryPage {
+        page,
+        back,
+        reference,
+        title,
+        revisions,
+    })
+}
 
 /// Message id for a revision's action.
 pub fn revision_label(action: &str) -> &'static str {

@@ -16,7 +16,6 @@ use crate::permissions::{self, Action};
 use crate::revisions;
 use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
-use crate::web::history::in_words;
 use crate::web::incidents::{author, latest_date, today, viewer};
 use crate::web::{see_other, Page};
 
@@ -57,12 +56,10 @@ pub async fn list(
             ))
         })
         .await?;
-    let mut admin1s: Vec<String> = areas
+    let admin1s: Vec<String> = locations::admin1_names(&areas)
         .into_iter()
-        .map(|(a, _)| a)
-        .filter(|a| !a.is_empty())
+        .map(str::to_string)
         .collect();
-    admin1s.dedup();
     let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
     crate::web::ok(&ListPage {
         prev_link: (page_no > 1).then(|| format!("/needs?{}", query.with_page(page_no - 1))),
@@ -340,19 +337,13 @@ pub async fn history(
             ))
         })
         .await?;
-    let revisions = history
-        .into_iter()
-        .map(|r| {
-            let c = in_words(&page.lang, &r.field_changes());
-            (r, c)
-        })
-        .collect();
     let title = format!("{} · {}", l.need.facility_name, l.location.name);
-    crate::web::ok(&crate::web::convoys::detail::HistoryPage {
+    crate::web::history::render(
         page,
-        back: format!("/needs/{id}"),
-        reference: l.need.reference,
+        format!("/needs/{id}"),
+        l.need.reference,
         title,
-        revisions,
-    })
+        history,
+        &[],
+    )
 }

@@ -27,25 +27,10 @@ pub struct FormPage {
 
 impl FormPage {
     pub fn admin1s(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .areas
-            .iter()
-            .map(|(a, _)| a.as_str())
-            .filter(|a| !a.is_empty())
-            .collect();
-        v.dedup();
-        v
+        crate::locations::admin1_names(&self.areas)
     }
     pub fn admin2s(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .areas
-            .iter()
-            .map(|(_, b)| b.as_str())
-            .filter(|a| !a.is_empty())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        crate::locations::admin2_names(&self.areas)
     }
     pub fn checked(&self, code: &str) -> bool {
         self.query.category.iter().any(|c| c == code)

@@ -21,7 +21,6 @@ use crate::permissions;
 use crate::revisions;
 use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
-use crate::web::history::{in_words, ShownChange};
 use crate::web::incidents::{author, latest_date, today, viewer};
 use crate::web::{see_other, Page};
 
@@ -335,16 +334,6 @@ pub async fn link_incident(
     }
 }
 
-#[derive(Template)]
-#[template(path = "history.html")]
-pub struct HistoryPage {
-    pub page: Page,
-    pub back: String,
-    pub reference: String,
-    pub title: String,
-    pub revisions: Vec<(revisions::Revision, Vec<ShownChange>)>,
-}
-
 pub async fn history(
     page: Page,
     state: State,
@@ -361,19 +350,13 @@ pub async fn history(
             ))
         })
         .await?;
-    let revisions = history
-        .into_iter()
-        .map(|r| {
-            let c = in_words(&page.lang, &r.field_changes());
-            (r, c)
-        })
-        .collect();
     let title = format!("{} → {}", l.origin.name, l.destination.name);
-    crate::web::ok(&HistoryPage {
+    crate::web::history::render(
         page,
-        back: format!("/convoys/{id}"),
-        reference: l.convoy.reference,
+        format!("/convoys/{id}"),
+        l.convoy.reference,
         title,
-        revisions,
-    })
+        history,
+        &[],
+    )
 }

@@ -16,7 +16,7 @@ use crate::permissions::{self, Viewer};
 use crate::revisions::{self, Revision};
 use crate::startup::State;
 use crate::web::forms::FormErrors;
-use crate::web::history::{in_words, ShownChange};
+use crate::web::history::{shown, ShownChange};
 use crate::web::Page;
 
 /// Fields of a revision that name sources: hidden from those who may not see them.
@@ -46,22 +46,13 @@ pub struct ShowPage {
     pub notice: Option<&'static str>,
 }
 
-#[derive(Template)]
-#[template(path = "incidents/history.html")]
-pub struct HistoryPage {
-    pub page: Page,
-    pub l: Loaded,
-    pub revisions: Vec<(Revision, Vec<ShownChange>)>,
-}
-
-/// A revision's changes as this viewer may see them, in words.
-fn visible_changes(page: &Page, rev: &Revision, see_sources: bool) -> Vec<ShownChange> {
-    let changes: Vec<_> = rev
-        .field_changes()
-        .into_iter()
-        .filter(|c| see_sources || !SOURCE_FIELDS.contains(&c.field.as_str()))
-        .collect();
-    in_words(&page.lang, &changes)
+/// Fields hidden from those who may not see sources.
+fn hidden(see_sources: bool) -> &'static [&'static str] {
+    if see_sources {
+        &[]
+    } else {
+        &SOURCE_FIELDS
+    }
 }
 
 /// What a re-rendered page keeps of a failed action.
@@ -103,7 +94,7 @@ pub async fn build(
         .rev()
         .take(10)
         .map(|r| {
-            let changes = visible_changes(&page, &r, see_sources);
+            let changes = shown(&page.lang, &r, hidden(see_sources));
             (r, changes)
         })
         .collect();
@@ -176,12 +167,13 @@ pub async fn history(
         })
         .await?;
     let see_sources = permissions::can_see_sources(v, l.facts());
-    let revisions = history
-        .into_iter()
-        .map(|r| {
-            let c = visible_changes(&page, &r, see_sources);
-            (r, c)
-        })
-        .collect();
-    crate::web::ok(&HistoryPage { page, l, revisions })
+    let reference = l.incident.reference.clone();
+    crate::web::history::render(
+        page,
+        format!("/incidents/{id}"),
+        reference,
+        l.incident.title,
+        history,
+        hidden(see_sources),
+    )
 }

@@ -32,25 +32,10 @@ pub struct ListPage {
 
 impl ListPage {
     pub fn admin1s(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .admin_areas
-            .iter()
-            .map(|(a, _)| a.as_str())
-            .filter(|a| !a.is_empty())
-            .collect();
-        v.dedup();
-        v
+        crate::locations::admin1_names(&self.admin_areas)
     }
     pub fn admin2s(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .admin_areas
-            .iter()
-            .map(|(_, b)| b.as_str())
-            .filter(|a| !a.is_empty())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        crate::locations::admin2_names(&self.admin_areas)
     }
 }
 

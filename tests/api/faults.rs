@@ -1033,3 +1033,98 @@ async fn a_slow_request_body_is_dropped() {
     );
     assert_eq!(app.get("/healthz").await.status, 200);
 }
+
+/// A tmpfs mounted for one test and lazily unmounted afterwards (the server may still hold the
+/// database open when the test ends).
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<Self> {
+        let dir = tempfile::tempdir().ok()?.keep();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Self(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// SQLite on a full disk: writes answer 503 with the "unavailable" page and leave nothing
+/// half-written, /readyz says so, and both recover by themselves once space is freed.
+#[actix_web::test]
+async fn a_full_disk_answers_503_writes_nothing_and_recovers() {
+    let Some(disk) = SmallDisk::mount("16m") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI runs as root and must be able to mount a tmpfs"
+        );
+        eprintln!("cannot mount a tmpfs (not root?): full-disk test skipped");
+        return;
+    };
+    let db_path = disk.0.join("corridor.db");
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |raw| {
+        raw.database_url = Some(db_path.to_string_lossy().into_owned());
+    })
+    .await;
+    seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+    let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+    create_incident(&app, &c, &[]).await;
+    assert_eq!(app.get("/readyz").await.status, 200);
+
+    // Fill the disk to the last byte.
+    let filler = disk.0.join("filler");
+    {
+        let mut f = std::fs::File::create(&filler).expect("filler");
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let _ = f.write_all(&[0u8; 512]);
+    }
+    let before = (
+        app.count("incidents"),
+        app.count("claims"),
+        app.count("revisions"),
+        app.count("audit_events"),
+    );
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert!(ready.body.contains("disk full"));
+    let full = crate::incidents::post(
+        &app,
+        &c,
+        "/incidents/new",
+        "/incidents",
+        &incident_form(&[("title", "Written on a full disk")]),
+    )
+    .await;
+    assert_eq!(full.status, 503, "{}", full.body);
+    assert!(
+        full.body.contains("Corridor is unavailable"),
+        "the clear message"
+    );
+    let after = (
+        app.count("incidents"),
+        app.count("claims"),
+        app.count("revisions"),
+        app.count("audit_events"),
+    );
+    assert_eq!(before, after, "nothing half-written");
+
+    // Space again: the same running app works without a restart.
+    std::fs::remove_file(&filler).expect("remove filler");
+    assert_eq!(app.get("/readyz").await.status, 200);
+    create_incident(&app, &c, &[("title", "Written after the disk was freed")]).await;
+    assert_eq!(app.count("incidents"), before.0 + 1);
+    let verify = app.command(&["audit", "verify"]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}

@@ -20,6 +20,47 @@ use crate::permissions::{self, RecordFacts, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
 
+/// The columns an incident's form sets, as `.eq()` pairs for both insert and update (written
+/// once, so the two can never drift apart).
+macro_rules! described_columns {
+    ($f:expr, $location:expr) => {
+        (
+            incidents::title.eq(&$f.title),
+            incidents::narrative.eq(&$f.narrative),
+            incidents::category.eq($f.category.code()),
+            incidents::attack_types.eq(codes(&$f.attack_types, |t| t.code())),
+            incidents::resources_affected.eq(codes(&$f.resources, |t| t.code())),
+            incidents::occurred_on.eq($f.occurred_on),
+            incidents::time_precision.eq($f.time_precision.code()),
+            incidents::occurred_time.eq(&$f.occurred_time),
+            incidents::reported_on.eq($f.reported_on),
+            incidents::location_id.eq($location.id),
+            incidents::location_precision.eq($f.location_precision.code()),
+            incidents::perpetrator_type.eq($f.perpetrator_type.code()),
+            incidents::perpetrator_name.eq(&$f.perpetrator_name),
+        )
+    };
+}
+
+/// The eleven victim and impact counts, in `model::COUNT_FIELDS` order.
+macro_rules! count_columns {
+    ($c:expr) => {
+        (
+            incidents::civilians_killed.eq($c[0]),
+            incidents::civilians_injured.eq($c[1]),
+            incidents::aid_killed_national.eq($c[2]),
+            incidents::aid_killed_international.eq($c[3]),
+            incidents::aid_injured_national.eq($c[4]),
+            incidents::aid_injured_international.eq($c[5]),
+            incidents::aid_kidnapped_national.eq($c[6]),
+            incidents::aid_kidnapped_international.eq($c[7]),
+            incidents::aid_detained_national.eq($c[8]),
+            incidents::aid_detained_international.eq($c[9]),
+            incidents::people_affected.eq($c[10]),
+        )
+    };
+}
+
 /// An incident with its place and reporting organisation.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -182,33 +223,9 @@ pub fn create(
         .values((
             (
                 incidents::reference.eq(&reference),
-                incidents::title.eq(&f.title),
-                incidents::narrative.eq(&f.narrative),
-                incidents::category.eq(f.category.code()),
-                incidents::attack_types.eq(codes(&f.attack_types, |t| t.code())),
-                incidents::resources_affected.eq(codes(&f.resources, |t| t.code())),
-                incidents::occurred_on.eq(f.occurred_on),
-                incidents::time_precision.eq(f.time_precision.code()),
-                incidents::occurred_time.eq(&f.occurred_time),
-                incidents::reported_on.eq(f.reported_on),
-                incidents::location_id.eq(location.id),
-                incidents::location_precision.eq(f.location_precision.code()),
-                incidents::perpetrator_type.eq(f.perpetrator_type.code()),
-                incidents::perpetrator_name.eq(&f.perpetrator_name),
+                described_columns!(f, location),
             ),
-            (
-                incidents::civilians_killed.eq(c[0]),
-                incidents::civilians_injured.eq(c[1]),
-                incidents::aid_killed_national.eq(c[2]),
-                incidents::aid_killed_international.eq(c[3]),
-                incidents::aid_injured_national.eq(c[4]),
-                incidents::aid_injured_international.eq(c[5]),
-                incidents::aid_kidnapped_national.eq(c[6]),
-                incidents::aid_kidnapped_international.eq(c[7]),
-                incidents::aid_detained_national.eq(c[8]),
-                incidents::aid_detained_international.eq(c[9]),
-                incidents::people_affected.eq(c[10]),
-            ),
+            (count_columns!(c),),
             (
                 incidents::organization_id.eq(author.viewer.organization_id),
                 incidents::created_by.eq(author.user_id),
@@ -302,34 +319,8 @@ pub fn update(
             .filter(incidents::version.eq(version)),
     )
     .set((
-        (
-            incidents::title.eq(&f.title),
-            incidents::narrative.eq(&f.narrative),
-            incidents::category.eq(f.category.code()),
-            incidents::attack_types.eq(codes(&f.attack_types, |t| t.code())),
-            incidents::resources_affected.eq(codes(&f.resources, |t| t.code())),
-            incidents::occurred_on.eq(f.occurred_on),
-            incidents::time_precision.eq(f.time_precision.code()),
-            incidents::occurred_time.eq(&f.occurred_time),
-            incidents::reported_on.eq(f.reported_on),
-            incidents::location_id.eq(location.id),
-            incidents::location_precision.eq(f.location_precision.code()),
-            incidents::perpetrator_type.eq(f.perpetrator_type.code()),
-            incidents::perpetrator_name.eq(&f.perpetrator_name),
-        ),
-        (
-            incidents::civilians_killed.eq(c[0]),
-            incidents::civilians_injured.eq(c[1]),
-            incidents::aid_killed_national.eq(c[2]),
-            incidents::aid_killed_international.eq(c[3]),
-            incidents::aid_injured_national.eq(c[4]),
-            incidents::aid_injured_international.eq(c[5]),
-            incidents::aid_kidnapped_national.eq(c[6]),
-            incidents::aid_kidnapped_international.eq(c[7]),
-            incidents::aid_detained_national.eq(c[8]),
-            incidents::aid_detained_international.eq(c[9]),
-            incidents::people_affected.eq(c[10]),
-        ),
+        (described_columns!(f, location),),
+        (count_columns!(c),),
         (
             incidents::sensitivity.eq(f.sensitivity.code()),
             incidents::status.eq(f.status.code()),

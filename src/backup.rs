@@ -146,6 +146,7 @@ pub fn backup_sqlite(source: &Path, target: &Path, force: bool) -> anyhow::Resul
 
     let estimate = file_len(source) + file_len(&with_suffix(source, "-wal"));
     let bar = bytes_bar(estimate, "copying the database");
+    crate::db::sqlite_process_settings();
     let mut conn = SqliteConnection::establish(&source.to_string_lossy())
         .with_context(|| format!("cannot open '{}'", source.display()))?;
     conn.batch_execute("PRAGMA busy_timeout = 10000;")?;
@@ -314,6 +315,7 @@ fn refuse_in_use(target: &Path) -> anyhow::Result<()> {
     if !target.is_file() {
         return Ok(());
     }
+    crate::db::sqlite_process_settings();
     let Ok(mut conn) = SqliteConnection::establish(&target.to_string_lossy()) else {
         return Ok(());
     };

@@ -30,16 +30,37 @@ pub struct Location {
     pub updated_at: NaiveDateTime,
 }
 
+/// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
+fn label(name: &str, admin2: &str, admin1: &str) -> String {
+    let mut parts = vec![name];
+    for a in [admin2, admin1] {
+        if !a.is_empty() && a != name {
+            parts.push(a);
+        }
+    }
+    parts.join(", ")
+}
+
+/// Just enough of a place to offer it in a menu (long menus load hundreds).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = locations)]
+pub struct PlaceName {
+    pub id: i64,
+    pub name: String,
+    pub admin1: String,
+    pub admin2: String,
+}
+
+impl PlaceName {
+    pub fn label(&self) -> String {
+        label(&self.name, &self.admin2, &self.admin1)
+    }
+}
+
 impl Location {
     /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
     pub fn label(&self) -> String {
-        let mut parts = vec![self.name.as_str()];
-        for a in [&self.admin2, &self.admin1] {
-            if !a.is_empty() && a != &self.name {
-                parts.push(a);
-            }
-        }
-        parts.join(", ")
+        label(&self.name, &self.admin2, &self.admin1)
     }
 
     pub fn alternate_names(&self) -> impl Iterator<Item = &str> {

@@ -83,6 +83,7 @@ impl DatabaseUrl {
     pub fn connect(&self) -> Result<DbConn, diesel::ConnectionError> {
         match self {
             Self::Sqlite(path) => {
+                sqlite_process_settings();
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // WAL lets readers work while one writer writes; synchronous=NORMAL in WAL mode
                 // loses no committed transaction when the application crashes.
@@ -92,7 +93,7 @@ impl DatabaseUrl {
                      PRAGMA synchronous = NORMAL;
                      PRAGMA foreign_keys = ON;
                      PRAGMA temp_store = MEMORY;
-                     PRAGMA cache_size = -32000;"
+                     PRAGMA cache_size = -8000;"
                 ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
@@ -107,6 +108,23 @@ impl DatabaseUrl {
     }
 }
 
+/// SQLite's process-wide settings, applied once before the first connection opens (they are
+/// refused afterwards). Without memory statistics every allocation no longer takes one global
+/// lock, which under concurrent requests cost more than the queries; and each connection is
+/// used by one thread at a time (the pool hands it out), so SQLite needs no lock of its own.
+pub fn sqlite_process_settings() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use libsqlite3_sys::{sqlite3_config, SQLITE_CONFIG_MEMSTATUS, SQLITE_CONFIG_MULTITHREAD};
+        // SAFETY: called once, before any connection exists; SQLite refuses (SQLITE_MISUSE)
+        // rather than misbehaves if it has already started, and then keeps its defaults.
+        unsafe {
+            sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+            sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+        }
+    });
+}
+
 /// The r2d2 manager: opens connections for the configured backend.
 #[derive(Debug)]
 pub struct Manager(DatabaseUrl);
@@ -119,9 +137,13 @@ impl ManageConnection for Manager {
         self.0.connect().map_err(r2d2::Error::ConnectionError)
     }
 
+    /// A server connection may have been cut since it was last used; an open SQLite file
+    /// cannot, so only PostgreSQL pays for the check.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Pg(c) => c.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError),
+        }
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -156,6 +178,12 @@ impl Db {
         self.pool
             .get()
             .map_err(|e| AppError::Unavailable(e.to_string()))
+    }
+
+    /// A connection if one is free or can be opened at once (for optional extra work; when
+    /// every connection is busy, others' requests come first).
+    pub fn try_conn(&self) -> Option<r2d2::PooledConnection<Manager>> {
+        self.pool.get_timeout(Duration::from_millis(20)).ok()
     }
 
     /// Runs `f` with a pooled connection on a blocking thread, keeping the async workers free.

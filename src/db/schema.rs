@@ -265,6 +265,8 @@ diesel::table! {
         urgency_rank -> Integer,
         needed_by -> Nullable<Date>,
         status -> Text,
+        /// Generated from `status`: open or partly met (never written).
+        active -> Bool,
         quantity_delivered -> BigInt,
         organization_id -> BigInt,
         sensitivity -> Text,

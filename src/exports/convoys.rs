@@ -54,16 +54,18 @@ impl Source for Convoys {
             .get_result(conn)?)
     }
 
-    fn page(
-        &self,
-        conn: &mut DbConn,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, Vec<Cell>)>, AppError> {
+    fn last_id(&self, conn: &mut DbConn) -> Result<i64, AppError> {
+        Ok(convoys::table
+            .select(diesel::dsl::max(convoys::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0))
+    }
+
+    fn page(&self, conn: &mut DbConn, after: i64, upto: i64) -> Result<Vec<Vec<Cell>>, AppError> {
         let found: Vec<Convoy> = list::filtered(self.viewer, &self.filter)
             .filter(convoys::id.gt(after))
+            .filter(convoys::id.le(upto))
             .order(convoys::id.asc())
-            .limit(limit)
             .select(Convoy::as_select())
             .load(conn)?;
         if found.is_empty() {
@@ -109,7 +111,7 @@ impl Source for Convoys {
                     Cell::text(&c.status),
                     Cell::text(&c.notes),
                 ];
-                (c.id, cells)
+                cells
             })
             .collect())
     }

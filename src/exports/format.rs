@@ -53,7 +53,8 @@ impl Cell {
             Self::Text(s) => neutralise(s),
             Self::Int(n) => Cow::Owned(n.to_string()),
             Self::Float(f) => Cow::Owned(f.to_string()),
-            Self::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            // `Display` is ISO 8601 (and much cheaper than parsing a format string per cell).
+            Self::Date(d) => Cow::Owned(d.to_string()),
             Self::Bool(b) => Cow::Borrowed(if *b { "yes" } else { "no" }),
             Self::Null => Cow::Borrowed(""),
         }
@@ -66,7 +67,7 @@ impl Serialize for Cell {
             Self::Text(t) => s.serialize_str(t),
             Self::Int(n) => s.serialize_i64(*n),
             Self::Float(f) => s.serialize_f64(*f),
-            Self::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            Self::Date(d) => s.collect_str(d),
             Self::Bool(b) => s.serialize_bool(*b),
             Self::Null => s.serialize_unit(),
         }
@@ -124,23 +125,48 @@ impl Encoder {
     }
 
     /// Some rows, each with one cell per column.
-    pub fn rows<'a>(
-        &mut self,
-        rows: impl IntoIterator<Item = &'a Vec<Cell>>,
-    ) -> Result<Vec<u8>, AppError> {
+    pub fn rows(&mut self, rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
+        let out = self.encode(rows, self.written > 0)?;
+        self.written += rows.len() as u64;
+        Ok(out)
+    }
+
+    /// The next rows, encoded without touching the encoder (so pages can be encoded side by
+    /// side); [`Encoder::append`] then puts them in place, in order.
+    pub fn encode_first(&self, rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
+        self.encode(rows, self.written > 0)
+    }
+
+    /// Rows that come after those given to [`Encoder::encode_first`] (as if some came before;
+    /// [`Encoder::append`] corrects that when none did).
+    pub fn encode_following(&self, rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
+        self.encode(rows, true)
+    }
+
+    /// Adds `count` rows encoded by `encode_first` or `encode_following` after what `out`
+    /// holds.
+    pub fn append(&mut self, out: &mut Vec<u8>, mut encoded: Vec<u8>, count: usize) {
+        if self.written == 0 && count > 0 && self.format == Format::Json && encoded[0] == b',' {
+            // They turned out to be the first rows of the file: no separator before them.
+            encoded.remove(0);
+        }
+        self.written += count as u64;
+        out.extend(encoded);
+    }
+
+    /// `rows` as bytes; `after_others` when rows have been written before them.
+    fn encode(&self, rows: &[Vec<Cell>], after_others: bool) -> Result<Vec<u8>, AppError> {
         match self.format {
-            Format::Csv { .. } => {
-                let fields: Vec<Vec<Cow<'_, str>>> = rows
-                    .into_iter()
-                    .map(|cells| cells.iter().map(Cell::csv_field).collect())
-                    .collect();
-                self.written += fields.len() as u64;
-                csv_records(fields.iter().map(|r| r.iter().map(|s| s.as_bytes())))
-            }
+            Format::Csv { .. } => csv_records(rows.iter().map(|cells| {
+                cells.iter().map(|c| match c.csv_field() {
+                    Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                    Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+                })
+            })),
             Format::Json => {
                 let mut out = Vec::new();
-                for cells in rows {
-                    if self.written > 0 {
+                for (k, cells) in rows.iter().enumerate() {
+                    if after_others || k > 0 {
                         out.push(b',');
                     }
                     out.push(b'\n');
@@ -149,7 +175,6 @@ impl Encoder {
                         cells,
                     };
                     serde_json::to_writer(&mut out, &row).map_err(failed)?;
-                    self.written += 1;
                 }
                 Ok(out)
             }
@@ -245,7 +270,7 @@ mod tests {
     fn csv_quotes_neutralises_text_only_and_adds_the_hxl_row_when_asked() {
         let mut e = Encoder::new(Format::Csv { hxl: true }, COLUMNS);
         let mut out = e.head().unwrap();
-        out.extend(e.rows([&row()]).unwrap());
+        out.extend(e.rows(&[row()]).unwrap());
         out.extend(e.tail());
         assert_eq!(
             String::from_utf8(out).unwrap(),
@@ -261,8 +286,8 @@ mod tests {
     fn json_is_an_array_of_objects_in_column_order() {
         let mut e = Encoder::new(Format::Json, COLUMNS);
         let mut out = e.head().unwrap();
-        out.extend(e.rows([&row()]).unwrap());
-        out.extend(e.rows([&row()]).unwrap());
+        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(e.rows(&[row()]).unwrap());
         out.extend(e.tail());
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("[\n{\"text\":\"-a, \\\"b\\\"\\nc\",\"count\":-3,"));
@@ -271,6 +296,18 @@ mod tests {
         assert_eq!(v[1]["on"], "2018-02-26");
         assert_eq!(v[1]["yes"], true);
         assert!(v[1]["none"].is_null());
+        // Pages encoded on another thread join up into one valid array, whether or not
+        // rows came before them.
+        for before in [0, 1] {
+            let mut e = Encoder::new(Format::Json, COLUMNS);
+            let mut out = e.head().unwrap();
+            out.extend(e.rows(&vec![row(); before]).unwrap());
+            let following = e.encode_following(&[row(), row()]).unwrap();
+            e.append(&mut out, following, 2);
+            out.extend(e.tail());
+            let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(v.as_array().unwrap().len(), before + 2);
+        }
         let mut empty = Encoder::new(Format::Json, COLUMNS);
         let mut out = empty.head().unwrap();
         out.extend(empty.tail());

@@ -11,7 +11,7 @@ use crate::db::schema::{claims, incidents};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::incidents::list::{self, Filter};
-use crate::incidents::model::{Claim, Incident};
+use crate::incidents::model::Incident;
 use crate::incidents::store::facts;
 use crate::permissions::{self, Viewer};
 
@@ -86,16 +86,18 @@ impl Source for Incidents {
             .get_result(conn)?)
     }
 
-    fn page(
-        &self,
-        conn: &mut DbConn,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, Vec<Cell>)>, AppError> {
+    fn last_id(&self, conn: &mut DbConn) -> Result<i64, AppError> {
+        Ok(incidents::table
+            .select(diesel::dsl::max(incidents::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0))
+    }
+
+    fn page(&self, conn: &mut DbConn, after: i64, upto: i64) -> Result<Vec<Vec<Cell>>, AppError> {
         let found: Vec<Incident> = list::filtered(conn, self.viewer, &self.filter)
             .filter(incidents::id.gt(after))
+            .filter(incidents::id.le(upto))
             .order(incidents::id.asc())
-            .limit(limit)
             .select(Incident::as_select())
             .load(conn)?;
         if found.is_empty() {
@@ -104,57 +106,76 @@ impl Source for Incidents {
         let places = lookup::places(conn, found.iter().map(|i| i.location_id))?;
         let orgs = lookup::organizations(conn, found.iter().map(|i| i.organization_id))?;
         let ids: Vec<i64> = found.iter().map(|i| i.id).collect();
-        let all_claims: Vec<Claim> = claims::table
+        let all_claims: Vec<ClaimSource> = claims::table
             .filter(claims::incident_id.eq_any(&ids))
             .order((claims::incident_id.asc(), claims::id.asc()))
-            .select(Claim::as_select())
+            .select(ClaimSource::as_select())
             .load(conn)?;
-        let mut by_incident: HashMap<i64, Vec<&Claim>> = HashMap::new();
+        let mut by_incident: HashMap<i64, Vec<&ClaimSource>> = HashMap::new();
         for c in &all_claims {
             by_incident.entry(c.incident_id).or_default().push(c);
         }
-        Ok(found
-            .iter()
-            .map(|i| {
-                let claims = by_incident.get(&i.id).map_or(&[][..], Vec::as_slice);
-                let names = permissions::can_see_sources(self.viewer, facts(i));
-                (i.id, row(i, &places, &orgs, claims, names))
-            })
-            .collect())
+        let mut rows = Vec::with_capacity(found.len());
+        for i in found {
+            let claims = by_incident.get(&i.id).map_or(&[][..], Vec::as_slice);
+            let names = permissions::can_see_sources(self.viewer, facts(&i));
+            rows.push(row(i, &places, &orgs, claims, names));
+        }
+        Ok(rows)
     }
+}
+
+/// What the export says of a claim (its statement and dates are on the incident's page).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = claims)]
+pub struct ClaimSource {
+    pub incident_id: i64,
+    pub source_type: String,
+    pub source_name: String,
+    pub reliability: String,
+    pub credibility: String,
 }
 
 /// "own_staff A1 (Convoy leader Amal); authorities F6": each claim's source type and Admiralty
 /// grade, with the source's name only when `names` (the viewer may see sources).
-pub fn sources_summary(claims: &[&Claim], names: bool) -> String {
-    claims
-        .iter()
-        .map(|c| {
-            let mut s = format!("{} {}", c.source_type, c.grade());
-            if names && !c.source_name.trim().is_empty() {
-                s.push_str(&format!(" ({})", c.source_name.trim()));
-            }
-            s
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+pub fn sources_summary(claims: &[&ClaimSource], names: bool) -> String {
+    let mut s = String::new();
+    for c in claims {
+        if !s.is_empty() {
+            s.push_str("; ");
+        }
+        s.push_str(&c.source_type);
+        s.push(' ');
+        s.push_str(&c.reliability);
+        s.push_str(&c.credibility);
+        if names && !c.source_name.trim().is_empty() {
+            s.push_str(" (");
+            s.push_str(c.source_name.trim());
+            s.push(')');
+        }
+    }
+    s
 }
 
+/// One incident's cells (taking its text rather than copying it).
 fn row(
-    i: &Incident,
-    places: &HashMap<i64, crate::locations::Location>,
+    i: Incident,
+    places: &HashMap<i64, lookup::Place>,
     orgs: &HashMap<i64, String>,
-    claims: &[&Claim],
+    claims: &[&ClaimSource],
     names: bool,
 ) -> Vec<Cell> {
     let [place, admin1, admin2, pcode, lat, lon] = place_cells(places.get(&i.location_id));
-    let mut cells = vec![
-        Cell::text(&i.reference),
-        Cell::text(&i.title),
-        Cell::text(&i.narrative),
-        Cell::text(&i.category),
+    let retracted = i.is_retracted();
+    let counts = i.counts();
+    let mut cells = Vec::with_capacity(COLUMNS.len());
+    cells.extend([
+        Cell::Text(i.reference),
+        Cell::Text(i.title),
+        Cell::Text(i.narrative),
+        Cell::Text(i.category),
         Cell::Date(i.occurred_on),
-        Cell::text(&i.time_precision),
+        Cell::Text(i.time_precision),
         Cell::Date(i.reported_on),
         place,
         admin1,
@@ -162,17 +183,17 @@ fn row(
         pcode,
         lat,
         lon,
-        Cell::text(&i.location_precision),
-        Cell::text(&i.perpetrator_type),
-        Cell::text(&i.perpetrator_name),
-    ];
-    cells.extend(i.counts().iter().map(|(_, n)| Cell::int(*n)));
+        Cell::Text(i.location_precision),
+        Cell::Text(i.perpetrator_type),
+        Cell::Text(i.perpetrator_name),
+    ]);
+    cells.extend(counts.iter().map(|(_, n)| Cell::int(*n)));
     cells.extend([
         Cell::text(orgs.get(&i.organization_id).cloned().unwrap_or_default()),
-        Cell::text(&i.sensitivity),
-        Cell::text(&i.verification),
-        Cell::text(&i.status),
-        Cell::Bool(i.is_retracted()),
+        Cell::Text(i.sensitivity),
+        Cell::Text(i.verification),
+        Cell::Text(i.status),
+        Cell::Bool(retracted),
         Cell::Int(claims.len() as i64),
         Cell::text(sources_summary(claims, names)),
     ]);

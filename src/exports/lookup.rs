@@ -7,7 +7,19 @@ use diesel::prelude::*;
 use crate::db::schema::{locations, organizations};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::locations::Location;
+
+/// What an export says of a place.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = locations)]
+pub struct Place {
+    pub id: i64,
+    pub name: String,
+    pub admin1: String,
+    pub admin2: String,
+    pub pcode: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
 
 fn distinct(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
     let mut ids: Vec<i64> = ids.into_iter().collect();
@@ -20,10 +32,10 @@ fn distinct(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
 pub fn places(
     conn: &mut DbConn,
     ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, Location>, AppError> {
-    let found: Vec<Location> = locations::table
+) -> Result<HashMap<i64, Place>, AppError> {
+    let found: Vec<Place> = locations::table
         .filter(locations::id.eq_any(distinct(ids)))
-        .select(Location::as_select())
+        .select(Place::as_select())
         .load(conn)?;
     Ok(found.into_iter().map(|l| (l.id, l)).collect())
 }
@@ -41,7 +53,7 @@ pub fn organizations(
 }
 
 /// A place's columns: name, admin1, admin2, p-code, latitude, longitude.
-pub fn place_cells(place: Option<&Location>) -> [super::Cell; 6] {
+pub fn place_cells(place: Option<&Place>) -> [super::Cell; 6] {
     use super::Cell;
     match place {
         Some(l) => [

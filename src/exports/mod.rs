@@ -2,10 +2,12 @@
 //! the header) or JSON, for people whose role allows `ExportRecords`.
 //!
 //! Each kind is a [`Source`]: the same filters and the same visibility as its list page (the
-//! list modules' `filtered` queries, which carry `permissions::visible_sql`), read in pages of
-//! [`PAGE_ROWS`] by keyset pagination (`id > last ORDER BY id`). A [`Cursor`] turns pages into
-//! pieces of the file one at a time, and [`stream`] hands those pieces to the HTTP response as
-//! they are read, so memory stays constant however many rows match. Every export is recorded
+//! list modules' `filtered` queries, which carry `permissions::visible_sql`), read in pages that
+//! each cover [`PAGE_IDS`] ids, up to the highest id when the export starts. A [`Cursor`] turns
+//! pages into pieces of the file one at a time (two pages at once, on two connections, when a
+//! second is free: a page is independent of the one before, and reading is most of the work),
+//! and [`stream`] hands those pieces to the HTTP response as they are read, so memory stays
+//! constant however many rows match. Every export is recorded
 //! in the audit trail, with its filters and the number of rows they match, by [`record`] before
 //! the first byte is sent.
 
@@ -27,8 +29,8 @@ use crate::db::{Db, DbConn};
 use crate::error::AppError;
 pub use format::{neutralise, Encoder, Format};
 
-/// Rows read from the database at a time.
-pub const PAGE_ROWS: i64 = 1000;
+/// Ids one page covers (so at most this many rows).
+pub const PAGE_IDS: i64 = 1000;
 
 /// One column of an export: its name (the CSV header and the JSON key) and its HXL hashtag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,13 +124,11 @@ pub trait Source: Send + Sync + 'static {
     /// How many records match (the same query as the rows, counted).
     fn count(&self, conn: &mut DbConn) -> Result<i64, AppError>;
 
-    /// Up to `limit` matching records with ids above `after`, in id order, each with its id.
-    fn page(
-        &self,
-        conn: &mut DbConn,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, Vec<Cell>)>, AppError>;
+    /// The highest id of the table (where the export stops; later records are not in it).
+    fn last_id(&self, conn: &mut DbConn) -> Result<i64, AppError>;
+
+    /// The matching records with ids above `after` and up to `upto`, in id order.
+    fn page(&self, conn: &mut DbConn, after: i64, upto: i64) -> Result<Vec<Vec<Cell>>, AppError>;
 }
 
 /// Records the export in the audit trail: its filters (`filters`, the list's query string), its
@@ -162,6 +162,8 @@ pub struct Cursor {
     source: Arc<dyn Source>,
     encoder: Encoder,
     after: i64,
+    /// The highest id when the export started, read with the first page.
+    last: Option<i64>,
     done: bool,
 }
 
@@ -172,6 +174,7 @@ impl Cursor {
             source,
             encoder,
             after: 0,
+            last: None,
             done: false,
         }
     }
@@ -181,20 +184,57 @@ impl Cursor {
         self.encoder.head()
     }
 
-    /// The next piece of the file: one page of rows (and the end of the file after the last
-    /// page); `None` once everything has been given.
-    pub fn next_chunk(&mut self, conn: &mut DbConn) -> Result<Option<Vec<u8>>, AppError> {
+    /// The next piece of the file: one page of rows, or two read side by side when `second`
+    /// (another connection) is given, and the end of the file after the last page; `None` once
+    /// everything has been given.
+    pub fn next_chunk(
+        &mut self,
+        conn: &mut DbConn,
+        second: Option<&mut DbConn>,
+    ) -> Result<Option<Vec<u8>>, AppError> {
         if self.done {
             return Ok(None);
         }
-        let page = self.source.page(conn, self.after, PAGE_ROWS)?;
-        let mut chunk = self.encoder.rows(page.iter().map(|(_, cells)| cells))?;
-        match page.last() {
-            Some((id, _)) if page.len() as i64 >= PAGE_ROWS => self.after = *id,
-            _ => {
-                self.done = true;
-                chunk.extend(self.encoder.tail());
+        let last = match self.last {
+            Some(last) => last,
+            None => *self.last.insert(self.source.last_id(conn)?),
+        };
+        let source = &*self.source;
+        let (a, b, c) = (self.after, self.after + PAGE_IDS, self.after + 2 * PAGE_IDS);
+        let mut chunk;
+        match second {
+            Some(other) if b < last => {
+                // The second page is read and encoded on another thread meanwhile.
+                let encoder = &self.encoder;
+                let (first, then) = std::thread::scope(|s| {
+                    let then = s.spawn(move || {
+                        let rows = source.page(other, b, c)?;
+                        Ok((encoder.encode_following(&rows)?, rows.len()))
+                    });
+                    let first = source
+                        .page(conn, a, b)
+                        .and_then(|rows| Ok((encoder.encode_first(&rows)?, rows.len())));
+                    let then = then.join().unwrap_or_else(|_| {
+                        Err(AppError::Internal(anyhow::anyhow!("an export page failed")))
+                    });
+                    (first, then)
+                });
+                let (encoded, count) = first?;
+                chunk = Vec::new();
+                self.encoder.append(&mut chunk, encoded, count);
+                let (encoded, count) = then?;
+                self.encoder.append(&mut chunk, encoded, count);
+                self.after = c;
             }
+            _ => {
+                chunk = self.encoder.rows(&source.page(conn, a, b)?)?;
+                self.after = b;
+            }
+        }
+        let upto = self.after;
+        if upto >= last {
+            self.done = true;
+            chunk.extend(self.encoder.tail());
         }
         Ok(Some(chunk))
     }
@@ -209,7 +249,7 @@ pub fn render(
 ) -> Result<Vec<u8>, AppError> {
     let mut cursor = Cursor::new(source, format);
     let mut out = cursor.head()?;
-    while let Some(chunk) = cursor.next_chunk(conn)? {
+    while let Some(chunk) = cursor.next_chunk(conn, None)? {
         out.extend(chunk);
     }
     Ok(out)
@@ -230,9 +270,13 @@ pub fn stream(
         let db = db.clone();
         async move {
             let mut cursor = cursor?;
+            let pool = db.clone();
             let next = db
                 .run(move |conn| {
-                    let chunk = cursor.next_chunk(conn)?;
+                    // A second connection only if one is free this moment: pages for everyone
+                    // else come first.
+                    let mut second = pool.try_conn();
+                    let chunk = cursor.next_chunk(conn, second.as_deref_mut())?;
                     Ok((cursor, chunk))
                 })
                 .await;

@@ -56,16 +56,18 @@ impl Source for Needs {
             .get_result(conn)?)
     }
 
-    fn page(
-        &self,
-        conn: &mut DbConn,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, Vec<Cell>)>, AppError> {
+    fn last_id(&self, conn: &mut DbConn) -> Result<i64, AppError> {
+        Ok(needs::table
+            .select(diesel::dsl::max(needs::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0))
+    }
+
+    fn page(&self, conn: &mut DbConn, after: i64, upto: i64) -> Result<Vec<Vec<Cell>>, AppError> {
         let found: Vec<Need> = list::filtered(self.viewer, &self.filter)
             .filter(needs::id.gt(after))
+            .filter(needs::id.le(upto))
             .order(needs::id.asc())
-            .limit(limit)
             .select(Need::as_select())
             .load(conn)?;
         if found.is_empty() {
@@ -101,7 +103,7 @@ impl Source for Needs {
                     Cell::text(&n.sensitivity),
                     Cell::text(&n.notes),
                 ];
-                (n.id, cells)
+                cells
             })
             .collect())
     }

@@ -19,6 +19,9 @@ type Backend = <DbConn as diesel::Connection>::Backend;
 pub const PAGE_SIZE: i64 = 50;
 /// Pages past this are not offered: narrow the filters instead.
 pub const MAX_PAGE: i64 = 200;
+/// A text search counts its matches up to this many ("more than 1,000"): counting every one
+/// of a common word's hundred thousand matches would cost far more than the page shown.
+pub const SEARCH_COUNT_LIMIT: usize = 1_000;
 
 /// The list's query string. Unknown or malformed values are ignored (and flagged), never 400.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -44,24 +47,53 @@ pub struct ListQuery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
     OccurredDesc,
+    RecordedDesc,
     OccurredAsc,
     ReportedDesc,
     UpdatedDesc,
 }
 
 impl Sort {
-    pub const ALL: [(Sort, &'static str, &'static str); 4] = [
+    pub const ALL: [(Sort, &'static str, &'static str); 5] = [
         (Sort::OccurredDesc, "occurred-desc", "sort-occurred-desc"),
+        (Sort::RecordedDesc, "recorded-desc", "sort-recorded-desc"),
         (Sort::OccurredAsc, "occurred-asc", "sort-occurred-asc"),
         (Sort::ReportedDesc, "reported-desc", "sort-reported-desc"),
         (Sort::UpdatedDesc, "updated-desc", "sort-updated-desc"),
     ];
 
-    fn parse(s: &str) -> Sort {
+    /// The chosen order; by default the newest incidents first, or for a text search the
+    /// newest records (the order the search index keeps, so the first page comes at once).
+    fn parse(s: &str, searching: bool) -> Sort {
+        let default = if searching {
+            Sort::RecordedDesc
+        } else {
+            Sort::OccurredDesc
+        };
         Self::ALL
             .iter()
             .find(|(_, code, _)| *code == s)
-            .map_or(Sort::OccurredDesc, |(s, _, _)| *s)
+            .map_or(default, |(s, _, _)| *s)
+    }
+
+    pub fn code(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(s, _, _)| *s == self)
+            .map_or("", |(_, code, _)| code)
+    }
+
+    fn apply<'a>(
+        self,
+        q: incidents::BoxedQuery<'a, Backend>,
+    ) -> incidents::BoxedQuery<'a, Backend> {
+        match self {
+            Sort::OccurredDesc => q.order((incidents::occurred_on.desc(), incidents::id.desc())),
+            Sort::OccurredAsc => q.order((incidents::occurred_on.asc(), incidents::id.asc())),
+            Sort::RecordedDesc => q.order(incidents::id.desc()),
+            Sort::ReportedDesc => q.order((incidents::reported_on.desc(), incidents::id.desc())),
+            Sort::UpdatedDesc => q.order((incidents::updated_at.desc(), incidents::id.desc())),
+        }
     }
 }
 
@@ -123,7 +155,8 @@ impl ListQuery {
             .parse::<i64>()
             .unwrap_or(1)
             .clamp(1, MAX_PAGE);
-        (filter, Sort::parse(self.sort.trim()), page, bad)
+        let searching = !search::terms(&filter.text).is_empty();
+        (filter, Sort::parse(self.sort.trim(), searching), page, bad)
     }
 
     /// This query as a URL query string, with another page number.
@@ -217,7 +250,10 @@ pub struct Row {
 
 pub struct ListPage {
     pub rows: Vec<Row>,
+    /// How many match (for a text search, at most [`SEARCH_COUNT_LIMIT`]).
     pub total: i64,
+    /// A text search found more than it counted.
+    pub more: bool,
 }
 
 pub fn list(
@@ -227,21 +263,57 @@ pub fn list(
     sort: Sort,
     page: i64,
 ) -> Result<ListPage, AppError> {
-    let total: i64 = filtered(conn, viewer, filter).count().get_result(conn)?;
-    let q = filtered(conn, viewer, filter);
-    let q = match sort {
-        Sort::OccurredDesc => q.order((incidents::occurred_on.desc(), incidents::id.desc())),
-        Sort::OccurredAsc => q.order((incidents::occurred_on.asc(), incidents::id.asc())),
-        Sort::ReportedDesc => q.order((incidents::reported_on.desc(), incidents::id.desc())),
-        Sort::UpdatedDesc => q.order((incidents::updated_at.desc(), incidents::id.desc())),
+    if search::terms(&filter.text).is_empty() {
+        let total: i64 = filtered(conn, viewer, filter).count().get_result(conn)?;
+        let found = sort
+            .apply(filtered(conn, viewer, filter))
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+            .select(Incident::as_select())
+            .load(conn)?;
+        let rows = attach(conn, found)?;
+        return Ok(ListPage {
+            rows,
+            total,
+            more: false,
+        });
+    }
+    // A text search: the newest matches, one more than are counted.
+    let ids = search::newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
+    let more = ids.len() > SEARCH_COUNT_LIMIT;
+    let q = if more {
+        // Too many to order by hand: the database orders all of them (slower, but asked for).
+        filtered(conn, viewer, filter)
+    } else {
+        incidents::table
+            .filter(incidents::id.eq_any(ids.clone()))
+            .into_boxed()
     };
-    let found: Vec<Incident> = q
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-        .select(Incident::as_select())
-        .load(conn)?;
-    let rows = attach(conn, found)?;
-    Ok(ListPage { rows, total })
+    let q = match (sort, more) {
+        // Newest records first is the order already found.
+        (Sort::RecordedDesc, _) => {
+            let shown: Vec<i64> = ids
+                .iter()
+                .skip(((page - 1) * PAGE_SIZE) as usize)
+                .take(PAGE_SIZE as usize)
+                .copied()
+                .collect();
+            incidents::table
+                .filter(incidents::id.eq_any(shown))
+                .order(incidents::id.desc())
+                .into_boxed()
+        }
+        _ => sort
+            .apply(q)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE),
+    };
+    let found = q.select(Incident::as_select()).load(conn)?;
+    Ok(ListPage {
+        rows: attach(conn, found)?,
+        total: ids.len().min(SEARCH_COUNT_LIMIT) as i64,
+        more,
+    })
 }
 
 /// Adds place and organisation to a few incidents (two small queries, not a join per row).

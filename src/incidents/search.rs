@@ -1,13 +1,17 @@
-//! Full-text search with each database's own index: SQLite FTS5 (`incidents_fts`), PostgreSQL
-//! `tsvector` with a GIN index. The index row is rewritten inside the same transaction as the
-//! record, so search never disagrees with what is stored.
+//! Full-text search with each database's own index: SQLite FTS5 (`incidents_fts`, Porter
+//! stemming), PostgreSQL `tsvector` (`english` configuration) with a GIN index. The index row is
+//! rewritten inside the same transaction as the record, so search never disagrees with what is
+//! stored.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
+use super::list::{self, Filter};
 use super::model::Incident;
+use crate::db::schema::incidents;
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::permissions::Viewer;
 
 /// Rewrites the index entry of one incident.
 pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(), AppError> {
@@ -29,8 +33,8 @@ pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(),
         DbConn::Pg(c) => {
             diesel::sql_query(
                 "UPDATE incidents SET search_vector = \
-                 setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'A') || \
-                 setweight(to_tsvector('simple', $4), 'B') || setweight(to_tsvector('simple', $5), 'B') \
+                 setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $3), 'A') || \
+                 setweight(to_tsvector('english', $4), 'B') || setweight(to_tsvector('english', $5), 'B') \
                  WHERE id = $1",
             )
             .bind::<BigInt, _>(incident.id)
@@ -46,54 +50,96 @@ pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(),
 
 /// PostgreSQL's parser reads `INC-2026-000123` as "inc", "-2026", "-000123" (signed
 /// numbers), which no query word matches: index hyphens as spaces, as SQLite's tokenizer does.
+/// (Migration 5 does the same in SQL when it rebuilds the index.)
 fn pg_words(text: &str) -> String {
     text.replace('-', " ")
 }
 
-/// The words of a query: letters and digits in any script, lower-cased, at most eight.
-pub fn terms(query: &str) -> Vec<String> {
-    query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_lowercase().chars().take(40).collect())
-        .take(8)
-        .collect()
+/// One word of a query; `prefix` when the user typed `*` after it (`Hara*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub word: String,
+    pub prefix: bool,
 }
 
-/// A condition "this incident matches every term (as a word prefix)", for the backend in use;
-/// `None` when the query has no searchable words.
+/// Words too common to narrow a search, left out on both backends alike (PostgreSQL's
+/// `english` configuration drops them anyway).
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "had", "have", "in",
+    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "this", "to",
+    "was", "were", "which", "with",
+];
+
+/// The words of a query: letters and digits in any script, lower-cased, at most eight. Words
+/// are matched whole after stemming ("convoys" finds "convoy", "blocked" finds "block"); a
+/// trailing `*` asks for every word that starts so, which costs more on common prefixes.
+pub fn terms(query: &str) -> Vec<Term> {
+    let mut terms = Vec::new();
+    let mut word = String::new();
+    for c in query.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else if !word.is_empty() {
+            let w: String = std::mem::take(&mut word)
+                .to_lowercase()
+                .chars()
+                .take(40)
+                .collect();
+            let prefix = c == '*';
+            if prefix || !STOP_WORDS.contains(&w.as_str()) {
+                terms.push(Term { word: w, prefix });
+            }
+        }
+    }
+    terms.truncate(8);
+    terms
+}
+
+/// The FTS5 query for `terms` (each word quoted, so no query syntax gets through).
+fn fts5_query(terms: &[Term]) -> String {
+    spell(terms, ("\"", "\"", "\"*"), " ")
+}
+
+/// The `to_tsquery` text for `terms` (letters and digits only, so always valid).
+fn tsquery(terms: &[Term]) -> String {
+    spell(terms, ("", "", ":*"), " & ")
+}
+
+/// Each word between `open` and `close` (or `prefix_close` for a prefix), joined by `and`.
+fn spell(terms: &[Term], (open, close, prefix_close): (&str, &str, &str), and: &str) -> String {
+    terms
+        .iter()
+        .map(|t| {
+            format!(
+                "{open}{}{}",
+                t.word,
+                if t.prefix { prefix_close } else { close }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(and)
+}
+
+/// A condition "this incident matches every term", for the backend in use; `None` when the
+/// query has no searchable words.
 pub fn condition(conn: &DbConn, query: &str) -> Option<Condition> {
     let terms = terms(query);
     if terms.is_empty() {
         return None;
     }
     Some(match conn {
-        DbConn::Sqlite(_) => {
-            let expr = terms
-                .iter()
-                .map(|t| format!("\"{t}\"*"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            Box::new(
-                diesel::dsl::sql::<Bool>(
-                    "incidents.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ",
-                )
-                .bind::<Text, _>(expr)
+        DbConn::Sqlite(_) => Box::new(
+            diesel::dsl::sql::<Bool>(
+                "incidents.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ",
+            )
+            .bind::<Text, _>(fts5_query(&terms))
+            .sql(")"),
+        ),
+        DbConn::Pg(_) => Box::new(
+            diesel::dsl::sql::<Bool>("incidents.search_vector @@ to_tsquery('english', ")
+                .bind::<Text, _>(tsquery(&terms))
                 .sql(")"),
-            )
-        }
-        DbConn::Pg(_) => {
-            let expr = terms
-                .iter()
-                .map(|t| format!("{t}:*"))
-                .collect::<Vec<_>>()
-                .join(" & ");
-            Box::new(
-                diesel::dsl::sql::<Bool>("incidents.search_vector @@ to_tsquery('simple', ")
-                    .bind::<Text, _>(expr)
-                    .sql(")"),
-            )
-        }
+        ),
     })
 }
 
@@ -106,21 +152,121 @@ pub type Condition = Box<
     >,
 >;
 
+/// The ids of the newest matching incidents (by id, newest first), at most `limit`; `filter`
+/// holds the text and every other condition. SQLite's planner would first collect every
+/// match of the text into a temporary list, for a common word a tenth of the table; instead
+/// the index is walked newest first, a slice of ids at a time (as many as are still wanted),
+/// each slice checked against the other conditions, stopping as soon as enough are found.
+pub fn newest(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+    limit: usize,
+) -> Result<Vec<i64>, AppError> {
+    if let DbConn::Pg(_) = conn {
+        // PostgreSQL combines the GIN index with the others by itself.
+        return Ok(list::filtered(conn, viewer, filter)
+            .select(incidents::id)
+            .order(incidents::id.desc())
+            .limit(limit as i64)
+            .load(conn)?);
+    }
+    let text = fts5_query(&terms(&filter.text));
+    let rest = Filter {
+        text: String::new(),
+        ..filter.clone()
+    };
+    let mut found = Vec::new();
+    let mut before = i64::MAX;
+    while found.len() < limit {
+        let DbConn::Sqlite(c) = conn else {
+            unreachable!("PostgreSQL returned above")
+        };
+        // The next slice: the lowest id among the next `wanted` matches, and how many there are.
+        let wanted = (limit - found.len()).max(100) as i64;
+        let slice: Slice = diesel::sql_query(
+            "SELECT min(id) AS low, count(*) AS n FROM (SELECT rowid AS id FROM incidents_fts \
+             WHERE incidents_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
+        )
+        .bind::<Text, _>(&text)
+        .bind::<BigInt, _>(before)
+        .bind::<BigInt, _>(wanted)
+        .get_result(c)?;
+        let Some(low) = slice.low else { break };
+        found.extend(
+            list::filtered(conn, viewer, &rest)
+                .filter(
+                    diesel::dsl::sql::<Bool>(
+                        "incidents.id IN (SELECT rowid FROM incidents_fts \
+                         WHERE incidents_fts MATCH ",
+                    )
+                    .bind::<Text, _>(&text)
+                    .sql(" AND rowid >= ")
+                    .bind::<BigInt, _>(low)
+                    .sql(" AND rowid < ")
+                    .bind::<BigInt, _>(before)
+                    .sql(")"),
+                )
+                .select(incidents::id)
+                .order(incidents::id.desc())
+                .load::<i64>(conn)?,
+        );
+        if slice.n < wanted {
+            break;
+        }
+        before = low;
+    }
+    found.truncate(limit);
+    Ok(found)
+}
+
+#[derive(QueryableByName)]
+struct Slice {
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    low: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn words(q: &str) -> Vec<String> {
+        terms(q).into_iter().map(|t| t.word).collect()
+    }
+
     #[test]
     fn terms_are_words_in_any_script() {
         assert_eq!(
-            terms("Duma, \"Harasta\" OR x*"),
-            vec!["duma", "harasta", "or", "x"]
+            words("Duma, \"Harasta\" OR x"),
+            vec!["duma", "harasta", "x"]
         );
-        assert_eq!(terms("دوما"), vec!["دوما"]);
-        assert_eq!(terms("INC-2026-000123"), vec!["inc", "2026", "000123"]);
-        assert!(terms("'; DROP TABLE incidents; --")
+        assert_eq!(words("دوما"), vec!["دوما"]);
+        assert_eq!(words("INC-2026-000123"), vec!["inc", "2026", "000123"]);
+        assert!(words("'; DROP TABLE incidents; --")
             .iter()
             .all(|t| t.chars().all(char::is_alphanumeric)));
         assert!(terms("  --  ").is_empty());
+    }
+
+    #[test]
+    fn a_star_asks_for_a_prefix_and_common_words_are_left_out() {
+        let t = terms("the convoy at Hara* of");
+        assert_eq!(
+            t,
+            vec![
+                Term {
+                    word: "convoy".into(),
+                    prefix: false
+                },
+                Term {
+                    word: "hara".into(),
+                    prefix: true
+                },
+            ]
+        );
+        assert_eq!(fts5_query(&t), "\"convoy\" \"hara\"*");
+        assert_eq!(tsquery(&t), "convoy & hara:*");
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text};
+use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Need;
@@ -108,15 +108,14 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend
         q = q.filter(needs::item.eq(i.code()));
     }
     if let Some(u) = f.urgency {
-        q = q.filter(needs::urgency.eq(u.code()));
+        // The rank, not the code: it is in the list's index.
+        q = q.filter(needs::urgency_rank.eq(u.rank()));
     }
     if let Some(s) = f.status {
         q = q.filter(needs::status.eq(s.code()));
     }
     if f.active_only || f.overdue_on.is_some() {
-        q = q.filter(
-            needs::status.eq_any([NeedStatus::Open.code(), NeedStatus::PartiallyMet.code()]),
-        );
+        q = q.filter(needs::active.eq(true));
     }
     if let Some(today) = f.overdue_on {
         q = q.filter(needs::needed_by.lt(today));
@@ -134,8 +133,45 @@ pub struct ListPage {
     pub total: i64,
 }
 
-/// Critical and overdue first: still-needed critical needs, then still-needed overdue ones,
-/// then the rest still needed, then met and cancelled; within each, by urgency and date.
+/// The list's groups, in order: still-needed critical needs, still-needed overdue ones, the
+/// rest still needed, then met and cancelled; within each, by urgency, then date needed.
+#[derive(Debug, Clone, Copy)]
+enum Group {
+    Critical,
+    Overdue,
+    StillNeeded,
+    Done,
+}
+
+impl Group {
+    const ALL: [Group; 4] = [
+        Group::Critical,
+        Group::Overdue,
+        Group::StillNeeded,
+        Group::Done,
+    ];
+
+    /// `q` narrowed to this group: each is one range of `needs_queue_idx`, read in order.
+    fn within<'a>(
+        self,
+        q: needs::BoxedQuery<'a, Backend>,
+        today: NaiveDate,
+    ) -> needs::BoxedQuery<'a, Backend> {
+        let q = q.filter(needs::active.eq(!matches!(self, Group::Done)));
+        match self {
+            Group::Critical => q.filter(needs::urgency_rank.eq(0)),
+            Group::Overdue => q
+                .filter(needs::urgency_rank.gt(0))
+                .filter(needs::needed_by.lt(today)),
+            Group::StillNeeded => q
+                .filter(needs::urgency_rank.gt(0))
+                .filter(needs::needed_by.ge(today).or(needs::needed_by.is_null())),
+            Group::Done => q,
+        }
+    }
+}
+
+/// One page of the list, critical and overdue first (see [`Group`]), with the total count.
 pub fn list(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -144,37 +180,83 @@ pub fn list(
     page: i64,
     size: i64,
 ) -> Result<ListPage, AppError> {
-    let total: i64 = filtered(viewer, f).count().get_result(conn)?;
-    let bucket = diesel::dsl::sql::<Integer>(
-        "CASE WHEN needs.status IN ('open', 'partially_met') AND needs.urgency_rank = 0 THEN 0 \
-         WHEN needs.status IN ('open', 'partially_met') AND needs.needed_by < ",
-    )
-    .bind::<diesel::sql_types::Date, _>(today)
-    .sql(" THEN 1 WHEN needs.status IN ('open', 'partially_met') THEN 2 ELSE 3 END");
-    let found: Vec<Need> = filtered(viewer, f)
-        .order((
-            bucket.asc(),
-            needs::urgency_rank.asc(),
-            needs::needed_by.asc(),
-            needs::id.asc(),
-        ))
-        .limit(size)
-        .offset((page - 1) * size)
-        .select(Need::as_select())
-        .load(conn)?;
+    let total = filtered(viewer, f).count().get_result(conn)?;
+    let found = fetch(conn, viewer, f, today, (page - 1) * size, size)?;
+    Ok(ListPage {
+        rows: with_places(conn, found)?,
+        total,
+    })
+}
+
+/// The first `size` needs in the list's order, without counting them (for the home page).
+pub fn top(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    f: &Filter,
+    today: NaiveDate,
+    size: i64,
+) -> Result<Vec<Row>, AppError> {
+    let found = fetch(conn, viewer, f, today, 0, size)?;
+    with_places(conn, found)
+}
+
+/// Reads `size` needs after skipping `skip`, group by group; a group is counted only when
+/// the page might start after it.
+fn fetch(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    f: &Filter,
+    today: NaiveDate,
+    mut skip: i64,
+    mut size: i64,
+) -> Result<Vec<Need>, AppError> {
+    let mut found: Vec<Need> = Vec::new();
+    for group in Group::ALL {
+        if skip > 0 {
+            let count: i64 = group
+                .within(filtered(viewer, f), today)
+                .count()
+                .get_result(conn)?;
+            if skip >= count {
+                skip -= count;
+                continue;
+            }
+        }
+        let rows: Vec<Need> = group
+            .within(filtered(viewer, f), today)
+            .order((
+                needs::urgency_rank.asc(),
+                needs::needed_by.asc(),
+                needs::id.asc(),
+            ))
+            .limit(size)
+            .offset(skip)
+            .select(Need::as_select())
+            .load(conn)?;
+        skip = 0;
+        size -= rows.len() as i64;
+        found.extend(rows);
+        if size <= 0 {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// Adds each need's place (one query for the page).
+fn with_places(conn: &mut DbConn, found: Vec<Need>) -> Result<Vec<Row>, AppError> {
     let ids: Vec<i64> = found.iter().map(|n| n.location_id).collect();
     let places: Vec<Location> = locations::table
         .filter(locations::id.eq_any(&ids))
         .select(Location::as_select())
         .load(conn)?;
-    let rows = found
+    Ok(found
         .into_iter()
         .filter_map(|need| {
             let location = places.iter().find(|l| l.id == need.location_id)?.clone();
             Some(Row { need, location })
         })
-        .collect();
-    Ok(ListPage { rows, total })
+        .collect())
 }
 
 /// Open needs a delivery could be set against, nearest first (same place as `near`, if given).
@@ -187,7 +269,7 @@ pub fn open_for_delivery(
         active_only: true,
         ..Default::default()
     };
-    let mut page = list(conn, viewer, &f, chrono::Utc::now().date_naive(), 1, 200)?.rows;
+    let mut page = top(conn, viewer, &f, chrono::Utc::now().date_naive(), 200)?;
     if let Some(place) = near {
         page.sort_by_key(|r| r.need.location_id != place);
     }

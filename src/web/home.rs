@@ -73,8 +73,8 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
                 };
                 (
                     convoy_list::list(conn, viewer, &moving, 1, 20)?.rows,
-                    need_list::list(conn, viewer, &critical, today, 1, 20)?.rows,
-                    need_list::list(conn, viewer, &overdue, today, 1, 20)?.rows,
+                    need_list::top(conn, viewer, &critical, today, 20)?,
+                    need_list::top(conn, viewer, &overdue, today, 20)?,
                 )
             } else {
                 (Vec::new(), Vec::new(), Vec::new())

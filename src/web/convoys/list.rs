@@ -4,7 +4,7 @@ use askama::Template;
 use crate::accounts::{organizations, Organization};
 use crate::convoys::list::{self, ListQuery, Row};
 use crate::error::AppError;
-use crate::locations::Location;
+use crate::locations::PlaceName;
 use crate::permissions::{self, Action};
 use crate::startup::State;
 use crate::web::incidents::viewer;
@@ -23,7 +23,7 @@ pub struct ListPage {
     pub next_link: Option<String>,
     pub bad: Vec<&'static str>,
     pub organizations: Vec<(Organization, i64)>,
-    pub destinations: Vec<Location>,
+    pub destinations: Vec<PlaceName>,
     pub can_record: bool,
     /// May export (CSV, JSON): the download links, with `export_query` (the filters, no page).
     pub can_export: bool,

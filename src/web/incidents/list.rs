@@ -16,6 +16,8 @@ pub struct ListPage {
     pub query: ListQuery,
     pub rows: Vec<Row>,
     pub total: i64,
+    /// A text search matched more than it counted.
+    pub more: bool,
     pub page_no: i64,
     pub pages: i64,
     pub prev_link: Option<String>,
@@ -28,11 +30,16 @@ pub struct ListPage {
     pub can_export: bool,
     pub export_query: String,
     pub sorts: &'static [(Sort, &'static str, &'static str)],
+    /// The order in force (the chosen one, or the default for this kind of list).
+    pub sort_code: &'static str,
 }
 
 impl ListPage {
     pub fn admin1s(&self) -> Vec<&str> {
         crate::locations::admin1_names(&self.admin_areas)
+    }
+    pub fn sorted_by(&self, code: &str) -> bool {
+        self.sort_code == code
     }
     pub fn admin2s(&self) -> Vec<&str> {
         crate::locations::admin2_names(&self.admin_areas)
@@ -69,6 +76,7 @@ pub async fn list(
         query,
         rows: found.rows,
         total: found.total,
+        more: found.more,
         page_no,
         pages,
         prev_link,
@@ -80,5 +88,6 @@ pub async fn list(
         can_export,
         export_query,
         sorts: &Sort::ALL,
+        sort_code: sort.code(),
     })
 }

@@ -412,12 +412,14 @@ conflict-no-field-differs = The other change did not touch the fields you edited
 conflict-next = Review the form below, which holds your version. Save it to replace the saved version, or go back to the incident to keep theirs.
 filters-ignored = These filters could not be understood and were ignored:
 search-label = Search
-search-hint = Words from the title, narrative, place (any spelling) or reference.
+search-hint = Whole words from the title, narrative, place (any spelling) or reference; "convoys" also finds "convoy". Put * after the start of a word to find every word that begins so (Hara*).
 sort-label = Order
 sort-occurred-desc = Newest first
+sort-recorded-desc = Most recently recorded
 sort-occurred-asc = Oldest first
 sort-reported-desc = Most recently reported
 sort-updated-desc = Most recently changed
+incidents-found-more = More than { $count } incidents match. Add words or filters to narrow the search.
 incidents-found = { $count ->
     [one] 1 incident
    *[other] { $shown } incidents

@@ -1,0 +1,2 @@
+DROP INDEX needs_queue_idx;
+ALTER TABLE needs DROP COLUMN active;

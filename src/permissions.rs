@@ -24,6 +24,8 @@ pub enum Action {
     VerifyIncidents,
     /// Retract an incident (which ones: `can_retract_incident`).
     RetractIncidents,
+    /// Merge a duplicate incident into the record kept (`can_merge_incident`).
+    MergeIncidents,
     /// See convoys (which ones: `can_view_record`).
     ReadConvoys,
     /// Plan convoys, record their events and deliveries (which ones: `can_edit_record`).
@@ -51,6 +53,7 @@ const TABLE: &[(Action, &[Role])] = &[
     (RecordIncidents, &[Reporter, Coordinator]),
     (VerifyIncidents, &[Coordinator]),
     (RetractIncidents, &[Reporter, Coordinator]),
+    (MergeIncidents, &[Coordinator]),
     (ReadConvoys, &[Reporter, Coordinator, Auditor]),
     (RecordConvoys, &[Reporter, Coordinator]),
     (ReadNeeds, &[Reporter, Coordinator, Auditor]),
@@ -85,6 +88,7 @@ pub struct RecordFacts {
     pub sensitivity: Sensitivity,
     pub status: RecordStatus,
     pub verification: Verification,
+    /// Retracted, or merged into another record: either way, no more changes.
     pub retracted: bool,
 }
 
@@ -161,6 +165,11 @@ pub fn can_add_claim(v: Viewer, r: RecordFacts) -> bool {
 /// Verification is for coordinators, on records that have been submitted.
 pub fn can_verify_incident(v: Viewer, r: RecordFacts) -> bool {
     allows(v.role, VerifyIncidents) && !r.retracted && r.status != RecordStatus::Draft
+}
+
+/// Coordinators merge duplicates: a record still open to changes, into another such record.
+pub fn can_merge_incident(v: Viewer, r: RecordFacts) -> bool {
+    allows(v.role, MergeIncidents) && !r.retracted
 }
 
 /// A coordinator, or the reporting organisation, may retract a record (once).

@@ -148,6 +148,8 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        merged_into -> Nullable<BigInt>,
+        merged_at -> Nullable<Timestamp>,
     }
 }
 
@@ -163,6 +165,7 @@ diesel::table! {
         statement -> Text,
         created_by -> BigInt,
         created_at -> Timestamp,
+        merged_from -> Nullable<BigInt>,
     }
 }
 

@@ -61,6 +61,7 @@ pub const COLUMNS: &[Column] = &[
     col("verification", "#status+verification"),
     col("status", "#status+record"),
     col("retracted", "#status+retracted"),
+    col("merged_into", "#event+id+kept"),
     col("claims", "#meta+claims+num"),
     col("sources", "#meta+source"),
 ];
@@ -104,6 +105,18 @@ impl Source for Incidents {
             return Ok(Vec::new());
         }
         let places = lookup::places(conn, found.iter().map(|i| i.location_id))?;
+        // Duplicates name the record they were merged into (counted there).
+        let kept_ids: Vec<i64> = found.iter().filter_map(|i| i.merged_into).collect();
+        let kept: HashMap<i64, String> = if kept_ids.is_empty() {
+            HashMap::new()
+        } else {
+            incidents::table
+                .filter(incidents::id.eq_any(&kept_ids))
+                .select((incidents::id, incidents::reference))
+                .load::<(i64, String)>(conn)?
+                .into_iter()
+                .collect()
+        };
         let orgs = lookup::organizations(conn, found.iter().map(|i| i.organization_id))?;
         let ids: Vec<i64> = found.iter().map(|i| i.id).collect();
         let all_claims: Vec<ClaimSource> = claims::table
@@ -119,7 +132,8 @@ impl Source for Incidents {
         for i in found {
             let claims = by_incident.get(&i.id).map_or(&[][..], Vec::as_slice);
             let names = permissions::can_see_sources(self.viewer, facts(&i));
-            rows.push(row(i, &places, &orgs, claims, names));
+            let kept_as = i.merged_into.and_then(|k| kept.get(&k).cloned());
+            rows.push(row(i, &places, &orgs, claims, names, kept_as));
         }
         Ok(rows)
     }
@@ -164,6 +178,7 @@ fn row(
     orgs: &HashMap<i64, String>,
     claims: &[&ClaimSource],
     names: bool,
+    merged_into: Option<String>,
 ) -> Vec<Cell> {
     let [place, admin1, admin2, pcode, lat, lon] = place_cells(places.get(&i.location_id));
     let retracted = i.is_retracted();
@@ -194,6 +209,7 @@ fn row(
         Cell::Text(i.verification),
         Cell::Text(i.status),
         Cell::Bool(retracted),
+        merged_into.map_or(Cell::Null, Cell::Text),
         Cell::Int(claims.len() as i64),
         Cell::text(sources_summary(claims, names)),
     ]);

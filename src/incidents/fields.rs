@@ -308,14 +308,19 @@ impl ClaimForm {
 
 /// A required reason (verification changes, retractions).
 pub fn reason(raw: &str, errors: &mut FieldErrors) -> Option<String> {
+    reason_in("reason", raw, errors)
+}
+
+/// A required reason given in the form field `field`.
+pub fn reason_in(field: &'static str, raw: &str, errors: &mut FieldErrors) -> Option<String> {
     match text::optional_block(raw, REASON_MAX) {
         Ok(r) if r.is_empty() => {
-            errors.add("reason", "reason-required");
+            errors.add(field, "reason-required");
             None
         }
         Ok(r) => Some(r),
         Err(e) => {
-            errors.add("reason", e);
+            errors.add(field, e);
             None
         }
     }

@@ -222,7 +222,10 @@ pub fn filtered<'a>(
         q = q.filter(incidents::status.eq(s.code()));
     }
     if !filter.include_retracted {
-        q = q.filter(incidents::retracted_at.is_null());
+        // Nor duplicates merged into another record: counted there.
+        q = q
+            .filter(incidents::retracted_at.is_null())
+            .filter(incidents::merged_into.is_null());
     }
     if !filter.categories.is_empty() {
         q = q.filter(

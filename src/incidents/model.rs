@@ -49,6 +49,9 @@ pub struct Incident {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A duplicate merged into this record (the one kept).
+    pub merged_into: Option<i64>,
+    pub merged_at: Option<NaiveDateTime>,
 }
 
 /// The victim and impact counts, in the order forms and pages show them, with message ids.
@@ -110,6 +113,11 @@ impl Incident {
     }
     pub fn is_retracted(&self) -> bool {
         self.retracted_at.is_some()
+    }
+
+    /// A duplicate, merged into another record.
+    pub fn is_merged(&self) -> bool {
+        self.merged_into.is_some()
     }
 
     /// The counts with their message ids, in display order.
@@ -183,6 +191,8 @@ pub struct Claim {
     pub statement: String,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
+    /// The duplicate this claim was first recorded on, when merged here.
+    pub merged_from: Option<i64>,
 }
 
 impl Claim {

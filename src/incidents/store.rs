@@ -10,7 +10,7 @@ use super::model::{Claim, Incident};
 use super::search;
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
-use crate::db::schema::{claims, incidents, organizations};
+use crate::db::schema::{claims, convoy_incidents, incidents, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::Verification;
 use crate::domain::FieldErrors;
@@ -81,7 +81,7 @@ pub fn facts(i: &Incident) -> RecordFacts {
         sensitivity: i.sensitivity(),
         status: i.status(),
         verification: i.verification(),
-        retracted: i.is_retracted(),
+        retracted: i.is_retracted() || i.is_merged(),
     }
 }
 
@@ -474,4 +474,151 @@ pub fn retract(conn: &mut DbConn, author: &Author, id: i64, reason: &str) -> Res
         reason,
         "incident.retract",
     )
+}
+
+/// The record a duplicate was merged into, and the duplicates merged into a record, as
+/// (id, reference) pairs for links.
+pub fn merge_links(
+    conn: &mut DbConn,
+    i: &Incident,
+) -> Result<(Option<(i64, String)>, Vec<(i64, String)>), AppError> {
+    let into = match i.merged_into {
+        Some(id) => Some((id, reference_of(conn, id)?)),
+        None => None,
+    };
+    let duplicates = incidents::table
+        .filter(incidents::merged_into.eq(i.id))
+        .order(incidents::id.asc())
+        .select((incidents::id, incidents::reference))
+        .load(conn)?;
+    Ok((into, duplicates))
+}
+
+fn reference_of(conn: &mut DbConn, id: i64) -> Result<String, AppError> {
+    Ok(incidents::table
+        .find(id)
+        .select(incidents::reference)
+        .first(conn)?)
+}
+
+/// Merges the duplicate `id` into the record `into` (typed as its reference). The duplicate
+/// is kept, frozen and marked; its claims move to the record kept, each naming where it came
+/// from, and so do its convoy links; figures are not added together (the coordinator edits
+/// the record kept if the duplicate adds to them). Both records get a revision and an audit
+/// event. `Ok(Err(errors))` when the reference names no record that can take the merge.
+pub fn merge(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    into: &str,
+    reason: &str,
+) -> Result<Result<i64, FieldErrors>, AppError> {
+    let duplicate = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_merge_incident(author.viewer, duplicate.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = FieldErrors::new();
+    let wanted = into.trim().to_uppercase();
+    let target: Option<i64> = incidents::table
+        .filter(incidents::reference.eq(&wanted))
+        .select(incidents::id)
+        .first(conn)
+        .optional()?;
+    let kept = match target.map(|t| find_visible(conn, t, author.viewer)) {
+        None | Some(Err(AppError::NotFound)) => {
+            errors.add("merge_into", "merge-into-unknown");
+            return Ok(Err(errors));
+        }
+        Some(found) => found?,
+    };
+    if kept.incident.id == id {
+        errors.add("merge_into", "merge-into-itself");
+        return Ok(Err(errors));
+    }
+    if !permissions::can_merge_incident(author.viewer, kept.facts()) {
+        errors.add("merge_into", "merge-into-closed");
+        return Ok(Err(errors));
+    }
+    let now = audit::now();
+    let claims_moved = diesel::update(claims::table.filter(claims::incident_id.eq(id)))
+        .set((
+            claims::incident_id.eq(kept.incident.id),
+            claims::merged_from.eq(Some(id)),
+        ))
+        .execute(conn)?;
+    // Convoy links follow, except where the record kept is already linked to that convoy.
+    let already: Vec<i64> = convoy_incidents::table
+        .filter(convoy_incidents::incident_id.eq(kept.incident.id))
+        .select(convoy_incidents::convoy_id)
+        .load(conn)?;
+    let links_moved = diesel::update(
+        convoy_incidents::table
+            .filter(convoy_incidents::incident_id.eq(id))
+            .filter(convoy_incidents::convoy_id.ne_all(&already)),
+    )
+    .set(convoy_incidents::incident_id.eq(kept.incident.id))
+    .execute(conn)?;
+    diesel::delete(convoy_incidents::table.filter(convoy_incidents::incident_id.eq(id)))
+        .execute(conn)?;
+    diesel::update(incidents::table.find(id))
+        .set((
+            incidents::merged_into.eq(Some(kept.incident.id)),
+            incidents::merged_at.eq(Some(now)),
+            incidents::version.eq(duplicate.incident.version + 1),
+            incidents::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(incidents::table.find(kept.incident.id))
+        .set((
+            incidents::version.eq(kept.incident.version + 1),
+            incidents::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let (dup_ref, kept_ref) = (&duplicate.incident.reference, &kept.incident.reference);
+    let mut snapshot = duplicate.incident.snapshot(&duplicate.location.label());
+    snapshot["merged_into"] = json!(kept_ref);
+    let dup_revision = revisions::record(
+        conn,
+        &author.actor,
+        NewRevision {
+            entity_type: "incident",
+            entity_id: id,
+            action: "merge",
+            reason,
+            changes: &json!({ "merged_into": [null, kept_ref], "claims": [claims_moved, 0] }),
+            snapshot: &snapshot,
+        },
+    )?;
+    let kept_revision = revisions::record(
+        conn,
+        &author.actor,
+        NewRevision {
+            entity_type: "incident",
+            entity_id: kept.incident.id,
+            action: "duplicate",
+            reason,
+            changes: &json!({ "duplicate": [null, dup_ref], "claims_moved": [null, claims_moved] }),
+            snapshot: &kept.incident.snapshot(&kept.location.label()),
+        },
+    )?;
+    let details = json!({
+        "duplicate": dup_ref,
+        "kept": kept_ref,
+        "claims_moved": claims_moved,
+        "convoy_links_moved": links_moved,
+        "reason": reason,
+    });
+    audit::record(
+        conn,
+        &author.actor,
+        Event::new("incident.merge", "incident", id)
+            .details(json!({ "revision": dup_revision, "merge": details })),
+    )?;
+    audit::record(
+        conn,
+        &author.actor,
+        Event::new("incident.duplicate_merged", "incident", kept.incident.id)
+            .details(json!({ "revision": kept_revision, "merge": details })),
+    )?;
+    Ok(Ok(kept.incident.id))
 }

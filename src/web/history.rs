@@ -67,6 +67,8 @@ pub fn revision_label(action: &str) -> &'static str {
         "event" => "revision-event",
         "link" => "revision-link",
         "delivery" => "revision-delivery",
+        "merge" => "revision-merge",
+        "duplicate" => "revision-duplicate",
         _ => "revision-other",
     }
 }
@@ -127,6 +129,10 @@ fn field_label(field: &str) -> Option<&'static str> {
         "unit" => "field-unit",
         "urgency" => "field-urgency",
         "needed_by" => "field-needed-by",
+        "merged_into" => "field-merged-into",
+        "duplicate" => "field-duplicate",
+        "claims_moved" => "field-claims-moved",
+        "claims" => "field-claims",
         _ => return None,
     })
 }

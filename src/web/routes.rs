@@ -79,6 +79,7 @@ route_table! {
     POST "/incidents/{id:\\d+}/claims" => incidents::actions::add_claim, Can(RecordIncidents);
     POST "/incidents/{id:\\d+}/verification" => incidents::actions::verify, Can(VerifyIncidents);
     POST "/incidents/{id:\\d+}/retraction" => incidents::actions::retract, Can(RetractIncidents);
+    POST "/incidents/{id:\\d+}/merge" => incidents::actions::merge, Can(MergeIncidents);
     GET  "/convoys" => convoys::list::list, Can(ReadConvoys);
     GET  "/convoys/new" => convoys::form::new_form, Can(RecordConvoys);
     POST "/convoys" => convoys::form::create, Can(RecordConvoys);

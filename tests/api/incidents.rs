@@ -369,6 +369,72 @@ both_backends! {
         assert!(!narrow.body.contains("More than"));
     }
 
+    async fn duplicates_are_merged_into_the_record_kept(app: TestApp) {
+        seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let kept = create_incident(&app, &who, &[]).await;
+        let dup = create_incident(&app, &sarc, &[("title", "Convoy stopped near Duma"), ("claim_source_name", "Driver Sami"), ("claim_statement", "Stopped at the Wafideen checkpoint.")]).await;
+        let other = create_incident(&app, &sarc, &[("title", "Another event"), ("occurred_on", "2018-02-20")]).await;
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let kept_ref = format!("INC-{year}-{kept:06}");
+        let report = |body: &str| body.split("id=\"figure-incidents\">").nth(1).and_then(|r| r.split('<').next()).map(str::to_string);
+        let before = app.get_with(&c, "/reports/situation?from=2018-01-01&to=2018-12-31").await;
+        assert_eq!(report(&before.body).as_deref(), Some("3"));
+        let form = format!("/incidents/{dup}");
+        let action = format!("/incidents/{dup}/merge");
+        // Reporters may not merge; a coordinator must give the record kept and a reason.
+        assert_eq!(app.post_form_with(&sarc, &form, &action, &[("merge_into", &kept_ref), ("merge_reason", "Same convoy.")]).await.status, 403);
+        for (into, reason, field, message) in [
+            ("", "Same convoy.", "merge_into", "Enter the reference of the record to keep."),
+            (kept_ref.as_str(), "", "merge_reason", "Give a reason: it is kept in the history."),
+            ("INC-1999-000001", "Same convoy.", "merge_into", "No record you can see has this reference."),
+            (&format!("INC-{year}-{dup:06}"), "Same convoy.", "merge_into", "cannot be merged into itself"),
+        ] {
+            let bad = app.post_form_with(&c, &form, &action, &[("merge_into", into), ("merge_reason", reason)]).await;
+            assert_eq!(bad.status, 422, "{into:?} {reason:?}");
+            assert!(bad.body.contains(&format!("href=\"#{field}\"")), "summary links to {field}");
+            assert!(bad.body.contains(message), "{message}: {}", bad.body);
+            assert!(bad.body.contains(&format!("value=\"{into}\"")), "typed reference kept");
+        }
+        assert_eq!(app.count_where("incidents", "merged_into IS NOT NULL"), 0, "nothing merged by a refused form");
+        // Merged (the reference as typed, in any case).
+        let merged = app.post_form_with(&c, &form, &action, &[("merge_into", &kept_ref.to_lowercase()), ("merge_reason", "Same convoy, same day: reported by two organisations.")]).await;
+        assert_eq!(merged.status, 303);
+        assert_eq!(merged.location.as_deref(), Some(format!("/incidents/{kept}?done=merged").as_str()));
+        // The record kept holds both claims side by side, one marked as moved, and names the duplicate.
+        let kept_page = app.get_with(&c, &format!("/incidents/{kept}")).await;
+        for text in ["Held nine hours; trauma kits removed.", "Stopped at the Wafideen checkpoint.", "First recorded on the duplicate", "Duplicates merged into this record:", "Duplicate merged in"] {
+            assert!(kept_page.body.contains(text), "kept page shows {text:?}");
+        }
+        // The duplicate stays, marked, frozen, and points to the record kept.
+        let dup_page = app.get_with(&c, &format!("/incidents/{dup}")).await;
+        assert!(dup_page.body.contains("This record is a duplicate.") && dup_page.body.contains(&format!("href=\"/incidents/{kept}\"")));
+        assert!(dup_page.body.contains("Same convoy, same day"), "the reason is in its history");
+        for action in ["/claims\"", "/verification\"", "/retraction\"", "/merge\""] {
+            assert!(!dup_page.body.contains(&format!("action=\"/incidents/{dup}{action}")), "no {action} form on a merged record");
+        }
+        let again = app.post_form_with(&c, &form, &format!("/incidents/{dup}/claims"), &[("claim_source_type", "media"), ("claim_reliability", "B"), ("claim_credibility", "2"), ("claim_date", "2018-03-01"), ("claim_statement", "x")]).await;
+        assert_eq!(again.status, 403, "no claims on a merged record");
+        // Nothing can be merged into a duplicate.
+        let into_dup = app.post_form_with(&c, &format!("/incidents/{other}"), &format!("/incidents/{other}/merge"), &[("merge_into", &format!("INC-{year}-{dup:06}")), ("merge_reason", "x")]).await;
+        assert_eq!(into_dup.status, 422);
+        assert!(into_dup.body.contains("merge into the record that is kept"));
+        // The list still shows it, marked; the report counts the event once.
+        assert!(app.get_with(&c, "/incidents").await.body.contains("Merged duplicate"));
+        let after = app.get_with(&c, "/reports/situation?from=2018-01-01&to=2018-12-31").await;
+        assert_eq!(report(&after.body).as_deref(), Some("2"));
+        // The CSV says which record it was merged into.
+        let csv = app.get_with(&c, "/exports/incidents.csv").await.body;
+        assert!(csv.lines().any(|l| l.contains("Convoy stopped near Duma") && l.contains(&kept_ref)), "{csv}");
+        // History and audit trail on both records, written with the change.
+        assert_eq!(app.count_where("revisions", &format!("entity_type = 'incident' AND entity_id = {dup} AND action = 'merge'")), 1);
+        assert_eq!(app.count_where("revisions", &format!("entity_type = 'incident' AND entity_id = {kept} AND action = 'duplicate'")), 1);
+        assert_eq!(app.count_where("audit_events", "action IN ('incident.merge', 'incident.duplicate_merged')"), 2);
+        assert_eq!(app.count_where("claims", &format!("incident_id = {kept} AND merged_from = {dup}")), 1);
+    }
+
     async fn home_pages_by_role(app: TestApp) {
         seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
         let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;

@@ -1,5 +1,6 @@
 //! Actions on an incident: add a claim, set verification (coordinators, with a reason),
-//! retract (with a reason). Each re-renders the page with its message when something is wrong.
+//! retract (with a reason), merge a duplicate into the record kept (coordinators, with a
+//! reason). Each re-renders the page with its message when something is wrong.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -110,4 +111,51 @@ pub async fn retract(
         .run(move |conn| audit::write(conn, |conn| store::retract(conn, &author, id, &reason)))
         .await?;
     Ok(see_other(&format!("/incidents/{id}?done=retracted")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    merge_into: String,
+    merge_reason: String,
+}
+
+pub async fn merge(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    id: web::Path<i64>,
+    form: HtmlForm<MergeForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let mut errors = FormErrors::new();
+    if form.merge_into.trim().is_empty() {
+        errors.add("merge_into", "merge-into-required");
+    }
+    let reason = fields::reason_in("merge_reason", &form.merge_reason, &mut errors);
+    let outcome = match reason {
+        Some(reason) if errors.is_empty() => {
+            let author = author(&page, &req);
+            let into = form.merge_into.clone();
+            state
+                .db
+                .run(move |conn| {
+                    audit::write(conn, |conn| store::merge(conn, &author, id, &into, &reason))
+                })
+                .await?
+        }
+        _ => Err(errors),
+    };
+    match outcome {
+        Ok(kept) => Ok(see_other(&format!("/incidents/{kept}?done=merged"))),
+        Err(errors) => {
+            let kept = Kept {
+                merge: Some((form.merge_into, form.merge_reason)),
+                merge_errors: errors,
+                ..Default::default()
+            };
+            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+        }
+    }
 }

@@ -33,6 +33,7 @@ pub struct ShowPage {
     pub can_add_claim: bool,
     pub can_verify: bool,
     pub can_retract: bool,
+    pub can_merge: bool,
     pub claim_form: ClaimForm,
     pub claim_errors: FormErrors,
     pub verification: String,
@@ -40,10 +41,28 @@ pub struct ShowPage {
     pub verification_errors: FormErrors,
     pub retraction_reason: String,
     pub retraction_errors: FormErrors,
+    pub merge_into: String,
+    pub merge_reason: String,
+    pub merge_errors: FormErrors,
+    /// The record this duplicate was merged into, if it was.
+    pub merged_into: Option<(i64, String)>,
+    /// Duplicates merged into this record (id, reference).
+    pub duplicates: Vec<(i64, String)>,
     pub timeline: Vec<(Revision, Vec<ShownChange>)>,
     /// Convoys this incident obstructed (those the viewer may see).
     pub convoys: Vec<Convoy>,
     pub notice: Option<&'static str>,
+}
+
+impl ShowPage {
+    /// The duplicate a claim was moved from, when it was.
+    pub fn origin(&self, c: &Claim) -> Option<&str> {
+        let from = c.merged_from?;
+        self.duplicates
+            .iter()
+            .find(|(id, _)| *id == from)
+            .map(|(_, reference)| reference.as_str())
+    }
 }
 
 /// Fields hidden from those who may not see sources.
@@ -64,6 +83,9 @@ pub struct Kept {
     pub verification_errors: FormErrors,
     pub retraction_reason: String,
     pub retraction_errors: FormErrors,
+    /// The record to merge into and the reason, as typed.
+    pub merge: Option<(String, String)>,
+    pub merge_errors: FormErrors,
 }
 
 pub async fn build(
@@ -74,7 +96,7 @@ pub async fn build(
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
     let v: Viewer = viewer(&page);
-    let (l, claims, history, convoys) = state
+    let (l, claims, history, convoys, (merged_into, duplicates)) = state
         .db
         .run(move |conn| {
             let l = store::find_visible(conn, id, v)?;
@@ -84,7 +106,8 @@ pub async fn build(
                 .into_iter()
                 .filter(|c| permissions::can_view_record(v, c.facts()))
                 .collect();
-            Ok((l, claims, history, convoys))
+            let links = store::merge_links(conn, &l.incident)?;
+            Ok((l, claims, history, convoys, links))
         })
         .await?;
     let facts = l.facts();
@@ -101,11 +124,18 @@ pub async fn build(
     let (verification, verification_reason) = kept
         .verification
         .unwrap_or_else(|| (l.incident.verification.clone(), String::new()));
+    let (merge_into, merge_reason) = kept.merge.unwrap_or_default();
     Ok(ShowPage {
         can_edit: permissions::can_edit_record(v, facts),
         can_add_claim: permissions::can_add_claim(v, facts),
         can_verify: permissions::can_verify_incident(v, facts),
         can_retract: permissions::can_retract_incident(v, facts),
+        can_merge: permissions::can_merge_incident(v, facts),
+        merge_into,
+        merge_reason,
+        merge_errors: kept.merge_errors,
+        merged_into,
+        duplicates,
         see_sources,
         claim_form: kept.claim_form.unwrap_or_else(|| ClaimForm {
             claim_date: today().to_string(),
@@ -143,6 +173,7 @@ pub async fn show(
         Some("claim") => Some("incident-claim-added"),
         Some("verified") => Some("incident-verification-set"),
         Some("retracted") => Some("incident-retracted"),
+        Some("merged") => Some("incident-merged"),
         Some("exists") => Some("incident-exists-for-event"),
         _ => None,
     };

@@ -676,3 +676,26 @@ report-method-2 = Verification: unverified records rest on one source; corrobora
 report-method-3 = Retracted records and drafts are left out. Incidents are counted by the date they happened; convoys by their planned departure. A place's figures include only incidents recorded at that place.
 report-method-4 = The digest printed on every page is the SHA-256 of this report's data; the system can recompute it for the same parameters and data to show a printed copy was not altered.
 report-method-public = Public version: source identities, exact places and coordinates, facility names and narratives are withheld.
+
+# Merging duplicates
+merge = Merge into another record
+merge-hint = When this record reports the same event as another, merge it into the record to keep. This record stays, marked as a duplicate, for history and auditors; its claims and convoy links move to the record kept; reports count the event once. Figures are not added together: edit the record kept if this one adds to them.
+field-merge-into = Reference of the record to keep
+hint-merge-into = For example INC-2026-000123 (it is at the top of that record's page).
+hint-merge-reason = Why these records report the same event. Kept in the history of both.
+merge-into-required = Enter the reference of the record to keep.
+merge-into-unknown = No record you can see has this reference. Check it on that record's page.
+merge-into-itself = A record cannot be merged into itself: enter the reference of the other record.
+merge-into-closed = That record is retracted or itself merged into another: merge into the record that is kept.
+incident-merged = Duplicate merged into this record. Its claims are now listed here.
+incident-merged-tag = Merged duplicate
+incident-merged-banner = This record is a duplicate. It was merged into
+incident-merged-why = Its claims and convoy links are on that record now; the history below gives the reason. Reports count the event once, there.
+incident-duplicates = Duplicates merged into this record:
+claim-merged-from = First recorded on the duplicate
+revision-merge = Merged into another record
+revision-duplicate = Duplicate merged in
+field-merged-into = Merged into
+field-duplicate = Duplicate
+field-claims-moved = Claims moved here
+field-claims = Claims

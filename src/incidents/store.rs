@@ -476,12 +476,11 @@ pub fn retract(conn: &mut DbConn, author: &Author, id: i64, reason: &str) -> Res
     )
 }
 
-/// The record a duplicate was merged into, and the duplicates merged into a record, as
-/// (id, reference) pairs for links.
-pub fn merge_links(
-    conn: &mut DbConn,
-    i: &Incident,
-) -> Result<(Option<(i64, String)>, Vec<(i64, String)>), AppError> {
+/// Another record as a link: its id and reference.
+pub type Link = (i64, String);
+
+/// The record a duplicate was merged into, and the duplicates merged into a record.
+pub fn merge_links(conn: &mut DbConn, i: &Incident) -> Result<(Option<Link>, Vec<Link>), AppError> {
     let into = match i.merged_into {
         Some(id) => Some((id, reference_of(conn, id)?)),
         None => None,

@@ -18,6 +18,7 @@ use crate::db::Db;
 pub struct AppState {
     pub db: Db,
     pub settings: Settings,
+    pub menus: crate::web::menus::Menus,
 }
 
 pub type State = web::Data<AppState>;
@@ -58,7 +59,11 @@ impl Application {
             .with_context(|| format!("CORRIDOR_BIND: cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
-        let state = web::Data::new(AppState { db, settings });
+        let state = web::Data::new(AppState {
+            db,
+            settings,
+            menus: Default::default(),
+        });
 
         let server = HttpServer::new(move || {
             // Middleware runs outermost-last: the request log sees everything, the guard runs

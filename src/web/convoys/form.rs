@@ -194,7 +194,10 @@ pub async fn create(
         })
         .await?;
     match outcome {
-        Ok(id) => Ok(see_other(&format!("/convoys/{id}?done=created"))),
+        Ok(id) => {
+            state.menus.convoys_changed();
+            Ok(see_other(&format!("/convoys/{id}?done=created")))
+        }
         Err(errors) => {
             let rows = form.rows();
             form.with_rows(rows, 1);
@@ -317,7 +320,10 @@ pub async fn update(
         })
         .await?;
     match saved {
-        Saved::Saved => Ok(see_other(&format!("/convoys/{id}?done=saved"))),
+        Saved::Saved => {
+            state.menus.convoys_changed();
+            Ok(see_other(&format!("/convoys/{id}?done=saved")))
+        }
         Saved::Invalid(errors) => render(
             page,
             form,

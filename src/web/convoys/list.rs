@@ -23,7 +23,7 @@ pub struct ListPage {
     pub next_link: Option<String>,
     pub bad: Vec<&'static str>,
     pub organizations: Vec<(Organization, i64)>,
-    pub destinations: Vec<PlaceName>,
+    pub destinations: std::sync::Arc<Vec<PlaceName>>,
     pub can_record: bool,
     /// May export (CSV, JSON): the download links, with `export_query` (the filters, no page).
     pub can_export: bool,
@@ -38,16 +38,16 @@ pub async fn list(
     let query = query.into_inner();
     let (filter, page_no, bad) = query.parse();
     let v = viewer(&page);
-    let (found, organizations, destinations) = state
+    let (found, organizations) = state
         .db
         .run(move |conn| {
             Ok((
                 list::list(conn, v, &filter, page_no, list::PAGE_SIZE)?,
                 organizations::list(conn)?,
-                list::destinations(conn)?,
             ))
         })
         .await?;
+    let destinations = state.menus.destinations(&state.db).await?;
     let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
     crate::web::ok(&ListPage {
         prev_link: (page_no > 1).then(|| format!("/convoys?{}", query.with_page(page_no - 1))),

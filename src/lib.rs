@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod incidents;
 pub mod locations;
 pub mod needs;
+pub mod paging;
 pub mod permissions;
 pub mod references;
 pub mod reports;

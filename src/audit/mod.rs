@@ -145,10 +145,46 @@ pub fn write<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, AppError>,
 {
+    let _turn = matches!(conn, DbConn::Sqlite(_)).then(writer_turn);
     conn.transaction(|conn| {
         lock_head(conn)?;
         f(conn)
     })
+}
+
+/// SQLite lets one writer in at a time and makes the others wait by sleeping and retrying
+/// (`busy_timeout`): under many concurrent writes most of the time goes in sleeps. Writers of
+/// this process queue here instead and go in the moment the one before commits (another
+/// process still waits in SQLite's own way). A write inside a write passes straight through.
+fn writer_turn() -> WriterTurn {
+    static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    thread_local! {
+        static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+    let outermost = DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get() == 1
+    });
+    WriterTurn {
+        // A panic in another write leaves nothing behind in the lock itself: go on.
+        _guard: outermost.then(|| {
+            WRITER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }),
+        depth: &DEPTH,
+    }
+}
+
+struct WriterTurn {
+    _guard: Option<std::sync::MutexGuard<'static, ()>>,
+    depth: &'static std::thread::LocalKey<std::cell::Cell<u32>>,
+}
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        self.depth.with(|d| d.set(d.get() - 1));
+    }
 }
 
 /// Appends one event to the chain. Call inside `write`, in the same transaction as the change.

@@ -326,12 +326,7 @@ pub fn create(
     Ok(Ok(id))
 }
 
-/// What became of an edit.
-pub enum Saved {
-    Saved,
-    Invalid(FieldErrors),
-    Conflict(Box<Loaded>),
-}
+pub type Saved = crate::domain::Saved<Loaded>;
 
 /// Saves an edit made from `version`; cargo changes only before departure.
 pub fn update(

@@ -5,6 +5,7 @@ pub mod field_errors;
 pub mod organization;
 pub mod password;
 pub mod role;
+pub mod saved;
 pub mod text;
 pub mod username;
 pub mod values;
@@ -14,6 +15,7 @@ pub use field_errors::FieldErrors;
 pub use organization::OrgType;
 pub use password::NewPassword;
 pub use role::Role;
+pub use saved::Saved;
 pub use username::Username;
 
 /// A reason a value was refused: a message id from the translation files.

@@ -16,9 +16,7 @@ use crate::permissions::{self, Viewer};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
-pub const PAGE_SIZE: i64 = 50;
-/// Pages past this are not offered: narrow the filters instead.
-pub const MAX_PAGE: i64 = 200;
+pub use crate::paging::PAGE_SIZE;
 /// A text search counts its matches up to this many ("more than 1,000"): counting every one
 /// of a common word's hundred thousand matches would cost far more than the page shown.
 pub const SEARCH_COUNT_LIMIT: usize = 1_000;
@@ -149,25 +147,15 @@ impl ListQuery {
             categories: Vec::new(),
             exclude_drafts: false,
         };
-        let page = self
-            .page
-            .trim()
-            .parse::<i64>()
-            .unwrap_or(1)
-            .clamp(1, MAX_PAGE);
+        let page = crate::paging::page_number(&self.page);
         let searching = !search::terms(&filter.text).is_empty();
         (filter, Sort::parse(self.sort.trim(), searching), page, bad)
     }
+}
 
-    /// This query as a URL query string, with another page number.
-    pub fn with_page(&self, page: i64) -> String {
-        let mut q = self.clone();
-        q.page = if page <= 1 {
-            String::new()
-        } else {
-            page.to_string()
-        };
-        serde_urlencoded::to_string(&q).unwrap_or_default()
+impl crate::paging::PagedQuery for ListQuery {
+    fn page_mut(&mut self) -> &mut String {
+        &mut self.page
     }
 }
 

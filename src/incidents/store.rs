@@ -271,13 +271,7 @@ pub fn create(
 }
 
 /// What became of an edit.
-pub enum Saved {
-    Saved,
-    /// The form had problems only the database could see (unknown place, status change).
-    Invalid(FieldErrors),
-    /// Someone saved in between: nothing was written; here is what is stored now.
-    Conflict(Box<Loaded>),
-}
+pub type Saved = crate::domain::Saved<Loaded>;
 
 /// Saves an edit made from `version`. Refuses (403) when the person may no longer edit.
 pub fn update(

@@ -16,8 +16,7 @@ use crate::permissions::{self, Viewer};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
-pub const PAGE_SIZE: i64 = 50;
-pub const MAX_PAGE: i64 = 200;
+pub use crate::paging::PAGE_SIZE;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -58,24 +57,13 @@ impl ListQuery {
             status: opt(&self.status).and_then(|c| NeedStatus::parse(&c).ok()),
             ..Default::default()
         };
-        (
-            filter,
-            self.page
-                .trim()
-                .parse::<i64>()
-                .unwrap_or(1)
-                .clamp(1, MAX_PAGE),
-        )
+        (filter, crate::paging::page_number(&self.page))
     }
+}
 
-    pub fn with_page(&self, page: i64) -> String {
-        let mut q = self.clone();
-        q.page = if page <= 1 {
-            String::new()
-        } else {
-            page.to_string()
-        };
-        serde_urlencoded::to_string(&q).unwrap_or_default()
+impl crate::paging::PagedQuery for ListQuery {
+    fn page_mut(&mut self) -> &mut String {
+        &mut self.page
     }
 }
 

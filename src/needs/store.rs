@@ -164,11 +164,7 @@ pub fn create(
     Ok(Ok(id))
 }
 
-pub enum Saved {
-    Saved,
-    Invalid(FieldErrors),
-    Conflict(Box<Loaded>),
-}
+pub type Saved = crate::domain::Saved<Loaded>;
 
 pub fn update(
     conn: &mut DbConn,

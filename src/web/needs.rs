@@ -12,6 +12,7 @@ use crate::locations;
 use crate::needs::fields::NeedForm;
 use crate::needs::list::{self, ListQuery, Row};
 use crate::needs::store::{self, Loaded, Saved};
+use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::revisions;
 use crate::startup::State;
@@ -26,10 +27,7 @@ pub struct ListPage {
     pub query: ListQuery,
     pub rows: Vec<Row>,
     pub total: i64,
-    pub page_no: i64,
-    pub pages: i64,
-    pub prev_link: Option<String>,
-    pub next_link: Option<String>,
+    pub pager: Pager,
     pub admin1s: Vec<String>,
     pub today: chrono::NaiveDate,
     pub can_record: bool,
@@ -60,10 +58,8 @@ pub async fn list(
         .into_iter()
         .map(str::to_string)
         .collect();
-    let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
+    let pager = Pager::new("/needs", &query, page_no, found.total);
     crate::web::ok(&ListPage {
-        prev_link: (page_no > 1).then(|| format!("/needs?{}", query.with_page(page_no - 1))),
-        next_link: (page_no < pages).then(|| format!("/needs?{}", query.with_page(page_no + 1))),
         can_record: permissions::allows(page.user().role, Action::RecordNeeds),
         can_export: permissions::allows(page.user().role, Action::ExportRecords),
         export_query: query.with_page(1),
@@ -71,8 +67,7 @@ pub async fn list(
         query,
         rows: found.rows,
         total: found.total,
-        page_no,
-        pages,
+        pager,
         admin1s,
         today,
     })

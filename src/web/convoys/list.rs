@@ -5,6 +5,7 @@ use crate::accounts::{organizations, Organization};
 use crate::convoys::list::{self, ListQuery, Row};
 use crate::error::AppError;
 use crate::locations::PlaceName;
+use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::startup::State;
 use crate::web::incidents::viewer;
@@ -17,10 +18,7 @@ pub struct ListPage {
     pub query: ListQuery,
     pub rows: Vec<Row>,
     pub total: i64,
-    pub page_no: i64,
-    pub pages: i64,
-    pub prev_link: Option<String>,
-    pub next_link: Option<String>,
+    pub pager: Pager,
     pub bad: Vec<&'static str>,
     pub organizations: Vec<(Organization, i64)>,
     pub destinations: std::sync::Arc<Vec<PlaceName>>,
@@ -48,10 +46,8 @@ pub async fn list(
         })
         .await?;
     let destinations = state.menus.destinations(&state.db).await?;
-    let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
+    let pager = Pager::new("/convoys", &query, page_no, found.total);
     crate::web::ok(&ListPage {
-        prev_link: (page_no > 1).then(|| format!("/convoys?{}", query.with_page(page_no - 1))),
-        next_link: (page_no < pages).then(|| format!("/convoys?{}", query.with_page(page_no + 1))),
         can_record: permissions::allows(page.user().role, Action::RecordConvoys),
         can_export: permissions::allows(page.user().role, Action::ExportRecords),
         export_query: query.with_page(1),
@@ -59,8 +55,7 @@ pub async fn list(
         query,
         rows: found.rows,
         total: found.total,
-        page_no,
-        pages,
+        pager,
         bad,
         organizations,
         destinations,

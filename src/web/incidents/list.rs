@@ -5,6 +5,7 @@ use crate::accounts::{organizations, Organization};
 use crate::error::AppError;
 use crate::incidents::list::{self, ListQuery, Row, Sort};
 use crate::locations;
+use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::startup::State;
 use crate::web::Page;
@@ -18,10 +19,7 @@ pub struct ListPage {
     pub total: i64,
     /// A text search matched more than it counted.
     pub more: bool,
-    pub page_no: i64,
-    pub pages: i64,
-    pub prev_link: Option<String>,
-    pub next_link: Option<String>,
+    pub pager: Pager,
     pub bad: Vec<&'static str>,
     pub organizations: Vec<(Organization, i64)>,
     pub admin_areas: Vec<(String, String)>,
@@ -64,10 +62,7 @@ pub async fn list(
             ))
         })
         .await?;
-    let pages = ((found.total + list::PAGE_SIZE - 1) / list::PAGE_SIZE).clamp(1, list::MAX_PAGE);
-    let prev_link = (page_no > 1).then(|| format!("/incidents?{}", query.with_page(page_no - 1)));
-    let next_link =
-        (page_no < pages).then(|| format!("/incidents?{}", query.with_page(page_no + 1)));
+    let pager = Pager::new("/incidents", &query, page_no, found.total);
     let can_record = permissions::allows(page.user().role, Action::RecordIncidents);
     let can_export = permissions::allows(page.user().role, Action::ExportRecords);
     let export_query = query.with_page(1);
@@ -77,10 +72,7 @@ pub async fn list(
         rows: found.rows,
         total: found.total,
         more: found.more,
-        page_no,
-        pages,
-        prev_link,
-        next_link,
+        pager,
         bad,
         organizations,
         admin_areas,

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{cargo_lines, claims, convoys, incidents, locations, needs};
 use crate::db::DbConn;
-use crate::domain::vocab::{Category, ConvoyStatus, NeedStatus, Sensitivity, Urgency};
+use crate::domain::vocab::{Category, ConvoyStatus, Sensitivity, Urgency};
 use crate::error::AppError;
 use crate::incidents::list::{filtered, Filter};
 use crate::incidents::Incident;
@@ -264,7 +264,8 @@ fn need_scope(viewer: Viewer, p: &Params) -> needs::BoxedQuery<'static, Backend>
 pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData, AppError> {
     let f = incident_filter(p);
     // One pass over the matching incidents' figures: GROUP BY on a filtered query differs too
-    // much between the backends, and a year of a million incidents is ~100,000 short rows.
+    // much between the backends, and a year of a million incidents is ~100,000 short rows,
+    // read from `incidents_report_idx` alone.
     let aid = [
         "aid_killed_national",
         "aid_killed_international",
@@ -285,6 +286,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         Option<i64>,
         i64,
         Option<i64>,
+        String,
     );
     let rows: Vec<Figures> = filtered(conn, viewer, &f)
         .select((
@@ -295,6 +297,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
             incidents::civilians_injured,
             diesel::dsl::sql::<BigInt>(&format!("CAST({aid} AS BIGINT)")),
             incidents::people_affected,
+            incidents::sensitivity,
         ))
         .load(conn)?;
     let headline = Headline {
@@ -358,7 +361,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         })
         .collect();
 
-    let convoys = convoy_figures(conn, viewer, p)?;
+    let (convoys, convoy_levels) = convoy_figures(conn, viewer, p)?;
     let critical_needs = critical_needs(conn, viewer, p)?;
     let key_incidents = key_incidents(conn, viewer, &f, p)?;
 
@@ -366,14 +369,9 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     let marking = if p.audience == Audience::Public {
         Sensitivity::Public
     } else {
-        let levels: Vec<String> = filtered(conn, viewer, &f)
-            .select(incidents::sensitivity)
-            .distinct()
-            .load(conn)?;
-        levels
-            .iter()
-            .filter_map(|l| Sensitivity::from_stored(l))
-            .chain(convoys_levels(conn, viewer, p)?)
+        rows.iter()
+            .filter_map(|r| Sensitivity::from_stored(&r.7))
+            .chain(convoy_levels)
             .max_by_key(|s| s.rank())
             .unwrap_or(Sensitivity::Public)
     };
@@ -393,31 +391,27 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     })
 }
 
-fn convoys_levels(
-    conn: &mut DbConn,
-    viewer: Viewer,
-    p: &Params,
-) -> Result<Vec<Sensitivity>, AppError> {
-    let levels: Vec<String> = convoy_scope(viewer, p)
-        .select(convoys::sensitivity)
-        .distinct()
-        .load(conn)?;
-    Ok(levels
-        .iter()
-        .filter_map(|l| Sensitivity::from_stored(l))
-        .collect())
-}
-
+/// The convoy figures, and the sensitivity levels of the convoys counted (for the marking).
 fn convoy_figures(
     conn: &mut DbConn,
     viewer: Viewer,
     p: &Params,
-) -> Result<ConvoyFigures, AppError> {
+) -> Result<(ConvoyFigures, Vec<Sensitivity>), AppError> {
     let mut by_status: Vec<(String, i64, i64)> = Vec::new();
-    let statuses: Vec<(String, Option<i64>)> = convoy_scope(viewer, p)
-        .select((convoys::status, convoys::beneficiaries))
+    let mut levels: Vec<Sensitivity> = Vec::new();
+    let statuses: Vec<(String, Option<i64>, String)> = convoy_scope(viewer, p)
+        .select((
+            convoys::status,
+            convoys::beneficiaries,
+            convoys::sensitivity,
+        ))
         .load(conn)?;
-    for (status, beneficiaries) in statuses {
+    for (status, beneficiaries, sensitivity) in statuses {
+        if let Some(s) = Sensitivity::from_stored(&sensitivity) {
+            if !levels.contains(&s) {
+                levels.push(s);
+            }
+        }
         match by_status.iter_mut().find(|(s, _, _)| *s == status) {
             Some(slot) => {
                 slot.1 += 1;
@@ -486,7 +480,7 @@ fn convoy_figures(
     }
     removed.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
     removed.truncate(15);
-    Ok(ConvoyFigures {
+    let figures = ConvoyFigures {
         total: by_status.iter().map(|r| r.1).sum(),
         planned: n(&[
             ConvoyStatus::Planned,
@@ -502,7 +496,8 @@ fn convoy_figures(
         beneficiaries_targeted: b(ConvoyStatus::ALL),
         beneficiaries_reached: b(&[ConvoyStatus::Delivered]) + partial_reached,
         removed,
-    })
+    };
+    Ok((figures, levels))
 }
 
 fn critical_needs(
@@ -510,9 +505,10 @@ fn critical_needs(
     viewer: Viewer,
     p: &Params,
 ) -> Result<Vec<NeedLine>, AppError> {
+    // Still needed and critical: one range of `needs_queue_idx`, already in date order.
     let found: Vec<crate::needs::model::Need> = need_scope(viewer, p)
-        .filter(needs::urgency.eq(Urgency::Critical.code()))
-        .filter(needs::status.eq_any([NeedStatus::Open.code(), NeedStatus::PartiallyMet.code()]))
+        .filter(needs::active.eq(true))
+        .filter(needs::urgency_rank.eq(Urgency::Critical.rank()))
         .order((needs::needed_by.asc(), needs::id.asc()))
         .limit(25)
         .select(crate::needs::model::Need::as_select())
@@ -554,8 +550,9 @@ fn key_incidents(
     f: &Filter,
     p: &Params,
 ) -> Result<Vec<KeyIncident>, AppError> {
-    // The most lethal first, then the confirmed, then the newest.
-    let found: Vec<Incident> = filtered(conn, viewer, f)
+    // The most lethal first, then the newest: chosen from the report index alone, then the
+    // twenty read in full.
+    let chosen: Vec<i64> = filtered(conn, viewer, f)
         .order((
             diesel::dsl::sql::<BigInt>(
                 "COALESCE(civilians_killed, 0) + COALESCE(civilians_injured, 0)",
@@ -565,8 +562,13 @@ fn key_incidents(
             incidents::id.desc(),
         ))
         .limit(20)
+        .select(incidents::id)
+        .load(conn)?;
+    let mut found: Vec<Incident> = incidents::table
+        .filter(incidents::id.eq_any(&chosen))
         .select(Incident::as_select())
         .load(conn)?;
+    found.sort_by_key(|i| chosen.iter().position(|c| *c == i.id));
     let ids: Vec<i64> = found.iter().map(|i| i.id).collect();
     let grades: Vec<(i64, String, String)> = claims::table
         .filter(claims::incident_id.eq_any(&ids))

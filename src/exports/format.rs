@@ -47,17 +47,30 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
 }
 
 impl Cell {
-    /// The CSV field: text neutralised, dates in ISO 8601, numbers as numbers.
-    fn csv_field(&self) -> Cow<'_, str> {
-        match self {
-            Self::Text(s) => neutralise(s),
-            Self::Int(n) => Cow::Owned(n.to_string()),
-            Self::Float(f) => Cow::Owned(f.to_string()),
+    /// The CSV field: text neutralised, dates in ISO 8601, numbers as numbers. Numbers and
+    /// dates are written into `scratch` (reused from cell to cell: an export writes millions).
+    fn csv_field<'a>(&'a self, scratch: &'a mut String) -> &'a [u8] {
+        use std::fmt::Write;
+        scratch.clear();
+        // Writing to a String cannot fail.
+        let _ = match self {
+            Self::Text(s) => {
+                return match neutralise(s) {
+                    Cow::Borrowed(s) => s.as_bytes(),
+                    Cow::Owned(s) => {
+                        *scratch = s;
+                        scratch.as_bytes()
+                    }
+                }
+            }
+            Self::Int(n) => write!(scratch, "{n}"),
+            Self::Float(f) => write!(scratch, "{f}"),
             // `Display` is ISO 8601 (and much cheaper than parsing a format string per cell).
-            Self::Date(d) => Cow::Owned(d.to_string()),
-            Self::Bool(b) => Cow::Borrowed(if *b { "yes" } else { "no" }),
-            Self::Null => Cow::Borrowed(""),
-        }
+            Self::Date(d) => write!(scratch, "{d}"),
+            Self::Bool(b) => return if *b { b"yes" } else { b"no" },
+            Self::Null => return b"",
+        };
+        scratch.as_bytes()
     }
 }
 
@@ -157,12 +170,21 @@ impl Encoder {
     /// `rows` as bytes; `after_others` when rows have been written before them.
     fn encode(&self, rows: &[Vec<Cell>], after_others: bool) -> Result<Vec<u8>, AppError> {
         match self.format {
-            Format::Csv { .. } => csv_records(rows.iter().map(|cells| {
-                cells.iter().map(|c| match c.csv_field() {
-                    Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-                    Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-                })
-            })),
+            Format::Csv { .. } => {
+                let mut writer = csv_writer(Vec::with_capacity(rows.len() * 512));
+                let mut scratch = String::new();
+                for cells in rows {
+                    for cell in cells {
+                        writer
+                            .write_field(cell.csv_field(&mut scratch))
+                            .map_err(failed)?;
+                    }
+                    writer
+                        .write_record(std::iter::empty::<&[u8]>())
+                        .map_err(failed)?;
+                }
+                writer.into_inner().map_err(failed)
+            }
             Format::Json => {
                 let mut out = Vec::new();
                 for (k, cells) in rows.iter().enumerate() {
@@ -191,6 +213,14 @@ impl Encoder {
     }
 }
 
+/// RFC 4180: fields quoted when they hold a comma, quote or line break, quotes doubled, each
+/// record ended by CRLF.
+fn csv_writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
 /// Records as RFC 4180 CSV: fields quoted when they hold a comma, quote or line break, quotes
 /// doubled, each record ended by CRLF.
 fn csv_records<R, F>(records: impl Iterator<Item = R>) -> Result<Vec<u8>, AppError>
@@ -198,9 +228,7 @@ where
     R: IntoIterator<Item = F>,
     F: AsRef<[u8]>,
 {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut writer = csv_writer(Vec::new());
     for record in records {
         writer.write_record(record).map_err(failed)?;
     }

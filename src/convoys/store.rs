@@ -519,12 +519,7 @@ pub fn link_incident(
     incident: &Incident,
     event_id: Option<i64>,
 ) -> Result<bool, AppError> {
-    let exists: i64 = convoy_incidents::table
-        .filter(convoy_incidents::convoy_id.eq(convoy_id))
-        .filter(convoy_incidents::incident_id.eq(incident.id))
-        .count()
-        .get_result(conn)?;
-    if exists > 0 {
+    if is_linked(conn, convoy_id, incident.id)? {
         return Ok(false);
     }
     diesel::insert_into(convoy_incidents::table)
@@ -547,6 +542,55 @@ pub fn link_incident(
         json!({ "incident": incident.reference }),
     )?;
     Ok(true)
+}
+
+fn is_linked(conn: &mut DbConn, convoy_id: i64, incident_id: i64) -> Result<bool, AppError> {
+    let links: i64 = convoy_incidents::table
+        .filter(convoy_incidents::convoy_id.eq(convoy_id))
+        .filter(convoy_incidents::incident_id.eq(incident_id))
+        .count()
+        .get_result(conn)?;
+    Ok(links > 0)
+}
+
+/// Moves a duplicate incident's convoy links to the record kept when the duplicate is merged
+/// (a convoy already linked to the record kept keeps that one link). Each convoy touched gets
+/// a revision naming both records, with the merge's reason. Returns how many convoys.
+pub fn move_incident_links(
+    conn: &mut DbConn,
+    actor: &Actor,
+    duplicate: &Incident,
+    kept: &Incident,
+    reason: &str,
+) -> Result<usize, AppError> {
+    let convoy_ids: Vec<i64> = convoy_incidents::table
+        .filter(convoy_incidents::incident_id.eq(duplicate.id))
+        .select(convoy_incidents::convoy_id)
+        .load(conn)?;
+    for &convoy_id in &convoy_ids {
+        let before = find(conn, convoy_id)?;
+        let link = convoy_incidents::table
+            .filter(convoy_incidents::convoy_id.eq(convoy_id))
+            .filter(convoy_incidents::incident_id.eq(duplicate.id));
+        if is_linked(conn, convoy_id, kept.id)? {
+            diesel::delete(link).execute(conn)?;
+        } else {
+            diesel::update(link)
+                .set(convoy_incidents::incident_id.eq(kept.id))
+                .execute(conn)?;
+        }
+        record_change(
+            conn,
+            actor,
+            Some(&before),
+            convoy_id,
+            "link",
+            reason,
+            "convoy.link_incident",
+            json!({ "incident": kept.reference, "duplicate": duplicate.reference }),
+        )?;
+    }
+    Ok(convoy_ids.len())
 }
 
 /// An event of this convoy, checked to belong to it.

@@ -272,32 +272,31 @@ pub fn list(
     // A text search: the newest matches, one more than are counted.
     let ids = search::newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
     let more = ids.len() > SEARCH_COUNT_LIMIT;
-    let q = if more {
-        // Too many to order by hand: the database orders all of them (slower, but asked for).
-        filtered(conn, viewer, filter)
-    } else {
+    let q = if sort == Sort::RecordedDesc {
+        // Newest records first is the order already found: this page's slice of it.
+        let shown: Vec<i64> = ids
+            .iter()
+            .skip(((page - 1) * PAGE_SIZE) as usize)
+            .take(PAGE_SIZE as usize)
+            .copied()
+            .collect();
         incidents::table
-            .filter(incidents::id.eq_any(ids.clone()))
+            .filter(incidents::id.eq_any(shown))
+            .order(incidents::id.desc())
             .into_boxed()
-    };
-    let q = match (sort, more) {
-        // Newest records first is the order already found.
-        (Sort::RecordedDesc, _) => {
-            let shown: Vec<i64> = ids
-                .iter()
-                .skip(((page - 1) * PAGE_SIZE) as usize)
-                .take(PAGE_SIZE as usize)
-                .copied()
-                .collect();
+    } else {
+        // Another order: by hand over the matches found, or, when there are more than were
+        // counted, by the database over all of them (slower, but asked for).
+        let matches = if more {
+            filtered(conn, viewer, filter)
+        } else {
             incidents::table
-                .filter(incidents::id.eq_any(shown))
-                .order(incidents::id.desc())
+                .filter(incidents::id.eq_any(ids.clone()))
                 .into_boxed()
-        }
-        _ => sort
-            .apply(q)
+        };
+        sort.apply(matches)
             .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE),
+            .offset((page - 1) * PAGE_SIZE)
     };
     let found = q.select(Incident::as_select()).load(conn)?;
     Ok(ListPage {

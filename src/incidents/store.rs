@@ -10,7 +10,7 @@ use super::model::{Claim, Incident};
 use super::search;
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
-use crate::db::schema::{claims, convoy_incidents, incidents, organizations};
+use crate::db::schema::{claims, incidents, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::Verification;
 use crate::domain::FieldErrors;
@@ -109,6 +109,24 @@ pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded
         Ok(loaded)
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+/// The incident a person typed the reference of (any case, spaces around), if it exists and
+/// `viewer` may see it.
+pub fn find_visible_by_reference(
+    conn: &mut DbConn,
+    typed: &str,
+    viewer: Viewer,
+) -> Result<Option<Loaded>, AppError> {
+    let id: Option<i64> = incidents::table
+        .filter(incidents::reference.eq(typed.trim().to_uppercase()))
+        .select(incidents::id)
+        .first(conn)
+        .optional()?;
+    match id.map(|id| find_visible(conn, id, viewer)) {
+        None | Some(Err(AppError::NotFound)) => Ok(None),
+        Some(found) => found.map(Some),
     }
 }
 
@@ -511,18 +529,9 @@ pub fn merge(
         return Err(AppError::Forbidden);
     }
     let mut errors = FieldErrors::new();
-    let wanted = into.trim().to_uppercase();
-    let target: Option<i64> = incidents::table
-        .filter(incidents::reference.eq(&wanted))
-        .select(incidents::id)
-        .first(conn)
-        .optional()?;
-    let kept = match target.map(|t| find_visible(conn, t, author.viewer)) {
-        None | Some(Err(AppError::NotFound)) => {
-            errors.add("merge_into", "merge-into-unknown");
-            return Ok(Err(errors));
-        }
-        Some(found) => found?,
+    let Some(kept) = find_visible_by_reference(conn, into, author.viewer)? else {
+        errors.add("merge_into", "merge-into-unknown");
+        return Ok(Err(errors));
     };
     if kept.incident.id == id {
         errors.add("merge_into", "merge-into-itself");
@@ -539,20 +548,13 @@ pub fn merge(
             claims::merged_from.eq(Some(id)),
         ))
         .execute(conn)?;
-    // Convoy links follow, except where the record kept is already linked to that convoy.
-    let already: Vec<i64> = convoy_incidents::table
-        .filter(convoy_incidents::incident_id.eq(kept.incident.id))
-        .select(convoy_incidents::convoy_id)
-        .load(conn)?;
-    let links_moved = diesel::update(
-        convoy_incidents::table
-            .filter(convoy_incidents::incident_id.eq(id))
-            .filter(convoy_incidents::convoy_id.ne_all(&already)),
-    )
-    .set(convoy_incidents::incident_id.eq(kept.incident.id))
-    .execute(conn)?;
-    diesel::delete(convoy_incidents::table.filter(convoy_incidents::incident_id.eq(id)))
-        .execute(conn)?;
+    let links_moved = crate::convoys::store::move_incident_links(
+        conn,
+        &author.actor,
+        &duplicate.incident,
+        &kept.incident,
+        reason,
+    )?;
     diesel::update(incidents::table.find(id))
         .set((
             incidents::merged_into.eq(Some(kept.incident.id)),

@@ -40,13 +40,13 @@ fn convoy_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
-fn places(app: &TestApp) {
+pub fn places(app: &TestApp) {
     seed_place(app, "Damascus", "Dimashq", "Damascus", "Damascus");
     seed_place(app, "Douma", "Duma", "Rural Damascus", "Duma");
     seed_place(app, "Al-Wafideen checkpoint", "", "Rural Damascus", "Duma");
 }
 
-async fn create_convoy(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) -> i64 {
+pub async fn create_convoy(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) -> i64 {
     let page = post(app, c, "/convoys/new", "/convoys", &convoy_form(changes)).await;
     assert_eq!(page.status, 303, "convoy not created: {}", page.body);
     id_from(&page, "/convoys/")

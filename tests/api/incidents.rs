@@ -370,7 +370,7 @@ both_backends! {
     }
 
     async fn duplicates_are_merged_into_the_record_kept(app: TestApp) {
-        seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        crate::convoys::places(&app);
         let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
         let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
         let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
@@ -380,6 +380,11 @@ both_backends! {
         let year = chrono::Utc::now().format("%Y").to_string();
         let kept_ref = format!("INC-{year}-{kept:06}");
         let report = |body: &str| body.split("id=\"figure-incidents\">").nth(1).and_then(|r| r.split('<').next()).map(str::to_string);
+        // A convoy linked to the duplicate.
+        let convoy = crate::convoys::create_convoy(&app, &c, &[]).await;
+        let dup_ref = format!("INC-{year}-{dup:06}");
+        let linked = app.post_form_with(&c, &format!("/convoys/{convoy}"), &format!("/convoys/{convoy}/incidents"), &[("incident_reference", &dup_ref)]).await;
+        assert_eq!(linked.status, 303);
         let before = app.get_with(&c, "/reports/situation?from=2018-01-01&to=2018-12-31").await;
         assert_eq!(report(&before.body).as_deref(), Some("3"));
         let form = format!("/incidents/{dup}");
@@ -433,6 +438,12 @@ both_backends! {
         assert_eq!(app.count_where("revisions", &format!("entity_type = 'incident' AND entity_id = {kept} AND action = 'duplicate'")), 1);
         assert_eq!(app.count_where("audit_events", "action IN ('incident.merge', 'incident.duplicate_merged')"), 2);
         assert_eq!(app.count_where("claims", &format!("incident_id = {kept} AND merged_from = {dup}")), 1);
+        // The convoy's link moved to the record kept, in the convoy's history too.
+        assert_eq!(app.count_where("convoy_incidents", &format!("convoy_id = {convoy} AND incident_id = {kept}")), 1);
+        assert_eq!(app.count_where("convoy_incidents", &format!("incident_id = {dup}")), 0);
+        assert_eq!(app.count_where("revisions", &format!("entity_type = 'convoy' AND entity_id = {convoy} AND action = 'link'")), 2);
+        let convoy_history = app.get_with(&c, &format!("/convoys/{convoy}/history")).await;
+        assert!(convoy_history.body.contains("Same convoy, same day") && convoy_history.body.contains(&kept_ref));
     }
 
     async fn home_pages_by_role(app: TestApp) {

@@ -10,7 +10,6 @@ use crate::audit;
 use crate::convoys::fields::{row_field, DeliveryForm, EventForm, LinkForm};
 use crate::convoys::model::{CargoLine, ConvoyEvent};
 use crate::convoys::store::{self, Loaded};
-use crate::db::schema::incidents;
 use crate::domain::values;
 use crate::domain::vocab::{Category, ConvoyStatus};
 use crate::error::AppError;
@@ -290,7 +289,7 @@ pub async fn link_incident(
     let id = id.into_inner();
     let form = form.0;
     let author = author(&page, &req);
-    let reference = form.incident_reference.trim().to_uppercase();
+    let reference = form.incident_reference.clone();
     let outcome = state
         .db
         .run(move |conn| {
@@ -298,18 +297,11 @@ pub async fn link_incident(
             if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
                 return Err(AppError::Forbidden);
             }
-            use diesel::prelude::*;
-            let found: Option<i64> = incidents::table
-                .filter(incidents::reference.eq(&reference))
-                .select(incidents::id)
-                .first(conn)
-                .optional()?;
-            let visible = match found {
-                Some(incident_id) => {
-                    crate::incidents::store::find_visible(conn, incident_id, author.viewer).ok()
-                }
-                None => None,
-            };
+            let visible = crate::incidents::store::find_visible_by_reference(
+                conn,
+                &reference,
+                author.viewer,
+            )?;
             let mut errors = FormErrors::new();
             let Some(incident) = visible else {
                 errors.add("incident_reference", "incident-reference-unknown");

@@ -10,7 +10,7 @@ use crate::convoys::model::Convoy;
 use crate::convoys::store as convoy_store;
 use crate::error::AppError;
 use crate::incidents::fields::ClaimForm;
-use crate::incidents::store::{self, Loaded};
+use crate::incidents::store::{self, Link, Loaded};
 use crate::incidents::Claim;
 use crate::permissions::{self, Viewer};
 use crate::revisions::{self, Revision};
@@ -45,9 +45,9 @@ pub struct ShowPage {
     pub merge_reason: String,
     pub merge_errors: FormErrors,
     /// The record this duplicate was merged into, if it was.
-    pub merged_into: Option<(i64, String)>,
-    /// Duplicates merged into this record (id, reference).
-    pub duplicates: Vec<(i64, String)>,
+    pub merged_into: Option<Link>,
+    /// Duplicates merged into this record.
+    pub duplicates: Vec<Link>,
     pub timeline: Vec<(Revision, Vec<ShownChange>)>,
     /// Convoys this incident obstructed (those the viewer may see).
     pub convoys: Vec<Convoy>,

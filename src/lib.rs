@@ -22,6 +22,7 @@ pub mod locations;
 pub mod needs;
 pub mod paging;
 pub mod permissions;
+pub mod records;
 pub mod references;
 pub mod reports;
 pub mod revisions;

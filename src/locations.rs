@@ -8,9 +8,10 @@ use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::locations;
-use crate::db::DbConn;
+use crate::db::{Backend, DbConn};
 use crate::domain::{text, values, FieldErrors};
 use crate::error::AppError;
+use crate::permissions::{self, RecordFacts, Viewer};
 use crate::revisions::{self, NewRevision};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -28,6 +29,9 @@ pub struct Location {
     pub longitude: Option<f64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Seen only by this organisation (and coordinators, auditors) until a record others may
+    /// see uses the place; `None`: shared.
+    pub restricted_to_org: Option<i64>,
 }
 
 /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
@@ -165,17 +169,21 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {
         .first(conn)?)
 }
 
-/// Every place, by name (for the form's list of suggestions).
-pub fn all(conn: &mut DbConn) -> Result<Vec<Location>, AppError> {
-    Ok(locations::table
-        .order((locations::name.asc(), locations::id.asc()))
+/// The places `viewer` may see, by name (for the forms' lists of suggestions).
+pub fn all(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<Location>, AppError> {
+    let mut q = locations::table.into_boxed::<Backend>();
+    if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
+        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+    }
+    Ok(q.order((locations::name.asc(), locations::id.asc()))
         .limit(5_000)
         .select(Location::as_select())
         .load(conn)?)
 }
 
-/// Finds the place a person typed, by label, name or other spelling.
-pub fn resolve(conn: &mut DbConn, typed: &str) -> Result<Resolution, AppError> {
+/// Finds the place a person typed, by label, name or other spelling, among the places
+/// `viewer` may see (a hidden place is not found, nor guessed by its other spellings).
+pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolution, AppError> {
     let t = typed.trim();
     if t.is_empty() {
         return Ok(Resolution::NotFound);
@@ -183,12 +191,18 @@ pub fn resolve(conn: &mut DbConn, typed: &str) -> Result<Resolution, AppError> {
     // The label starts with the name; other spellings sit in alt_names.
     let first = t.split(',').next().unwrap_or(t).trim().to_lowercase();
     let like = format!("%{}%", first.replace(['%', '_'], ""));
-    let candidates: Vec<Location> = locations::table
+    let mut q = locations::table.into_boxed::<Backend>();
+    if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
+        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+    }
+    let candidates: Vec<Location> = q
         .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = ")
+            // In brackets: this is ANDed with the viewer's condition.
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(name) = ")
                 .bind::<diesel::sql_types::Text, _>(first.clone())
                 .sql(" OR lower(alt_names) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(like),
+                .bind::<diesel::sql_types::Text, _>(like)
+                .sql(")"),
         )
         .limit(50)
         .select(Location::as_select())
@@ -213,10 +227,36 @@ pub fn resolve(conn: &mut DbConn, typed: &str) -> Result<Resolution, AppError> {
     })
 }
 
-/// The admin1 and admin2 areas in use, for filters.
-pub fn admin_areas(conn: &mut DbConn) -> Result<Vec<(String, String)>, AppError> {
-    Ok(locations::table
-        .select((locations::admin1, locations::admin2))
+/// The place typed in form field `field`, among those `viewer` may see; notes under `field`
+/// why it cannot be used (`unknown`: the message for a name nobody answers to).
+pub fn pick(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    typed: &str,
+    field: &'static str,
+    unknown: &'static str,
+    errors: &mut FieldErrors,
+) -> Result<Option<Location>, AppError> {
+    Ok(match resolve(conn, viewer, typed)? {
+        Resolution::Found(l) => Some(*l),
+        Resolution::Ambiguous(_) => {
+            errors.add(field, "location-ambiguous");
+            None
+        }
+        Resolution::NotFound => {
+            errors.add(field, unknown);
+            None
+        }
+    })
+}
+
+/// The admin1 and admin2 areas of the places `viewer` may see, for filters.
+pub fn admin_areas(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<(String, String)>, AppError> {
+    let mut q = locations::table.into_boxed::<Backend>();
+    if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
+        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+    }
+    Ok(q.select((locations::admin1, locations::admin2))
         .distinct()
         .order((locations::admin1.asc(), locations::admin2.asc()))
         .load(conn)?)
@@ -245,8 +285,14 @@ pub fn admin2_names(areas: &[(String, String)]) -> Vec<&str> {
     v
 }
 
-/// Adds a place to the gazetteer. Call inside `audit::write`.
-pub fn create(conn: &mut DbConn, actor: &Actor, place: &PlaceFields) -> Result<Location, AppError> {
+/// Adds a place to the gazetteer, seen only by `restricted_to` (and coordinators, auditors)
+/// when given. Call inside `audit::write`.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    place: &PlaceFields,
+    restricted_to: Option<i64>,
+) -> Result<Location, AppError> {
     let now = audit::now();
     let id: i64 = diesel::insert_into(locations::table)
         .values((
@@ -261,6 +307,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, place: &PlaceFields) -> Result<L
             locations::longitude.eq(place.longitude),
             locations::created_at.eq(now),
             locations::updated_at.eq(now),
+            locations::restricted_to_org.eq(restricted_to),
         ))
         .returning(locations::id)
         .get_result(conn)?;
@@ -268,6 +315,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, place: &PlaceFields) -> Result<L
         "name": place.name, "alt_names": place.alt_names, "country_code": place.country_code,
         "admin1": place.admin1, "admin2": place.admin2, "admin3": place.admin3, "pcode": place.pcode,
         "latitude": place.latitude, "longitude": place.longitude,
+        "restricted_to_org": restricted_to,
     });
     revisions::record(
         conn,
@@ -279,6 +327,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, place: &PlaceFields) -> Result<L
             reason: "",
             changes: &revisions::diff(&json!({}), &snapshot),
             snapshot: &snapshot,
+            facts: None,
         },
     )?;
     audit::record(
@@ -287,4 +336,49 @@ pub fn create(conn: &mut DbConn, actor: &Actor, place: &PlaceFields) -> Result<L
         Event::new("location.create", "location", id).details(snapshot),
     )?;
     find(conn, id)
+}
+
+/// A record that others may see (`record`) uses the place: a place still restricted to its
+/// organisation becomes shared, with a revision and an audit event. Call inside `audit::write`.
+pub fn share_if_used_openly(
+    conn: &mut DbConn,
+    actor: &Actor,
+    place_id: i64,
+    record: RecordFacts,
+) -> Result<(), AppError> {
+    if !permissions::seen_beyond_organization(record) {
+        return Ok(());
+    }
+    let shared = diesel::update(
+        locations::table
+            .find(place_id)
+            .filter(locations::restricted_to_org.is_not_null()),
+    )
+    .set((
+        locations::restricted_to_org.eq(None::<i64>),
+        locations::updated_at.eq(audit::now()),
+    ))
+    .execute(conn)?;
+    if shared == 1 {
+        let changes = json!({ "shared": [false, true] });
+        revisions::record(
+            conn,
+            actor,
+            NewRevision {
+                entity_type: "location",
+                entity_id: place_id,
+                action: "share",
+                reason: "",
+                changes: &changes,
+                snapshot: &changes,
+                facts: None,
+            },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            Event::new("location.share", "location", place_id).details(changes),
+        )?;
+    }
+    Ok(())
 }

@@ -131,6 +131,48 @@ pub fn visible_sql(v: Viewer, table: &str, has_drafts: bool) -> Option<String> {
     }
 }
 
+/// Places: a place first typed on a draft or confidential record is seen only by that record's
+/// organisation (`restricted_to`), coordinators and auditors, until a record others may see
+/// uses it; a shared place (`None`) is seen by everyone who reads records.
+pub fn can_view_place(v: Viewer, restricted_to: Option<i64>) -> bool {
+    allows(v.role, ReadIncidents)
+        && match (v.role, restricted_to) {
+            (_, None) | (Coordinator | Auditor, _) => true,
+            (_, Some(org)) => org == v.organization_id,
+        }
+}
+
+/// `can_view_place` as an SQL condition on the locations table `alias`; `None`: every place.
+pub fn place_visible_sql(v: Viewer, alias: &str) -> Option<String> {
+    match v.role {
+        _ if !allows(v.role, ReadIncidents) => Some("1 = 0".into()),
+        Coordinator | Auditor => None,
+        _ => Some(format!(
+            "({alias}.restricted_to_org IS NULL OR {alias}.restricted_to_org = {org})",
+            org = v.organization_id
+        )),
+    }
+}
+
+/// Is a record with these facts seen beyond its own organisation (submitted, not
+/// confidential)? Such a record makes the places it uses shared.
+pub fn seen_beyond_organization(r: RecordFacts) -> bool {
+    r.status != RecordStatus::Draft && r.sensitivity != Sensitivity::Confidential
+}
+
+/// The facts a claim's statement and source follow: those of the record it was first recorded
+/// on (its organisation and sensitivity then), kept with the claim. A claim with no recorded
+/// origin counts as confidential to no organisation (coordinators and auditors only).
+pub fn claim_facts(organization_id: Option<i64>, sensitivity: &str) -> RecordFacts {
+    RecordFacts {
+        organization_id: organization_id.unwrap_or(-1),
+        sensitivity: Sensitivity::from_stored(sensitivity).unwrap_or(Sensitivity::Confidential),
+        status: RecordStatus::Submitted,
+        verification: Verification::Unverified,
+        retracted: false,
+    }
+}
+
 /// Confidential details (source names) are for the reporting organisation, coordinators and
 /// auditors only, whatever the record's own sensitivity.
 pub fn can_see_sources(v: Viewer, r: RecordFacts) -> bool {

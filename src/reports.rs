@@ -184,7 +184,7 @@ impl ReportData {
     }
 }
 
-type Backend = <DbConn as diesel::Connection>::Backend;
+use crate::db::Backend;
 
 fn incident_filter(p: &Params) -> Filter {
     Filter {
@@ -337,32 +337,44 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         e.0 += 1;
         e.1 += r.3.unwrap_or(0);
     }
-    let mut top: Vec<(i64, i64, i64)> = per_place
-        .into_iter()
-        .map(|(id, (n, k))| (id, n, k))
-        .collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-    top.truncate(10);
-    let place_ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+    // Places as the audience may read them: a public report counts districts, never the
+    // exact place, so each place's figures are added into its district first.
+    let place_ids: Vec<i64> = per_place.keys().copied().collect();
     let place_rows: Vec<Location> = locations::table
         .filter(locations::id.eq_any(&place_ids))
         .select(Location::as_select())
         .load(conn)?;
-    let places = top
-        .iter()
-        .filter_map(|(id, n, k)| {
-            let l = place_rows.iter().find(|l| l.id == *id)?;
-            Some(PlaceCount {
-                place: l.name.clone(),
-                admin1: l.admin1.clone(),
-                incidents: *n,
-                killed: *k,
-            })
+    let mut per_name: std::collections::HashMap<(String, String), (i64, i64)> =
+        std::collections::HashMap::new();
+    for (id, (n, k)) in per_place {
+        let Some(l) = place_rows.iter().find(|l| l.id == id) else {
+            continue;
+        };
+        let e = per_name
+            .entry((place_name(p.audience, l), l.admin1.clone()))
+            .or_default();
+        e.0 += n;
+        e.1 += k;
+    }
+    let mut places: Vec<PlaceCount> = per_name
+        .into_iter()
+        .map(|((place, admin1), (incidents, killed))| PlaceCount {
+            place,
+            admin1,
+            incidents,
+            killed,
         })
         .collect();
+    places.sort_by(|a, b| {
+        b.incidents
+            .cmp(&a.incidents)
+            .then(b.killed.cmp(&a.killed))
+            .then(a.place.cmp(&b.place))
+    });
+    places.truncate(10);
 
     let (convoys, convoy_levels) = convoy_figures(conn, viewer, p)?;
-    let critical_needs = critical_needs(conn, viewer, p)?;
+    let (critical_needs, need_levels) = critical_needs(conn, viewer, p)?;
     let key_incidents = key_incidents(conn, viewer, &f, p)?;
 
     // The marking: the most sensitive level among what was counted.
@@ -372,6 +384,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         rows.iter()
             .filter_map(|r| Sensitivity::from_stored(&r.7))
             .chain(convoy_levels)
+            .chain(need_levels)
             .max_by_key(|s| s.rank())
             .unwrap_or(Sensitivity::Public)
     };
@@ -500,13 +513,31 @@ fn convoy_figures(
     Ok((figures, levels))
 }
 
+/// A place as the audience may read it: its own name in an internal report; its district (or
+/// governorate) in a public one, whatever the record's precision.
+fn place_name(audience: Audience, l: &Location) -> String {
+    if audience != Audience::Public {
+        return l.name.clone();
+    }
+    [&l.admin2, &l.admin1]
+        .into_iter()
+        .find(|a| !a.is_empty())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The open critical needs of the period, and their sensitivity levels (for the marking).
 fn critical_needs(
     conn: &mut DbConn,
     viewer: Viewer,
     p: &Params,
-) -> Result<Vec<NeedLine>, AppError> {
-    // Still needed and critical: one range of `needs_queue_idx`, already in date order.
+) -> Result<(Vec<NeedLine>, Vec<Sensitivity>), AppError> {
+    // Still needed and critical: one range of `needs_queue_idx`, already in date order. Only
+    // needs that stood during the period: assessed by its end, and not due before it began.
+    let end = p.to.and_hms_opt(23, 59, 59).unwrap_or_default();
     let found: Vec<crate::needs::model::Need> = need_scope(viewer, p)
+        .filter(needs::created_at.le(end))
+        .filter(needs::needed_by.is_null().or(needs::needed_by.ge(p.from)))
         .filter(needs::active.eq(true))
         .filter(needs::urgency_rank.eq(Urgency::Critical.rank()))
         .order((needs::needed_by.asc(), needs::id.asc()))
@@ -519,13 +550,17 @@ fn critical_needs(
         .select(Location::as_select())
         .load(conn)?;
     let public = p.audience == Audience::Public;
-    Ok(found
+    let levels = found
+        .iter()
+        .filter_map(|n| Sensitivity::from_stored(&n.sensitivity))
+        .collect();
+    let lines = found
         .into_iter()
         .map(|n| {
             let place = places
                 .iter()
                 .find(|l| l.id == n.location_id)
-                .map(|l| l.name.clone())
+                .map(|l| place_name(p.audience, l))
                 .unwrap_or_default();
             NeedLine {
                 reference: n.reference.clone(),
@@ -541,7 +576,8 @@ fn critical_needs(
                 needed_by: n.needed_by,
             }
         })
-        .collect())
+        .collect();
+    Ok((lines, levels))
 }
 
 fn key_incidents(
@@ -584,7 +620,6 @@ fn key_incidents(
         .filter(locations::id.eq_any(&location_ids))
         .select(Location::as_select())
         .load(conn)?;
-    let public = p.audience == Audience::Public;
     Ok(found
         .into_iter()
         .map(|i| {
@@ -597,14 +632,7 @@ fn key_incidents(
             let place = places
                 .iter()
                 .find(|l| l.id == i.location_id)
-                // Public outputs name the area, not the exact place.
-                .map(|l| {
-                    if public {
-                        l.admin2.clone()
-                    } else {
-                        l.name.clone()
-                    }
-                })
+                .map(|l| place_name(p.audience, l))
                 .unwrap_or_default();
             KeyIncident {
                 id: i.id,

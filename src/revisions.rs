@@ -10,6 +10,7 @@ use crate::audit::{self, Actor};
 use crate::db::schema::revisions;
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::permissions::RecordFacts;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = revisions)]
@@ -25,9 +26,15 @@ pub struct Revision {
     pub actor_user_id: Option<i64>,
     pub actor_label: String,
     pub created_at: NaiveDateTime,
+    /// The organisation, sensitivity and status the record had after this revision: who may
+    /// read it (`records::Scope::sees_revision`).
+    pub organization_id: Option<i64>,
+    pub sensitivity: String,
+    pub record_status: String,
 }
 
-/// One changed field, for display.
+/// One changed field as stored (values as text); `records::history` decides what of it a
+/// viewer may read.
 #[derive(Debug, Clone)]
 pub struct FieldChange {
     pub field: String,
@@ -96,6 +103,8 @@ pub struct NewRevision<'a> {
     pub reason: &'a str,
     pub changes: &'a Value,
     pub snapshot: &'a Value,
+    /// The record's organisation, sensitivity and status after the change (`None` for places).
+    pub facts: Option<RecordFacts>,
 }
 
 /// Appends the next revision of a record; returns its number.
@@ -118,6 +127,9 @@ pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<
             revisions::actor_user_id.eq(actor.user_id),
             revisions::actor_label.eq(&actor.label),
             revisions::created_at.eq(audit::now()),
+            revisions::organization_id.eq(rev.facts.map(|f| f.organization_id)),
+            revisions::sensitivity.eq(rev.facts.map(|f| f.sensitivity.code()).unwrap_or("")),
+            revisions::record_status.eq(rev.facts.map(|f| f.status.code()).unwrap_or("")),
         ))
         .execute(conn)?;
     Ok(number)

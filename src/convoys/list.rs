@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::locations::{Location, PlaceName};
 use crate::permissions::{self, Viewer};
 
-type Backend = <DbConn as diesel::Connection>::Backend;
+use crate::db::Backend;
 
 pub use crate::paging::PAGE_SIZE;
 
@@ -163,14 +163,22 @@ pub fn list(
     Ok(ListPage { rows, total })
 }
 
-/// Destinations in use, for the filter: each place checked against the destination index
-/// (a few hundred look-ups) rather than a pass over every convoy.
-pub fn destinations(conn: &mut DbConn) -> Result<Vec<PlaceName>, AppError> {
-    Ok(locations::table
-        .filter(diesel::dsl::exists(
-            convoys::table.filter(convoys::destination_id.eq(locations::id)),
-        ))
-        .order(locations::name.asc())
+/// Destinations of the convoys `viewer` may see, for the filter: each place checked against
+/// the destination index (a few hundred look-ups) rather than a pass over every convoy.
+pub fn destinations(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<PlaceName>, AppError> {
+    // The viewer's condition is SQL text (numbers only), so the sub-query is too.
+    let visible = permissions::visible_sql(viewer, "convoys", false)
+        .map(|v| format!(" AND {v}"))
+        .unwrap_or_default();
+    let mut q = locations::table
+        .filter(diesel::dsl::sql::<Bool>(&format!(
+            "EXISTS (SELECT 1 FROM convoys WHERE convoys.destination_id = locations.id{visible})"
+        )))
+        .into_boxed::<Backend>();
+    if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
+        q = q.filter(diesel::dsl::sql::<Bool>(&visible));
+    }
+    Ok(q.order(locations::name.asc())
         .limit(500)
         .select(PlaceName::as_select())
         .load(conn)?)

@@ -10,8 +10,7 @@ use super::model::{CargoLine, Convoy, ConvoyEvent};
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{
-    cargo_lines, convoy_events, convoy_incidents, convoy_organizations, convoys, incidents,
-    organizations,
+    cargo_lines, convoy_events, convoy_incidents, convoy_organizations, convoys, organizations,
 };
 use crate::db::DbConn;
 use crate::domain::vocab::ConvoyStatus;
@@ -19,7 +18,7 @@ use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::incidents::store::Author;
 use crate::incidents::Incident;
-use crate::locations::{self, Location, Resolution};
+use crate::locations::{self, Location};
 use crate::permissions::{self, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
@@ -34,8 +33,9 @@ pub struct Loaded {
     pub participants: Vec<Organization>,
     pub lines: Vec<CargoLine>,
     pub events: Vec<(ConvoyEvent, Option<Location>)>,
-    /// Linked incidents, with the event each records (if any).
-    pub incidents: Vec<(Incident, Option<i64>)>,
+    /// The events for which an incident is recorded (whoever may see it). The incidents
+    /// themselves come through the viewer's scope (`records::convoys::linked_incidents`).
+    pub recorded_events: Vec<i64>,
 }
 
 impl Loaded {
@@ -54,7 +54,8 @@ impl Loaded {
     }
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+/// A convoy whoever asks: for writes and the records core only.
+pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let convoy: Convoy = convoys::table
         .find(id)
         .select(Convoy::as_select())
@@ -89,11 +90,10 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
         };
         events.push((e, place));
     }
-    let incidents = incidents::table
-        .inner_join(convoy_incidents::table)
+    let recorded_events = convoy_incidents::table
         .filter(convoy_incidents::convoy_id.eq(id))
-        .order(incidents::id.asc())
-        .select((Incident::as_select(), convoy_incidents::event_id))
+        .filter(convoy_incidents::event_id.is_not_null())
+        .select(convoy_incidents::event_id.assume_not_null())
         .load(conn)?;
     Ok(Loaded {
         convoy,
@@ -103,12 +103,12 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
         participants,
         lines,
         events,
-        incidents,
+        recorded_events,
     })
 }
 
-/// A convoy the viewer may see, or 404.
-pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+/// A convoy the viewer may see, or 404 (for writes; pages read through `records::convoys`).
+pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.convoy.facts()) {
         Ok(loaded)
@@ -117,34 +117,26 @@ pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded
     }
 }
 
-/// Finds a typed place, noting a problem under `field`.
+/// Finds a typed place among those `viewer` may see, noting a problem under `field`.
 fn place(
     conn: &mut DbConn,
+    viewer: Viewer,
     typed: &str,
     field: &'static str,
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
-    Ok(match locations::resolve(conn, typed)? {
-        Resolution::Found(l) => Some(*l),
-        Resolution::Ambiguous(_) => {
-            errors.add(field, "location-ambiguous");
-            None
-        }
-        Resolution::NotFound => {
-            errors.add(field, "place-unknown");
-            None
-        }
-    })
+    locations::pick(conn, viewer, typed, field, "place-unknown", errors)
 }
 
 /// Checks places and organisations without writing (for forms sent back with other errors).
 pub fn check(
     conn: &mut DbConn,
+    viewer: Viewer,
     f: &ConvoyFields,
     errors: &mut FieldErrors,
 ) -> Result<Option<(Location, Location)>, AppError> {
-    let origin = place(conn, &f.origin, "origin", errors)?;
-    let destination = place(conn, &f.destination, "destination", errors)?;
+    let origin = place(conn, viewer, &f.origin, "origin", errors)?;
+    let destination = place(conn, viewer, &f.destination, "destination", errors)?;
     let known: i64 = organizations::table
         .filter(organizations::id.eq_any(&f.participants))
         .count()
@@ -208,6 +200,16 @@ fn record_change(
     extra: Value,
 ) -> Result<(), AppError> {
     let after = find(conn, id)?;
+    // The places of a convoy others may see are shared from now on.
+    let places = [after.origin.id, after.destination.id].into_iter().chain(
+        after
+            .events
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().map(|p| p.id)),
+    );
+    for place in places {
+        locations::share_if_used_openly(conn, actor, place, after.convoy.facts())?;
+    }
     let old = before.map(Loaded::snapshot).unwrap_or_else(|| json!({}));
     let new = after.snapshot();
     let mut changes = revisions::diff(&old, &new);
@@ -226,6 +228,7 @@ fn record_change(
             reason,
             changes: &changes,
             snapshot: &new,
+            facts: Some(after.convoy.facts()),
         },
     )?;
     audit::record(
@@ -272,7 +275,7 @@ pub fn create(
     today: NaiveDate,
 ) -> Result<Result<i64, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new();
-    let Some((origin, destination)) = check(conn, f, &mut errors)? else {
+    let Some((origin, destination)) = check(conn, author.viewer, f, &mut errors)? else {
         return Ok(Err(errors));
     };
     if !errors.is_empty() {
@@ -344,7 +347,7 @@ pub fn update(
         return Ok(Saved::Conflict(Box::new(current)));
     }
     let mut errors = FieldErrors::new();
-    let Some((origin, destination)) = check(conn, f, &mut errors)? else {
+    let Some((origin, destination)) = check(conn, author.viewer, f, &mut errors)? else {
         return Ok(Saved::Invalid(errors));
     };
     if !errors.is_empty() {
@@ -407,7 +410,7 @@ pub fn add_event(
     let place = if e.place.is_empty() {
         None
     } else {
-        place(conn, &e.place, "place", &mut errors)?
+        place(conn, author.viewer, &e.place, "place", &mut errors)?
     };
     for (i, outcome) in e.outcomes.iter().enumerate() {
         let Some(line) = current.lines.iter().find(|l| l.id == outcome.line_id) else {
@@ -502,6 +505,57 @@ pub fn add_event(
     Ok(Ok(event_id))
 }
 
+/// What recording the incident of a convoy's obstruction event came to.
+pub enum Obstruction {
+    /// The incident was recorded now and linked to the event.
+    Recorded(i64),
+    /// An incident the author may see already records the event.
+    Exists(i64),
+    /// An incident the author may not see already records the event.
+    ExistsHidden,
+}
+
+/// Records the incident of a convoy's obstruction event (blocked, turned back…) and links it,
+/// once per event. Both records are checked here, inside the write: the author must be able to
+/// edit the convoy. `Ok(Err(errors))` when the incident's place is unknown.
+pub fn record_obstruction(
+    conn: &mut DbConn,
+    author: &Author,
+    event_id: i64,
+    f: &crate::incidents::fields::IncidentFields,
+    claim: &crate::incidents::fields::ClaimFields,
+    today: NaiveDate,
+) -> Result<Result<Obstruction, FieldErrors>, AppError> {
+    let event = event_by_id(conn, event_id)?;
+    let convoy = find_visible(conn, event.convoy_id, author.viewer)?;
+    if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(existing) = incident_for_event(conn, event_id)? {
+        return Ok(Ok(
+            match crate::incidents::store::find_visible(conn, existing, author.viewer) {
+                Ok(_) => Obstruction::Exists(existing),
+                Err(AppError::NotFound) => Obstruction::ExistsHidden,
+                Err(e) => return Err(e),
+            },
+        ));
+    }
+    let created = crate::incidents::store::create(conn, author, f, claim, today)?;
+    Ok(match created {
+        Ok(incident) => {
+            link_incident(
+                conn,
+                &author.actor,
+                convoy.convoy.id,
+                &incident,
+                Some(event_id),
+            )?;
+            Ok(Obstruction::Recorded(incident.id))
+        }
+        Err(errors) => Err(errors),
+    })
+}
+
 /// The incident already recorded for a convoy event, if any.
 pub fn incident_for_event(conn: &mut DbConn, event_id: i64) -> Result<Option<i64>, AppError> {
     Ok(convoy_incidents::table
@@ -511,7 +565,32 @@ pub fn incident_for_event(conn: &mut DbConn, event_id: i64) -> Result<Option<i64
         .optional()?)
 }
 
-/// Links an incident to a convoy (optionally as the record of one of its events).
+/// Links the incident a person typed the reference of to a convoy. Both records are checked
+/// inside the write: the author must be able to edit the convoy and see the incident.
+/// `Ok(Err(errors))` when no incident they may see has that reference.
+pub fn link_by_reference(
+    conn: &mut DbConn,
+    author: &Author,
+    convoy_id: i64,
+    typed: &str,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    let convoy = find_visible(conn, convoy_id, author.viewer)?;
+    if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let Some(incident) =
+        crate::incidents::store::find_visible_by_reference(conn, typed, author.viewer)?
+    else {
+        let mut errors = FieldErrors::new();
+        errors.add("incident_reference", "incident-reference-unknown");
+        return Ok(Err(errors));
+    };
+    link_incident(conn, &author.actor, convoy_id, &incident.incident, None)?;
+    Ok(Ok(()))
+}
+
+/// Links an incident to a convoy (optionally as the record of one of its events). The caller
+/// has checked the rights on both records.
 pub fn link_incident(
     conn: &mut DbConn,
     actor: &Actor,
@@ -608,14 +687,4 @@ pub fn event_by_id(conn: &mut DbConn, event_id: i64) -> Result<ConvoyEvent, AppE
         .find(event_id)
         .select(ConvoyEvent::as_select())
         .first(conn)?)
-}
-
-/// Convoys linked to an incident (for the incident page).
-pub fn linked_to_incident(conn: &mut DbConn, incident_id: i64) -> Result<Vec<Convoy>, AppError> {
-    Ok(convoys::table
-        .inner_join(convoy_incidents::table)
-        .filter(convoy_incidents::incident_id.eq(incident_id))
-        .order(convoys::id.asc())
-        .select(Convoy::as_select())
-        .load(conn)?)
 }

@@ -227,6 +227,9 @@ pub fn migrations_current(conn: &mut DbConn) -> Result<bool, AppError> {
         .map_err(|e| AppError::Unavailable(e.to_string()))
 }
 
+/// The backend type of `DbConn`, for boxed queries built for either database.
+pub type Backend = <DbConn as diesel::Connection>::Backend;
+
 #[cfg(test)]
 mod tests {
     use super::*;

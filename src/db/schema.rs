@@ -99,6 +99,9 @@ diesel::table! {
         longitude -> Nullable<Double>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// The organisation a place first typed on a draft or confidential record belongs to,
+        /// until a record others may see uses it; NULL: shared by everyone.
+        restricted_to_org -> Nullable<BigInt>,
     }
 }
 
@@ -166,6 +169,9 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         merged_from -> Nullable<BigInt>,
+        /// The organisation and sensitivity of the record the claim was first recorded on.
+        organization_id -> Nullable<BigInt>,
+        sensitivity -> Text,
     }
 }
 
@@ -182,6 +188,10 @@ diesel::table! {
         actor_user_id -> Nullable<BigInt>,
         actor_label -> Text,
         created_at -> Timestamp,
+        /// The organisation, sensitivity and status the record had after this revision.
+        organization_id -> Nullable<BigInt>,
+        sensitivity -> Text,
+        record_status -> Text,
     }
 }
 

@@ -25,6 +25,7 @@ use crate::locations::{self, PlaceFields};
 use crate::needs::fields::NeedFields;
 use crate::needs::store as needs_store;
 use crate::permissions::Viewer;
+use crate::records::Scope;
 
 /// An account the demo created, with the password it was given (printed once).
 pub struct DemoAccount {
@@ -455,7 +456,7 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
         }
         for (name, alt, admin1, admin2, lat, lon) in PLACES {
             if matches!(
-                locations::resolve(conn, name)?,
+                locations::resolve(conn, Scope::everything().viewer(), name)?,
                 locations::Resolution::NotFound
             ) {
                 let place = PlaceFields {
@@ -468,7 +469,7 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                     longitude: Some(lon),
                     ..Default::default()
                 };
-                locations::create(conn, &actor, &place)?;
+                locations::create(conn, &actor, &place, None)?;
             }
         }
         let coordinator = &user_ids[1];

@@ -22,6 +22,7 @@ use crate::domain::vocab::{
 use crate::error::AppError;
 use crate::incidents::{search, Incident};
 use crate::locations::{self, Location, PlaceFields};
+use crate::records::Scope;
 use crate::references;
 
 /// Incidents per transaction.
@@ -132,12 +133,12 @@ fn ensure_places(conn: &mut DbConn, rng: &mut StdRng) -> Result<Vec<Location>, A
                     longitude: Some(35.8 + rng.gen_range(0.0..4.0)),
                     ..Default::default()
                 };
-                locations::create(conn, &actor, &place)?;
+                locations::create(conn, &actor, &place, None)?;
             }
             Ok(())
         })?;
     }
-    locations::all(conn)
+    locations::all(conn, Scope::everything().viewer())
 }
 
 fn place_name(rng: &mut StdRng, i: usize) -> String {
@@ -355,7 +356,7 @@ pub fn load_convoys_and_needs(
     use crate::domain::vocab::{ConvoyStatus, FacilityType, NeedItem, NeedStatus, Sector, Urgency};
 
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
-    let places = locations::all(conn)?;
+    let places = locations::all(conn, Scope::everything().viewer())?;
     let authors: Vec<(i64, i64)> = users::table
         .select((users::id, users::organization_id))
         .load(conn)?;

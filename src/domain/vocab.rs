@@ -358,6 +358,18 @@ pub fn parse_set<T: Copy + PartialEq>(
     Ok(all.iter().copied().filter(|t| chosen.contains(t)).collect())
 }
 
+impl NeedItem {
+    /// Can cargo of `sector` meet a need for this item? Medical supplies come as health cargo,
+    /// generator fuel as logistics (or other) cargo; "other" needs take any cargo.
+    pub fn carried_by(self, sector: Sector) -> bool {
+        match self {
+            NeedItem::Other => true,
+            NeedItem::GeneratorFuel => matches!(sector, Sector::Logistics | Sector::Other),
+            _ => sector == Sector::Health,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

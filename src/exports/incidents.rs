@@ -1,5 +1,5 @@
 //! Incidents with their place, organisation and a summary of their claims. Source names are
-//! given only where the viewer may see them (`permissions::can_see_sources`), record by record.
+//! given only where the viewer may see them, claim by claim (`permissions::claim_facts`: where each was first recorded).
 
 use std::collections::HashMap;
 
@@ -12,8 +12,8 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::incidents::list::{self, Filter};
 use crate::incidents::model::Incident;
-use crate::incidents::store::facts;
-use crate::permissions::{self, Viewer};
+
+use crate::permissions::{self, RecordFacts, Viewer};
 
 /// The columns; the counts in the order of `model::COUNT_FIELDS`.
 pub const COLUMNS: &[Column] = &[
@@ -131,9 +131,13 @@ impl Source for Incidents {
         let mut rows = Vec::with_capacity(found.len());
         for i in found {
             let claims = by_incident.get(&i.id).map_or(&[][..], Vec::as_slice);
-            let names = permissions::can_see_sources(self.viewer, facts(&i));
+            let claims: Vec<&ClaimSource> = claims
+                .iter()
+                .copied()
+                .filter(|c| permissions::can_view_record(self.viewer, c.facts()))
+                .collect();
             let kept_as = i.merged_into.and_then(|k| kept.get(&k).cloned());
-            rows.push(row(i, &places, &orgs, claims, names, kept_as));
+            rows.push(row(i, &places, &orgs, &claims, self.viewer, kept_as));
         }
         Ok(rows)
     }
@@ -148,11 +152,20 @@ pub struct ClaimSource {
     pub source_name: String,
     pub reliability: String,
     pub credibility: String,
+    pub organization_id: Option<i64>,
+    pub sensitivity: String,
+}
+
+impl ClaimSource {
+    /// Whom the claim's statement and source follow (`permissions::claim_facts`).
+    pub fn facts(&self) -> RecordFacts {
+        permissions::claim_facts(self.organization_id, &self.sensitivity)
+    }
 }
 
 /// "own_staff A1 (Convoy leader Amal); authorities F6": each claim's source type and Admiralty
-/// grade, with the source's name only when `names` (the viewer may see sources).
-pub fn sources_summary(claims: &[&ClaimSource], names: bool) -> String {
+/// grade, with the source's name only where `viewer` may see that claim's sources.
+pub fn sources_summary(claims: &[&ClaimSource], viewer: Viewer) -> String {
     let mut s = String::new();
     for c in claims {
         if !s.is_empty() {
@@ -162,6 +175,7 @@ pub fn sources_summary(claims: &[&ClaimSource], names: bool) -> String {
         s.push(' ');
         s.push_str(&c.reliability);
         s.push_str(&c.credibility);
+        let names = permissions::can_see_sources(viewer, c.facts());
         if names && !c.source_name.trim().is_empty() {
             s.push_str(" (");
             s.push_str(c.source_name.trim());
@@ -177,7 +191,7 @@ fn row(
     places: &HashMap<i64, lookup::Place>,
     orgs: &HashMap<i64, String>,
     claims: &[&ClaimSource],
-    names: bool,
+    viewer: Viewer,
     merged_into: Option<String>,
 ) -> Vec<Cell> {
     let [place, admin1, admin2, pcode, lat, lon] = place_cells(places.get(&i.location_id));
@@ -211,7 +225,7 @@ fn row(
         Cell::Bool(retracted),
         merged_into.map_or(Cell::Null, Cell::Text),
         Cell::Int(claims.len() as i64),
-        Cell::text(sources_summary(claims, names)),
+        Cell::text(sources_summary(claims, viewer)),
     ]);
     cells
 }

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::locations::Location;
 use crate::permissions::{self, Viewer};
 
-type Backend = <DbConn as diesel::Connection>::Backend;
+use crate::db::Backend;
 
 pub use crate::paging::PAGE_SIZE;
 /// A text search counts its matches up to this many ("more than 1,000"): counting every one

@@ -193,6 +193,10 @@ pub struct Claim {
     pub created_at: NaiveDateTime,
     /// The duplicate this claim was first recorded on, when merged here.
     pub merged_from: Option<i64>,
+    /// The organisation and sensitivity of the record the claim was first recorded on: who
+    /// may read its statement and source follows these (`records::Scope::sees_claim`).
+    pub organization_id: Option<i64>,
+    pub sensitivity: String,
 }
 
 impl Claim {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::fields::{ClaimFields, IncidentFields, PlaceInput};
-use super::model::{Claim, Incident};
+use super::model::Incident;
 use super::search;
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
@@ -15,7 +15,7 @@ use crate::db::DbConn;
 use crate::domain::vocab::Verification;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::locations::{self, Location, Resolution};
+use crate::locations::{self, Location};
 use crate::permissions::{self, RecordFacts, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
@@ -85,7 +85,8 @@ pub fn facts(i: &Incident) -> RecordFacts {
     }
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+/// An incident whoever asks: for writes and the records core only.
+pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let incident: Incident = incidents::table
         .find(id)
         .select(Incident::as_select())
@@ -102,8 +103,8 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     })
 }
 
-/// An incident the viewer may see, or 404 (never 403: a hidden record does not exist for them).
-pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+/// An incident the viewer may see, or 404 (for writes; pages read through `records::incidents`).
+pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.facts()) {
         Ok(loaded)
@@ -113,8 +114,8 @@ pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded
 }
 
 /// The incident a person typed the reference of (any case, spaces around), if it exists and
-/// `viewer` may see it.
-pub fn find_visible_by_reference(
+/// `viewer` may see it (for writes; pages read through `records::incidents`).
+pub(crate) fn find_visible_by_reference(
     conn: &mut DbConn,
     typed: &str,
     viewer: Viewer,
@@ -130,49 +131,46 @@ pub fn find_visible_by_reference(
     }
 }
 
-pub fn claims_of(conn: &mut DbConn, incident_id: i64) -> Result<Vec<Claim>, AppError> {
-    Ok(claims::table
-        .filter(claims::incident_id.eq(incident_id))
-        .order((claims::claimed_on.asc(), claims::id.asc()))
-        .select(Claim::as_select())
-        .load(conn)?)
-}
-
-/// Finds or creates the place; notes a problem under `location` when it cannot.
+/// Finds or creates the place of a record with `record` facts; notes a problem under
+/// `location` when it cannot. A new place typed on a draft or confidential record stays with
+/// the author's organisation until a record others may see uses it.
 fn place(
     conn: &mut DbConn,
-    actor: &Actor,
+    author: &Author,
     input: &PlaceInput,
+    record: RecordFacts,
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
-    match input {
-        PlaceInput::New(fields) => Ok(Some(locations::create(conn, actor, fields)?)),
-        PlaceInput::Typed(typed) => Ok(match locations::resolve(conn, typed)? {
-            Resolution::Found(l) => Some(*l),
-            Resolution::Ambiguous(_) => {
-                errors.add("location", "location-ambiguous");
-                None
-            }
-            Resolution::NotFound => {
-                errors.add("location", "location-unknown");
-                None
-            }
-        }),
+    let found = match input {
+        PlaceInput::New(fields) => {
+            let restricted = (!permissions::seen_beyond_organization(record))
+                .then_some(author.viewer.organization_id);
+            Some(locations::create(conn, &author.actor, fields, restricted)?)
+        }
+        PlaceInput::Typed(typed) => locations::pick(
+            conn,
+            author.viewer,
+            typed,
+            "location",
+            "location-unknown",
+            errors,
+        )?,
+    };
+    if let Some(l) = &found {
+        locations::share_if_used_openly(conn, &author.actor, l.id, record)?;
     }
+    Ok(found)
 }
 
 /// Checks a typed place without writing anything (for forms sent back with other errors).
 pub fn check_place(
     conn: &mut DbConn,
+    viewer: Viewer,
     input: &PlaceInput,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
     if let PlaceInput::Typed(typed) = input {
-        match locations::resolve(conn, typed)? {
-            Resolution::Found(_) => {}
-            Resolution::Ambiguous(_) => errors.add("location", "location-ambiguous"),
-            Resolution::NotFound => errors.add("location", "location-unknown"),
-        }
+        locations::pick(conn, viewer, typed, "location", "location-unknown", errors)?;
     }
     Ok(())
 }
@@ -192,10 +190,12 @@ fn claim_text(c: &ClaimFields) -> String {
     )
 }
 
+/// Inserts a claim on the record with `record` facts, which it keeps as its provenance.
 fn insert_claim(
     conn: &mut DbConn,
     incident_id: i64,
     user_id: i64,
+    record: RecordFacts,
     c: &ClaimFields,
 ) -> Result<i64, AppError> {
     Ok(diesel::insert_into(claims::table)
@@ -209,6 +209,8 @@ fn insert_claim(
             claims::statement.eq(&c.statement),
             claims::created_by.eq(user_id),
             claims::created_at.eq(audit::now()),
+            claims::organization_id.eq(Some(record.organization_id)),
+            claims::sensitivity.eq(record.sensitivity.code()),
         ))
         .returning(claims::id)
         .get_result(conn)?)
@@ -231,7 +233,14 @@ pub fn create(
     today: NaiveDate,
 ) -> Result<Result<Incident, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new();
-    let Some(location) = place(conn, &author.actor, &f.place, &mut errors)? else {
+    let record = RecordFacts {
+        organization_id: author.viewer.organization_id,
+        sensitivity: f.sensitivity,
+        status: f.status,
+        verification: Verification::Unverified,
+        retracted: false,
+    };
+    let Some(location) = place(conn, author, &f.place, record, &mut errors)? else {
         return Ok(Err(errors));
     };
     let reference = references::next(conn, "INC", today.year())?;
@@ -258,7 +267,7 @@ pub fn create(
         ))
         .returning(incidents::id)
         .get_result(conn)?;
-    let claim_id = insert_claim(conn, id, author.user_id, claim)?;
+    let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
     let incident = find(conn, id)?.incident;
     search::index(conn, &incident, &location.search_text())?;
     let snapshot = incident.snapshot(&location.label());
@@ -275,6 +284,7 @@ pub fn create(
             reason: "",
             changes: &changes,
             snapshot: &snapshot,
+            facts: Some(facts(&incident)),
         },
     )?;
     audit::record(
@@ -315,13 +325,16 @@ pub fn update(
     {
         errors.add("status", "status-transition-invalid");
     }
-    if let PlaceInput::Typed(_) = f.place {
-        check_place(conn, &f.place, &mut errors)?;
-    }
+    check_place(conn, author.viewer, &f.place, &mut errors)?;
     if !errors.is_empty() {
         return Ok(Saved::Invalid(errors));
     }
-    let Some(location) = place(conn, &author.actor, &f.place, &mut errors)? else {
+    let record = RecordFacts {
+        sensitivity: f.sensitivity,
+        status: f.status,
+        ..current.facts()
+    };
+    let Some(location) = place(conn, author, &f.place, record, &mut errors)? else {
         return Ok(Saved::Invalid(errors));
     };
     let c = f.counts;
@@ -344,6 +357,15 @@ pub fn update(
     if updated != 1 {
         return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
     }
+    // Claims still on the record they were recorded on follow its sensitivity; claims merged
+    // in from another record keep that record's.
+    diesel::update(
+        claims::table
+            .filter(claims::incident_id.eq(id))
+            .filter(claims::merged_from.is_null()),
+    )
+    .set(claims::sensitivity.eq(f.sensitivity.code()))
+    .execute(conn)?;
     let after = find(conn, id)?;
     finish_change(
         conn,
@@ -381,6 +403,7 @@ fn finish_change(
             reason,
             changes: &changes,
             snapshot: &new,
+            facts: Some(after.facts()),
         },
     )?;
     audit::record(
@@ -403,7 +426,7 @@ pub fn add_claim(
     if !permissions::can_add_claim(author.viewer, current.facts()) {
         return Err(AppError::Forbidden);
     }
-    let claim_id = insert_claim(conn, id, author.user_id, claim)?;
+    let claim_id = insert_claim(conn, id, author.user_id, current.facts(), claim)?;
     diesel::update(incidents::table.find(id))
         .set(incidents::updated_at.eq(audit::now()))
         .execute(conn)?;
@@ -419,6 +442,7 @@ pub fn add_claim(
             reason: "",
             changes: &changes,
             snapshot: &snapshot,
+            facts: Some(current.facts()),
         },
     )?;
     audit::record(
@@ -491,27 +515,6 @@ pub fn retract(conn: &mut DbConn, author: &Author, id: i64, reason: &str) -> Res
 /// Another record as a link: its id and reference.
 pub type Link = (i64, String);
 
-/// The record a duplicate was merged into, and the duplicates merged into a record.
-pub fn merge_links(conn: &mut DbConn, i: &Incident) -> Result<(Option<Link>, Vec<Link>), AppError> {
-    let into = match i.merged_into {
-        Some(id) => Some((id, reference_of(conn, id)?)),
-        None => None,
-    };
-    let duplicates = incidents::table
-        .filter(incidents::merged_into.eq(i.id))
-        .order(incidents::id.asc())
-        .select((incidents::id, incidents::reference))
-        .load(conn)?;
-    Ok((into, duplicates))
-}
-
-fn reference_of(conn: &mut DbConn, id: i64) -> Result<String, AppError> {
-    Ok(incidents::table
-        .find(id)
-        .select(incidents::reference)
-        .first(conn)?)
-}
-
 /// Merges the duplicate `id` into the record `into` (typed as its reference). The duplicate
 /// is kept, frozen and marked; its claims move to the record kept, each naming where it came
 /// from, and so do its convoy links; figures are not added together (the coordinator edits
@@ -582,6 +585,7 @@ pub fn merge(
             reason,
             changes: &json!({ "merged_into": [null, kept_ref], "claims": [claims_moved, 0] }),
             snapshot: &snapshot,
+            facts: Some(duplicate.facts()),
         },
     )?;
     let kept_revision = revisions::record(
@@ -594,6 +598,7 @@ pub fn merge(
             reason,
             changes: &json!({ "duplicate": [null, dup_ref], "claims_moved": [null, claims_moved] }),
             snapshot: &kept.incident.snapshot(&kept.location.label()),
+            facts: Some(kept.facts()),
         },
     )?;
     let details = json!({

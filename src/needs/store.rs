@@ -6,17 +6,17 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::fields::NeedFields;
-use super::model::{Delivery, Need};
+use super::model::Need;
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
-use crate::convoys::model::{CargoLine, Convoy};
-use crate::db::schema::{cargo_lines, convoys, need_deliveries, needs, organizations};
+use crate::convoys::model::CargoLine;
+use crate::db::schema::{cargo_lines, need_deliveries, needs, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::NeedStatus;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::incidents::store::Author;
-use crate::locations::{self, Location, Resolution};
+use crate::locations::{self, Location};
 use crate::permissions::{self, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
@@ -26,11 +26,10 @@ pub struct Loaded {
     pub need: Need,
     pub location: Location,
     pub organization: Organization,
-    /// Which convoys carried what against this need.
-    pub deliveries: Vec<(Delivery, Convoy, CargoLine)>,
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+/// A need whoever asks: for writes and the records core only.
+pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let need: Need = needs::table
         .find(id)
         .select(Need::as_select())
@@ -40,26 +39,15 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
         .find(need.organization_id)
         .select(Organization::as_select())
         .first(conn)?;
-    let deliveries = need_deliveries::table
-        .inner_join(convoys::table.on(convoys::id.eq(need_deliveries::convoy_id)))
-        .inner_join(cargo_lines::table.on(cargo_lines::id.eq(need_deliveries::cargo_line_id)))
-        .filter(need_deliveries::need_id.eq(id))
-        .order(need_deliveries::id.asc())
-        .select((
-            Delivery::as_select(),
-            Convoy::as_select(),
-            CargoLine::as_select(),
-        ))
-        .load(conn)?;
     Ok(Loaded {
         need,
         location,
         organization,
-        deliveries,
     })
 }
 
-pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+/// A need the viewer may see, or 404 (for writes; pages read through `records::needs`).
+pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.need.facts()) {
         Ok(loaded)
@@ -68,23 +56,14 @@ pub fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded
     }
 }
 
-/// Finds the typed place, noting a problem under `location`.
+/// Finds the typed place among those `viewer` may see, noting a problem under `location`.
 pub fn check_place(
     conn: &mut DbConn,
+    viewer: Viewer,
     typed: &str,
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
-    Ok(match locations::resolve(conn, typed)? {
-        Resolution::Found(l) => Some(*l),
-        Resolution::Ambiguous(_) => {
-            errors.add("location", "location-ambiguous");
-            None
-        }
-        Resolution::NotFound => {
-            errors.add("location", "place-unknown");
-            None
-        }
-    })
+    locations::pick(conn, viewer, typed, "location", "place-unknown", errors)
 }
 
 fn record(
@@ -96,6 +75,7 @@ fn record(
     audit_action: &'static str,
 ) -> Result<(), AppError> {
     let after = find(conn, id)?;
+    locations::share_if_used_openly(conn, actor, after.location.id, after.need.facts())?;
     let old = before
         .map(|b| b.need.snapshot(&b.location.label()))
         .unwrap_or_else(|| json!({}));
@@ -111,6 +91,7 @@ fn record(
             reason: "",
             changes: &changes,
             snapshot: &new,
+            facts: Some(after.need.facts()),
         },
     )?;
     audit::record(
@@ -130,7 +111,7 @@ pub fn create(
     today: NaiveDate,
 ) -> Result<Result<i64, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new();
-    let Some(location) = check_place(conn, &f.location, &mut errors)? else {
+    let Some(location) = check_place(conn, author.viewer, &f.location, &mut errors)? else {
         return Ok(Err(errors));
     };
     let reference = references::next(conn, "NEED", today.year())?;
@@ -181,7 +162,7 @@ pub fn update(
         return Ok(Saved::Conflict(Box::new(current)));
     }
     let mut errors = FieldErrors::new();
-    let Some(location) = check_place(conn, &f.location, &mut errors)? else {
+    let Some(location) = check_place(conn, author.viewer, &f.location, &mut errors)? else {
         return Ok(Saved::Invalid(errors));
     };
     let status = NeedStatus::from_deliveries(
@@ -237,7 +218,9 @@ pub fn allocated(conn: &mut DbConn, cargo_line_id: i64) -> Result<i64, AppError>
 }
 
 /// Sets `quantity` of a convoy's delivered cargo line against a need; the need's quantity
-/// delivered and status follow. `Ok(Err(errors))` when the quantity is not available.
+/// delivered and status follow. Both records are checked here, inside the write: the author
+/// must be able to edit the convoy and see the need, and the cargo must be what the need asks
+/// for, in its unit. `Ok(Err(errors))` when the need or the quantity does not fit.
 pub fn add_delivery(
     conn: &mut DbConn,
     author: &Author,
@@ -246,6 +229,10 @@ pub fn add_delivery(
     need_id: i64,
     quantity: i64,
 ) -> Result<Result<(), FieldErrors>, AppError> {
+    let convoy = crate::convoys::store::find_visible(conn, convoy_id, author.viewer)?;
+    if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
     let mut errors = FieldErrors::new();
     let line: CargoLine = cargo_lines::table
         .filter(cargo_lines::id.eq(cargo_line_id))
@@ -266,6 +253,17 @@ pub fn add_delivery(
     }
     if current.need.status() == NeedStatus::Cancelled {
         errors.add("need", "need-cancelled-no-delivery");
+    } else if !current
+        .need
+        .unit
+        .trim()
+        .eq_ignore_ascii_case(line.unit.trim())
+    {
+        errors.add("need", "delivery-unit-mismatch");
+    } else if let (Some(item), Some(sector)) = (current.need.item(), line.sector()) {
+        if !item.carried_by(sector) {
+            errors.add("need", "delivery-item-mismatch");
+        }
     }
     if !errors.is_empty() {
         return Ok(Err(errors));
@@ -318,17 +316,4 @@ fn recompute(conn: &mut DbConn, need_id: i64) -> Result<(), AppError> {
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// Deliveries made by one convoy, with the need each served.
-pub fn served_by_convoy(
-    conn: &mut DbConn,
-    convoy_id: i64,
-) -> Result<Vec<(Delivery, Need)>, AppError> {
-    Ok(need_deliveries::table
-        .inner_join(needs::table)
-        .filter(need_deliveries::convoy_id.eq(convoy_id))
-        .order(need_deliveries::id.asc())
-        .select((Delivery::as_select(), Need::as_select()))
-        .load(conn)?)
 }

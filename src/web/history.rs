@@ -6,8 +6,17 @@ use askama::Template;
 
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::revisions::{FieldChange, Revision};
+use crate::records::history::{ScopedChange, ScopedRevision};
+use crate::revisions::Revision;
 use crate::web::Page;
+
+/// A revision as a page shows it: withheld (the record was hidden from the viewer then), or
+/// its changes in words.
+pub struct ShownRevision {
+    pub rev: Revision,
+    pub withheld: bool,
+    pub changes: Vec<ShownChange>,
+}
 
 /// The full history of one record.
 #[derive(Template)]
@@ -17,18 +26,19 @@ pub struct HistoryPage {
     pub back: String,
     pub reference: String,
     pub title: String,
-    pub revisions: Vec<(Revision, Vec<ShownChange>)>,
+    pub revisions: Vec<ShownRevision>,
 }
 
-/// A revision's changes in words, leaving out the `hidden` fields (source names for those who
-/// may not see them).
-pub fn shown(lang: &Lang, rev: &Revision, hidden: &[&str]) -> Vec<ShownChange> {
-    let changes: Vec<FieldChange> = rev
-        .field_changes()
+/// Scoped revisions in words.
+pub fn shown(lang: &Lang, revisions: Vec<ScopedRevision>) -> Vec<ShownRevision> {
+    revisions
         .into_iter()
-        .filter(|c| !hidden.contains(&c.field.as_str()))
-        .collect();
-    in_words(lang, &changes)
+        .map(|r| ShownRevision {
+            changes: in_words(lang, &r.changes),
+            withheld: r.withheld,
+            rev: r.revision,
+        })
+        .collect()
 }
 
 /// Renders the history page of a record, newest revision last.
@@ -37,16 +47,9 @@ pub fn render(
     back: String,
     reference: String,
     title: String,
-    revisions: Vec<Revision>,
-    hidden: &[&str],
+    revisions: Vec<ScopedRevision>,
 ) -> Result<HttpResponse, AppError> {
-    let revisions = revisions
-        .into_iter()
-        .map(|r| {
-            let c = shown(&page.lang, &r, hidden);
-            (r, c)
-        })
-        .collect();
+    let revisions = shown(&page.lang, revisions);
     crate::web::ok(&HistoryPage {
         page,
         back,
@@ -133,6 +136,7 @@ fn field_label(field: &str) -> Option<&'static str> {
         "duplicate" => "field-duplicate",
         "claims_moved" => "field-claims-moved",
         "claims" => "field-claims",
+        "shared" => "field-shared",
         _ => return None,
     })
 }
@@ -189,17 +193,22 @@ fn value_in_words(lang: &crate::i18n::Lang, field: &str, value: &str) -> String 
     }
 }
 
-/// The changes of a revision in words, leaving out bookkeeping and empty-to-empty fields.
-pub fn in_words(lang: &crate::i18n::Lang, changes: &[FieldChange]) -> Vec<ShownChange> {
+/// The changes of a revision in words, leaving out bookkeeping and empty-to-empty fields; a
+/// value the viewer may not read says so.
+pub fn in_words(lang: &crate::i18n::Lang, changes: &[ScopedChange]) -> Vec<ShownChange> {
+    let word = |field: &str, value: &Option<String>| match value {
+        Some(v) => value_in_words(lang, field, v),
+        None => lang.t("history-withheld"),
+    };
     changes
         .iter()
-        .filter(|c| !(c.before.is_empty() && c.after.is_empty()))
+        .filter(|c| !(c.before.as_deref() == Some("") && c.after.as_deref() == Some("")))
         .filter_map(|c| {
             let label = field_label(&c.field)?;
             Some(ShownChange {
                 label: lang.t(label),
-                before: value_in_words(lang, &c.field, &c.before),
-                after: value_in_words(lang, &c.field, &c.after),
+                before: word(&c.field, &c.before),
+                after: word(&c.field, &c.after),
             })
         })
         .collect()

@@ -14,10 +14,12 @@ use crate::needs::list::{self, ListQuery, Row};
 use crate::needs::store::{self, Loaded, Saved};
 use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
-use crate::revisions;
+use crate::records::needs as records;
+use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
-use crate::web::incidents::{author, latest_date, today, viewer};
+use crate::web::incidents::form::place_labels;
+use crate::web::incidents::{author, latest_date, scope, today, viewer};
 use crate::web::{see_other, Page};
 
 #[derive(Template)]
@@ -50,7 +52,7 @@ pub async fn list(
         .run(move |conn| {
             Ok((
                 list::list(conn, v, &filter, today, page_no, list::PAGE_SIZE)?,
-                locations::admin_areas(conn)?,
+                locations::admin_areas(conn, v)?,
             ))
         })
         .await?;
@@ -93,13 +95,6 @@ impl FormPage {
     }
 }
 
-async fn places(state: &State) -> Result<Vec<String>, AppError> {
-    state
-        .db
-        .run(|conn| Ok(locations::all(conn)?.iter().map(|l| l.label()).collect()))
-        .await
-}
-
 fn form_from(l: &Loaded) -> NeedForm {
     let n = &l.need;
     NeedForm {
@@ -129,12 +124,13 @@ pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError
         sensitivity: Sensitivity::Restricted.code().into(),
         ..Default::default()
     };
+    let places = place_labels(&state, &page).await?;
     crate::web::ok(&FormPage {
         page,
         form,
         errors: FormErrors::new(),
         editing: None,
-        places: places(&state).await?,
+        places,
         conflict: false,
     })
 }
@@ -156,7 +152,7 @@ pub async fn create(
             (Some(f), true) => audit::write(conn, |conn| store::create(conn, &author, &f, today())),
             _ => {
                 if !typed_place.trim().is_empty() {
-                    store::check_place(conn, &typed_place, &mut errors)?;
+                    store::check_place(conn, author.viewer, &typed_place, &mut errors)?;
                 }
                 Ok(Err(errors))
             }
@@ -165,7 +161,7 @@ pub async fn create(
     match outcome {
         Ok(id) => Ok(see_other(&format!("/needs/{id}?done=created"))),
         Err(errors) => {
-            let places = places(&state).await?;
+            let places = place_labels(&state, &page).await?;
             crate::web::invalid(&FormPage {
                 page,
                 form,
@@ -192,12 +188,13 @@ pub async fn edit_form(
     if !permissions::can_edit_record(v, loaded.need.facts()) {
         return Err(AppError::Forbidden);
     }
+    let places = place_labels(&state, &page).await?;
     crate::web::ok(&FormPage {
         page,
         form: form_from(&loaded),
         errors: FormErrors::new(),
         editing: Some((id, loaded.need.reference.clone())),
-        places: places(&state).await?,
+        places,
         conflict: false,
     })
 }
@@ -228,7 +225,7 @@ pub async fn update(
         .parse::<i32>()
         .map_err(|_| AppError::BadRequest("error-400-text"))?;
     let (Some(fields), true) = (fields, errors.is_empty()) else {
-        let places = places(&state).await?;
+        let places = place_labels(&state, &page).await?;
         return crate::web::invalid(&FormPage {
             page,
             form,
@@ -247,7 +244,7 @@ pub async fn update(
             })
         })
         .await?;
-    let places = places(&state).await?;
+    let places = place_labels(&state, &page).await?;
     match saved {
         Saved::Saved => Ok(see_other(&format!("/needs/{id}?done=saved"))),
         Saved::Invalid(errors) => crate::web::invalid(&FormPage {
@@ -279,7 +276,10 @@ pub async fn update(
 #[template(path = "needs/show.html")]
 pub struct ShowPage {
     pub page: Page,
-    pub l: Loaded,
+    pub l: Visible<Loaded>,
+    /// Which convoys (that the viewer may see) carried what against this need.
+    pub deliveries: Vec<records::DeliveryLine>,
+    pub hidden_deliveries: Hidden,
     pub can_edit: bool,
     pub today: chrono::NaiveDate,
     pub notice: Option<&'static str>,
@@ -297,10 +297,15 @@ pub async fn show(
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
-    let l = state
+    let scope = scope(&page);
+    let v = scope.viewer();
+    let (l, (deliveries, hidden_deliveries)) = state
         .db
-        .run(move |conn| store::find_visible(conn, id, v))
+        .run(move |conn| {
+            let l = records::find(conn, &scope, id)?;
+            let deliveries = records::deliveries(conn, &scope, &l)?;
+            Ok((l, deliveries))
+        })
         .await?;
     let notice = match q.done.as_deref() {
         Some("created") => Some("need-created"),
@@ -311,6 +316,8 @@ pub async fn show(
         can_edit: permissions::can_edit_record(v, l.need.facts()),
         page,
         l,
+        deliveries,
+        hidden_deliveries,
         today: today(),
         notice,
     })
@@ -322,16 +329,16 @@ pub async fn history(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
+    let scope = scope(&page);
     let (l, history) = state
         .db
         .run(move |conn| {
-            Ok((
-                store::find_visible(conn, id, v)?,
-                revisions::history(conn, "need", id)?,
-            ))
+            let l = records::find(conn, &scope, id)?;
+            let history = scoped_history::of(conn, &scope, "need", id, None)?;
+            Ok((l, history))
         })
         .await?;
+    let l = l.into_inner();
     let title = format!("{} · {}", l.need.facility_name, l.location.name);
     crate::web::history::render(
         page,
@@ -339,6 +346,5 @@ pub async fn history(
         l.need.reference,
         title,
         history,
-        &[],
     )
 }

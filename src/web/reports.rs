@@ -43,9 +43,15 @@ async fn form_page(
     query: ReportQuery,
     errors: FormErrors,
 ) -> Result<FormPage, AppError> {
+    let viewer = crate::web::incidents::viewer(&page);
     let (organizations, areas) = state
         .db
-        .run(|conn| Ok((organizations::list(conn)?, locations::admin_areas(conn)?)))
+        .run(move |conn| {
+            Ok((
+                organizations::list(conn)?,
+                locations::admin_areas(conn, viewer)?,
+            ))
+        })
         .await?;
     Ok(FormPage {
         page,

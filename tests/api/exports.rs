@@ -36,7 +36,7 @@ fn seed_place_at(app: &TestApp, name: &str, admin1: &str, admin2: &str, at: (f64
         ..Default::default()
     };
     audit::write(&mut conn, |conn| {
-        Ok(locations::create(conn, &Actor::system("test"), &place)?.id)
+        Ok(locations::create(conn, &Actor::system("test"), &place, None)?.id)
     })
     .unwrap()
 }

@@ -664,7 +664,7 @@ async fn a_killed_server_loses_no_acknowledged_write_and_leaves_nothing_half_wri
             ..Default::default()
         };
         audit::write(&mut conn, |conn| {
-            Ok(locations::create(conn, &Actor::system("test"), &place)?.id)
+            Ok(locations::create(conn, &Actor::system("test"), &place, None)?.id)
         })
         .unwrap();
     }

@@ -18,7 +18,7 @@ pub fn seed_place(app: &TestApp, name: &str, alt: &str, admin1: &str, admin2: &s
         ..Default::default()
     };
     audit::write(&mut conn, |conn| {
-        Ok(locations::create(conn, &Actor::system("test"), &place)?.id)
+        Ok(locations::create(conn, &Actor::system("test"), &place, None)?.id)
     })
     .unwrap()
 }

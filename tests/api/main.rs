@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod authz;
 mod browser;
+mod confidentiality;
 mod convoys;
 mod exports;
 mod faults;

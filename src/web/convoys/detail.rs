@@ -17,17 +17,21 @@ use crate::needs::list::{open_for_delivery, Row as NeedRow};
 use crate::needs::model::{Delivery, Need};
 use crate::needs::store as needs_store;
 use crate::permissions;
-use crate::revisions;
+use crate::records::convoys as records;
+use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
-use crate::web::incidents::{author, latest_date, today, viewer};
+use crate::web::incidents::{author, latest_date, scope, today};
 use crate::web::{see_other, Page};
 
 #[derive(Template)]
 #[template(path = "convoys/show.html")]
 pub struct ShowPage {
     pub page: Page,
-    pub l: Loaded,
+    pub l: Visible<Loaded>,
+    /// Linked incidents the viewer may see, and how many others there are.
+    pub incidents: Vec<records::LinkedIncident>,
+    pub hidden_incidents: Hidden,
     pub can_edit: bool,
     pub next_statuses: &'static [ConvoyStatus],
     pub event: EventForm,
@@ -42,6 +46,7 @@ pub struct ShowPage {
     pub deliverable: Vec<(CargoLine, i64)>,
     pub open_needs: Vec<NeedRow>,
     pub served: Vec<(Delivery, Need)>,
+    pub hidden_served: Hidden,
     pub notice: Option<&'static str>,
 }
 
@@ -72,18 +77,20 @@ pub async fn build(
     kept: Kept,
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
-    let v = viewer(&page);
-    let (l, open_needs, served, allocated) = state
+    let scope = scope(&page);
+    let v = scope.viewer();
+    let (l, open_needs, (served, hidden_served), (incidents, hidden_incidents), allocated) = state
         .db
         .run(move |conn| {
-            let l = store::find_visible(conn, id, v)?;
+            let l = records::find(conn, &scope, id)?;
             let open_needs = open_for_delivery(conn, v, Some(l.convoy.destination_id))?;
-            let served = needs_store::served_by_convoy(conn, id)?;
+            let served = records::needs_served(conn, &scope, &l)?;
+            let incidents = records::linked_incidents(conn, &scope, &l)?;
             let mut allocated = Vec::new();
             for line in &l.lines {
                 allocated.push(needs_store::allocated(conn, line.id)?);
             }
-            Ok((l, open_needs, served, allocated))
+            Ok((l, open_needs, served, incidents, allocated))
         })
         .await?;
     let can_edit = permissions::can_edit_record(v, l.convoy.facts());
@@ -115,7 +122,8 @@ pub async fn build(
         .collect();
     // One obstruction episode (blocked, then turned back…) is one incident: offer to record
     // it only while no event of the latest run of obstruction events has one.
-    let recorded: Vec<i64> = l.incidents.iter().filter_map(|(_, e)| *e).collect();
+    // Whoever may see it: an episode already recorded by anyone is not offered again.
+    let recorded = &l.recorded_events;
     let episode: Vec<&ConvoyEvent> = l
         .events
         .iter()
@@ -151,6 +159,9 @@ pub async fn build(
         deliverable,
         open_needs,
         served,
+        hidden_served,
+        incidents,
+        hidden_incidents,
         page,
         l,
         notice,
@@ -247,14 +258,9 @@ pub async fn add_delivery(
     let author = author(&page, &req);
     let outcome = match (line, need, quantity) {
         (Some(line), Some(need), Some(quantity)) => {
-            let v = author.viewer;
             state
                 .db
                 .run(move |conn| {
-                    let convoy = store::find_visible(conn, id, v)?;
-                    if !permissions::can_edit_record(v, convoy.convoy.facts()) {
-                        return Err(AppError::Forbidden);
-                    }
                     audit::write(conn, |conn| {
                         needs_store::add_delivery(conn, &author, id, line, need, quantity)
                     })
@@ -293,24 +299,9 @@ pub async fn link_incident(
     let outcome = state
         .db
         .run(move |conn| {
-            let convoy = store::find_visible(conn, id, author.viewer)?;
-            if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
-                return Err(AppError::Forbidden);
-            }
-            let visible = crate::incidents::store::find_visible_by_reference(
-                conn,
-                &reference,
-                author.viewer,
-            )?;
-            let mut errors = FormErrors::new();
-            let Some(incident) = visible else {
-                errors.add("incident_reference", "incident-reference-unknown");
-                return Ok(Err(errors));
-            };
             audit::write(conn, |conn| {
-                store::link_incident(conn, &author.actor, id, &incident.incident, None)
-            })?;
-            Ok(Ok(()))
+                store::link_by_reference(conn, &author, id, &reference)
+            })
         })
         .await?;
     match outcome {
@@ -332,16 +323,16 @@ pub async fn history(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
+    let scope = scope(&page);
     let (l, history) = state
         .db
         .run(move |conn| {
-            Ok((
-                store::find_visible(conn, id, v)?,
-                revisions::history(conn, "convoy", id)?,
-            ))
+            let l = records::find(conn, &scope, id)?;
+            let history = scoped_history::of(conn, &scope, "convoy", id, None)?;
+            Ok((l, history))
         })
         .await?;
+    let l = l.into_inner();
     let title = format!("{} → {}", l.origin.name, l.destination.name);
     crate::web::history::render(
         page,
@@ -349,6 +340,5 @@ pub async fn history(
         l.convoy.reference,
         title,
         history,
-        &[],
     )
 }

@@ -10,8 +10,8 @@ use crate::convoys::fields::{row_field, ConvoyForm, LineInput, BLANK_ROWS, LINE_
 use crate::convoys::store::{self, Loaded, Saved};
 use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
-use crate::locations;
 use crate::permissions;
+use crate::records;
 use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::{author, latest_date, today, viewer};
@@ -77,12 +77,16 @@ impl ConvoyForm {
     }
 }
 
-async fn context(state: &State) -> Result<(Vec<String>, Vec<(Organization, i64)>), AppError> {
+async fn context(
+    state: &State,
+    page: &Page,
+) -> Result<(Vec<String>, Vec<(Organization, i64)>), AppError> {
+    let scope = crate::web::incidents::scope(page);
     state
         .db
-        .run(|conn| {
+        .run(move |conn| {
             Ok((
-                locations::all(conn)?.iter().map(|l| l.label()).collect(),
+                records::places::suggestions(conn, &scope)?,
                 organizations::list(conn)?,
             ))
         })
@@ -121,7 +125,7 @@ fn form_from(l: &Loaded) -> ConvoyForm {
 }
 
 pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError> {
-    let (places, organizations) = context(&state).await?;
+    let (places, organizations) = context(&state, &page).await?;
     let mut form = ConvoyForm {
         planned_departure: today().to_string(),
         sensitivity: Sensitivity::Restricted.code().into(),
@@ -154,7 +158,7 @@ pub async fn create(
     form: HtmlForm<ConvoyForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = form.0;
-    let (places, organizations) = context(&state).await?;
+    let (places, organizations) = context(&state, &page).await?;
     let render = |page, form, errors, status| {
         let p = FormPage {
             page,
@@ -187,7 +191,7 @@ pub async fn create(
             (Some(f), true) => audit::write(conn, |conn| store::create(conn, &author, &f, today())),
             (fields, _) => {
                 if let Some(f) = fields {
-                    store::check(conn, &f, &mut errors)?;
+                    store::check(conn, author.viewer, &f, &mut errors)?;
                 }
                 Ok(Err(errors))
             }
@@ -225,7 +229,7 @@ pub async fn edit_form(
     if !permissions::can_edit_record(v, loaded.convoy.facts()) {
         return Err(AppError::Forbidden);
     }
-    let (places, organizations) = context(&state).await?;
+    let (places, organizations) = context(&state, &page).await?;
     crate::web::ok(&FormPage {
         page,
         form: form_from(&loaded),
@@ -267,7 +271,7 @@ pub async fn update(
         form.line_weight = stored.line_weight;
         form.line_remove.clear();
     }
-    let (places, organizations) = context(&state).await?;
+    let (places, organizations) = context(&state, &page).await?;
     let editing = Some((id, loaded.convoy.reference.clone()));
     let locked_cargo: Vec<String> = loaded.lines.iter().map(|l| l.describe()).collect();
     let render = |page, form, errors, status, conflict| {

@@ -45,7 +45,10 @@ pub async fn list(
             ))
         })
         .await?;
-    let destinations = state.menus.destinations(&state.db).await?;
+    let destinations = state
+        .menus
+        .destinations(&state.db, crate::web::incidents::scope(&page))
+        .await?;
     let pager = Pager::new("/convoys", &query, page_no, found.total);
     crate::web::ok(&ListPage {
         can_record: permissions::allows(page.user().role, Action::RecordConvoys),

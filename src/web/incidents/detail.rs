@@ -5,30 +5,27 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{today, viewer};
+use super::{scope, today};
 use crate::convoys::model::Convoy;
-use crate::convoys::store as convoy_store;
 use crate::error::AppError;
 use crate::incidents::fields::ClaimForm;
-use crate::incidents::store::{self, Link, Loaded};
-use crate::incidents::Claim;
-use crate::permissions::{self, Viewer};
-use crate::revisions::{self, Revision};
+use crate::incidents::store::{Link, Loaded};
+use crate::permissions;
+use crate::records::incidents::{self as records, ScopedClaim};
+use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::startup::State;
 use crate::web::forms::FormErrors;
-use crate::web::history::{shown, ShownChange};
+use crate::web::history::ShownRevision;
 use crate::web::Page;
-
-/// Fields of a revision that name sources: hidden from those who may not see them.
-const SOURCE_FIELDS: [&str; 1] = ["claim_source_name"];
 
 #[derive(Template)]
 #[template(path = "incidents/show.html")]
 pub struct ShowPage {
     pub page: Page,
-    pub l: Loaded,
-    pub claims: Vec<Claim>,
-    pub see_sources: bool,
+    pub l: Visible<Loaded>,
+    /// Claims the viewer may read, each with its source shown or withheld.
+    pub claims: Vec<ScopedClaim>,
+    pub hidden_claims: Hidden,
     pub can_edit: bool,
     pub can_add_claim: bool,
     pub can_verify: bool,
@@ -44,33 +41,27 @@ pub struct ShowPage {
     pub merge_into: String,
     pub merge_reason: String,
     pub merge_errors: FormErrors,
-    /// The record this duplicate was merged into, if it was.
+    /// The record this duplicate was merged into, if it was (and the viewer may see it).
     pub merged_into: Option<Link>,
-    /// Duplicates merged into this record.
+    pub merged_into_hidden: bool,
+    /// Duplicates merged into this record (those the viewer may see).
     pub duplicates: Vec<Link>,
-    pub timeline: Vec<(Revision, Vec<ShownChange>)>,
+    pub hidden_duplicates: Hidden,
+    pub timeline: Vec<ShownRevision>,
     /// Convoys this incident obstructed (those the viewer may see).
     pub convoys: Vec<Convoy>,
+    pub hidden_convoys: Hidden,
     pub notice: Option<&'static str>,
 }
 
 impl ShowPage {
     /// The duplicate a claim was moved from, when it was.
-    pub fn origin(&self, c: &Claim) -> Option<&str> {
+    pub fn origin(&self, c: &ScopedClaim) -> Option<&str> {
         let from = c.merged_from?;
         self.duplicates
             .iter()
             .find(|(id, _)| *id == from)
             .map(|(_, reference)| reference.as_str())
-    }
-}
-
-/// Fields hidden from those who may not see sources.
-fn hidden(see_sources: bool) -> &'static [&'static str] {
-    if see_sources {
-        &[]
-    } else {
-        &SOURCE_FIELDS
     }
 }
 
@@ -95,32 +86,18 @@ pub async fn build(
     kept: Kept,
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
-    let v: Viewer = viewer(&page);
-    let (l, claims, history, convoys, (merged_into, duplicates)) = state
+    let scope = scope(&page);
+    let v = scope.viewer();
+    let (l, related) = state
         .db
         .run(move |conn| {
-            let l = store::find_visible(conn, id, v)?;
-            let claims = store::claims_of(conn, id)?;
-            let history = revisions::history(conn, "incident", id)?;
-            let convoys = convoy_store::linked_to_incident(conn, id)?
-                .into_iter()
-                .filter(|c| permissions::can_view_record(v, c.facts()))
-                .collect();
-            let links = store::merge_links(conn, &l.incident)?;
-            Ok((l, claims, history, convoys, links))
+            let l = records::find(conn, &scope, id)?;
+            let related = records::page(conn, &scope, &l)?;
+            Ok((l, related))
         })
         .await?;
     let facts = l.facts();
-    let see_sources = permissions::can_see_sources(v, facts);
-    let timeline = history
-        .into_iter()
-        .rev()
-        .take(10)
-        .map(|r| {
-            let changes = shown(&page.lang, &r, hidden(see_sources));
-            (r, changes)
-        })
-        .collect();
+    let timeline = crate::web::history::shown(&page.lang, related.timeline);
     let (verification, verification_reason) = kept
         .verification
         .unwrap_or_else(|| (l.incident.verification.clone(), String::new()));
@@ -134,9 +111,14 @@ pub async fn build(
         merge_into,
         merge_reason,
         merge_errors: kept.merge_errors,
-        merged_into,
-        duplicates,
-        see_sources,
+        merged_into: related.merged_into,
+        merged_into_hidden: related.merged_into_hidden,
+        duplicates: related.duplicates,
+        hidden_duplicates: related.hidden_duplicates,
+        claims: related.claims,
+        hidden_claims: related.hidden_claims,
+        convoys: related.convoys,
+        hidden_convoys: related.hidden_convoys,
         claim_form: kept.claim_form.unwrap_or_else(|| ClaimForm {
             claim_date: today().to_string(),
             ..Default::default()
@@ -149,9 +131,7 @@ pub async fn build(
         retraction_errors: kept.retraction_errors,
         page,
         l,
-        claims,
         timeline,
-        convoys,
         notice,
     })
 }
@@ -187,24 +167,21 @@ pub async fn history(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
+    let scope = scope(&page);
     let (l, history) = state
         .db
         .run(move |conn| {
-            Ok((
-                store::find_visible(conn, id, v)?,
-                revisions::history(conn, "incident", id)?,
-            ))
+            let l = records::find(conn, &scope, id)?;
+            let history = scoped_history::of(conn, &scope, "incident", id, None)?;
+            Ok((l, history))
         })
         .await?;
-    let see_sources = permissions::can_see_sources(v, l.facts());
-    let reference = l.incident.reference.clone();
+    let l = l.into_inner();
     crate::web::history::render(
         page,
         format!("/incidents/{id}"),
-        reference,
+        l.incident.reference,
         l.incident.title,
         history,
-        hidden(see_sources),
     )
 }

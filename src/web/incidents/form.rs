@@ -9,7 +9,7 @@ use crate::audit;
 use serde::Deserialize;
 
 use crate::convoys::model::ConvoyEvent;
-use crate::convoys::store::{self as convoy_store, Loaded as ConvoyLoaded};
+use crate::convoys::store::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
 use crate::domain::vocab::{
     Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus, Reliability,
     Sensitivity, SourceType, TimePrecision,
@@ -18,8 +18,8 @@ use crate::error::AppError;
 use crate::incidents::fields::{IncidentFields, IncidentForm};
 use crate::incidents::model::COUNT_FIELDS;
 use crate::incidents::store::{self, Loaded, Saved};
-use crate::locations;
 use crate::permissions;
+use crate::records::{self, Scope};
 use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::{see_other, Page};
@@ -222,10 +222,12 @@ fn prefill_from_convoy(
     };
 }
 
-async fn place_labels(state: &State) -> Result<Vec<String>, AppError> {
+/// The places the person may pick, for the form's suggestions.
+pub async fn place_labels(state: &State, page: &Page) -> Result<Vec<String>, AppError> {
+    let scope = super::scope(page);
     state
         .db
-        .run(|conn| Ok(locations::all(conn)?.iter().map(|l| l.label()).collect()))
+        .run(move |conn| records::places::suggestions(conn, &scope))
         .await
 }
 
@@ -257,19 +259,27 @@ pub async fn new_form(
             .db
             .run(move |conn| {
                 let event = convoy_store::event_by_id(conn, event_id)?;
-                let convoy = convoy_store::find_visible(conn, event.convoy_id, v)?;
-                let existing = convoy_store::incident_for_event(conn, event_id)?;
-                Ok((convoy, event, existing))
+                let convoy = records::convoys::find(conn, &Scope::of(v), event.convoy_id)?;
+                if !permissions::can_edit_record(v, convoy.convoy.facts()) {
+                    return Err(AppError::Forbidden);
+                }
+                let existing = convoy_store::incident_for_event(conn, event_id)?
+                    .map(|id| records::incidents::find(conn, &Scope::of(v), id).map(|_| id));
+                Ok((convoy.into_inner(), event, existing))
             })
             .await?;
-        // Never twice: an event already recorded leads to its incident.
-        if let Some(incident_id) = existing {
-            return Ok(see_other(&format!("/incidents/{incident_id}?done=exists")));
+        // Never twice: an event already recorded leads to its incident, if the viewer may see it.
+        match existing {
+            Some(Ok(incident_id)) => {
+                return Ok(see_other(&format!("/incidents/{incident_id}?done=exists")))
+            }
+            Some(Err(_)) => return Err(AppError::BadRequest("incident-exists-hidden")),
+            None => {}
         }
         prefill_from_convoy(&page, &mut form, &convoy, &event, query.category.as_deref());
     }
     let statuses = permissions::allowed_statuses(viewer(&page), None);
-    let places = place_labels(&state).await?;
+    let places = place_labels(&state, &page).await?;
     crate::web::ok(&FormPage {
         page,
         form,
@@ -306,39 +316,27 @@ pub async fn create(
         .run(move |conn| match (fields, claim, errors.is_empty()) {
             (Some(f), Some(c), true) => audit::write(conn, |conn| {
                 let Some(event_id) = convoy_event else {
-                    return Ok(store::create(conn, &author, &f, &c, super::today())?.map(|i| i.id));
+                    let created = store::create(conn, &author, &f, &c, super::today())?;
+                    return Ok(created.map(|i| Obstruction::Recorded(i.id)));
                 };
                 // A blocked convoy's incident: recorded once, linked in the same transaction.
-                let event = convoy_store::event_by_id(conn, event_id)?;
-                let convoy = convoy_store::find_visible(conn, event.convoy_id, author.viewer)?;
-                if let Some(existing) = convoy_store::incident_for_event(conn, event_id)? {
-                    return Ok(Ok(existing));
-                }
-                let created = store::create(conn, &author, &f, &c, super::today())?;
-                if let Ok(incident) = &created {
-                    convoy_store::link_incident(
-                        conn,
-                        &author.actor,
-                        convoy.convoy.id,
-                        incident,
-                        Some(event_id),
-                    )?;
-                }
-                Ok(created.map(|i| i.id))
+                convoy_store::record_obstruction(conn, &author, event_id, &f, &c, super::today())
             }),
             _ => {
                 // Also say now whether the place is known, so every problem shows at once.
                 if let Some(f) = &check {
-                    store::check_place(conn, &f.place, &mut errors)?;
+                    store::check_place(conn, author.viewer, &f.place, &mut errors)?;
                 }
                 Ok(Err(errors))
             }
         })
         .await?;
     match outcome {
-        Ok(id) => Ok(see_other(&format!("/incidents/{id}?done=created"))),
+        Ok(Obstruction::Recorded(id)) => Ok(see_other(&format!("/incidents/{id}?done=created"))),
+        Ok(Obstruction::Exists(id)) => Ok(see_other(&format!("/incidents/{id}?done=exists"))),
+        Ok(Obstruction::ExistsHidden) => Err(AppError::BadRequest("incident-exists-hidden")),
         Err(errors) => {
-            let places = place_labels(&state).await?;
+            let places = place_labels(&state, &page).await?;
             crate::web::invalid(&FormPage {
                 page,
                 form,
@@ -367,7 +365,7 @@ pub async fn edit_form(
         return Err(AppError::Forbidden);
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
-    let places = place_labels(&state).await?;
+    let places = place_labels(&state, &page).await?;
     crate::web::ok(&FormPage {
         page,
         form: form_from(&loaded),
@@ -404,7 +402,7 @@ pub async fn update(
         return Err(AppError::BadRequest("error-400-text"));
     };
     let (Some(fields), true) = (fields, errors.is_empty()) else {
-        let places = place_labels(&state).await?;
+        let places = place_labels(&state, &page).await?;
         return crate::web::invalid(&FormPage {
             page,
             form,
@@ -427,7 +425,7 @@ pub async fn update(
     match saved {
         Saved::Saved => Ok(see_other(&format!("/incidents/{id}?done=saved"))),
         Saved::Invalid(errors) => {
-            let places = place_labels(&state).await?;
+            let places = place_labels(&state, &page).await?;
             crate::web::invalid(&FormPage {
                 page,
                 form,
@@ -443,7 +441,7 @@ pub async fn update(
             let conflict = differences(&form, &stored);
             // Saving this form again means: "I have seen their version, keep mine".
             form.version = current.incident.version.to_string();
-            let places = place_labels(&state).await?;
+            let places = place_labels(&state, &page).await?;
             crate::web::render(
                 actix_web::http::StatusCode::CONFLICT,
                 &FormPage {

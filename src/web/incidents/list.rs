@@ -58,7 +58,7 @@ pub async fn list(
             Ok((
                 list::list(conn, viewer, &filter, sort, page_no)?,
                 organizations::list(conn)?,
-                locations::admin_areas(conn)?,
+                locations::admin_areas(conn, viewer)?,
             ))
         })
         .await?;

@@ -13,6 +13,7 @@ use chrono::{NaiveDate, TimeDelta, Utc};
 use super::{client_addr, Page};
 use crate::incidents::store::Author;
 use crate::permissions::Viewer;
+use crate::records::Scope;
 
 pub fn viewer(page: &Page) -> Viewer {
     let user = page.user();
@@ -20,6 +21,11 @@ pub fn viewer(page: &Page) -> Viewer {
         role: user.role,
         organization_id: user.organization_id,
     }
+}
+
+/// The signed-in person's scope: what the records core lets them see.
+pub fn scope(page: &Page) -> Scope {
+    Scope::of(viewer(page))
 }
 
 pub fn author(page: &Page, req: &HttpRequest) -> Author {

@@ -396,6 +396,21 @@ history-full = See the full history
 history-field = Field
 history-before = Before
 history-after = After
+history-withheld = withheld
+history-revision-withheld = The record was not visible to you at this point: its details are withheld.
+field-shared = Shared with every organisation
+records-hidden-claims = { $count ->
+    [one] 1 claim recorded by an organisation whose report you cannot see.
+   *[other] { $count } claims recorded by organisations whose reports you cannot see.
+}
+records-hidden-linked = { $count ->
+    [one] 1 linked record you cannot see.
+   *[other] { $count } linked records you cannot see.
+}
+records-merged-into-hidden = This record was merged into a record you cannot see.
+incident-exists-hidden = An incident is already recorded for this event in a record you cannot see.
+delivery-unit-mismatch = Choose a need counted in the same unit as this cargo line
+delivery-item-mismatch = Choose a need for the same kind of supplies as this cargo line
 revision-number = revision
 revision-create = Recorded
 revision-edit = Changed

@@ -1,0 +1,135 @@
+//! History through the viewer's scope. Each revision keeps the organisation, sensitivity and
+//! status its record had then: a revision's values are shown only to those who could have seen
+//! the record as it was (before and after the change), source names only to those who may see
+//! the sources, and references to other records only where the viewer may see those.
+
+use diesel::prelude::*;
+
+use super::Scope;
+use crate::db::schema::incidents;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::permissions::{self, RecordFacts};
+use crate::revisions::{self, FieldChange, Revision};
+
+/// Fields of a revision that name sources.
+const SOURCE_FIELDS: [&str; 1] = ["claim_source_name"];
+/// Fields whose values are references of other incidents.
+const INCIDENT_REFERENCE_FIELDS: [&str; 3] = ["incident", "duplicate", "merged_into"];
+
+/// A revision as the viewer may read it.
+pub struct ScopedRevision {
+    pub revision: Revision,
+    /// The whole revision is withheld: the record was then hidden from the viewer.
+    pub withheld: bool,
+    /// The changed fields; a value the viewer may not read is `None`.
+    pub changes: Vec<ScopedChange>,
+}
+
+pub struct ScopedChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Every revision of a record the viewer already may see (`entity_type`, `id`), oldest first,
+/// or only the newest `latest` when given (newest first then).
+pub fn of(
+    conn: &mut DbConn,
+    scope: &Scope,
+    entity_type: &str,
+    id: i64,
+    latest: Option<usize>,
+) -> Result<Vec<ScopedRevision>, AppError> {
+    let all = revisions::history(conn, entity_type, id)?;
+    let mut shown = Vec::with_capacity(all.len());
+    let mut seen_before = true;
+    for mut revision in all {
+        let seen_after = scope.sees_revision(&revision);
+        let sources = seen_after && sees_sources(scope, &revision);
+        let mut changes = Vec::new();
+        if seen_after {
+            for c in revision.field_changes() {
+                changes.push(scoped_change(conn, scope, c, seen_before, sources)?);
+            }
+        } else {
+            revision.reason.clear();
+        }
+        revision.changes.clear();
+        revision.snapshot.clear();
+        shown.push(ScopedRevision {
+            revision,
+            withheld: !seen_after,
+            changes,
+        });
+        seen_before = seen_after;
+    }
+    if let Some(n) = latest {
+        shown.reverse();
+        shown.truncate(n);
+    }
+    Ok(shown)
+}
+
+fn sees_sources(scope: &Scope, r: &Revision) -> bool {
+    match r.organization_id {
+        Some(org) => permissions::can_see_sources(
+            scope.viewer(),
+            RecordFacts {
+                organization_id: org,
+                sensitivity: crate::domain::vocab::Sensitivity::Confidential,
+                status: crate::domain::vocab::RecordStatus::Submitted,
+                verification: crate::domain::vocab::Verification::Unverified,
+                retracted: false,
+            },
+        ),
+        None => scope.sees_all(),
+    }
+}
+
+fn scoped_change(
+    conn: &mut DbConn,
+    scope: &Scope,
+    c: FieldChange,
+    seen_before: bool,
+    sources: bool,
+) -> Result<ScopedChange, AppError> {
+    let readable = |value: String, seen: bool| seen.then_some(value);
+    let mut before = readable(c.before, seen_before);
+    let mut after = readable(c.after, true);
+    if SOURCE_FIELDS.contains(&c.field.as_str()) && !sources {
+        before = None;
+        after = None;
+    }
+    if INCIDENT_REFERENCE_FIELDS.contains(&c.field.as_str()) {
+        for value in [&mut before, &mut after] {
+            if let Some(reference) = value.as_deref() {
+                if !incident_reference_visible(conn, scope, reference)? {
+                    *value = None;
+                }
+            }
+        }
+    }
+    Ok(ScopedChange {
+        field: c.field,
+        before,
+        after,
+    })
+}
+
+/// May the viewer see the incident with this reference?
+fn incident_reference_visible(
+    conn: &mut DbConn,
+    scope: &Scope,
+    reference: &str,
+) -> Result<bool, AppError> {
+    let id: Option<i64> = incidents::table
+        .filter(incidents::reference.eq(reference))
+        .select(incidents::id)
+        .first(conn)
+        .optional()?;
+    Ok(match id {
+        Some(id) => super::incidents::find(conn, scope, id).is_ok(),
+        None => false,
+    })
+}

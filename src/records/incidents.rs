@@ -1,0 +1,154 @@
+//! Incidents through the viewer's scope: the record, its claims (each by its own provenance),
+//! the convoys it obstructed, the records merged into it, and its history.
+
+use diesel::prelude::*;
+
+use super::history::{self, ScopedRevision};
+use super::{Hidden, Scope, Visible};
+use crate::convoys::model::Convoy;
+use crate::db::schema::{claims, convoy_incidents, convoys, incidents};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::incidents::store::{self, Link, Loaded};
+use crate::incidents::Claim;
+
+/// An incident the viewer may see, or 404 (never 403: a hidden record does not exist for them).
+pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<Loaded>, AppError> {
+    store::find_visible(conn, id, scope.viewer()).map(Visible::vouched)
+}
+
+/// The incident a person typed the reference of (any case, spaces around), if it exists and
+/// the viewer may see it.
+pub fn find_by_reference(
+    conn: &mut DbConn,
+    scope: &Scope,
+    typed: &str,
+) -> Result<Option<Visible<Loaded>>, AppError> {
+    Ok(store::find_visible_by_reference(conn, typed, scope.viewer())?.map(Visible::vouched))
+}
+
+/// A claim as the viewer may read it: its source name is emptied unless they may see it.
+#[derive(Debug, Clone)]
+pub struct ScopedClaim {
+    pub claim: Claim,
+    pub source_shown: bool,
+}
+
+impl std::ops::Deref for ScopedClaim {
+    type Target = Claim;
+    fn deref(&self) -> &Claim {
+        &self.claim
+    }
+}
+
+/// Everything the incident page shows, scoped.
+pub struct IncidentPage {
+    pub claims: Vec<ScopedClaim>,
+    pub hidden_claims: Hidden,
+    /// Convoys this incident obstructed.
+    pub convoys: Vec<Convoy>,
+    pub hidden_convoys: Hidden,
+    /// The record this duplicate was merged into, when the viewer may see it.
+    pub merged_into: Option<Link>,
+    pub merged_into_hidden: bool,
+    /// Duplicates merged into this record.
+    pub duplicates: Vec<Link>,
+    pub hidden_duplicates: Hidden,
+    /// The latest revisions, newest first.
+    pub timeline: Vec<ScopedRevision>,
+}
+
+/// The claims of a visible incident, oldest first, each through its own provenance.
+pub fn claims(
+    conn: &mut DbConn,
+    scope: &Scope,
+    incident: &Visible<Loaded>,
+) -> Result<(Vec<ScopedClaim>, Hidden), AppError> {
+    let all: Vec<Claim> = claims::table
+        .filter(claims::incident_id.eq(incident.incident.id))
+        .order((claims::claimed_on.asc(), claims::id.asc()))
+        .select(Claim::as_select())
+        .load(conn)?;
+    let mut hidden = Hidden::default();
+    let mut shown = Vec::with_capacity(all.len());
+    for mut claim in all {
+        if !scope.sees_claim(&claim) {
+            hidden.0 += 1;
+            continue;
+        }
+        let source_shown = scope.sees_claim_source(&claim);
+        if !source_shown {
+            claim.source_name.clear();
+        }
+        shown.push(ScopedClaim {
+            claim,
+            source_shown,
+        });
+    }
+    Ok((shown, hidden))
+}
+
+/// The incident page's related records and latest history.
+pub fn page(
+    conn: &mut DbConn,
+    scope: &Scope,
+    incident: &Visible<Loaded>,
+) -> Result<IncidentPage, AppError> {
+    let i = &incident.incident;
+    let (claims, hidden_claims) = claims(conn, scope, incident)?;
+    let mut q = convoys::table
+        .inner_join(convoy_incidents::table)
+        .filter(convoy_incidents::incident_id.eq(i.id))
+        .into_boxed::<crate::db::Backend>();
+    if let Some(visible) = scope.record_sql("convoys", false) {
+        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+    }
+    let convoys: Vec<Convoy> = q
+        .order(convoys::id.asc())
+        .select(Convoy::as_select())
+        .load(conn)?;
+    let linked: i64 = convoy_incidents::table
+        .filter(convoy_incidents::incident_id.eq(i.id))
+        .count()
+        .get_result(conn)?;
+    let (merged_into, merged_into_hidden) = match i.merged_into {
+        Some(kept) => match find(conn, scope, kept) {
+            Ok(k) => (Some((kept, k.incident.reference.clone())), false),
+            Err(AppError::NotFound) => (None, true),
+            Err(e) => return Err(e),
+        },
+        None => (None, false),
+    };
+    let (duplicates, hidden_duplicates) = duplicates(conn, scope, i.id)?;
+    Ok(IncidentPage {
+        claims,
+        hidden_claims,
+        hidden_convoys: Hidden::of(linked, convoys.len()),
+        convoys,
+        merged_into,
+        merged_into_hidden,
+        duplicates,
+        hidden_duplicates,
+        timeline: history::of(conn, scope, "incident", i.id, Some(10))?,
+    })
+}
+
+/// Duplicates merged into a record, those the viewer may see by id and reference.
+fn duplicates(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<(Vec<Link>, Hidden), AppError> {
+    let mut q = incidents::table
+        .filter(incidents::merged_into.eq(id))
+        .into_boxed::<crate::db::Backend>();
+    if let Some(visible) = scope.record_sql("incidents", true) {
+        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+    }
+    let shown: Vec<Link> = q
+        .order(incidents::id.asc())
+        .select((incidents::id, incidents::reference))
+        .load(conn)?;
+    let all: i64 = incidents::table
+        .filter(incidents::merged_into.eq(id))
+        .count()
+        .get_result(conn)?;
+    let hidden = Hidden::of(all, shown.len());
+    Ok((shown, hidden))
+}

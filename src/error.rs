@@ -65,7 +65,7 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::LoginRequired { next } => HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, crate::web::login_url(next)))
+                .insert_header((header::LOCATION, login_url(next)))
                 .finish(),
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
@@ -117,4 +117,13 @@ fn is_unavailable(message: &str) -> bool {
         "could not extend file",
     ];
     SIGNS.iter().any(|s| message.contains(s))
+}
+
+/// `/login?next=…`, returning to `next` (a local path) after sign-in.
+pub fn login_url(next: &str) -> String {
+    if next.is_empty() || next == "/" {
+        return "/login".into();
+    }
+    let encoded = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    format!("/login?{encoded}")
 }

@@ -13,15 +13,7 @@ use crate::accounts::{passwords, setup, users};
 use crate::audit;
 use crate::config::Settings;
 use crate::db::Db;
-
-/// Shared by every request.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Settings,
-    pub menus: crate::web::menus::Menus,
-}
-
-pub type State = web::Data<AppState>;
+use crate::web::AppState;
 
 pub struct Application {
     port: u16,

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Incident;
@@ -270,7 +271,7 @@ pub fn list(
         });
     }
     // A text search: the newest matches, one more than are counted.
-    let ids = search::newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
+    let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
     let more = ids.len() > SEARCH_COUNT_LIMIT;
     let q = if sort == Sort::RecordedDesc {
         // Newest records first is the order already found: this page's slice of it.
@@ -364,4 +365,80 @@ pub fn recent(
     };
     let found = q.limit(limit).select(Incident::as_select()).load(conn)?;
     attach(conn, found)
+}
+
+/// The ids of the newest matching incidents (by id, newest first), at most `limit`; `filter`
+/// holds the text and every other condition. SQLite's planner would first collect every
+/// match of the text into a temporary list, for a common word a tenth of the table; instead
+/// the index is walked newest first, a slice of ids at a time (as many as are still wanted),
+/// each slice checked against the other conditions, stopping as soon as enough are found.
+pub fn newest(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+    limit: usize,
+) -> Result<Vec<i64>, AppError> {
+    if let DbConn::Pg(_) = conn {
+        // PostgreSQL combines the GIN index with the others by itself.
+        return Ok(filtered(conn, viewer, filter)
+            .select(incidents::id)
+            .order(incidents::id.desc())
+            .limit(limit as i64)
+            .load(conn)?);
+    }
+    let text = search::fts5_query(&search::terms(&filter.text));
+    let rest = Filter {
+        text: String::new(),
+        ..filter.clone()
+    };
+    let mut found = Vec::new();
+    let mut before = i64::MAX;
+    while found.len() < limit {
+        let DbConn::Sqlite(c) = conn else {
+            unreachable!("PostgreSQL returned above")
+        };
+        // The next slice: the lowest id among the next `wanted` matches, and how many there are.
+        let wanted = (limit - found.len()).max(100) as i64;
+        let slice: Slice = diesel::sql_query(
+            "SELECT min(id) AS low, count(*) AS n FROM (SELECT rowid AS id FROM incidents_fts \
+             WHERE incidents_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
+        )
+        .bind::<Text, _>(&text)
+        .bind::<BigInt, _>(before)
+        .bind::<BigInt, _>(wanted)
+        .get_result(c)?;
+        let Some(low) = slice.low else { break };
+        found.extend(
+            filtered(conn, viewer, &rest)
+                .filter(
+                    diesel::dsl::sql::<Bool>(
+                        "incidents.id IN (SELECT rowid FROM incidents_fts \
+                         WHERE incidents_fts MATCH ",
+                    )
+                    .bind::<Text, _>(&text)
+                    .sql(" AND rowid >= ")
+                    .bind::<BigInt, _>(low)
+                    .sql(" AND rowid < ")
+                    .bind::<BigInt, _>(before)
+                    .sql(")"),
+                )
+                .select(incidents::id)
+                .order(incidents::id.desc())
+                .load::<i64>(conn)?,
+        );
+        if slice.n < wanted {
+            break;
+        }
+        before = low;
+    }
+    found.truncate(limit);
+    Ok(found)
+}
+
+#[derive(QueryableByName)]
+struct Slice {
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    low: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }

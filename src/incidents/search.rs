@@ -6,12 +6,9 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
-use super::list::{self, Filter};
 use super::model::Incident;
-use crate::db::schema::incidents;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::permissions::Viewer;
 
 /// Rewrites the index entry of one incident.
 pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(), AppError> {
@@ -96,7 +93,7 @@ pub fn terms(query: &str) -> Vec<Term> {
 }
 
 /// The FTS5 query for `terms` (each word quoted, so no query syntax gets through).
-fn fts5_query(terms: &[Term]) -> String {
+pub(super) fn fts5_query(terms: &[Term]) -> String {
     spell(terms, ("\"", "\"", "\"*"), " ")
 }
 
@@ -151,82 +148,6 @@ pub type Condition = Box<
         SqlType = Bool,
     >,
 >;
-
-/// The ids of the newest matching incidents (by id, newest first), at most `limit`; `filter`
-/// holds the text and every other condition. SQLite's planner would first collect every
-/// match of the text into a temporary list, for a common word a tenth of the table; instead
-/// the index is walked newest first, a slice of ids at a time (as many as are still wanted),
-/// each slice checked against the other conditions, stopping as soon as enough are found.
-pub fn newest(
-    conn: &mut DbConn,
-    viewer: Viewer,
-    filter: &Filter,
-    limit: usize,
-) -> Result<Vec<i64>, AppError> {
-    if let DbConn::Pg(_) = conn {
-        // PostgreSQL combines the GIN index with the others by itself.
-        return Ok(list::filtered(conn, viewer, filter)
-            .select(incidents::id)
-            .order(incidents::id.desc())
-            .limit(limit as i64)
-            .load(conn)?);
-    }
-    let text = fts5_query(&terms(&filter.text));
-    let rest = Filter {
-        text: String::new(),
-        ..filter.clone()
-    };
-    let mut found = Vec::new();
-    let mut before = i64::MAX;
-    while found.len() < limit {
-        let DbConn::Sqlite(c) = conn else {
-            unreachable!("PostgreSQL returned above")
-        };
-        // The next slice: the lowest id among the next `wanted` matches, and how many there are.
-        let wanted = (limit - found.len()).max(100) as i64;
-        let slice: Slice = diesel::sql_query(
-            "SELECT min(id) AS low, count(*) AS n FROM (SELECT rowid AS id FROM incidents_fts \
-             WHERE incidents_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
-        )
-        .bind::<Text, _>(&text)
-        .bind::<BigInt, _>(before)
-        .bind::<BigInt, _>(wanted)
-        .get_result(c)?;
-        let Some(low) = slice.low else { break };
-        found.extend(
-            list::filtered(conn, viewer, &rest)
-                .filter(
-                    diesel::dsl::sql::<Bool>(
-                        "incidents.id IN (SELECT rowid FROM incidents_fts \
-                         WHERE incidents_fts MATCH ",
-                    )
-                    .bind::<Text, _>(&text)
-                    .sql(" AND rowid >= ")
-                    .bind::<BigInt, _>(low)
-                    .sql(" AND rowid < ")
-                    .bind::<BigInt, _>(before)
-                    .sql(")"),
-                )
-                .select(incidents::id)
-                .order(incidents::id.desc())
-                .load::<i64>(conn)?,
-        );
-        if slice.n < wanted {
-            break;
-        }
-        before = low;
-    }
-    found.truncate(limit);
-    Ok(found)
-}
-
-#[derive(QueryableByName)]
-struct Slice {
-    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
-    low: Option<i64>,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
 
 #[cfg(test)]
 mod tests {

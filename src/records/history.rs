@@ -129,7 +129,7 @@ fn incident_reference_visible(
         .first(conn)
         .optional()?;
     Ok(match id {
-        Some(id) => super::incidents::find(conn, scope, id).is_ok(),
+        Some(id) => crate::incidents::store::find_visible(conn, id, scope.viewer()).is_ok(),
         None => false,
     })
 }

@@ -4,11 +4,13 @@
 //! incidents, needs served, deliveries, duplicates, claims, history) are scoped in SQL, with a
 //! count of what was left out, so a page can say "1 linked record you cannot see" and never
 //! name it. Writes go through the stores (`incidents::store`, `convoys::store`,
-//! `needs::store`), which check the same rules on every record they touch.
+//! `needs::store`), which check the same rules on every record they touch; work that spans two
+//! kinds of record and cannot belong to either store (merging duplicates) lives here, above them.
 
 pub mod convoys;
 pub mod history;
 pub mod incidents;
+pub mod merge;
 pub mod needs;
 pub mod places;
 mod scope;

@@ -12,7 +12,7 @@ use crate::accounts::{passwords, sessions, users};
 use crate::audit::{self, Event};
 use crate::domain::NewPassword;
 use crate::error::AppError;
-use crate::startup::State;
+use crate::web::State;
 
 #[derive(Template)]
 #[template(path = "account/password.html")]

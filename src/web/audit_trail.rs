@@ -12,7 +12,7 @@ use crate::audit::query::{self, AuditFilter};
 use crate::audit::verify::{self, ChainReport};
 use crate::audit::AuditEvent;
 use crate::error::AppError;
-use crate::startup::State;
+use crate::web::State;
 
 const PAGE_SIZE: i64 = 50;
 

@@ -12,7 +12,7 @@ use super::incidents::{today, viewer};
 use super::{client_addr, Page};
 use crate::error::AppError;
 use crate::exports::{self, Format, Source};
-use crate::startup::State;
+use crate::web::State;
 use crate::{convoys, incidents, needs};
 
 /// What the exports take beyond the list's own filters.

@@ -7,7 +7,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 
-use crate::startup::State;
+use crate::web::State;
 
 /// No script at all, styles only from our own stylesheet, forms only to ourselves, no framing.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \

@@ -4,7 +4,7 @@
 use actix_web::HttpResponse;
 
 use crate::db;
-use crate::startup::State;
+use crate::web::State;
 
 /// Below this much free space beside a SQLite database, writes are about to fail.
 const MIN_FREE_BYTES: u64 = 1024 * 1024;

@@ -14,7 +14,7 @@ use crate::incidents::list::{self, Filter, Row, Sort};
 use crate::needs::list::{self as need_list, Filter as NeedFilter, Row as NeedRow};
 use crate::permissions::{self, Action, Viewer};
 use crate::revisions::{self, Revision};
-use crate::startup::State;
+use crate::web::State;
 
 #[derive(Template)]
 #[template(path = "home.html")]

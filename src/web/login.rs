@@ -12,7 +12,7 @@ use super::{blocking, client_addr, safe_next, see_other, Page};
 use crate::accounts::{passwords, sessions, throttle, users};
 use crate::audit::{self, Actor, Event};
 use crate::error::AppError;
-use crate::startup::State;
+use crate::web::State;
 
 #[derive(Template)]
 #[template(path = "login.html")]

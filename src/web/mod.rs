@@ -25,10 +25,13 @@ pub mod reports;
 pub mod routes;
 pub mod session;
 pub mod setup;
+pub mod state;
 
 use actix_web::{web, HttpRequest};
 
+pub use crate::error::login_url;
 pub use page::Page;
+pub use state::{AppState, State};
 
 /// Largest form body accepted (bigger ones get 413).
 pub const FORM_LIMIT: usize = 256 * 1024;
@@ -38,22 +41,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::FormConfig::default().limit(FORM_LIMIT))
         .app_data(web::PayloadConfig::new(FORM_LIMIT));
     routes::register(cfg);
-}
-
-/// `/login?next=…`, returning to `next` (a local path) after sign-in.
-pub fn login_url(next: &str) -> String {
-    if next.is_empty() || next == "/" {
-        "/login".into()
-    } else {
-        format!("/login?next={}", urlencode(next))
-    }
-}
-
-/// Percent-encodes a query value.
-pub fn urlencode(value: &str) -> String {
-    serde_urlencoded::to_string([("", value)])
-        .map(|s| s.trim_start_matches('=').to_string())
-        .unwrap_or_default()
 }
 
 /// Keeps a redirect target local: a path on this site, never `//host` or `https://…`.
@@ -113,4 +100,11 @@ pub async fn blocking<T: Send + 'static>(
     web::block(f)
         .await
         .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("blocking task: {e}")))
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)])
+        .map(|s| s.trim_start_matches('=').to_string())
+        .unwrap_or_default()
 }

@@ -16,10 +16,10 @@ use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::records::needs as records;
 use crate::records::{history as scoped_history, Hidden, Visible};
-use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::form::place_labels;
 use crate::web::incidents::{author, latest_date, scope, today, viewer};
+use crate::web::State;
 use crate::web::{see_other, Page};
 
 #[derive(Template)]

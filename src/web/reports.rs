@@ -10,9 +10,9 @@ use crate::domain::vocab::Category;
 use crate::error::AppError;
 use crate::locations;
 use crate::reports::{self, Audience, ReportData, ReportQuery};
-use crate::startup::State;
 use crate::web::forms::FormErrors;
 use crate::web::incidents::{today, viewer};
+use crate::web::State;
 use crate::web::{client_addr, Page};
 
 #[derive(Template)]

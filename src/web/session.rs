@@ -14,7 +14,7 @@ use sha2::Sha256;
 use crate::accounts::sessions::{self, CurrentUser, Lookup};
 use crate::config::Settings;
 use crate::i18n::Lang;
-use crate::startup::State;
+use crate::web::State;
 
 /// The CSRF token that forms on this request must echo.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use crate::accounts::{organizations, passwords, sessions, setup, users};
 use crate::audit::{self, Actor, Event};
 use crate::domain::{text, NewPassword, OrgType, Role, Username};
 use crate::error::AppError;
-use crate::startup::State;
+use crate::web::State;
 
 #[derive(Template)]
 #[template(path = "setup.html")]

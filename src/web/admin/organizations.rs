@@ -7,8 +7,8 @@ use crate::accounts::Organization;
 use crate::audit;
 use crate::domain::{text, OrgType};
 use crate::error::AppError;
-use crate::startup::State;
 use crate::web::forms::FormErrors;
+use crate::web::State;
 use crate::web::{client_addr, see_other, Page};
 
 #[derive(Template)]

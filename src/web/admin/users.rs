@@ -7,8 +7,8 @@ use crate::accounts::{organizations, passwords, throttle, users, Organization, U
 use crate::audit::{self, Event};
 use crate::domain::{text, NewPassword, Role, Username};
 use crate::error::AppError;
-use crate::startup::State;
 use crate::web::forms::FormErrors;
+use crate::web::State;
 use crate::web::{blocking, client_addr, see_other, Page};
 
 #[derive(Template)]

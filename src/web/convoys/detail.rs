@@ -19,9 +19,9 @@ use crate::needs::store as needs_store;
 use crate::permissions;
 use crate::records::convoys as records;
 use crate::records::{history as scoped_history, Hidden, Visible};
-use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::{author, latest_date, scope, today};
+use crate::web::State;
 use crate::web::{see_other, Page};
 
 #[derive(Template)]

@@ -12,9 +12,9 @@ use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
 use crate::permissions;
 use crate::records;
-use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::{author, latest_date, today, viewer};
+use crate::web::State;
 use crate::web::{see_other, Page};
 
 #[derive(Template)]

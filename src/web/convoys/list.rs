@@ -7,9 +7,9 @@ use crate::error::AppError;
 use crate::locations::PlaceName;
 use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
-use crate::startup::State;
 use crate::web::incidents::viewer;
 use crate::web::Page;
+use crate::web::State;
 
 #[derive(Template)]
 #[template(path = "convoys/list.html")]

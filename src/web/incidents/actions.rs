@@ -12,8 +12,8 @@ use crate::domain::vocab::Verification;
 use crate::error::AppError;
 use crate::incidents::fields::{self, ClaimForm};
 use crate::incidents::store;
-use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
+use crate::web::State;
 use crate::web::{see_other, Page};
 
 pub async fn add_claim(
@@ -141,7 +141,9 @@ pub async fn merge(
             state
                 .db
                 .run(move |conn| {
-                    audit::write(conn, |conn| store::merge(conn, &author, id, &into, &reason))
+                    audit::write(conn, |conn| {
+                        crate::records::merge::merge(conn, &author, id, &into, &reason)
+                    })
                 })
                 .await?
         }

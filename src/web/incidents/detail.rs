@@ -13,10 +13,10 @@ use crate::incidents::store::{Link, Loaded};
 use crate::permissions;
 use crate::records::incidents::{self as records, ScopedClaim};
 use crate::records::{history as scoped_history, Hidden, Visible};
-use crate::startup::State;
 use crate::web::forms::FormErrors;
 use crate::web::history::ShownRevision;
 use crate::web::Page;
+use crate::web::State;
 
 #[derive(Template)]
 #[template(path = "incidents/show.html")]

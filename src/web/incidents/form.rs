@@ -20,8 +20,8 @@ use crate::incidents::model::COUNT_FIELDS;
 use crate::incidents::store::{self, Loaded, Saved};
 use crate::permissions;
 use crate::records::{self, Scope};
-use crate::startup::State;
 use crate::web::forms::{FormErrors, HtmlForm};
+use crate::web::State;
 use crate::web::{see_other, Page};
 
 #[derive(Template)]

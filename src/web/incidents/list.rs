@@ -7,8 +7,8 @@ use crate::incidents::list::{self, ListQuery, Row, Sort};
 use crate::locations;
 use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
-use crate::startup::State;
 use crate::web::Page;
+use crate::web::State;
 
 #[derive(Template)]
 #[template(path = "incidents/list.html")]

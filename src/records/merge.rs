@@ -1,0 +1,123 @@
+//! Merging a duplicate incident into the record kept: work across incidents, their claims and
+//! the convoys linked to them, so it lives above the stores of both kinds. Both records are
+//! checked inside the write.
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::audit::{self, Event};
+use crate::db::schema::{claims, incidents};
+use crate::db::DbConn;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::incidents::store::{find_visible, find_visible_by_reference, Author};
+use crate::permissions;
+use crate::revisions::{self, NewRevision};
+
+/// Merges the duplicate `id` into the record `into` (typed as its reference). The duplicate
+/// is kept, frozen and marked; its claims move to the record kept, each naming where it came
+/// from, and so do its convoy links; figures are not added together (the coordinator edits
+/// the record kept if the duplicate adds to them). Both records get a revision and an audit
+/// event. `Ok(Err(errors))` when the reference names no record that can take the merge.
+pub fn merge(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+    into: &str,
+    reason: &str,
+) -> Result<Result<i64, FieldErrors>, AppError> {
+    let duplicate = find_visible(conn, id, author.viewer)?;
+    if !permissions::can_merge_incident(author.viewer, duplicate.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = FieldErrors::new();
+    let Some(kept) = find_visible_by_reference(conn, into, author.viewer)? else {
+        errors.add("merge_into", "merge-into-unknown");
+        return Ok(Err(errors));
+    };
+    if kept.incident.id == id {
+        errors.add("merge_into", "merge-into-itself");
+        return Ok(Err(errors));
+    }
+    if !permissions::can_merge_incident(author.viewer, kept.facts()) {
+        errors.add("merge_into", "merge-into-closed");
+        return Ok(Err(errors));
+    }
+    let now = audit::now();
+    let claims_moved = diesel::update(claims::table.filter(claims::incident_id.eq(id)))
+        .set((
+            claims::incident_id.eq(kept.incident.id),
+            claims::merged_from.eq(Some(id)),
+        ))
+        .execute(conn)?;
+    let links_moved = crate::convoys::store::move_incident_links(
+        conn,
+        &author.actor,
+        &duplicate.incident,
+        &kept.incident,
+        reason,
+    )?;
+    diesel::update(incidents::table.find(id))
+        .set((
+            incidents::merged_into.eq(Some(kept.incident.id)),
+            incidents::merged_at.eq(Some(now)),
+            incidents::version.eq(duplicate.incident.version + 1),
+            incidents::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(incidents::table.find(kept.incident.id))
+        .set((
+            incidents::version.eq(kept.incident.version + 1),
+            incidents::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let (dup_ref, kept_ref) = (&duplicate.incident.reference, &kept.incident.reference);
+    let mut snapshot = duplicate.incident.snapshot(&duplicate.location.label());
+    snapshot["merged_into"] = json!(kept_ref);
+    let dup_revision = revisions::record(
+        conn,
+        &author.actor,
+        NewRevision {
+            entity_type: "incident",
+            entity_id: id,
+            action: "merge",
+            reason,
+            changes: &json!({ "merged_into": [null, kept_ref], "claims": [claims_moved, 0] }),
+            snapshot: &snapshot,
+            facts: Some(duplicate.facts()),
+        },
+    )?;
+    let kept_revision = revisions::record(
+        conn,
+        &author.actor,
+        NewRevision {
+            entity_type: "incident",
+            entity_id: kept.incident.id,
+            action: "duplicate",
+            reason,
+            changes: &json!({ "duplicate": [null, dup_ref], "claims_moved": [null, claims_moved] }),
+            snapshot: &kept.incident.snapshot(&kept.location.label()),
+            facts: Some(kept.facts()),
+        },
+    )?;
+    let details = json!({
+        "duplicate": dup_ref,
+        "kept": kept_ref,
+        "claims_moved": claims_moved,
+        "convoy_links_moved": links_moved,
+        "reason": reason,
+    });
+    audit::record(
+        conn,
+        &author.actor,
+        Event::new("incident.merge", "incident", id)
+            .details(json!({ "revision": dup_revision, "merge": details })),
+    )?;
+    audit::record(
+        conn,
+        &author.actor,
+        Event::new("incident.duplicate_merged", "incident", kept.incident.id)
+            .details(json!({ "revision": kept_revision, "merge": details })),
+    )?;
+    Ok(Ok(kept.incident.id))
+}

@@ -1,0 +1,17 @@
+//! What every request shares: the database, the settings and the menus kept between requests.
+//! Built by `startup`, read by the handlers as `State`.
+
+use actix_web::web;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::web::menus::Menus;
+
+/// Shared by every request.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+    pub menus: Menus,
+}
+
+pub type State = web::Data<AppState>;

@@ -15,6 +15,7 @@ use crate::needs::store::{self, Loaded, Saved};
 use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::records::needs as records;
+use crate::records::Scope;
 use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::form::place_labels;
@@ -183,7 +184,7 @@ pub async fn edit_form(
     let v = viewer(&page);
     let loaded = state
         .db
-        .run(move |conn| store::find_visible(conn, id, v))
+        .run(move |conn| records::find(conn, &Scope::of(v), id))
         .await?;
     if !permissions::can_edit_record(v, loaded.need.facts()) {
         return Err(AppError::Forbidden);
@@ -211,7 +212,7 @@ pub async fn update(
     let v = viewer(&page);
     let loaded = state
         .db
-        .run(move |conn| store::find_visible(conn, id, v))
+        .run(move |conn| records::find(conn, &Scope::of(v), id))
         .await?;
     if !permissions::can_edit_record(v, loaded.need.facts()) {
         return Err(AppError::Forbidden);

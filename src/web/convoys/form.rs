@@ -11,7 +11,7 @@ use crate::convoys::store::{self, Loaded, Saved};
 use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
 use crate::permissions;
-use crate::records;
+use crate::records::{self, Scope};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::{author, latest_date, today, viewer};
 use crate::web::State;
@@ -224,7 +224,7 @@ pub async fn edit_form(
     let v = viewer(&page);
     let loaded = state
         .db
-        .run(move |conn| store::find_visible(conn, id, v))
+        .run(move |conn| records::convoys::find(conn, &Scope::of(v), id))
         .await?;
     if !permissions::can_edit_record(v, loaded.convoy.facts()) {
         return Err(AppError::Forbidden);
@@ -255,7 +255,7 @@ pub async fn update(
     let v = viewer(&page);
     let loaded = state
         .db
-        .run(move |conn| store::find_visible(conn, id, v))
+        .run(move |conn| records::convoys::find(conn, &Scope::of(v), id))
         .await?;
     if !permissions::can_edit_record(v, loaded.convoy.facts()) {
         return Err(AppError::Forbidden);

@@ -359,7 +359,7 @@ pub async fn edit_form(
     let v = viewer(&page);
     let loaded = state
         .db
-        .run(move |conn| store::find_visible(conn, id, v))
+        .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
         .await?;
     if !permissions::can_edit_record(v, loaded.facts()) {
         return Err(AppError::Forbidden);
@@ -389,7 +389,7 @@ pub async fn update(
     let v = viewer(&page);
     let loaded = state
         .db
-        .run(move |conn| store::find_visible(conn, id, v))
+        .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
         .await?;
     if !permissions::can_edit_record(v, loaded.facts()) {
         return Err(AppError::Forbidden);

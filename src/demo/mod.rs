@@ -401,10 +401,8 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
     let prepared: Vec<(DemoAccount, String)> = USERS
         .iter()
         .map(|(name, role, org)| {
-            let password = demo_password();
-            let parsed = NewPassword::parse(&password, &password, &[])
-                .expect("generated passwords are strong");
-            (
+            let (password, parsed) = demo_password()?;
+            Ok((
                 DemoAccount {
                     username: name.to_string(),
                     role: *role,
@@ -412,9 +410,9 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                     password,
                 },
                 passwords::hash(&parsed),
-            )
+            ))
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let mut incidents = 0;
     audit::write(conn, |conn| {
         let mut org_ids = Vec::new();
@@ -837,8 +835,22 @@ fn convoys_and_needs(
     Ok(())
 }
 
-/// A random pass-phrase of four words and a number: strong, and easy to type from a printout.
-fn demo_password() -> String {
+/// A random pass-phrase of four words and a number, easy to type from a printout, that the
+/// strength check accepts: a phrase it refuses (four common words can score low) is drawn
+/// again, and after many refusals the demo stops with an error rather than a weak password.
+fn demo_password() -> Result<(String, NewPassword), AppError> {
+    for _ in 0..100 {
+        let phrase = pass_phrase();
+        if let Ok(parsed) = NewPassword::parse(&phrase, &phrase, &[]) {
+            return Ok((phrase, parsed));
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!(
+        "no generated pass-phrase passed the strength check"
+    )))
+}
+
+fn pass_phrase() -> String {
     const WORDS: [&str; 24] = [
         "cedar", "river", "lantern", "orchard", "harbor", "meadow", "copper", "falcon", "quartz",
         "willow", "ember", "summit", "canyon", "thistle", "marble", "signal", "pepper", "violet",

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{Hidden, Scope, Visible};
 use crate::convoys::store::{self, Loaded};
 use crate::db::schema::{convoy_incidents, incidents, need_deliveries, needs};
-use crate::db::{Backend, DbConn};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::incidents::Incident;
 use crate::needs::model::{Delivery, Need};
@@ -26,13 +26,10 @@ pub fn linked_incidents(
     convoy: &Visible<Loaded>,
 ) -> Result<(Vec<LinkedIncident>, Hidden), AppError> {
     let id = convoy.convoy.id;
-    let mut q = incidents::table
+    let q = incidents::table
         .inner_join(convoy_incidents::table)
         .filter(convoy_incidents::convoy_id.eq(id))
-        .into_boxed::<Backend>();
-    if let Some(visible) = scope.record_sql("incidents", true) {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
+        .filter(scope.records_of("incidents", true));
     let shown: Vec<LinkedIncident> = q
         .order(incidents::id.asc())
         .select((Incident::as_select(), convoy_incidents::event_id))
@@ -52,13 +49,10 @@ pub fn needs_served(
     convoy: &Visible<Loaded>,
 ) -> Result<(Vec<(Delivery, Need)>, Hidden), AppError> {
     let id = convoy.convoy.id;
-    let mut q = need_deliveries::table
+    let q = need_deliveries::table
         .inner_join(needs::table)
         .filter(need_deliveries::convoy_id.eq(id))
-        .into_boxed::<Backend>();
-    if let Some(visible) = scope.record_sql("needs", false) {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
+        .filter(scope.records_of("needs", false));
     let shown: Vec<(Delivery, Need)> = q
         .order(need_deliveries::id.asc())
         .select((Delivery::as_select(), Need::as_select()))

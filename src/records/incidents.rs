@@ -96,13 +96,10 @@ pub fn page(
 ) -> Result<IncidentPage, AppError> {
     let i = &incident.incident;
     let (claims, hidden_claims) = claims(conn, scope, incident)?;
-    let mut q = convoys::table
+    let q = convoys::table
         .inner_join(convoy_incidents::table)
         .filter(convoy_incidents::incident_id.eq(i.id))
-        .into_boxed::<crate::db::Backend>();
-    if let Some(visible) = scope.record_sql("convoys", false) {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
+        .filter(scope.records_of("convoys", false));
     let convoys: Vec<Convoy> = q
         .order(convoys::id.asc())
         .select(Convoy::as_select())
@@ -135,12 +132,9 @@ pub fn page(
 
 /// Duplicates merged into a record, those the viewer may see by id and reference.
 fn duplicates(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<(Vec<Link>, Hidden), AppError> {
-    let mut q = incidents::table
+    let q = incidents::table
         .filter(incidents::merged_into.eq(id))
-        .into_boxed::<crate::db::Backend>();
-    if let Some(visible) = scope.record_sql("incidents", true) {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
+        .filter(scope.records_of("incidents", true));
     let shown: Vec<Link> = q
         .order(incidents::id.asc())
         .select((incidents::id, incidents::reference))

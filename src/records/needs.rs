@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{Hidden, Scope, Visible};
 use crate::convoys::model::{CargoLine, Convoy};
 use crate::db::schema::{cargo_lines, convoys, need_deliveries};
-use crate::db::{Backend, DbConn};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::needs::model::Delivery;
 use crate::needs::store::{self, Loaded};
@@ -26,14 +26,11 @@ pub fn deliveries(
     need: &Visible<Loaded>,
 ) -> Result<(Vec<DeliveryLine>, Hidden), AppError> {
     let id = need.need.id;
-    let mut q = need_deliveries::table
+    let q = need_deliveries::table
         .inner_join(convoys::table.on(convoys::id.eq(need_deliveries::convoy_id)))
         .inner_join(cargo_lines::table.on(cargo_lines::id.eq(need_deliveries::cargo_line_id)))
         .filter(need_deliveries::need_id.eq(id))
-        .into_boxed::<Backend>();
-    if let Some(visible) = scope.record_sql("convoys", false) {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
+        .filter(scope.records_of("convoys", false));
     let shown: Vec<DeliveryLine> = q
         .order(need_deliveries::id.asc())
         .select((

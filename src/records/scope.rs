@@ -5,6 +5,9 @@
 
 use std::ops::Deref;
 
+use diesel::expression::SqlLiteral;
+use diesel::sql_types::Bool;
+
 use crate::domain::vocab::{RecordStatus, Sensitivity};
 use crate::domain::Role;
 use crate::incidents::Claim;
@@ -52,6 +55,13 @@ impl Scope {
     /// `sees` as an SQL condition on `table`; `None` when everything is visible.
     pub fn record_sql(&self, table: &str, has_drafts: bool) -> Option<String> {
         permissions::visible_sql(self.viewer, table, has_drafts)
+    }
+
+    /// `record_sql` as a filter for any query over `table` (always true for those who see
+    /// everything).
+    pub fn records_of(&self, table: &str, has_drafts: bool) -> SqlLiteral<Bool> {
+        let condition = self.record_sql(table, has_drafts);
+        diesel::dsl::sql::<Bool>(condition.as_deref().unwrap_or("1 = 1"))
     }
 
     /// May the viewer see this place (its name, spellings, coordinates)?

@@ -2,10 +2,11 @@
 //! in front of every form, and the cookie attributes and security headers of every answer.
 
 use corridor::domain::Role;
-use corridor::permissions;
+use corridor::permissions::Action;
 use corridor::web::routes::{Access, RouteSpec, ROUTES};
 
 use crate::helpers::{client_from, Page, TestApp, PASSWORD, SESSION_COOKIE};
+use crate::incidents::{create_incident, signed_in};
 
 /// One column of the matrix: a visitor not signed in, or a person of one role. Each comes from
 /// its own address, so the failed sign-ins the matrix makes (`POST /login` with no password)
@@ -45,23 +46,161 @@ impl Visitor {
     }
 }
 
-/// The real object that `{id}` names in the paths under each prefix, e.g.
-/// `("/admin/users/", 3)`.
-struct Objects(Vec<(&'static str, i64)>);
+// ---------------------------------------------------------------------------------------------
+// The expected answers, written from the README (never read from `corridor::permissions`)
+
+/// The README's "Roles and permissions" table, written out by hand: for each action, may a
+/// reporter, a coordinator, an auditor, an admin do it? A wrong row of the permission table in
+/// the code then fails the matrix instead of being copied into its expectations.
+const README_ROLES: &[(Action, [bool; 4])] = &[
+    // use the application, change own password
+    (Action::UseAccount, [true, true, true, true]),
+    // read incidents, convoys, needs and their history
+    (Action::ReadIncidents, [true, true, true, false]),
+    (Action::ReadConvoys, [true, true, true, false]),
+    (Action::ReadNeeds, [true, true, true, false]),
+    // record and edit incidents, claims, convoys, needs
+    (Action::RecordIncidents, [true, true, false, false]),
+    (Action::RecordConvoys, [true, true, false, false]),
+    (Action::RecordNeeds, [true, true, false, false]),
+    // verify incidents
+    (Action::VerifyIncidents, [false, true, false, false]),
+    // retract incidents
+    (Action::RetractIncidents, [true, true, false, false]),
+    // merge a duplicate incident into the record kept
+    (Action::MergeIncidents, [false, true, false, false]),
+    // situation reports, exports
+    (Action::RunReports, [false, true, true, false]),
+    (Action::ExportRecords, [false, true, true, false]),
+    // manage users and organisations
+    (Action::ManageUsers, [false, false, false, true]),
+    (Action::ManageOrganizations, [false, false, false, true]),
+    // read the audit trail
+    (Action::ReadAuditTrail, [false, false, true, false]),
+];
+
+/// The README's table for one cell. A route naming an action the README does not list stops
+/// the test until the README (and this table) say who may do it.
+fn readme_allows(role: Role, action: Action) -> bool {
+    let column = match role {
+        Role::Reporter => 0,
+        Role::Coordinator => 1,
+        Role::Auditor => 2,
+        Role::Admin => 3,
+    };
+    README_ROLES
+        .iter()
+        .find(|(a, _)| *a == action)
+        .unwrap_or_else(|| panic!("{action:?} is not in the README's roles table"))
+        .1[column]
+}
+
+/// The answer a visitor should get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Answer {
+    /// A public route: answered for anyone (a signed-in person may be sent on from the
+    /// sign-in page).
+    Public,
+    /// Served (a page, or the form's own answer: saved, or sent back with its errors).
+    Served,
+    /// Sent to the sign-in page.
+    SignIn,
+    /// 403 "You cannot do this".
+    Refused,
+    /// 404: the record is not there for this visitor.
+    Hidden,
+}
+
+/// A record the matrix acts on, and what the README's rules need to know of it.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    id: i64,
+    /// Of the visitors' organisation (else of another one).
+    own_org: bool,
+    sensitivity: &'static str,
+    draft: bool,
+}
+
+/// The README's "Sensitivity" paragraph and the "(own organisation)" notes of its roles table,
+/// for a visitor the route itself lets through.
+fn readme_record_rule(role: Role, action: Action, record: &Record) -> Answer {
+    // "`public` and `restricted` records are visible to every signed-in user of the
+    // participating organisations; `confidential` ones (and drafts) only to the reporting
+    // organisation, coordinators and auditors."
+    let sees = match role {
+        Role::Coordinator | Role::Auditor => true,
+        Role::Reporter => record.own_org || (!record.draft && record.sensitivity != "confidential"),
+        Role::Admin => false,
+    };
+    if !sees {
+        return Answer::Hidden;
+    }
+    // Reporters record, edit and retract for their own organisation only.
+    let own_organisation_only = matches!(
+        action,
+        Action::RecordIncidents
+            | Action::RecordConvoys
+            | Action::RecordNeeds
+            | Action::RetractIncidents
+    );
+    if role == Role::Reporter && own_organisation_only && !record.own_org {
+        return Answer::Refused;
+    }
+    Answer::Served
+}
+
+/// What `visitor` should get from `route` on `record` (the record `{id}` names, if any).
+fn expected(route: &RouteSpec, role: Option<Role>, record: Option<&Record>) -> Answer {
+    let Access::Can(action) = route.access else {
+        return Answer::Public;
+    };
+    let Some(role) = role else {
+        return Answer::SignIn;
+    };
+    if !readme_allows(role, action) {
+        return Answer::Refused;
+    }
+    record.map_or(Answer::Served, |r| readme_record_rule(role, action, r))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The objects `{id}` names
+
+/// The real objects that `{id}` names in the paths under each prefix: one each for accounts,
+/// organisations and audit events, and for incidents, convoys and needs one of each
+/// organisation (the visitors' and another) and each sensitivity, plus drafts.
+struct Objects {
+    single: Vec<(&'static str, i64)>,
+    records: Vec<(&'static str, Vec<Record>)>,
+}
 
 impl Objects {
-    fn id_for(&self, path: &str) -> Option<i64> {
-        self.0
-            .iter()
+    fn longest_prefix<'a, T>(list: &'a [(&'static str, T)], path: &str) -> Option<&'a T> {
+        list.iter()
             .filter(|(prefix, _)| path.starts_with(prefix))
             .max_by_key(|(prefix, _)| prefix.len())
-            .map(|(_, id)| *id)
+            .map(|(_, t)| t)
+    }
+
+    /// Every concrete path of `route`, with the record each one names.
+    fn paths(&self, route: &RouteSpec) -> Vec<(String, Option<Record>)> {
+        if !route.path.contains("{id") {
+            return vec![(concrete_path(route, None, self), None)];
+        }
+        if let Some(records) = Self::longest_prefix(&self.records, route.path) {
+            return records
+                .iter()
+                .map(|r| (concrete_path(route, Some(r.id), self), Some(*r)))
+                .collect();
+        }
+        let id = Self::longest_prefix(&self.single, route.path).copied();
+        vec![(concrete_path(route, id, self), None)]
     }
 }
 
 /// `route.path` with every parameter replaced by a real object. A new kind of parameter, or
 /// `{id}` under a new prefix, stops the test until it is taught what to use.
-fn concrete_path(route: &RouteSpec, objects: &Objects) -> String {
+fn concrete_path(route: &RouteSpec, id: Option<i64>, objects: &Objects) -> String {
     let segments: Vec<String> = route
         .path
         .split('/')
@@ -76,14 +215,14 @@ fn concrete_path(route: &RouteSpec, objects: &Objects) -> String {
                         .trim_start_matches("/static/")
                         .to_string(),
                 ),
-                "id" => objects.id_for(route.path).map(|id| id.to_string()),
+                "id" => id.map(|id| id.to_string()),
                 _ => None,
             };
             known.unwrap_or_else(|| {
                 panic!(
                     "the authorisation matrix does not know what {{{param}}} in {} names ({:?}): \
                      seed one and add it to the test's Objects",
-                    route.path, objects.0
+                    route.path, objects.single
                 )
             })
         })
@@ -99,115 +238,79 @@ const PEOPLE: [(&str, Role); 4] = [
     ("adam.admin", Role::Admin),
 ];
 
-/// The accounts of `PEOPLE`, and one object for each kind of `{id}` in the route table (new
-/// kinds of object are seeded here).
-fn seed_world(app: &TestApp) -> Objects {
-    let org_id = app.seed_org("Mercy Relief");
+/// The visitors' organisation, and another one.
+const OWN_ORG: &str = "Mercy Relief";
+const OTHER_ORG: &str = "Other Aid";
+
+/// The accounts of `PEOPLE`, and the objects `{id}` names (new kinds of object are seeded here).
+async fn seed_world(app: &TestApp) -> Objects {
+    let org_id = app.seed_org(OWN_ORG);
     for (username, role) in PEOPLE {
-        app.seed_user(username, role, "Mercy Relief");
+        app.seed_user(username, role, OWN_ORG);
     }
-    let user_id = app.seed_user("tariq.target", Role::Reporter, "Mercy Relief");
+    let user_id = app.seed_user("tariq.target", Role::Reporter, OTHER_ORG);
     assert_eq!(
         app.count_where("audit_events", "id = 1"),
         1,
         "audit event 1"
     );
-    let (incident, convoy, need) = seed_records(app);
-    Objects(vec![
-        ("/admin/users/", user_id),
-        ("/admin/organizations/", org_id),
-        ("/audit/", 1),
-        ("/incidents/", incident),
-        ("/convoys/", convoy),
-        ("/needs/", need),
-    ])
+    let records = seed_records(app).await;
+    Objects {
+        single: vec![
+            ("/admin/users/", user_id),
+            ("/admin/organizations/", org_id),
+            ("/audit/", 1),
+        ],
+        records,
+    }
 }
 
-/// An incident, a convoy and a need of the people's organisation, written through the library
-/// as their reporter would.
-fn seed_records(app: &TestApp) -> (i64, i64, i64) {
-    use corridor::audit::{self, Actor};
-    use corridor::incidents::store::Author;
-    use corridor::permissions::Viewer;
-    let reporter = app.seed_user("rhea.recorder", Role::Reporter, "Mercy Relief");
-    let org = app.seed_org("Mercy Relief");
-    crate::incidents::seed_place(app, "Douma", "Duma", "Rural Damascus", "Duma");
-    let today = chrono::Utc::now().date_naive();
-    let author = Author {
-        actor: Actor {
-            user_id: Some(reporter),
-            label: "rhea.recorder".into(),
-            org_id: Some(org),
-            client_addr: String::new(),
-        },
-        user_id: reporter,
-        viewer: Viewer {
-            role: Role::Reporter,
-            organization_id: org,
-        },
-    };
-    let db = app.db();
-    let mut conn = db.conn().unwrap();
-    let mut errors = corridor::domain::FieldErrors::new();
-    let form: corridor::incidents::fields::IncidentForm = serde_html_form::from_str(
-        &serde_urlencoded::to_string(crate::incidents::incident_form(&[])).unwrap(),
-    )
-    .unwrap();
-    let fields = form.parse(today, &mut errors).expect("incident fields");
-    let claim = form
-        .claim()
-        .parse(today, &mut errors)
-        .expect("claim fields");
-    let incident = audit::write(&mut conn, |conn| {
-        corridor::incidents::store::create(conn, &author, &fields, &claim, today)
-    })
-    .unwrap()
-    .expect("incident")
-    .id;
-    let convoy = corridor::convoys::fields::ConvoyFields {
-        origin: "Douma".into(),
-        destination: "Douma".into(),
-        planned_departure: today,
-        route: String::new(),
-        trucks: 1,
-        beneficiaries: None,
-        notification_ref: String::new(),
-        sensitivity: corridor::domain::vocab::Sensitivity::Restricted,
-        notes: String::new(),
-        participants: Vec::new(),
-        lines: vec![corridor::convoys::fields::LineFields {
-            item: "Trauma kits".into(),
-            sector: corridor::domain::vocab::Sector::Health,
-            quantity: 10,
-            unit: "kits".into(),
-            weight_kg: None,
-        }],
-    };
-    let convoy = audit::write(&mut conn, |conn| {
-        corridor::convoys::store::create(conn, &author, &convoy, today)
-    })
-    .unwrap()
-    .expect("convoy");
-    let need = corridor::needs::fields::NeedFields {
-        facility_name: "Douma hospital".into(),
-        facility_type: corridor::domain::vocab::FacilityType::Hospital,
-        location: "Douma".into(),
-        item: corridor::domain::vocab::NeedItem::Oxygen,
-        item_detail: String::new(),
-        quantity_needed: 10,
-        unit: "cylinders".into(),
-        urgency: corridor::domain::vocab::Urgency::High,
-        needed_by: None,
-        sensitivity: corridor::domain::vocab::Sensitivity::Restricted,
-        notes: String::new(),
-        cancelled: false,
-    };
-    let need = audit::write(&mut conn, |conn| {
-        corridor::needs::store::create(conn, &author, &need, today)
-    })
-    .unwrap()
-    .expect("need");
-    (incident, convoy, need)
+/// Incidents, convoys and needs recorded over HTTP by a reporter of each organisation: one of
+/// each sensitivity, and a draft incident of each organisation.
+async fn seed_records(app: &TestApp) -> Vec<(&'static str, Vec<Record>)> {
+    crate::convoys::places(app);
+    let own = signed_in(app, "rhea.recorder", Role::Reporter, OWN_ORG).await;
+    let other = signed_in(app, "omar.other", Role::Reporter, OTHER_ORG).await;
+    let (mut incidents, mut convoys, mut needs) = (Vec::new(), Vec::new(), Vec::new());
+    for (own_org, c) in [(true, &own), (false, &other)] {
+        for sensitivity in ["public", "restricted", "confidential"] {
+            let title = format!("{sensitivity} incident (own organisation: {own_org})");
+            let id =
+                create_incident(app, c, &[("title", &title), ("sensitivity", sensitivity)]).await;
+            incidents.push(Record {
+                id,
+                own_org,
+                sensitivity,
+                draft: false,
+            });
+            let id = crate::convoys::create_convoy(app, c, &[("sensitivity", sensitivity)]).await;
+            convoys.push(Record {
+                id,
+                own_org,
+                sensitivity,
+                draft: false,
+            });
+            let id = crate::convoys::create_need(app, c, &[("sensitivity", sensitivity)]).await;
+            needs.push(Record {
+                id,
+                own_org,
+                sensitivity,
+                draft: false,
+            });
+        }
+        let id = create_incident(app, c, &[("title", "A draft"), ("status", "draft")]).await;
+        incidents.push(Record {
+            id,
+            own_org,
+            sensitivity: "restricted",
+            draft: true,
+        });
+    }
+    vec![
+        ("/incidents/", incidents),
+        ("/convoys/", convoys),
+        ("/needs/", needs),
+    ]
 }
 
 /// Sends `route` as `visitor` would from a page of ours (POSTs carry the visitor's own CSRF
@@ -223,25 +326,39 @@ async fn send(app: &TestApp, route: &RouteSpec, path: &str, visitor: &Visitor) -
     }
 }
 
-/// Checks one cell of the matrix.
-fn check_cell(route: &RouteSpec, path: &str, visitor: &Visitor, page: &Page) {
+/// Checks one cell of the matrix against the README's answer.
+fn check_cell(
+    route: &RouteSpec,
+    path: &str,
+    record: Option<&Record>,
+    visitor: &Visitor,
+    page: &Page,
+) {
+    let want = expected(route, visitor.role, record);
     let what = format!(
-        "{} {path} as {} → {} {:?}",
+        "{} {path} ({record:?}) as {} → {} {:?}; the README says {want:?}",
         route.method,
         visitor.label(),
         page.status,
         page.location
     );
     assert!(page.status < 500, "{what}: server error");
-    match (route.access, visitor.role) {
-        (Access::Public, _) => {
+    match want {
+        Answer::Public => {
             assert_ne!(page.status, 403, "{what}: a public route refused");
             assert!(
                 !page.is_login_refusal(),
                 "{what}: a public route asked to sign in"
             );
         }
-        (Access::Can(_), None) => {
+        Answer::Served => {
+            assert!(!page.is_login_refusal(), "{what}: sent to sign in");
+            assert!(![403, 404, 405].contains(&page.status), "{what}: refused");
+            if route.method == "GET" {
+                assert_eq!(page.status, 200, "{what}");
+            }
+        }
+        Answer::SignIn => {
             assert_eq!(page.status, 303, "{what}: should send to sign-in");
             let expected = if route.method == "GET" {
                 corridor::web::login_url(path)
@@ -250,43 +367,97 @@ fn check_cell(route: &RouteSpec, path: &str, visitor: &Visitor, page: &Page) {
             };
             assert_eq!(page.location.as_deref(), Some(expected.as_str()), "{what}");
         }
-        (Access::Can(action), Some(role)) if permissions::allows(role, action) => {
-            assert!(
-                !page.is_login_refusal(),
-                "{what}: signed in, yet sent to sign in"
-            );
-            assert!(
-                ![403, 404, 405].contains(&page.status),
-                "{what}: allowed ({action:?}) but refused"
-            );
-            if route.method == "GET" {
-                assert_eq!(page.status, 200, "{what}");
-            }
-        }
-        (Access::Can(action), Some(_)) => {
-            assert_eq!(page.status, 403, "{what}: not allowed ({action:?})");
+        Answer::Refused => {
+            assert_eq!(page.status, 403, "{what}");
             assert!(page.body.contains("You cannot do this"), "{what}");
         }
+        Answer::Hidden => assert_eq!(page.status, 404, "{what}"),
     }
 }
 
-/// Checks every route of `ROUTES` for every visitor.
-async fn run_matrix(app: &TestApp, objects: &Objects, visitors: &mut [Visitor]) {
+/// Which records of the matrix: the visitors' organisation's (with every route that names
+/// no record), or another organisation's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whose {
+    Own,
+    Other,
+}
+
+/// Checks every route of `ROUTES`, on every object its `{id}` can name (of `whose`
+/// organisation), for every visitor.
+async fn run_matrix(app: &TestApp, objects: &Objects, visitors: &mut [Visitor], whose: Whose) {
     let mut cells = 0;
+    let mut wrong = 0;
+    let mut seen = std::collections::HashSet::new();
     for route in ROUTES {
-        let path = concrete_path(route, objects);
-        for visitor in visitors.iter_mut() {
-            let page = send(app, route, &path, visitor).await;
-            check_cell(route, &path, visitor, &page);
-            cells += 1;
-            if visitor.role.is_some() && page.set_cookie(SESSION_COOKIE).is_some() {
-                // The request ended or replaced this person's session (signing out): sign in
-                // again, so the next rows test the role and not a visitor.
-                *visitor = Visitor::new(app, visitor.role, visitor.username, visitor.ip).await;
+        let paths = objects
+            .paths(route)
+            .into_iter()
+            .filter(|(_, record)| match record {
+                Some(r) => r.own_org == (whose == Whose::Own),
+                None => whose == Whose::Own,
+            });
+        for (path, record) in paths {
+            for visitor in visitors.iter_mut() {
+                let page = send(app, route, &path, visitor).await;
+                // Every cell is checked, and every wrong one reported at the end.
+                let cell = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    check_cell(route, &path, record.as_ref(), visitor, &page)
+                }));
+                if cell.is_err() {
+                    wrong += 1;
+                }
+                seen.insert(expected(route, visitor.role, record.as_ref()));
+                cells += 1;
+                if visitor.role.is_some() && page.set_cookie(SESSION_COOKIE).is_some() {
+                    // The request ended or replaced this person's session (signing out): sign
+                    // in again, so the next rows test the role and not a visitor.
+                    *visitor = Visitor::new(app, visitor.role, visitor.username, visitor.ip).await;
+                }
             }
         }
     }
-    assert_eq!(cells, ROUTES.len() * visitors.len());
+    assert_eq!(
+        wrong, 0,
+        "{wrong} of {cells} cells answer otherwise than the README says (each reported above)"
+    );
+    // Every kind of answer was expected somewhere, hidden records and refusals on records
+    // included: the objects exercise the organisation and sensitivity rules.
+    let kinds: &[Answer] = match whose {
+        Whose::Own => &[
+            Answer::Public,
+            Answer::Served,
+            Answer::SignIn,
+            Answer::Refused,
+        ],
+        Whose::Other => &[
+            Answer::Served,
+            Answer::SignIn,
+            Answer::Refused,
+            Answer::Hidden,
+        ],
+    };
+    for answer in kinds {
+        assert!(seen.contains(answer), "no cell expects {answer:?}");
+    }
+    assert!(cells >= 20 * visitors.len(), "{cells} cells");
+}
+
+/// A visitor who is not signed in, and one signed-in person of each role, each from their
+/// own address.
+async fn visitors(app: &TestApp) -> Vec<Visitor> {
+    let mut visitors = vec![Visitor::new(app, None, "", [127, 0, 0, 10]).await];
+    for (n, (username, role)) in (11..).zip(PEOPLE) {
+        visitors.push(Visitor::new(app, Some(role), username, [127, 0, 0, n]).await);
+    }
+    // Every role of the application has its column.
+    for role in Role::ALL {
+        assert!(
+            visitors.iter().any(|v| v.role == Some(role)),
+            "{role} has no column"
+        );
+    }
+    visitors
 }
 
 /// Form fields or request headers.
@@ -383,17 +554,17 @@ fn assert_secure_headers(what: &str, page: &Page) {
 }
 
 both_backends! {
-    async fn every_route_answers_every_role_as_the_permission_table_says(app: TestApp) {
-        let objects = seed_world(&app);
-        let mut visitors = vec![Visitor::new(&app, None, "", [127, 0, 0, 10]).await];
-        for (n, (username, role)) in (11..).zip(PEOPLE) {
-            visitors.push(Visitor::new(&app, Some(role), username, [127, 0, 0, n]).await);
-        }
-        // Every role of the application has its column.
-        for role in Role::ALL {
-            assert!(visitors.iter().any(|v| v.role == Some(role)), "{role} has no column");
-        }
-        run_matrix(&app, &objects, &mut visitors).await;
+    async fn every_route_answers_every_role_as_the_readme_says(app: TestApp) {
+        let objects = seed_world(&app).await;
+        let mut visitors = visitors(&app).await;
+        run_matrix(&app, &objects, &mut visitors, Whose::Own).await;
+    }
+
+    #[ignore = "issue 11: a reporter's invalid claim, retraction, convoy event or delivery on another organisation's record is sent back to be corrected (422) instead of refused (403)"]
+    async fn every_route_answers_for_another_organisations_records_as_the_readme_says(app: TestApp) {
+        let objects = seed_world(&app).await;
+        let mut visitors = visitors(&app).await;
+        run_matrix(&app, &objects, &mut visitors, Whose::Other).await;
     }
 
     async fn posts_without_the_right_token_or_from_another_site_change_nothing(app: TestApp) {
@@ -435,6 +606,49 @@ both_backends! {
         assert_eq!(app.count("organizations"), orgs + 1);
         assert_eq!(app.count_where("organizations", "name = 'Forged Relief'"), 1);
         assert_eq!(app.count("audit_events"), events + 1);
+    }
+
+    async fn every_post_route_refuses_a_forged_or_cross_site_form(app: TestApp) {
+        let objects = seed_world(&app).await;
+        let visitors = visitors(&app).await;
+        // Another visitor's token: valid, but not for these sessions.
+        let stranger = Visitor::new(&app, Some(Role::Coordinator), "cora.coordinator", [127, 0, 0, 20]).await;
+        let before = app.dump();
+        let mut checked = 0;
+        for route in ROUTES.iter().filter(|r| r.method == "POST") {
+            // Sent by someone the route lets through, so that only the token stops it.
+            let visitor = visitors
+                .iter()
+                .find(|v| match (route.access, v.role) {
+                    (Access::Public, role) => role.is_none(),
+                    (Access::Can(action), Some(role)) => readme_allows(role, action),
+                    (Access::Can(_), None) => false,
+                })
+                .unwrap_or_else(|| panic!("nobody may POST {}", route.path));
+            for (path, _) in objects.paths(route) {
+                let attempts: [(&str, Fields, Fields); 5] = [
+                    ("no token", vec![], vec![]),
+                    ("empty token", vec![("csrf_token", "")], vec![]),
+                    ("another visitor's token", vec![("csrf_token", stranger.csrf.as_str())], vec![]),
+                    ("Sec-Fetch-Site: cross-site", vec![("csrf_token", visitor.csrf.as_str())], vec![("Sec-Fetch-Site", "cross-site")]),
+                    ("foreign Origin", vec![("csrf_token", visitor.csrf.as_str())], vec![("Origin", "https://evil.example.org")]),
+                ];
+                for (what, form, headers) in attempts {
+                    let page = app.post_raw_with_headers(&visitor.client, &path, &form, &headers).await;
+                    let who = visitor.label();
+                    assert_eq!(page.status, 403, "POST {path} as {who} with {what}: {}", page.body);
+                    assert!(page.body.contains("did not come from Corridor, so nothing was saved"), "POST {path} as {who} with {what}");
+                    assert!(page.set_cookie(SESSION_COOKIE).is_none(), "POST {path} as {who} with {what}: the session changed");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= ROUTES.iter().filter(|r| r.method == "POST").count() * 5);
+        // Nothing was written, anywhere; and every signed-in visitor is still signed in.
+        assert_eq!(crate::helpers::dump_changes(&before, &app.dump()), vec![]);
+        for visitor in visitors.iter().filter(|v| v.role.is_some()) {
+            assert_eq!(app.get_with(&visitor.client, "/").await.status, 200, "{}", visitor.label());
+        }
     }
 
     async fn sign_in_form_needs_the_visitors_own_token(app: TestApp) {
@@ -479,14 +693,14 @@ both_backends! {
     }
 
     async fn every_answer_carries_the_security_headers(app: TestApp) {
-        let objects = seed_world(&app);
+        let objects = seed_world(&app).await;
         let mut people = vec![("anonymous".to_string(), crate::helpers::client())];
         for (username, role) in PEOPLE {
             people.push((role.to_string(), app.signed_in(username).await));
         }
         let mut pages = 0;
         for route in ROUTES.iter().filter(|r| r.method == "GET") {
-            let path = concrete_path(route, &objects);
+            let (path, _) = objects.paths(route).swap_remove(0);
             for (who, client) in &people {
                 let page = app.get_with(client, &path).await;
                 assert_secure_headers(&format!("GET {path} as {who} ({})", page.status), &page);

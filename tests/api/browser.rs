@@ -3,8 +3,8 @@
 //!
 //! Each `Browser` starts its own chromedriver on a free port, in its own process group, with a
 //! fresh Chromium profile; dropping it kills the whole group, so a failing test leaves no
-//! browser behind. When chromedriver is missing the journeys are skipped with a message, except
-//! under CI (the `CI` variable set), where that is a failure.
+//! browser behind. When the build found no chromedriver or Chromium (see `build.rs`) the
+//! journeys are compiled as ignored, with the reason; `start` then is never called.
 //!
 //! The helpers act as a person does (type into a field found by the id its label points at,
 //! press a button by its words, open a `<details>` by its summary) and read what is visible.
@@ -139,8 +139,9 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a fresh headless Chromium for the test at `test_path` (pass
     /// `module_path!()` from a `both_backends!` body: its last part is the test's name).
-    /// `None` when chromedriver is not installed and this is not CI.
-    pub async fn start(app: &TestApp, test_path: &str) -> Option<Browser> {
+    /// Panics when chromedriver or Chromium is missing (the journeys are ignored when the build
+    /// found them missing, so here that is a machine changed since the build).
+    pub async fn start(app: &TestApp, test_path: &str) -> Browser {
         let test = test_path.rsplit("::").next().unwrap_or(test_path);
         let backend = match app.backend {
             Backend::Sqlite => "sqlite",
@@ -155,12 +156,7 @@ impl Browser {
             Some(_) => None,
         };
         if let Some(why) = missing {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must run the browser journeys: {why}"
-            );
-            eprintln!("browser journey {name} skipped: {why}");
-            return None;
+            panic!("browser journey {name}: {why}");
         }
         let exe = find_chromedriver().expect("chromedriver");
         let dir = artifacts_dir();
@@ -197,13 +193,13 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{}", driver.port))
             .await
             .unwrap_or_else(|e| panic!("new Chromium session for {name}: {e}"));
-        Some(Browser {
+        Browser {
             client,
             base: app.address.clone(),
             name,
             _driver: driver,
             _profile: profile,
-        })
+        }
     }
 
     /// The underlying WebDriver client, for anything the helpers do not cover.

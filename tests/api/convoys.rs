@@ -52,7 +52,32 @@ pub async fn create_convoy(app: &TestApp, c: &reqwest::Client, changes: &[(&str,
     id_from(&page, "/convoys/")
 }
 
-fn id_from(page: &Page, prefix: &str) -> i64 {
+/// Records a need as the signed-in `c` (Douma surgical hospital, 60 trauma kits, critical,
+/// restricted; `changes` replace fields); returns its id.
+pub async fn create_need(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) -> i64 {
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("facility_name", "Douma surgical hospital"),
+        ("facility_type", "hospital"),
+        ("location", "Douma"),
+        ("item", "trauma_kits"),
+        ("item_detail", ""),
+        ("quantity_needed", "60"),
+        ("unit", "kits"),
+        ("urgency", "critical"),
+        ("needed_by", "2018-02-27"),
+        ("sensitivity", "restricted"),
+        ("notes", ""),
+    ];
+    for (k, v) in changes {
+        fields.retain(|(name, _)| name != k);
+        fields.push((k, v));
+    }
+    let page = app.post_form_with(c, "/needs/new", "/needs", &fields).await;
+    assert_eq!(page.status, 303, "need not created: {}", page.body);
+    id_from(&page, "/needs/")
+}
+
+pub fn id_from(page: &Page, prefix: &str) -> i64 {
     page.location
         .as_deref()
         .unwrap()
@@ -79,7 +104,155 @@ async fn event(app: &TestApp, c: &reqwest::Client, id: i64, fields: &[(&str, &st
     .await
 }
 
+/// The ids of a convoy's cargo lines, from the outcome form on its page.
+async fn line_ids(app: &TestApp, c: &reqwest::Client, id: i64) -> Vec<String> {
+    let page = app.get_with(c, &format!("/convoys/{id}")).await;
+    page.body
+        .match_indices("name=\"delivered_line\" value=\"")
+        .map(|(i, m)| {
+            let rest = &page.body[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+/// Moves convoy `id` through `statuses`, asserting each move is accepted.
+async fn moves(app: &TestApp, c: &reqwest::Client, id: i64, statuses: &[&str]) {
+    for status in statuses {
+        let moved = event(
+            app,
+            c,
+            id,
+            &[("status", status), ("occurred_on", "2018-02-26")],
+        )
+        .await;
+        assert_eq!(moved.status, 303, "{status}: {}", moved.body);
+    }
+}
+
+/// Records the convoy's arrival (`status`), with what arrived of each line.
+async fn arrival(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: i64,
+    status: &str,
+    arrived: &[&str],
+) -> Page {
+    let lines = line_ids(app, c, id).await;
+    assert_eq!(lines.len(), arrived.len(), "one quantity per line");
+    let mut fields: Vec<(String, String)> = vec![
+        ("status".into(), status.into()),
+        ("occurred_on".into(), "2018-02-27".into()),
+    ];
+    for (line, quantity) in lines.iter().zip(arrived) {
+        for (k, v) in [
+            ("delivered_line", line.as_str()),
+            ("delivered_quantity", quantity),
+            ("removed_quantity", ""),
+            ("removal_note", ""),
+        ] {
+            fields.push((k.into(), v.into()));
+        }
+    }
+    post(
+        app,
+        c,
+        &format!("/convoys/{id}"),
+        &format!("/convoys/{id}/events"),
+        &fields,
+    )
+    .await
+}
+
+/// The convoy's stored status.
+fn status_of(app: &TestApp, id: i64) -> String {
+    for status in [
+        "planned",
+        "notified",
+        "approved",
+        "en_route",
+        "delivered",
+        "partially_delivered",
+        "blocked",
+        "turned_back",
+        "cancelled",
+    ] {
+        if app.count_where("convoys", &format!("id = {id} AND status = '{status}'")) == 1 {
+            return status.to_string();
+        }
+    }
+    panic!("convoy {id} has no known status")
+}
+
 both_backends! {
+    async fn the_lifecycle_reaches_its_end_states(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        // Cancelled before it left: an end, nothing follows.
+        let cancelled = create_convoy(&app, &c, &[]).await;
+        moves(&app, &c, cancelled, &["notified", "cancelled"]).await;
+        assert_eq!(status_of(&app, cancelled), "cancelled");
+        assert!(app.get_with(&c, &format!("/convoys/{cancelled}")).await.body.contains("Cancelled"));
+        for next in ["notified", "en_route", "planned"] {
+            let refused = event(&app, &c, cancelled, &[("status", next), ("occurred_on", "2018-02-27")]).await;
+            assert_eq!(refused.status, 422, "cancelled → {next}");
+        }
+        // Delivered in full: every line arrived whole.
+        let delivered = create_convoy(&app, &c, &[]).await;
+        moves(&app, &c, delivered, &["notified", "approved", "en_route"]).await;
+        let done = arrival(&app, &c, delivered, "delivered", &["40", "5000"]).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(status_of(&app, delivered), "delivered");
+        let refused = event(&app, &c, delivered, &[("status", "blocked"), ("occurred_on", "2018-02-27")]).await;
+        assert_eq!(refused.status, 422, "nothing follows delivery");
+        // Blocked, then on its way again, then delivered.
+        let resumed = create_convoy(&app, &c, &[]).await;
+        moves(&app, &c, resumed, &["notified", "approved", "en_route", "blocked"]).await;
+        assert_eq!(status_of(&app, resumed), "blocked");
+        moves(&app, &c, resumed, &["en_route"]).await;
+        assert_eq!(status_of(&app, resumed), "en_route");
+        let done = arrival(&app, &c, resumed, "delivered", &["40", "5000"]).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(status_of(&app, resumed), "delivered");
+        let history = app.get_with(&c, &format!("/convoys/{resumed}")).await;
+        assert!(history.body.matches("En route").count() >= 2, "both departures are in its events");
+        assert_eq!(app.count_where("convoy_events", &format!("convoy_id = {resumed}")), 7, "planned and six moves");
+        assert_eq!(app.count_where("audit_events", "action = 'convoy.event'"), 2 + 4 + 6);
+    }
+
+    async fn a_need_is_met_by_deliveries_from_several_convoys(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let need = create_need(&app, &c, &[("quantity_needed", "60")]).await;
+        let need_page = format!("/needs/{need}");
+        let mut convoys = Vec::new();
+        for (arrived, status, shown) in [("40", "delivered", "40 kits (66% met)"), ("20", "partially_delivered", "60 kits (100% met)")] {
+            let id = create_convoy(&app, &c, &[]).await;
+            moves(&app, &c, id, &["notified", "approved", "en_route"]).await;
+            let line = line_ids(&app, &c, id).await.remove(0);
+            let done = arrival(&app, &c, id, status, &[arrived, "5000"]).await;
+            assert_eq!(done.status, 303, "{}", done.body);
+            let delivery = app.post_form_with(&c, &format!("/convoys/{id}"), &format!("/convoys/{id}/deliveries"), &[
+                ("cargo_line", &line), ("need", &need.to_string()), ("quantity", arrived),
+            ]).await;
+            assert_eq!(delivery.status, 303, "{}", delivery.body);
+            let page = app.get_with(&c, &need_page).await;
+            assert!(page.body.contains(shown), "after convoy {id}: {shown}");
+            convoys.push(id);
+        }
+        let page = app.get_with(&c, &need_page).await;
+        assert!(page.body.contains("<span class=\"tag tag-grey\">Met</span>"), "the need is met: {}", page.body);
+        assert!(!page.body.contains("Partially met"));
+        for id in &convoys {
+            assert!(page.body.contains(&format!("/convoys/{id}")), "the need names convoy {id}");
+        }
+        assert_eq!(app.count_where("needs", &format!("id = {need} AND status = 'met'")), 1);
+        assert_eq!(app.count_where("need_deliveries", &format!("need_id = {need}")), 2);
+        let list = app.get_with(&c, "/needs?status=met").await;
+        assert!(list.body.contains("1 need"), "listed as met");
+    }
+
+
     async fn cargo_lines_are_added_removed_and_kept_on_errors(app: TestApp) {
         places(&app);
         let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
@@ -156,7 +329,8 @@ both_backends! {
         let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
         let id = create_convoy(&app, &c, &[]).await;
         for status in ["notified", "approved", "en_route"] {
-            event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;
+            let moved = event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;
+            assert_eq!(moved.status, 303, "{status}: {}", moved.body);
         }
         let lines = app.get_with(&c, &format!("/convoys/{id}")).await;
         let line_ids: Vec<String> = lines.body.match_indices("name=\"delivered_line\" value=\"").map(|(i, m)| {
@@ -201,8 +375,14 @@ both_backends! {
         let incident_page = app.get_with(&c, &format!("/incidents/{incident_id}")).await;
         assert!(incident_page.body.contains(&format!("/convoys/{id}")), "the incident shows its convoy");
         // Turned back after being blocked is the same episode: no second offer.
-        event(&app, &c, id, &[("status", "turned_back"), ("occurred_on", "2018-02-26")]).await;
-        assert!(!app.get_with(&c, &format!("/convoys/{id}")).await.body.contains("Record this obstruction as an incident"));
+        // (A turned-back convoy is itself an obstruction to record: only its being the same
+        // episode keeps the offer away.)
+        let turned = event(&app, &c, id, &[("status", "turned_back"), ("occurred_on", "2018-02-26")]).await;
+        assert_eq!(turned.status, 303, "{}", turned.body);
+        assert_eq!(app.count_where("convoy_events", &format!("convoy_id = {id} AND status = 'turned_back'")), 1);
+        let after = app.get_with(&c, &format!("/convoys/{id}")).await;
+        assert!(after.body.contains("Turned back"), "the convoy is turned back");
+        assert!(!after.body.contains("Record this obstruction as an incident"));
         // Linking an existing incident by reference.
         let other = create_convoy(&app, &c, &[]).await;
         let year = chrono::Utc::now().format("%Y").to_string();
@@ -230,7 +410,8 @@ both_backends! {
         assert!(bad.body.contains("No place with this name is known"));
         let id = create_convoy(&app, &c, &[]).await;
         for status in ["notified", "approved", "en_route"] {
-            event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;
+            let moved = event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;
+            assert_eq!(moved.status, 303, "{status}: {}", moved.body);
         }
         let page = app.get_with(&c, &format!("/convoys/{id}")).await;
         let line_ids: Vec<String> = page.body.match_indices("name=\"delivered_line\" value=\"").map(|(i, m)| {
@@ -272,7 +453,7 @@ both_backends! {
     async fn needs_list_critical_and_overdue_first(app: TestApp) {
         places(&app);
         let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
-        for (name, urgency, by) in [("Low later", "low", "2028-01-01"), ("High overdue", "high", "2018-01-01"), ("Critical", "critical", "2028-01-01"), ("Medium later", "medium", "2028-01-01")] {
+        for (name, urgency, by) in [("Low later", "low", "2028-01-01"), ("High overdue", "high", "2018-01-01"), ("Critical soon", "critical", "2028-01-01"), ("Medium later", "medium", "2028-01-01")] {
             let page = app.post_form_with(&c, "/needs/new", "/needs", &[
                 ("facility_name", name), ("facility_type", "hospital"), ("location", "Douma"), ("item", "oxygen"),
                 ("quantity_needed", "10"), ("unit", "cylinders"), ("urgency", urgency), ("needed_by", by), ("sensitivity", "public"),
@@ -280,11 +461,18 @@ both_backends! {
             assert_eq!(page.status, 303, "{}", page.body);
         }
         let list = app.get_with(&c, "/needs").await;
-        let pos = |s: &str| list.body.find(s).unwrap_or_else(|| panic!("{s} listed"));
-        assert!(pos("Critical") < pos("High overdue"));
-        assert!(pos("High overdue") < pos("Medium later"));
-        assert!(pos("Medium later") < pos("Low later"));
-        assert!(list.body.contains("Overdue"));
+        // The rows of the table, in the order listed (the filters and the hint above it name
+        // the urgencies too).
+        let rows = &list.body[list.body.find("<tbody").expect("the needs table")..];
+        let listed: Vec<&str> = ["Critical soon", "High overdue", "Medium later", "Low later"]
+            .into_iter()
+            .filter(|name| rows.contains(name))
+            .collect();
+        assert_eq!(listed.len(), 4, "every need listed: {rows}");
+        let mut by_position = listed.clone();
+        by_position.sort_by_key(|name| rows.find(name));
+        assert_eq!(by_position, ["Critical soon", "High overdue", "Medium later", "Low later"], "critical, then overdue, then by urgency");
+        assert!(rows.contains("Overdue"));
         let home = app.get_with(&c, "/").await;
         assert!(home.body.contains("Critical needs still open") && home.body.contains("Needs past their date"));
         let filtered = app.get_with(&c, "/needs?urgency=critical").await;

@@ -85,28 +85,6 @@ async fn create_convoy(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &st
 }
 
 /// A need for trauma kits at Douma; `changes` replace fields.
-async fn create_need(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) {
-    let mut fields: Vec<(&str, &str)> = vec![
-        ("facility_name", "Douma surgical hospital"),
-        ("facility_type", "hospital"),
-        ("location", "Douma"),
-        ("item", "trauma_kits"),
-        ("item_detail", ""),
-        ("quantity_needed", "60"),
-        ("unit", "kits"),
-        ("urgency", "critical"),
-        ("needed_by", "2018-02-27"),
-        ("sensitivity", "restricted"),
-        ("notes", ""),
-    ];
-    for (k, v) in changes {
-        fields.retain(|(name, _)| name != k);
-        fields.push((k, v));
-    }
-    let page = app.post_form_with(c, "/needs/new", "/needs", &fields).await;
-    assert_eq!(page.status, 303, "need not created: {}", page.body);
-}
-
 /// Every record of a CSV body, parsed back by an RFC 4180 reader (which also refuses records
 /// of different lengths).
 fn parse_csv(body: &str) -> Vec<Vec<String>> {
@@ -290,7 +268,7 @@ both_backends! {
         let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
         let year = chrono::Utc::now().format("%Y").to_string();
         create_convoy(&app, &c, &[("notes", "+ held 9 hours, \"trauma kits\" removed")]).await;
-        create_need(&app, &c, &[]).await;
+        crate::convoys::create_need(&app, &c, &[]).await;
 
         let page = export(&app, &c, "/exports/convoys.csv?hxl=1").await;
         let records = parse_csv(&page.body);
@@ -409,8 +387,8 @@ both_backends! {
         let list = unescaped(&app.get_with(&c, "/convoys?status=notified").await);
         assert!(list.contains("\"/exports/convoys.csv?status=notified&organization=&destination=&from=&to=\""), "{list}");
 
-        create_need(&app, &c, &[]).await;
-        create_need(&app, &c, &[("facility_name", "Damascus clinic"), ("location", "Damascus"), ("urgency", "low")]).await;
+        crate::convoys::create_need(&app, &c, &[]).await;
+        crate::convoys::create_need(&app, &c, &[("facility_name", "Damascus clinic"), ("location", "Damascus"), ("urgency", "low")]).await;
         let critical = csv_rows(&export(&app, &c, "/exports/needs.csv?urgency=critical").await.body, false);
         assert_eq!(critical.len(), 1);
         assert_eq!(critical[0]["facility_name"], "Douma surgical hospital");
@@ -433,8 +411,8 @@ both_backends! {
         create_incident(&app, &who, &[("title", "Shared checkpoint delay")]).await;
         create_convoy(&app, &who, &[("sensitivity", "confidential"), ("route", "Secret route")]).await;
         create_convoy(&app, &who, &[]).await;
-        create_need(&app, &who, &[("facility_name", "Hidden clinic"), ("sensitivity", "confidential")]).await;
-        create_need(&app, &who, &[]).await;
+        crate::convoys::create_need(&app, &who, &[("facility_name", "Hidden clinic"), ("sensitivity", "confidential")]).await;
+        crate::convoys::create_need(&app, &who, &[]).await;
 
         // Reporters may not export at all, in either format; coordinators and auditors may.
         for path in EXPORTS {
@@ -443,9 +421,18 @@ both_backends! {
                 assert_eq!(refused.status, 403, "{label}: {path}");
                 assert!(!refused.body.contains("Secret clinic raid") && !refused.body.contains("Dr Hidden"));
             }
+            // The confidential record of this kind, and the shared one.
+            let (hidden, shared) = match path.split(['/', '.']).nth(2) {
+                Some("incidents") => ("Secret clinic raid", "Shared checkpoint delay"),
+                Some("convoys") => ("Secret route", "Via Al-Wafideen"),
+                Some("needs") => ("Hidden clinic", "Douma surgical hospital"),
+                other => panic!("{path}: export of {other:?}"),
+            };
             for c in [&coordinator, &auditor] {
                 let page = export(&app, c, path).await;
-                assert!(page.body.contains("Hidden clinic") || page.body.contains("Secret") , "coordinators and auditors see every record: {path}");
+                assert_eq!(page.status, 200, "{path}");
+                assert!(page.body.contains(hidden), "coordinators and auditors see every record: {path}");
+                assert!(page.body.contains(shared), "{path}");
             }
         }
         assert_eq!(app.count("audit_events WHERE action LIKE 'export.%'"), 12, "refused exports record nothing");

@@ -172,7 +172,7 @@ both_backends! {
             assert_eq!(page.status, 422, "{field}: {changes:?}");
             assert!(page.body.contains(message), "{field}: message {message:?} missing");
             assert!(page.body.contains(&format!("href=\"#{field}\"")), "{field}: summary links to the field");
-            assert!(page.body.contains(&format!("id=\"{field}-error\"")) || page.body.contains("field-has-error"), "{field}: message beside field");
+            assert!(page.body.contains(&format!("id=\"{field}-error\"")), "{field}: message beside field");
             // Everything else typed is kept.
             if field != "narrative" {
                 assert!(page.body.contains("Nine trucks were stopped for nine hours"), "{field}: narrative kept");
@@ -444,6 +444,58 @@ both_backends! {
         assert_eq!(app.count_where("revisions", &format!("entity_type = 'convoy' AND entity_id = {convoy} AND action = 'link'")), 2);
         let convoy_history = app.get_with(&c, &format!("/convoys/{convoy}/history")).await;
         assert!(convoy_history.body.contains("Same convoy, same day") && convoy_history.body.contains(&kept_ref));
+    }
+
+    async fn the_verification_queue_counts_a_merged_event_once(app: TestApp) {
+        seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let kept = create_incident(&app, &who, &[("title", "Convoy held at Douma")]).await;
+        let dup = create_incident(&app, &sarc, &[("title", "Convoy stopped near Duma")]).await;
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let reference = |id: i64| format!("INC-{year}-{id:06}");
+        let queue = |body: String| -> Vec<String> {
+            let start = body.find("Waiting for verification").expect("the queue");
+            let section = &body[start..start + body[start..].find("</section>").expect("its end")];
+            section.match_indices(">INC-").map(|(i, _)| section[i + 1..i + 16].to_string()).collect()
+        };
+        assert_eq!(queue(app.get_with(&c, "/").await.body), [reference(kept), reference(dup)]);
+        let merged = app.post_form_with(&c, &format!("/incidents/{dup}"), &format!("/incidents/{dup}/merge"), &[
+            ("merge_into", &reference(kept)), ("merge_reason", "The same convoy, reported twice."),
+        ]).await;
+        assert_eq!(merged.status, 303, "{}", merged.body);
+        assert_eq!(queue(app.get_with(&c, "/").await.body), [reference(kept)], "one event, waiting once");
+    }
+
+    async fn another_organisation_cannot_act_on_a_record_it_can_see(app: TestApp) {
+        seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        let id = create_incident(&app, &who, &[("sensitivity", "public")]).await;
+        let show = format!("/incidents/{id}");
+        assert_eq!(app.get_with(&sarc, &show).await.status, 200, "SARC sees WHO's public record");
+        let page = app.get_with(&sarc, &show).await;
+        for form in ["/claims\"", "/retraction\""] {
+            assert!(!page.body.contains(&format!("action=\"{show}{form}")), "no {form} form offered to another organisation");
+        }
+        let before = app.dump();
+        let claim = app.post_form_with(&sarc, &show, &format!("{show}/claims"), &[
+            ("claim_source_type", "media"), ("claim_source_name", "Radio X"), ("claim_reliability", "B"),
+            ("claim_credibility", "2"), ("claim_date", "2018-03-01"), ("claim_statement", "It was worse."),
+        ]).await;
+        assert_eq!(claim.status, 403, "a claim on another organisation's record: {}", claim.body);
+        let retraction = app.post_form_with(&sarc, &show, &format!("{show}/retraction"), &[("reason", "Not true.")]).await;
+        assert_eq!(retraction.status, 403, "retracting another organisation's record: {}", retraction.body);
+        assert_eq!(crate::helpers::dump_changes(&before, &app.dump()), vec![], "nothing written");
+        // The reporting organisation may do both.
+        let own = app.post_form_with(&who, &show, &format!("{show}/claims"), &[
+            ("claim_source_type", "media"), ("claim_source_name", "Radio X"), ("claim_reliability", "B"),
+            ("claim_credibility", "2"), ("claim_date", "2018-03-01"), ("claim_statement", "It was worse."),
+        ]).await;
+        assert_eq!(own.status, 303, "{}", own.body);
+        let own = app.post_form_with(&who, &show, &format!("{show}/retraction"), &[("reason", "Entered twice.")]).await;
+        assert_eq!(own.status, 303, "{}", own.body);
     }
 
     async fn home_pages_by_role(app: TestApp) {

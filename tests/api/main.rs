@@ -16,4 +16,7 @@ mod foundation;
 mod hostile;
 mod incidents;
 mod journeys;
+mod reports;
 mod scale_out;
+mod search;
+mod sessions;

@@ -1,0 +1,116 @@
+//! Search stays true to the records: after an edit (old words gone, new ones found), after a
+//! retraction and a merge (the records are still found, marked), by a place's p-code and by a
+//! Latin other spelling that is no admin area's name.
+
+use corridor::audit::{self, Actor};
+use corridor::domain::Role;
+use corridor::locations::{self, PlaceFields};
+
+use crate::helpers::TestApp;
+use crate::incidents::{create_incident, encode, incident_form, signed_in};
+
+/// A place with other spellings and a p-code (arranging, not testing).
+fn seed_place(app: &TestApp, name: &str, alt: &str, admin2: &str, pcode: &str) {
+    let db = app.db();
+    let mut conn = db.conn().unwrap();
+    let place = PlaceFields {
+        name: name.into(),
+        alt_names: alt.into(),
+        admin1: "Rural Damascus".into(),
+        admin2: admin2.into(),
+        pcode: pcode.into(),
+        ..Default::default()
+    };
+    audit::write(&mut conn, |conn| {
+        Ok(locations::create(conn, &Actor::system("test"), &place)?.id)
+    })
+    .unwrap();
+}
+
+/// The references a search lists, in order.
+async fn found(app: &TestApp, c: &reqwest::Client, q: &str) -> Vec<String> {
+    let page = app
+        .get_with(c, &format!("/incidents?q={}", encode(q)))
+        .await;
+    assert_eq!(page.status, 200, "{q}: {}", page.body);
+    let count = page
+        .body
+        .split("class=\"result-count\" role=\"status\">")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_else(|| panic!("{q}: no count"))
+        .to_string();
+    let refs: Vec<String> = page
+        .body
+        .match_indices(">INC-")
+        .map(|(i, _)| page.body[i + 1..i + 16].to_string())
+        .collect();
+    assert_eq!(
+        count,
+        refs.len().to_string(),
+        "{q}: the count is what is listed: {refs:?}"
+    );
+    refs
+}
+
+fn reference(id: i64) -> String {
+    format!("INC-{}-{id:06}", chrono::Utc::now().format("%Y"))
+}
+
+both_backends! {
+    async fn search_follows_edits_retractions_and_merges(app: TestApp) {
+        seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let edited = create_incident(&app, &c, &[("title", "Zebrafish convoy stopped")]).await;
+        let retracted = create_incident(&app, &c, &[("title", "Pangolin checkpoint closed")]).await;
+        let kept = create_incident(&app, &c, &[("title", "Okapi clinic shelled")]).await;
+        let duplicate = create_incident(&app, &c, &[("title", "Okapi clinic hit by shells"), ("narrative", "Wombat ambulance damaged.")]).await;
+        assert_eq!(found(&app, &c, "zebrafish").await, [reference(edited)]);
+
+        // An edit: the old words no longer find it, the new ones do.
+        let edit = app.get_with(&c, &format!("/incidents/{edited}/edit")).await;
+        let mut fields = incident_form(&[("title", "Quokka convoy stopped"), ("version", &edit.input_value("version"))]);
+        fields.push(("csrf_token".into(), edit.csrf()));
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = app.post_raw_with(&c, &format!("/incidents/{edited}"), &refs).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert_eq!(found(&app, &c, "zebrafish").await, Vec::<String>::new(), "the old title is forgotten");
+        assert_eq!(found(&app, &c, "quokka").await, [reference(edited)]);
+
+        // A retraction: still found (retraction replaces deletion), marked.
+        let show = format!("/incidents/{retracted}");
+        let done = app.post_form_with(&c, &show, &format!("{show}/retraction"), &[("reason", "Entered twice.")]).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(found(&app, &c, "pangolin").await, [reference(retracted)]);
+        let list = app.get_with(&c, "/incidents?q=pangolin").await;
+        assert!(list.body.contains("Retracted"), "marked retracted: {}", list.body);
+
+        // A merge: both still found by their own words, the duplicate marked.
+        let show = format!("/incidents/{duplicate}");
+        let merged = app.post_form_with(&c, &show, &format!("{show}/merge"), &[
+            ("merge_into", &reference(kept)), ("merge_reason", "Same clinic, same day."),
+        ]).await;
+        assert_eq!(merged.status, 303, "{}", merged.body);
+        assert_eq!(found(&app, &c, "wombat").await, [reference(duplicate)]);
+        let mut both = found(&app, &c, "okapi").await;
+        both.sort();
+        assert_eq!(both, [reference(kept), reference(duplicate)]);
+        assert!(app.get_with(&c, "/incidents?q=wombat").await.body.contains("Merged duplicate"));
+        // Every record is still found by its place.
+        assert_eq!(found(&app, &c, "douma").await.len(), 4);
+    }
+
+    async fn search_finds_a_place_by_p_code_and_by_a_latin_other_spelling(app: TestApp) {
+        // "Harista" is only an other spelling of Harasta: no admin area bears it.
+        seed_place(&app, "Harasta", "Harista\nحرستا", "Duma", "SY0302");
+        seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let harasta = create_incident(&app, &c, &[("title", "Hospital out of service"), ("location", "Harasta")]).await;
+        let douma = create_incident(&app, &c, &[]).await;
+        assert_eq!(found(&app, &c, "Harista").await, [reference(harasta)]);
+        assert_eq!(found(&app, &c, "harista").await, [reference(harasta)]);
+        assert_eq!(found(&app, &c, "SY0302").await, [reference(harasta)]);
+        assert_eq!(found(&app, &c, "sy0301").await, [reference(douma)]);
+        assert_eq!(found(&app, &c, "SY0303").await, Vec::<String>::new());
+    }
+}

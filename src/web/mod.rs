@@ -93,6 +93,19 @@ pub fn invalid(
     render(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, template)
 }
 
+/// A form on a record sent back with its messages, but only to someone who may take the action
+/// at all: anyone else is refused (403) whatever they typed, as a valid form would be.
+pub fn invalid_if_allowed(
+    allowed: bool,
+    template: &impl askama::Template,
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    if allowed {
+        invalid(template)
+    } else {
+        Err(crate::error::AppError::Forbidden)
+    }
+}
+
 /// Runs CPU-heavy work (password hashing) on a blocking thread.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,

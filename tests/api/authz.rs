@@ -560,7 +560,6 @@ both_backends! {
         run_matrix(&app, &objects, &mut visitors, Whose::Own).await;
     }
 
-    #[ignore = "issue 11: a reporter's invalid claim, retraction, convoy event or delivery on another organisation's record is sent back to be corrected (422) instead of refused (403)"]
     async fn every_route_answers_for_another_organisations_records_as_the_readme_says(app: TestApp) {
         let objects = seed_world(&app).await;
         let mut visitors = visitors(&app).await;

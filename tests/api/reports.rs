@@ -24,7 +24,7 @@ fn seed_place_at(app: &TestApp, name: &str, admin2: &str, pcode: &str, at: (f64,
         ..Default::default()
     };
     audit::write(&mut conn, |conn| {
-        Ok(locations::create(conn, &Actor::system("test"), &place)?.id)
+        Ok(locations::create(conn, &Actor::system("test"), &place, None)?.id)
     })
     .unwrap();
 }
@@ -151,7 +151,6 @@ both_backends! {
         assert_eq!(app.count_where("audit_events", "action = 'report.situation' AND details LIKE '%\"audience\":\"Public\"%'"), 1);
     }
 
-    #[ignore = "issue 11: the public report names exact places (its table of places and its critical needs show the place, not the area)"]
     async fn the_public_report_names_areas_not_exact_places(app: TestApp) {
         let c = arrange(&app).await;
         let internal = app.get_with(&c, PERIOD).await;

@@ -22,7 +22,7 @@ fn seed_place(app: &TestApp, name: &str, alt: &str, admin2: &str, pcode: &str) {
         ..Default::default()
     };
     audit::write(&mut conn, |conn| {
-        Ok(locations::create(conn, &Actor::system("test"), &place)?.id)
+        Ok(locations::create(conn, &Actor::system("test"), &place, None)?.id)
     })
     .unwrap();
 }

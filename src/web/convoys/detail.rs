@@ -225,7 +225,8 @@ pub async fn add_event(
                 event_errors: errors,
                 ..Default::default()
             };
-            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+            let p = build(page, &state, id, kept, None).await?;
+            crate::web::invalid_if_allowed(p.can_edit, &p)
         }
     }
 }
@@ -279,7 +280,8 @@ pub async fn add_delivery(
                 delivery_errors: errors,
                 ..Default::default()
             };
-            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+            let p = build(page, &state, id, kept, None).await?;
+            crate::web::invalid_if_allowed(p.can_edit, &p)
         }
     }
 }
@@ -312,7 +314,8 @@ pub async fn link_incident(
                 link_errors: errors,
                 ..Default::default()
             };
-            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+            let p = build(page, &state, id, kept, None).await?;
+            crate::web::invalid_if_allowed(p.can_edit, &p)
         }
     }
 }

@@ -32,7 +32,8 @@ pub async fn add_claim(
             claim_errors: errors,
             ..Default::default()
         };
-        return crate::web::invalid(&build(page, &state, id, kept, None).await?);
+        let p = build(page, &state, id, kept, None).await?;
+        return crate::web::invalid_if_allowed(p.can_add_claim, &p);
     };
     let author = author(&page, &req);
     state
@@ -67,7 +68,8 @@ pub async fn verify(
             verification_errors: errors,
             ..Default::default()
         };
-        return crate::web::invalid(&build(page, &state, id, kept, None).await?);
+        let p = build(page, &state, id, kept, None).await?;
+        return crate::web::invalid_if_allowed(p.can_verify, &p);
     };
     let author = author(&page, &req);
     state
@@ -103,7 +105,8 @@ pub async fn retract(
             retraction_errors: errors,
             ..Default::default()
         };
-        return crate::web::invalid(&build(page, &state, id, kept, None).await?);
+        let p = build(page, &state, id, kept, None).await?;
+        return crate::web::invalid_if_allowed(p.can_retract, &p);
     };
     let author = author(&page, &req);
     state
@@ -157,7 +160,8 @@ pub async fn merge(
                 merge_errors: errors,
                 ..Default::default()
             };
-            crate::web::invalid(&build(page, &state, id, kept, None).await?)
+            let p = build(page, &state, id, kept, None).await?;
+            crate::web::invalid_if_allowed(p.can_merge, &p)
         }
     }
 }

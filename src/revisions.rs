@@ -106,7 +106,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<
         .select(diesel::dsl::max(revisions::revision_no))
         .first(conn)?;
     let number = last.unwrap_or(0) + 1;
-    diesel::insert_into(revisions::table)
+    let id: i64 = diesel::insert_into(revisions::table)
         .values((
             revisions::entity_type.eq(rev.entity_type),
             revisions::entity_id.eq(rev.entity_id),
@@ -119,7 +119,10 @@ pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<
             revisions::actor_label.eq(&actor.label),
             revisions::created_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .returning(revisions::id)
+        .get_result(conn)?;
+    // The revision's content hash goes into the audit trail, so the signed chain covers it.
+    audit::records::record_revision(conn, actor, id)?;
     Ok(number)
 }
 

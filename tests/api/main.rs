@@ -16,3 +16,4 @@ mod hostile;
 mod incidents;
 mod journeys;
 mod scale_out;
+mod tamper;

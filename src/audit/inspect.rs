@@ -117,7 +117,7 @@ fn chain_finding(chain: &ChainReport) -> Finding {
     Finding {
         check: "audit chain",
         covered: format!(
-            "{} events in order, each unaltered; head hash {}",
+            "{} events checked, in order and unaltered; head hash {}",
             chain.checked, chain.head_hash
         ),
         problem: chain.broken.as_ref().map(|b| {

@@ -182,7 +182,7 @@ both_backends! {
         assert_eq!(code, Some(0), "{stdout}");
         assert!(stdout.starts_with("Audit trail intact: every check holds.\n"), "{stdout}");
         assert!(
-            stdout.contains(&format!("  ok     audit chain: {events} events in order, each unaltered; head hash {head_hash}\n")),
+            stdout.contains(&format!("  ok     audit chain: {events} events checked, in order and unaltered; head hash {head_hash}\n")),
             "{stdout}"
         );
 

@@ -713,3 +713,5 @@ audit-check-failed = FAILS
 audit-all-intact = Every check holds: the trail, its signed checkpoints, the revisions, the records and the accounts.
 login-busy = Too many sign-ins are being checked at this moment. Please try again in a few seconds.
 password-locked = Too many wrong passwords: changing the password is paused for a while. Try again later.
+report-audit-signed = Audit trail signed with key
+report-audit-checkpoint = latest checkpoint { $events } events, { $time } UTC, head

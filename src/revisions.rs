@@ -122,7 +122,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<
         .returning(revisions::id)
         .get_result(conn)?;
     // The revision's content hash goes into the audit trail, so the signed chain covers it.
-    audit::records::record_revision(conn, actor, id)?;
+    audit::revision_hashes::record_revision(conn, actor, id)?;
     Ok(number)
 }
 

@@ -49,10 +49,10 @@ impl Application {
                 )
             })?;
             let mut conn = prepared_db.conn()?;
-            // Revisions written before they had their own audit events (or loaded in bulk)
-            // are vouched for by one digest, so verification covers every one.
+            // Revisions written before they had their own audit events are vouched for by
+            // one digest, so verification covers every one.
             audit::write(&mut conn, |conn| {
-                audit::records::seal_uncovered(conn, &audit::Actor::system("startup"))
+                audit::revision_hashes::seal_earlier_history(conn, &audit::Actor::system("startup"))
             })?;
             if users::count(&mut conn)? > 0 {
                 return Ok(None);

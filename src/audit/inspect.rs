@@ -10,8 +10,8 @@ use diesel::sql_types::Text;
 use ed25519_dalek::VerifyingKey;
 
 use super::checkpoint::{self, Checkpoint};
-use super::records;
 use super::verify::{self, ChainReport};
+use super::{records, revision_hashes};
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -262,7 +262,7 @@ pub fn inspect(conn: &mut DbConn, trust: &Trust) -> Result<Inspection, AppError>
     let (checkpoints, latest_checkpoint) = check_checkpoints(conn, &chain, trust)?;
     findings.push(checkpoints);
     findings.push(check_triggers(conn)?);
-    let revisions = records::verify_revisions(conn)?;
+    let revisions = revision_hashes::verify_revisions(conn)?;
     findings.push(Finding {
         check: "revisions",
         covered: format!(

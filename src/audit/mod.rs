@@ -6,6 +6,7 @@ pub mod checkpoint;
 pub mod inspect;
 pub mod query;
 pub mod records;
+pub mod revision_hashes;
 pub mod verify;
 
 use chrono::{NaiveDateTime, Timelike, Utc};

@@ -228,6 +228,22 @@ both_backends! {
         assert!(String::from_utf8_lossy(&out.stderr).contains("--public-key: a public key is 64 hexadecimal characters"));
     }
 
+    async fn the_demonstration_and_synthetic_data_verify(app: TestApp) {
+        // Every kind of write the demonstration makes (merges, convoys with deliveries,
+        // needs met), and revisions loaded in bulk, each batch sealed by one digest.
+        let loaded = app.command(&["demo", "--synthetic", "300", "--seed", "5"]);
+        assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
+        assert!(app.count_where("audit_events", "action = 'revision.seal'") >= 2);
+        let (code, stdout) = verify_with(&app, &[]);
+        assert_eq!(code, Some(0), "{stdout}");
+        // A revision of the bulk load rewritten is still found.
+        behind_the_triggers(&app, |conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("UPDATE revisions SET reason = 'backdated' WHERE id = (SELECT MAX(id) FROM revisions WHERE entity_type = 'need')").unwrap();
+        });
+        assert_named(&app, "revisions", &["sealed by audit event", "were changed, removed or added since"]);
+    }
+
     async fn an_event_changed_with_its_hashes_left_as_they_were_is_named(app: TestApp) {
         signed_workload(&app).await;
         let k = app.count("audit_events") / 2;
@@ -388,6 +404,16 @@ both_backends! {
             )).unwrap();
         });
         assert_named(&app, "revisions", &[&format!("of incident {incident}"), "differs from what audit event", "(rewritten)"]);
+    }
+
+    async fn a_revision_slipped_in_is_named(app: TestApp) {
+        let incident = signed_workload(&app).await;
+        app.sql(&format!(
+            "INSERT INTO revisions (entity_type, entity_id, revision_no, action, reason, changes, snapshot, actor_user_id, actor_label, created_at) \
+             SELECT entity_type, entity_id, revision_no + 10, action, 'backdated', changes, snapshot, actor_user_id, actor_label, created_at \
+             FROM revisions WHERE entity_type = 'incident' AND entity_id = {incident} AND revision_no = 1"
+        )).unwrap();
+        assert_named(&app, "revisions", &["is not recorded in the audit trail (added outside Corridor)"]);
     }
 
     async fn a_role_changed_in_the_database_is_named(app: TestApp) {

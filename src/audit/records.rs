@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use serde_json::Value;
 
-use crate::db::schema::{audit_events, revisions, users};
+use crate::db::schema::{revisions, users};
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -186,24 +186,12 @@ pub fn verify_accounts(conn: &mut DbConn) -> Result<Result<i64, String>, AppErro
     let mut recorded: HashMap<i64, Standing> = HashMap::new();
     let mut after = 0_i64;
     loop {
-        let events: Vec<(i64, String, String, String)> = audit_events::table
-            .filter(audit_events::entity_type.eq("user"))
-            .filter(audit_events::action.eq_any([
-                "user.create",
-                "user.update",
-                "user.disable",
-                "user.enable",
-            ]))
-            .filter(audit_events::id.gt(after))
-            .order(audit_events::id.asc())
-            .limit(BATCH)
-            .select((
-                audit_events::id,
-                audit_events::action,
-                audit_events::entity_id,
-                audit_events::details,
-            ))
-            .load(conn)?;
+        let events = crate::audit::query::of_actions_after(
+            conn,
+            &["user.create", "user.update", "user.disable", "user.enable"],
+            after,
+            BATCH,
+        )?;
         let Some(end) = events.last().map(|e| e.0) else {
             break;
         };

@@ -90,7 +90,7 @@ enum Covers {
     },
 }
 
-fn covers(event: &(i64, String, String, String)) -> Option<Covers> {
+fn covers(event: &super::query::EventBrief) -> Option<Covers> {
     let (_, action, entity_id, details) = event;
     let details: Value = serde_json::from_str(details).ok()?;
     if action == REVISION_EVENT {
@@ -185,18 +185,12 @@ pub fn verify_revisions(conn: &mut DbConn) -> Result<Result<i64, String>, AppErr
     let mut covered = 0_i64;
     let mut after_event = 0_i64;
     loop {
-        let events: Vec<(i64, String, String, String)> = audit_events::table
-            .filter(audit_events::action.eq_any([REVISION_EVENT, SEAL_EVENT]))
-            .filter(audit_events::id.gt(after_event))
-            .order(audit_events::id.asc())
-            .limit(BATCH)
-            .select((
-                audit_events::id,
-                audit_events::action,
-                audit_events::entity_id,
-                audit_events::details,
-            ))
-            .load(conn)?;
+        let events = super::query::of_actions_after(
+            conn,
+            &[REVISION_EVENT, SEAL_EVENT],
+            after_event,
+            BATCH,
+        )?;
         let Some(last_event) = events.last().map(|e| e.0) else {
             break;
         };

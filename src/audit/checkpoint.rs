@@ -332,7 +332,9 @@ pub fn read_file(path: &Path) -> std::io::Result<Vec<Result<Checkpoint, usize>>>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    Ok(text
+    // A last line without its line break is still being written by the server: not yet.
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    Ok(complete
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())

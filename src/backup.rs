@@ -20,8 +20,10 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 use indicatif::{HumanBytes, ProgressBar, ProgressFinish, ProgressStyle};
 
+use crate::audit::checkpoint::{self, Checkpoint, Signer};
 use crate::audit::verify::{self, ChainReport};
-use crate::db::{DatabaseUrl, DbConn};
+use crate::config::Settings;
+use crate::db::{DatabaseUrl, Db, DbConn};
 
 /// The tables a Corridor database has (besides the search index), in the order reports list them.
 pub const TABLES: &[&str] = &[
@@ -86,11 +88,18 @@ fn postgres_refusal(command: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// `corridor backup FILE [--force]`.
-pub fn backup(database: &DatabaseUrl, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let source = match database {
+/// `corridor backup FILE [--force]`. Signs a checkpoint of the live trail first, so the copy
+/// carries it, and writes the public key and that checkpoint beside the copy.
+pub fn backup(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
+    let source = match &settings.database {
         DatabaseUrl::Sqlite(path) => path,
         DatabaseUrl::Postgres(_) => return Ok(postgres_refusal("backup")),
+    };
+    let signer = Signer::from_settings(settings);
+    let signed = if source.is_file() {
+        sign_before_backup(settings, &signer)
+    } else {
+        None
     };
     let summary = backup_sqlite(source, file, force)?;
     println!(
@@ -99,6 +108,15 @@ pub fn backup(database: &DatabaseUrl, file: &Path, force: bool) -> anyhow::Resul
         HumanBytes(summary.bytes)
     );
     summary.print();
+    if let Some(checkpoint) = &signed {
+        let beside = write_checkpoint_beside(file, &signer, checkpoint)?;
+        println!(
+            "Signed checkpoint: {}. Public key: {}. Both written to {}.",
+            checkpoint.describe(),
+            signer.public_key(),
+            beside.display()
+        );
+    }
     if summary.chain.is_intact() {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -110,9 +128,42 @@ pub fn backup(database: &DatabaseUrl, file: &Path, force: bool) -> anyhow::Resul
     }
 }
 
+/// Signs the live trail's head; a trail that no longer continues its last signed head is
+/// not signed (the copy is still taken, and its verification will say why).
+fn sign_before_backup(settings: &Settings, signer: &Signer) -> Option<Checkpoint> {
+    let taken = Db::new(settings.database.clone(), 1)
+        .conn()
+        .and_then(|mut conn| checkpoint::take(&mut conn, signer, checkpoint::Reason::Backup));
+    match taken {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("corridor: no checkpoint signed for this backup: {e}");
+            None
+        }
+    }
+}
+
+/// `FILE.checkpoint.json`: the public key and the checkpoint the backup carries, for
+/// whoever keeps the backup and has to trust it later.
+fn write_checkpoint_beside(
+    file: &Path,
+    signer: &Signer,
+    checkpoint: &Checkpoint,
+) -> anyhow::Result<PathBuf> {
+    let path = with_suffix(file, ".checkpoint.json");
+    let doc = serde_json::json!({
+        "public_key": signer.public_key(),
+        "checkpoint": checkpoint,
+        "verify": format!("corridor audit verify --public-key {}", signer.public_key()),
+    });
+    fs::write(&path, format!("{doc:#}\n"))
+        .with_context(|| format!("cannot write '{}'", path.display()))?;
+    Ok(path)
+}
+
 /// `corridor restore FILE [--force]`.
-pub fn restore(database: &DatabaseUrl, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let target = match database {
+pub fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
+    let target = match &settings.database {
         DatabaseUrl::Sqlite(path) => path,
         DatabaseUrl::Postgres(_) => return Ok(postgres_refusal("restore")),
     };
@@ -124,8 +175,31 @@ pub fn restore(database: &DatabaseUrl, file: &Path, force: bool) -> anyhow::Resu
         HumanBytes(summary.bytes)
     );
     summary.print();
+    set_aside_checkpoints(&settings.audit_checkpoint_file)?;
     println!("Start `corridor serve` to use it.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// After a restore the database no longer holds what was signed after the backup: the
+/// checkpoint file of the replaced history is kept under another name, and a new one begins.
+fn set_aside_checkpoints(path: &Path) -> anyhow::Result<()> {
+    if !path.is_file() {
+        return Ok(());
+    }
+    let kept = with_suffix(
+        path,
+        &format!(
+            ".before-restore-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        ),
+    );
+    fs::rename(path, &kept).with_context(|| format!("cannot rename '{}'", path.display()))?;
+    println!(
+        "Checkpoints signed before this restore are kept in {} (the restored database holds \
+         only those up to the backup).",
+        kept.display()
+    );
+    Ok(())
 }
 
 /// Copies the live database at `source` to `target` and checks the copy. The chain may be
@@ -143,6 +217,8 @@ pub fn backup_sqlite(source: &Path, target: &Path, force: bool) -> anyhow::Resul
     }
     refuse_existing(&target, force, "the backup file")?;
     let temp = Temp::beside(&target)?;
+    // VACUUM INTO fills an empty file it finds: this one is readable by its owner only.
+    crate::db::create_private(&temp.path).map_err(|e| anyhow!(e))?;
 
     let estimate = file_len(source) + file_len(&with_suffix(source, "-wal"));
     let bar = bytes_bar(estimate, "copying the database");
@@ -421,9 +497,14 @@ fn copy_with_progress(from: &Path, to: &Path) -> anyhow::Result<()> {
     let bar = bytes_bar(total, "copying the backup");
     let mut input =
         File::open(from).with_context(|| format!("cannot open '{}'", from.display()))?;
-    let mut output = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut output = options
         .open(to)
         .with_context(|| format!("cannot create '{}'", to.display()))?;
     let mut buf = vec![0_u8; 1 << 20];

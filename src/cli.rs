@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::accounts::{self, organizations, users};
-use crate::audit::{self, verify, Actor};
+use crate::audit::{self, checkpoint, inspect, Actor};
 use crate::config::{RawSettings, Settings};
 use crate::db::Db;
 use crate::domain::{NewPassword, OrgType, Role, Username};
@@ -123,9 +123,24 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain from the first event to the head. Prints the number of events
-    /// checked and the head hash; exits with status 1 naming the first broken event.
-    Verify,
+    /// Check everything the audit trail vouches for: the append-only triggers, the hash chain
+    /// from the first event to the head, every signed checkpoint (in the database and in the
+    /// checkpoint file), every revision, each incident, convoy and need against its latest
+    /// revision, and each account against the trail. Prints what each check covered; exits
+    /// with status 1 naming the first record or event that fails.
+    Verify {
+        /// Verify the checkpoints with this public key (64 hex characters, shown on the audit
+        /// page and beside every backup) instead of the server's signing key: an auditor
+        /// needs no power to sign.
+        #[arg(long, value_name = "KEY")]
+        public_key: Option<String>,
+        /// The checkpoint file to check against (default: the configured one).
+        #[arg(long, value_name = "FILE")]
+        checkpoint_file: Option<std::path::PathBuf>,
+    },
+    /// Sign a checkpoint of the audit trail now (for instance right before `pg_dump`) and
+    /// print it with the public key.
+    Checkpoint,
 }
 
 /// Parses the command line and runs it.
@@ -148,7 +163,11 @@ pub fn main() -> ExitCode {
             display_name,
             password_stdin: _,
         }) => add_user(&settings, &username, &role, &org, &display_name),
-        Command::Audit(AuditCommand::Verify) => audit_verify(&settings),
+        Command::Audit(AuditCommand::Verify {
+            public_key,
+            checkpoint_file,
+        }) => audit_verify(&settings, public_key.as_deref(), checkpoint_file),
+        Command::Audit(AuditCommand::Checkpoint) => audit_checkpoint(&settings),
         Command::Demo { synthetic, seed } => demo(&settings, synthetic, seed),
         Command::Backup { file, force } => backup(&settings, &file, force),
         Command::Restore { file, force } => restore(&settings, &file, force),
@@ -282,28 +301,59 @@ fn add_user(
     }
 }
 
-fn audit_verify(settings: &Settings) -> anyhow::Result<ExitCode> {
+fn audit_verify(
+    settings: &Settings,
+    public_key: Option<&str>,
+    checkpoint_file: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let key = match public_key {
+        Some(k) => {
+            checkpoint::parse_public_key(k).map_err(|e| anyhow::anyhow!("--public-key: {e}"))?
+        }
+        None => checkpoint::Signer::from_settings(settings).verifying_key(),
+    };
+    let trust = inspect::Trust {
+        key,
+        checkpoint_file: Some(
+            checkpoint_file.unwrap_or_else(|| settings.audit_checkpoint_file.clone()),
+        ),
+    };
     let db = open_db(settings)?;
     let mut conn = db.conn()?;
-    let report = verify::verify_chain(&mut conn)?;
-    match report.broken {
-        None => {
-            println!(
-                "Audit chain intact: {} events checked. Head hash: {}",
-                report.checked, report.head_hash
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(b) => {
-            println!(
-                "Audit chain BROKEN at event {}: {}. {} events before it verified.",
-                b.event_id,
-                b.reason.describe(),
-                report.checked
-            );
-            Ok(ExitCode::FAILURE)
+    let inspection = inspect::inspect(&mut conn, &trust)?;
+    match inspection.first_problem() {
+        None => println!("Audit trail intact: every check holds."),
+        Some(f) => println!(
+            "Audit trail BROKEN ({}): {}",
+            f.check,
+            f.problem.as_deref().unwrap_or_default()
+        ),
+    }
+    println!("Checked:");
+    for f in &inspection.findings {
+        match &f.problem {
+            None => println!("  ok     {}: {}", f.check, f.covered),
+            Some(p) => println!("  FAILS  {}: {p}", f.check),
         }
     }
+    Ok(if inspection.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn audit_checkpoint(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let db = open_db(settings)?;
+    let mut conn = db.conn()?;
+    let signer = checkpoint::Signer::from_settings(settings);
+    let taken = checkpoint::take(&mut conn, &signer, checkpoint::Reason::Manual)?;
+    if let Some(c) = taken {
+        println!("Signed checkpoint: {}.", c.describe());
+    }
+    println!("Public key: {}", signer.public_key());
+    println!("Checkpoint file: {}", signer.file().display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn demo(settings: &Settings, synthetic: Option<u64>, seed: u64) -> anyhow::Result<ExitCode> {
@@ -376,9 +426,9 @@ fn demo(settings: &Settings, synthetic: Option<u64>, seed: u64) -> anyhow::Resul
 }
 
 fn backup(settings: &Settings, file: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
-    crate::backup::backup(&settings.database, file, force)
+    crate::backup::backup(settings, file, force)
 }
 
 fn restore(settings: &Settings, file: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
-    crate::backup::restore(&settings.database, file, force)
+    crate::backup::restore(settings, file, force)
 }

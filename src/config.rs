@@ -109,6 +109,40 @@ pub struct RawSettings {
         global = true
     )]
     pub db_pool_size: String,
+
+    /// The audit trail's signing key and the proxies trusted for client addresses.
+    #[command(flatten)]
+    pub security: SecurityRaw,
+}
+
+/// Settings of the audit trail's signing and of the client address, as given.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SecurityRaw {
+    /// File holding the Ed25519 key that signs audit checkpoints (created, readable only by
+    /// its owner, on first start). Keep it apart from the database: whoever holds both can
+    /// rewrite history. Default: `audit-signing.key` in the data folder.
+    #[arg(long, env = "CORRIDOR_AUDIT_SIGNING_KEY_FILE", global = true)]
+    pub audit_signing_key_file: Option<String>,
+
+    /// The audit signing key itself (64 hex characters), instead of the key file.
+    #[arg(
+        long,
+        env = "CORRIDOR_AUDIT_SIGNING_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub audit_signing_key: Option<String>,
+
+    /// File outside the database to which every signed checkpoint is appended.
+    /// Default: `audit-checkpoints.log` in the data folder.
+    #[arg(long, env = "CORRIDOR_AUDIT_CHECKPOINT_FILE", global = true)]
+    pub audit_checkpoint_file: Option<String>,
+
+    /// Addresses of reverse proxies (comma-separated IPs) whose `X-Forwarded-For`,
+    /// `X-Forwarded-Host` and `Forwarded` headers are believed. Default: none (the TCP peer is
+    /// the client).
+    #[arg(long, env = "CORRIDOR_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 /// Parsed, checked settings.
@@ -125,6 +159,12 @@ pub struct Settings {
     pub lockout: LockoutPolicy,
     pub workers: usize,
     pub db_pool_size: u32,
+    /// The seed of the Ed25519 key that signs audit checkpoints; never stored in the database.
+    pub audit_signing_key: SecretKey,
+    /// Where signed checkpoints are appended, outside the database.
+    pub audit_checkpoint_file: PathBuf,
+    /// Peers whose forwarding headers are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Back-off for failed sign-ins: after `threshold` failures, locked for
@@ -273,6 +313,25 @@ impl RawSettings {
                 .map_err(|e| bad("CORRIDOR_DATA_DIR", e))?,
         };
 
+        let security = &self.security;
+        let audit_signing_key = match (
+            &security.audit_signing_key,
+            &security.audit_signing_key_file,
+        ) {
+            (Some(hex_key), _) => {
+                parse_key(hex_key).map_err(|e| bad("CORRIDOR_AUDIT_SIGNING_KEY", e))?
+            }
+            (None, Some(file)) => load_or_create_key(Path::new(file))
+                .map_err(|e| bad("CORRIDOR_AUDIT_SIGNING_KEY_FILE", e))?,
+            (None, None) => load_or_create_key(&data_dir.join("audit-signing.key"))
+                .map_err(|e| bad("CORRIDOR_DATA_DIR", e))?,
+        };
+        let audit_checkpoint_file = security
+            .audit_checkpoint_file
+            .as_ref()
+            .map_or_else(|| data_dir.join("audit-checkpoints.log"), PathBuf::from);
+        let trusted_proxies = parse_proxies(security.trusted_proxies.as_deref().unwrap_or(""))
+            .map_err(|e| bad("CORRIDOR_TRUSTED_PROXIES", e))?;
         Ok(Settings {
             data_dir,
             database,
@@ -285,8 +344,24 @@ impl RawSettings {
             lockout,
             workers,
             db_pool_size,
+            audit_signing_key,
+            audit_checkpoint_file,
+            trusted_proxies,
         })
     }
+}
+
+/// Comma-separated IP addresses.
+fn parse_proxies(raw: &str) -> Result<Vec<std::net::IpAddr>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse().map_err(|_| {
+                format!("'{s}' is not an IP address (list addresses, comma-separated)")
+            })
+        })
+        .collect()
 }
 
 fn parse_key(hex_key: &str) -> Result<SecretKey, String> {

@@ -115,7 +115,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<
         .select(diesel::dsl::max(revisions::revision_no))
         .first(conn)?;
     let number = last.unwrap_or(0) + 1;
-    diesel::insert_into(revisions::table)
+    let id: i64 = diesel::insert_into(revisions::table)
         .values((
             revisions::entity_type.eq(rev.entity_type),
             revisions::entity_id.eq(rev.entity_id),
@@ -131,7 +131,10 @@ pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<
             revisions::sensitivity.eq(rev.facts.map(|f| f.sensitivity.code()).unwrap_or("")),
             revisions::record_status.eq(rev.facts.map(|f| f.status.code()).unwrap_or("")),
         ))
-        .execute(conn)?;
+        .returning(revisions::id)
+        .get_result(conn)?;
+    // The revision's content hash goes into the audit trail, so the signed chain covers it.
+    audit::revision_hashes::record_revision(conn, actor, id)?;
     Ok(number)
 }
 

@@ -15,8 +15,16 @@ use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::AppError;
 
-/// How often `last_seen_at` is written: finer than this is not worth a write per request.
-const TOUCH_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+/// How often `last_seen_at` is written at most: finer than this is not worth a write per
+/// request. With a short idle limit it is written more often (see `touch_every`).
+const TOUCH_AT_MOST_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// A session in use is touched at least three times per idle period, so activity half an
+/// idle period ago is always on record (a one-minute limit with one write a minute ended
+/// sessions used 30 s before).
+fn touch_every(idle: Duration) -> chrono::TimeDelta {
+    TOUCH_AT_MOST_EVERY.min(delta(idle) / 3)
+}
 
 /// The signed-in person for this request.
 #[derive(Debug, Clone)]
@@ -147,7 +155,7 @@ pub fn lookup(
         audit::write(conn, |conn| end(conn, &actor, session.id, reason))?;
         return Ok(Lookup::Expired);
     }
-    if now - session.last_seen_at >= TOUCH_EVERY {
+    if now - session.last_seen_at >= touch_every(idle) {
         diesel::update(sessions::table.find(session.id))
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)?;
@@ -201,4 +209,21 @@ pub fn end_all_for_user(
         )?;
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_touched_at_least_three_times_per_idle_period() {
+        assert_eq!(
+            touch_every(Duration::from_secs(60)),
+            chrono::TimeDelta::seconds(20)
+        );
+        assert_eq!(
+            touch_every(Duration::from_secs(30 * 60)),
+            chrono::TimeDelta::seconds(60)
+        );
+    }
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::audit;
 use crate::config::LockoutPolicy;
-use crate::db::schema::login_throttle;
+use crate::db::schema::{audit_events, login_throttle};
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -84,6 +84,78 @@ pub fn record_failure(
         }
     }
     Ok(locked)
+}
+
+/// Whether a password may be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Go ahead; the attempt is already counted against the account (`locked_now`: this
+    /// count reached the threshold), and a correct password takes the count back.
+    Admitted { locked_now: bool },
+    /// The account or the address is locked: refused without checking or counting, so
+    /// attempts during a lock neither extend it nor find out whether they were right.
+    Locked,
+}
+
+/// Decides whether this attempt may check a password, and if so counts it against the
+/// account before the check. Call inside `audit::write`: attempts on one account are then
+/// admitted one at a time, so concurrent attempts cannot slip past the threshold together
+/// (the threshold-th admitted one locks everyone behind it).
+pub fn admit(
+    conn: &mut DbConn,
+    username: &str,
+    addr: &str,
+    policy: &LockoutPolicy,
+) -> Result<Admission, AppError> {
+    if locked_until(conn, &[account_key(username), address_key(addr)])?.is_some() {
+        return Ok(Admission::Locked);
+    }
+    let locked_now = record_failure(conn, &[account_key(username)], policy)?;
+    Ok(Admission::Admitted { locked_now })
+}
+
+/// A wrong password: the account's count stands (`admit` made it); the address's grows.
+/// Returns whether the address is now locked.
+pub fn failed(conn: &mut DbConn, addr: &str, policy: &LockoutPolicy) -> Result<bool, AppError> {
+    record_failure(conn, &[address_key(addr)], policy)
+}
+
+/// A right password: the account's failures are forgotten. The address's are not: one
+/// account of one's own must not let an address try passwords on every other account.
+pub fn succeeded(conn: &mut DbConn, username: &str) -> Result<(), AppError> {
+    clear(conn, &[account_key(username)])?;
+    Ok(())
+}
+
+/// An administrator's unlock: forgets the account's failures and lifts the lock of every
+/// address from which this person signed in or failed to lately, so the lock that keeps
+/// them out goes too. Returns how many locks were lifted.
+pub fn unlock_person(conn: &mut DbConn, username: &str) -> Result<usize, AppError> {
+    let name = username.trim().to_lowercase();
+    let addresses: Vec<String> = audit_events::table
+        .filter(
+            audit_events::action
+                .eq("auth.login_failed")
+                .and(audit_events::entity_id.eq(&name))
+                .or(audit_events::action
+                    .eq("auth.login")
+                    .and(audit_events::actor_label.eq(&name))),
+        )
+        .order(audit_events::id.desc())
+        .limit(200)
+        .select(audit_events::client_addr)
+        .load(conn)?;
+    let now = audit::now();
+    let mut keys: Vec<String> = login_throttle::table
+        .filter(
+            login_throttle::throttle_key
+                .eq_any(addresses.iter().map(|a| address_key(a)).collect::<Vec<_>>()),
+        )
+        .filter(login_throttle::locked_until.gt(now))
+        .select(login_throttle::throttle_key)
+        .load(conn)?;
+    keys.push(account_key(&name));
+    clear(conn, &keys)
 }
 
 /// How long the `failures`-th failure locks sign-in, if at all.

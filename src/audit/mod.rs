@@ -2,7 +2,11 @@
 //! transaction that first locks the chain head, and records its event with `record` inside
 //! it: the event and the change are kept together or not at all, and events form one line.
 
+pub mod checkpoint;
+pub mod inspect;
 pub mod query;
+pub mod records;
+pub mod revision_hashes;
 pub mod verify;
 
 use chrono::{NaiveDateTime, Timelike, Utc};

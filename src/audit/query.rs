@@ -111,3 +111,27 @@ pub fn actions(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
         .order(audit_events::action.asc())
         .load(conn)?)
 }
+
+/// (id, action, entity id, details) of an event, for walking events of some actions.
+pub type EventBrief = (i64, String, String, String);
+
+/// Up to `limit` events with one of `actions` after event `after`, oldest first.
+pub fn of_actions_after(
+    conn: &mut DbConn,
+    actions: &[&str],
+    after: i64,
+    limit: i64,
+) -> Result<Vec<EventBrief>, AppError> {
+    Ok(audit_events::table
+        .filter(audit_events::action.eq_any(actions))
+        .filter(audit_events::id.gt(after))
+        .order(audit_events::id.asc())
+        .limit(limit)
+        .select((
+            audit_events::id,
+            audit_events::action,
+            audit_events::entity_id,
+            audit_events::details,
+        ))
+        .load(conn)?)
+}

@@ -35,6 +35,8 @@ pub enum BreakReason {
     Unlinked,
     /// The chain ends before (or after) the recorded head: the newest events were removed.
     HeadMismatch,
+    /// An event numbered below 1 lies before the first event: it was inserted.
+    BeforeFirst,
 }
 
 impl BreakReason {
@@ -48,6 +50,7 @@ impl BreakReason {
             Self::HeadMismatch => {
                 "the chain does not end at the recorded head (events removed or added at the end)"
             }
+            Self::BeforeFirst => "it is numbered before the first event (it was inserted)",
         }
     }
 
@@ -57,6 +60,7 @@ impl BreakReason {
             Self::Altered => "audit-break-altered",
             Self::Unlinked => "audit-break-unlinked",
             Self::HeadMismatch => "audit-break-head",
+            Self::BeforeFirst => "audit-break-before-first",
         }
     }
 }
@@ -69,16 +73,57 @@ impl ChainReport {
 
 /// Checks every event in id order, in batches, so memory stays flat on millions of events.
 pub fn verify_chain(conn: &mut DbConn) -> Result<ChainReport, AppError> {
-    let mut expected_id = 1_i64;
-    let mut prev_hash = GENESIS_HASH.to_string();
-    let mut checked = 0_i64;
+    // The walk starts at event 1: anything numbered below it was put there by hand.
+    let first: Option<i64> = audit_events::table
+        .select(diesel::dsl::min(audit_events::id))
+        .first(conn)?;
+    if let Some(id) = first.filter(|id| *id < 1) {
+        return Ok(ChainReport {
+            checked: 0,
+            head_hash: GENESIS_HASH.to_string(),
+            broken: Some(Break {
+                event_id: id,
+                reason: BreakReason::BeforeFirst,
+            }),
+        });
+    }
+    let walked = walk(conn, 0, GENESIS_HASH, None)?;
+    if walked.broken.is_some() {
+        return Ok(walked);
+    }
+    let (head_id, head_hash): (i64, String) = audit_chain_head::table
+        .find(1)
+        .select((audit_chain_head::last_id, audit_chain_head::last_hash))
+        .first(conn)?;
+    let broken = (head_id != walked.checked || head_hash != walked.head_hash).then_some(Break {
+        event_id: head_id.max(walked.checked),
+        reason: BreakReason::HeadMismatch,
+    });
+    Ok(ChainReport { broken, ..walked })
+}
+
+/// Walks the events after event `after` (whose hash is `after_hash`) up to `upto` (or the
+/// last), checking that each follows the one before it and is unaltered. `checked` counts
+/// from the start of the trail, so it is the id of the last good event.
+pub fn walk(
+    conn: &mut DbConn,
+    after: i64,
+    after_hash: &str,
+    upto: Option<i64>,
+) -> Result<ChainReport, AppError> {
+    let mut expected_id = after + 1;
+    let mut prev_hash = after_hash.to_string();
     loop {
-        let batch: Vec<AuditEvent> = audit_events::table
+        let mut q = audit_events::table
             .filter(audit_events::id.ge(expected_id))
             .order(audit_events::id.asc())
             .limit(BATCH)
             .select(AuditEvent::as_select())
-            .load(conn)?;
+            .into_boxed();
+        if let Some(last) = upto {
+            q = q.filter(audit_events::id.le(last));
+        }
+        let batch: Vec<AuditEvent> = q.load(conn)?;
         if batch.is_empty() {
             break;
         }
@@ -94,7 +139,7 @@ pub fn verify_chain(conn: &mut DbConn) -> Result<ChainReport, AppError> {
             };
             if let Some(reason) = reason {
                 return Ok(ChainReport {
-                    checked,
+                    checked: expected_id - 1,
                     head_hash: prev_hash,
                     broken: Some(Break {
                         event_id: event.id,
@@ -102,22 +147,25 @@ pub fn verify_chain(conn: &mut DbConn) -> Result<ChainReport, AppError> {
                     }),
                 });
             }
-            checked += 1;
             expected_id += 1;
             prev_hash = event.hash;
         }
     }
-    let (head_id, head_hash): (i64, String) = audit_chain_head::table
-        .find(1)
-        .select((audit_chain_head::last_id, audit_chain_head::last_hash))
-        .first(conn)?;
-    let broken = (head_id != checked || head_hash != prev_hash).then_some(Break {
-        event_id: head_id.max(checked),
-        reason: BreakReason::HeadMismatch,
-    });
     Ok(ChainReport {
-        checked,
+        checked: expected_id - 1,
         head_hash: prev_hash,
-        broken,
+        broken: None,
     })
+}
+
+/// The hash of event `id` as stored (the genesis hash for 0), if there is such an event.
+pub fn hash_of(conn: &mut DbConn, id: i64) -> Result<Option<String>, AppError> {
+    if id == 0 {
+        return Ok(Some(GENESIS_HASH.to_string()));
+    }
+    Ok(audit_events::table
+        .find(id)
+        .select(audit_events::hash)
+        .first(conn)
+        .optional()?)
 }

@@ -84,6 +84,8 @@ impl DatabaseUrl {
         match self {
             Self::Sqlite(path) => {
                 sqlite_process_settings();
+                // A new database (and so its -wal and -shm files) is readable by its owner only.
+                create_private(path).map_err(diesel::ConnectionError::BadConnection)?;
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // WAL lets readers work while one writer writes; synchronous=NORMAL in WAL mode
                 // loses no committed transaction when the application crashes.
@@ -105,6 +107,23 @@ impl DatabaseUrl {
                 Ok(DbConn::Pg(conn))
             }
         }
+    }
+}
+
+/// Creates an empty file readable only by its owner, if none exists yet (a database file:
+/// SQLite gives its write-ahead log and shared-memory files the database file's permissions).
+pub fn create_private(path: &std::path::Path) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(format!("cannot create '{}': {e}", path.display())),
     }
 }
 

@@ -86,6 +86,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_checkpoints (id) {
+        id -> BigInt,
+        events -> BigInt,
+        head_hash -> Text,
+        signed_at -> Timestamp,
+        interval_key -> Nullable<BigInt>,
+        reason -> Text,
+        public_key -> Text,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
     locations (id) {
         id -> BigInt,
         name -> Text,

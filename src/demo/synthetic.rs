@@ -185,6 +185,7 @@ pub fn load(
     while done < n {
         let size = (n - done).min(BATCH as u64) as usize;
         audit::write(conn, |conn| {
+            let revisions_before = audit::revision_hashes::newest_revision(conn)?;
             let max_before: i64 = incidents::table
                 .select(diesel::dsl::max(incidents::id))
                 .first::<Option<i64>>(conn)?
@@ -263,6 +264,8 @@ pub fn load(
                 Event::new("demo.synthetic_batch", "incident", "")
                     .details(json!({ "count": inserted.len(), "first_id": first, "last_id": last, "seed": seed })),
             )?;
+            // The batch's revisions, written in bulk, are vouched for by one digest.
+            audit::revision_hashes::seal_written_after(conn, &actor, revisions_before)?;
             Ok(())
         })?;
         done += size as u64;
@@ -400,6 +403,7 @@ pub fn load_convoys_and_needs(
     while done < n {
         let size = (n - done).min(BATCH as u64) as usize;
         audit::write(conn, |conn| {
+            let revisions_before = audit::revision_hashes::newest_revision(conn)?;
             let now = audit::now();
             // Convoys
             let max_before: i64 = convoys::table
@@ -588,6 +592,7 @@ pub fn load_convoys_and_needs(
                     json!({ "convoys": inserted.len(), "needs": new_needs.len(), "seed": seed }),
                 ),
             )?;
+            audit::revision_hashes::seal_written_after(conn, &actor, revisions_before)?;
             Ok(())
         })?;
         done += size as u64;

@@ -4,11 +4,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::forms::FormErrors;
 use super::session::session_cookie;
 use super::{blocking, client_addr, see_other, Page};
-use crate::accounts::{passwords, sessions, users};
+use crate::accounts::{passwords, sessions, throttle, users};
 use crate::audit::{self, Event};
 use crate::domain::NewPassword;
 use crate::error::AppError;
@@ -56,11 +57,69 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let user = page.user().clone();
-    let uid = user.id;
-    let (stored, _) = state.db.run(move |conn| users::find(conn, uid)).await?;
+    let addr = client_addr(&req);
+    // Checking the current password is a sign-in by another door: the same gate and locks.
+    let Some(_turn) = state.hashing.enter().await else {
+        let mut errors = FormErrors::new();
+        errors.add("current_password", "login-busy");
+        return super::login::busy(&PasswordPage {
+            page,
+            errors,
+            changed: false,
+        });
+    };
+    let policy = state.settings.lockout;
+    let (uid, name, at) = (user.id, user.username.clone(), addr.clone());
+    let actor = user.actor(&addr);
+    let check_actor = actor.clone();
+    let (stored, admission) = state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                let admission = throttle::admit(conn, &name, &at, &policy)?;
+                if admission == throttle::Admission::Locked {
+                    audit::record(
+                        conn,
+                        &check_actor,
+                        Event::new("auth.password_check_failed", "user", uid)
+                            .details(json!({ "reason": "locked" })),
+                    )?;
+                }
+                Ok((users::find(conn, uid)?.0, admission))
+            })
+        })
+        .await?;
+    if admission == throttle::Admission::Locked {
+        let mut errors = FormErrors::new();
+        errors.add("current_password", "password-locked");
+        return super::invalid(&PasswordPage {
+            page,
+            errors,
+            changed: false,
+        });
+    }
     let current = form.current_password.clone();
     let current_ok =
         blocking(move || passwords::verify(&current, Some(&stored.password_hash))).await?;
+    let (name, at, check_actor) = (user.username.clone(), addr.clone(), actor.clone());
+    state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                if current_ok {
+                    return throttle::succeeded(conn, &name);
+                }
+                let locked_now = throttle::failed(conn, &at, &policy)?;
+                audit::record(
+                    conn,
+                    &check_actor,
+                    Event::new("auth.password_check_failed", "user", uid)
+                        .details(json!({ "reason": "bad_credentials", "locked_now": locked_now })),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
 
     let mut errors = FormErrors::new();
     if !current_ok {
@@ -82,13 +141,11 @@ pub async fn change_password(
         });
     };
     let hash = blocking(move || passwords::hash(&new)).await?;
-    let addr = client_addr(&req);
     let lifetime = state.settings.session_max;
     let token = state
         .db
         .run(move |conn| {
             audit::write(conn, |conn| {
-                let actor = user.actor(&addr);
                 users::set_password(conn, &actor, user.id, &hash, false)?;
                 let session = sessions::create(conn, user.id, &addr, "", lifetime)?;
                 audit::record(

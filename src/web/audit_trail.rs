@@ -8,8 +8,10 @@ use serde::Deserialize;
 
 use super::Page;
 use crate::accounts::{organizations, Organization};
+use crate::audit::checkpoint::{self, Checkpoint};
+use crate::audit::inspect::{self, Inspection, Trust};
 use crate::audit::query::{self, AuditFilter};
-use crate::audit::verify::{self, ChainReport};
+use crate::audit::verify::ChainReport;
 use crate::audit::AuditEvent;
 use crate::error::AppError;
 use crate::web::State;
@@ -26,6 +28,11 @@ pub struct ListPage {
     pub head_id: i64,
     pub head_hash: String,
     pub report: Option<ChainReport>,
+    /// Every check, when `?verify=1` asked for them.
+    pub inspection: Option<Inspection>,
+    /// The key that signs checkpoints, for auditors to verify with.
+    pub public_key: String,
+    pub latest_checkpoint: Option<Checkpoint>,
     pub actions: Vec<String>,
     pub organizations: Vec<(Organization, i64)>,
     pub date_error: bool,
@@ -90,23 +97,30 @@ pub async fn list(
     let query = q.into_inner();
     let (filter, date_error) = query.filter();
     let run_verify = !query.verify.is_empty();
-    let (result, (head_id, head_hash), report, actions, organizations) = state
-        .db
-        .run(move |conn| {
-            let report = if run_verify {
-                Some(verify::verify_chain(conn)?)
-            } else {
-                None
-            };
-            Ok((
-                query::page(conn, &filter, PAGE_SIZE)?,
-                query::head(conn)?,
-                report,
-                query::actions(conn)?,
-                organizations::list(conn)?,
-            ))
-        })
-        .await?;
+    let trust = Trust {
+        key: state.signer.verifying_key(),
+        checkpoint_file: Some(state.signer.file().to_path_buf()),
+    };
+    let (result, (head_id, head_hash), inspection, latest_checkpoint, actions, organizations) =
+        state
+            .db
+            .run(move |conn| {
+                let inspection = if run_verify {
+                    Some(inspect::inspect(conn, &trust)?)
+                } else {
+                    None
+                };
+                Ok((
+                    query::page(conn, &filter, PAGE_SIZE)?,
+                    query::head(conn)?,
+                    inspection,
+                    checkpoint::latest(conn)?,
+                    query::actions(conn)?,
+                    organizations::list(conn)?,
+                ))
+            })
+            .await?;
+    let report = inspection.as_ref().map(|i| i.chain.clone());
     let next_link = result.next_before.map(|before| {
         let kept = serde_urlencoded::to_string(&query).unwrap_or_default();
         format!("/audit?{kept}&before={before}")
@@ -119,6 +133,9 @@ pub async fn list(
         head_id,
         head_hash,
         report,
+        inspection,
+        public_key: state.signer.public_key(),
+        latest_checkpoint,
         actions,
         organizations,
         date_error,

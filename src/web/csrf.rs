@@ -86,7 +86,26 @@ fn same_origin(req: &ServiceRequest) -> bool {
     if origin == "null" {
         return false;
     }
-    let host = req.connection_info().host().to_string();
+    // The host the browser asked for. `X-Forwarded-Host` and `Forwarded` say otherwise only
+    // when a trusted proxy sent them; from anyone else they would let a forger name the host.
+    let trusted = req
+        .app_data::<crate::web::State>()
+        .is_some_and(|s| super::from_trusted_proxy(&s.settings.trusted_proxies, req.peer_addr()));
+    let host = if trusted {
+        req.connection_info().host().to_string()
+    } else {
+        req.headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map_or_else(
+                || {
+                    req.uri()
+                        .authority()
+                        .map_or(String::new(), |a| a.to_string())
+                },
+                str::to_string,
+            )
+    };
     origin
         .split_once("://")
         .is_some_and(|(_, rest)| rest == host)

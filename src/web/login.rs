@@ -22,6 +22,8 @@ pub struct LoginPage {
     pub next: String,
     pub failed: bool,
     pub signed_out: bool,
+    /// Too many sign-ins at once: try again in a moment.
+    pub busy: bool,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +43,7 @@ pub async fn form(page: Page, query: web::Query<LoginQuery>) -> Result<HttpRespo
         next,
         failed: false,
         signed_out: query.signed_out.is_some(),
+        busy: false,
     })
 }
 
@@ -68,26 +71,46 @@ pub async fn submit(
     let username: String = username.trim().to_lowercase().chars().take(100).collect();
     let typed = username.clone();
     let addr = client_addr(&req);
-    let keys = [
-        throttle::account_key(&username),
-        throttle::address_key(&addr),
-    ];
+    let failed_page = |page: Page, busy: bool| LoginPage {
+        page,
+        username: typed.clone(),
+        next: next.clone(),
+        failed: !busy,
+        signed_out: false,
+        busy,
+    };
 
-    let lookup_keys = keys.clone();
-    let lookup_name = username.clone();
-    let (user, locked) = state
+    // Only so many password checks at once (each holds 19 MiB); beyond that, come back soon.
+    let Some(_turn) = state.hashing.enter().await else {
+        return busy(&failed_page(page, true));
+    };
+    let policy = state.settings.lockout;
+    let (name, at) = (username.clone(), addr.clone());
+    let (user, admission) = state
         .db
         .run(move |conn| {
-            let locked = throttle::locked_until(conn, &lookup_keys)?;
-            Ok((users::find_by_username(conn, &lookup_name)?, locked))
+            audit::write(conn, |conn| {
+                let admission = throttle::admit(conn, &name, &at, &policy)?;
+                if admission == throttle::Admission::Locked {
+                    audit::record(
+                        conn,
+                        &Actor::anonymous(&name, &at),
+                        Event::new("auth.login_failed", "user", &name)
+                            .details(json!({ "reason": "locked", "locked_now": false })),
+                    )?;
+                }
+                Ok((users::find_by_username(conn, &name)?, admission))
+            })
         })
         .await?;
+    let throttle::Admission::Admitted { locked_now } = admission else {
+        return super::invalid(&failed_page(page, false));
+    };
     let stored = user
         .as_ref()
         .filter(|u| !u.is_disabled())
         .map(|u| u.password_hash.clone());
     let password_ok = blocking(move || passwords::verify(&password, stored.as_deref())).await?;
-    let success = password_ok && locked.is_none();
 
     let user_agent = req
         .headers()
@@ -95,12 +118,11 @@ pub async fn submit(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let policy = state.settings.lockout;
     let lifetime = state.settings.session_max;
     let token = state
         .db
         .run(move |conn| {
-            audit::write(conn, |conn| match user.filter(|_| success) {
+            audit::write(conn, |conn| match user.filter(|_| password_ok) {
                 Some(user) => {
                     let actor = Actor {
                         user_id: Some(user.id),
@@ -108,7 +130,7 @@ pub async fn submit(
                         org_id: Some(user.organization_id),
                         client_addr: addr.clone(),
                     };
-                    throttle::clear(conn, &keys)?;
+                    throttle::succeeded(conn, &username)?;
                     let session = sessions::create(conn, user.id, &addr, &user_agent, lifetime)?;
                     audit::record(
                         conn,
@@ -118,17 +140,14 @@ pub async fn submit(
                     Ok(Some(session.token))
                 }
                 None => {
-                    let now_locked = throttle::record_failure(conn, &keys, &policy)?;
-                    let reason = if locked.is_some() {
-                        "locked"
-                    } else {
-                        "bad_credentials"
-                    };
+                    let address_locked = throttle::failed(conn, &addr, &policy)?;
                     audit::record(
                         conn,
                         &Actor::anonymous(&username, &addr),
-                        Event::new("auth.login_failed", "user", &username)
-                            .details(json!({ "reason": reason, "locked_now": now_locked })),
+                        Event::new("auth.login_failed", "user", &username).details(json!({
+                            "reason": "bad_credentials",
+                            "locked_now": locked_now || address_locked
+                        })),
                     )?;
                     Ok(None)
                 }
@@ -143,14 +162,21 @@ pub async fn submit(
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
             Ok(res)
         }
-        None => super::invalid(&LoginPage {
-            page,
-            username: typed,
-            next,
-            failed: true,
-            signed_out: false,
-        }),
+        None => super::invalid(&failed_page(page, false)),
     }
+}
+
+/// How long a client turned away for being one too many is asked to wait.
+pub const RETRY_AFTER_SECONDS: &str = "2";
+
+/// 503 with `Retry-After`: too many password checks are running; nothing was counted.
+pub fn busy(template: &impl Template) -> Result<HttpResponse, AppError> {
+    let mut res = super::render(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, template)?;
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+    );
+    Ok(res)
 }
 
 pub async fn logout(req: HttpRequest, page: Page, state: State) -> Result<HttpResponse, AppError> {

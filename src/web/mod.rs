@@ -43,20 +43,57 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     routes::register(cfg);
 }
 
-/// Keeps a redirect target local: a path on this site, never `//host` or `https://…`.
+/// Keeps a redirect target on this site: a path starting with one `/`, with no control
+/// character (browsers drop tabs and line breaks, so `/\t/host` would become `//host`), no
+/// backslash (read as `/`) and no `//` anywhere a browser could take for another host.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
 
-/// The client's address as this server saw it (the TCP peer; a proxy's X-Forwarded-For is
-/// not trusted, so nobody can dodge sign-in throttling by sending a header).
+/// The client's address. It is the TCP peer, unless that peer is one of the trusted proxies
+/// (`CORRIDOR_TRUSTED_PROXIES`): then it is the nearest address in `X-Forwarded-For` that is
+/// not itself a trusted proxy. Nobody else can choose their address by sending a header.
 pub fn client_addr(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return String::new();
+    };
+    let trusted: &[std::net::IpAddr] = req
+        .app_data::<crate::web::State>()
+        .map_or(&[], |s| s.settings.trusted_proxies.as_slice());
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(&peer)
+        .to_string()
+}
+
+/// Whether the TCP peer is a trusted proxy, whose forwarding headers may be believed.
+pub fn from_trusted_proxy(
+    trusted: &[std::net::IpAddr],
+    peer: Option<std::net::SocketAddr>,
+) -> bool {
+    peer.is_some_and(|p| trusted.contains(&p.ip()))
 }
 
 /// A 303 "See Other" to `location`, the answer to every successful form post.

@@ -199,6 +199,9 @@ pub struct ReportPage {
     pub reached_percent: i64,
     /// Show a value label on each weekly bar only when there is room.
     pub label_weeks: bool,
+    /// The audit trail's public key and latest signed checkpoint, printed beside the digest.
+    pub audit_key: String,
+    pub checkpoint: Option<crate::audit::checkpoint::Checkpoint>,
 }
 
 pub async fn situation(
@@ -254,7 +257,10 @@ pub async fn situation(
         .collect::<Vec<_>>()
         .join(" › ");
     let targeted = data.convoys.beneficiaries_targeted.max(1);
+    let checkpoint = state.db.run(crate::audit::checkpoint::latest).await?;
     crate::web::ok(&ReportPage {
+        audit_key: state.signer.public_key(),
+        checkpoint,
         categories_chart: category_chart(&page, &data),
         weeks_chart: week_chart(&data),
         public: params.audience == Audience::Public,

@@ -12,6 +12,10 @@ pub struct AppState {
     pub db: Db,
     pub settings: Settings,
     pub menus: Menus,
+    /// Signs audit checkpoints (the key never enters the database).
+    pub signer: std::sync::Arc<crate::audit::checkpoint::Signer>,
+    /// Lets only so many password hashes run at once.
+    pub hashing: crate::accounts::passwords::HashingGate,
 }
 
 pub type State = web::Data<AppState>;

@@ -509,3 +509,288 @@ both_backends! {
         assert_eq!(app.get_with(&admin, "/admin/users").await.status, 200);
     }
 }
+
+/// (failures, locked until) of a throttle key, as stored.
+fn throttle_row(app: &TestApp, key: &str) -> Option<(i32, Option<chrono::NaiveDateTime>)> {
+    use corridor::db::schema::login_throttle;
+    use diesel::prelude::*;
+    let db = app.db();
+    let mut conn = db.conn().expect("conn");
+    login_throttle::table
+        .find(key)
+        .select((login_throttle::failures, login_throttle::locked_until))
+        .first(&mut conn)
+        .optional()
+        .expect("throttle row")
+}
+
+/// Clients on `n` machines, each holding the sign-in form's token: (client, token).
+async fn sign_in_forms(app: &TestApp, first_ip: u8, n: u8) -> Vec<(reqwest::Client, String)> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let c = client_from([127, 0, 1, first_ip + i]);
+        let token = app.get_with(&c, "/login").await.csrf();
+        out.push((c, token));
+    }
+    out
+}
+
+/// Posts the sign-in form with a token already fetched.
+async fn post_sign_in(
+    app: &TestApp,
+    c: &reqwest::Client,
+    token: &str,
+    user: &str,
+    password: &str,
+) -> Page {
+    app.post_raw_with(
+        c,
+        "/login",
+        &[
+            ("csrf_token", token),
+            ("username", user),
+            ("password", password),
+        ],
+    )
+    .await
+}
+
+both_backends! {
+    async fn a_failure_during_a_lock_is_not_counted_and_the_right_password_does_not_extend_it(app: TestApp)
+    where settings = |raw| raw.lockout_threshold = "3".into();
+    {
+        app.seed_user("lena.field", Role::Reporter, "Mercy Relief");
+        let guesser = client_from([127, 0, 0, 66]);
+        for guess in ["guess-one-guess-one", "guess-two-guess-two", "guess-three-guess"] {
+            failed_sign_in(guess, &app.try_login_with(&guesser, "lena.field", guess).await);
+        }
+        let (failures, until) = throttle_row(&app, "user:lena.field").expect("counted");
+        assert_eq!(failures, 3);
+        let until = until.expect("locked");
+        // During the lock: a wrong password and the right one, from elsewhere.
+        let desk = client_from([127, 0, 0, 21]);
+        failed_sign_in("wrong, locked", &app.try_login_with(&desk, "lena.field", "guess-four-guess-four").await);
+        failed_sign_in("right, locked", &app.try_login_with(&desk, "lena.field", PASSWORD).await);
+        assert_eq!(throttle_row(&app, "user:lena.field"), Some((3, Some(until))), "neither counted nor extended");
+        assert_eq!(throttle_row(&app, "addr:127.0.0.21"), None, "nor counted against the address");
+        assert_eq!(app.count_where("audit_events",
+            "action = 'auth.login_failed' AND details LIKE '%\"reason\":\"locked\"%'"), 2);
+    }
+
+    async fn concurrent_attempts_cannot_get_past_the_threshold(app: TestApp)
+    where settings = |raw| raw.lockout_threshold = "3".into();
+    {
+        let lena = app.seed_user("lena.field", Role::Reporter, "Mercy Relief");
+        // Two failures already: one more attempt may be checked, then the account is locked.
+        for (i, guess) in ["guess-one-guess-one", "guess-two-guess-two"].iter().enumerate() {
+            failed_sign_in(guess, &app.try_login_with(&client_from([127, 0, 0, 60 + i as u8]), "lena.field", guess).await);
+        }
+        let before = app.count_where("audit_events", "action = 'auth.login_failed'");
+        // Sixteen attempts at once from sixteen machines; the right password is among them.
+        let forms = sign_in_forms(&app, 10, 16).await;
+        let app_ref = &app;
+        let answers = futures_util::future::join_all(forms.iter().enumerate().map(|(i, (c, token))| {
+            let password = if i == 7 { PASSWORD.to_string() } else { format!("wrong-guess-number-{i}") };
+            async move { post_sign_in(app_ref, c, token, "lena.field", &password).await }
+        }))
+        .await;
+        for a in &answers {
+            assert!([303, 422, 503].contains(&a.status), "{}: {}", a.status, a.body);
+        }
+        // Exactly one attempt was checked: either a wrong one (and then the lock holds) or
+        // the right one (and then nobody else's was checked).
+        let checked_failures = app.count_where("audit_events",
+            "action = 'auth.login_failed' AND details LIKE '%bad_credentials%'") - 2;
+        let signed_in = app.count_where("audit_events",
+            &format!("action = 'auth.login' AND actor_user_id = {lena}"));
+        assert_eq!(checked_failures + signed_in, 1, "answers: {:?}",
+            answers.iter().map(|a| a.status).collect::<Vec<_>>());
+        let refused_locked = app.count_where("audit_events", "action = 'auth.login_failed'") - before - checked_failures;
+        let busy = answers.iter().filter(|a| a.status == 503).count() as i64;
+        assert_eq!(refused_locked + busy + 1, 16, "every other attempt was refused unchecked");
+        if signed_in == 0 {
+            assert!(throttle_row(&app, "user:lena.field").unwrap().1.is_some(), "locked");
+            assert!(answers.iter().all(|a| a.status != 303));
+        }
+    }
+
+    async fn signing_in_to_ones_own_account_does_not_reset_the_address_for_others(app: TestApp)
+    where settings = |raw| raw.lockout_threshold = "3".into();
+    {
+        app.seed_user("adam.admin", Role::Admin, "Mercy Relief");
+        app.seed_user("lena.field", Role::Reporter, "Mercy Relief");
+        let sprayer = client_from([127, 0, 0, 99]);
+        let limit = 3 * corridor::accounts::throttle::ADDRESS_FACTOR as usize;
+        // Spraying one guess over many accounts, signing in to one's own now and then.
+        for n in 0..limit - 1 {
+            failed_sign_in("spray", &app.try_login_with(&sprayer, &format!("person.{n}"), "summer-2026-summer-2026").await);
+            if n % 4 == 3 {
+                app.login_with(&client_from([127, 0, 0, 99]), "adam.admin", PASSWORD).await;
+            }
+        }
+        assert_eq!(throttle_row(&app, "addr:127.0.0.99").unwrap().0, limit as i32 - 1, "the sign-ins cleared nothing");
+        failed_sign_in("last spray", &app.try_login_with(&sprayer, "person.last", "summer-2026-summer-2026").await);
+        // The address is locked now, for every account: Lena's right password too.
+        failed_sign_in("locked address", &app.try_login_with(&sprayer, "lena.field", PASSWORD).await);
+    }
+
+    async fn an_administrators_unlock_also_lifts_the_address_lock_keeping_that_person_out(app: TestApp)
+    where settings = |raw| raw.lockout_threshold = "3".into();
+    {
+        let lena = app.seed_user("lena.field", Role::Reporter, "Mercy Relief");
+        app.seed_user("adam.admin", Role::Admin, "Mercy Relief");
+        let admin = client_from([127, 0, 0, 31]);
+        app.login_with(&admin, "adam.admin", PASSWORD).await;
+        // Lena's office address fails often enough to be locked (her own typos among them).
+        let office = client_from([127, 0, 0, 40]);
+        let limit = 3 * corridor::accounts::throttle::ADDRESS_FACTOR as usize;
+        for n in 0..limit {
+            let name = if n < 2 { "lena.field".to_string() } else { format!("colleague.{n}") };
+            failed_sign_in("office", &app.try_login_with(&office, &name, "typo-typo-typo-typo").await);
+        }
+        assert!(throttle_row(&app, "addr:127.0.0.40").unwrap().1.is_some(), "the office address is locked");
+        failed_sign_in("locked office", &app.try_login_with(&office, "lena.field", PASSWORD).await);
+        let unlocked = account_action(&app, &admin, lena, "unlock").await;
+        assert_eq!(unlocked.status, 303, "{}", unlocked.body);
+        let page = app.try_login_with(&office, "lena.field", PASSWORD).await;
+        assert_eq!(page.status, 303, "the address lock still keeps her out");
+    }
+
+    async fn the_change_password_form_is_throttled_like_sign_in(app: TestApp)
+    where settings = |raw| raw.lockout_threshold = "3".into();
+    {
+        app.seed_user("rania.reporter", Role::Reporter, "Mercy Relief");
+        let c = app.signed_in("rania.reporter").await;
+        let new_password = "juniper-cobalt-harvest-lagoon-4";
+        let app_ref = &app;
+        let attempt = |current: &'static str| {
+            let c = c.clone();
+            async move {
+                app_ref.post_form_with(&c, "/account/password", "/account/password", &[
+                    ("current_password", current), ("new_password", new_password),
+                    ("new_password_confirm", new_password),
+                ]).await
+            }
+        };
+        for guess in ["guess-one-guess-one", "guess-two-guess-two", "guess-three-guess"] {
+            let page = attempt(guess).await;
+            assert_eq!(page.status, 422);
+            assert!(page.error_summary().contains("Your current password is not right."));
+        }
+        // Locked now: even the right current password is refused, unchecked.
+        let page = attempt(PASSWORD).await;
+        assert_eq!(page.status, 422, "{}", page.body);
+        assert!(page.error_summary().contains("changing the password is paused"), "{}", page.body);
+        assert_eq!(app.count_where("audit_events", "action = 'user.password_change'"), 0);
+        assert_eq!(app.count_where("audit_events", "action = 'auth.password_check_failed'"), 4);
+        // The lock is the account's: sign-in is locked as well.
+        failed_sign_in("locked", &app.try_login_with(&client(), "rania.reporter", PASSWORD).await);
+    }
+
+    async fn password_checks_beyond_the_gate_answer_503_with_retry_after(app: TestApp)
+    where settings = |raw| raw.lockout_threshold = "100".into();
+    {
+        // Thirty-two anonymous attempts at once: a few are checked at a time, a few wait, the
+        // rest are turned away at once, without being counted.
+        let forms = sign_in_forms(&app, 100, 32).await;
+        let app_ref = &app;
+        let answers = futures_util::future::join_all(forms.iter().enumerate().map(|(i, (c, token))| {
+            async move { post_sign_in(app_ref, c, token, &format!("nobody.{i}"), "not-a-password-at-all").await }
+        }))
+        .await;
+        let busy: Vec<&Page> = answers.iter().filter(|a| a.status == 503).collect();
+        assert!(answers.iter().all(|a| a.status == 422 || a.status == 503));
+        assert!(!busy.is_empty(), "no attempt was turned away");
+        for b in &busy {
+            assert_eq!(b.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("2"));
+            assert!(b.body.contains("Too many sign-ins are being checked at this moment"));
+        }
+        let checked = answers.iter().filter(|a| a.status == 422).count() as i64;
+        assert_eq!(app.count_where("audit_events", "action = 'auth.login_failed'"), checked,
+            "turned-away attempts are not counted");
+    }
+
+    async fn client_addresses_come_from_forwarding_headers_only_through_trusted_proxies(app: TestApp) {
+        app.seed_user("rania.reporter", Role::Reporter, "Mercy Relief");
+        let c = client();
+        let token = app.get_with(&c, "/login").await.csrf();
+        let answer = app.post_raw_with_headers(&c, "/login",
+            &[("csrf_token", &token), ("username", "rania.reporter"), ("password", "wrong-wrong-wrong-wrong")],
+            &[("x-forwarded-for", "203.0.113.7")]).await;
+        assert_eq!(answer.status, 422);
+        assert_eq!(app.count_where("audit_events", "action = 'auth.login_failed' AND client_addr = '127.0.0.1'"), 1,
+            "an untrusted peer's X-Forwarded-For is ignored");
+        // An Origin naming another host, with X-Forwarded-Host agreeing, from an untrusted peer.
+        let token = app.get_with(&c, "/login").await.csrf();
+        let forged = app.post_raw_with_headers(&c, "/login",
+            &[("csrf_token", &token), ("username", "rania.reporter"), ("password", PASSWORD)],
+            &[("origin", "http://evil.example"), ("x-forwarded-host", "evil.example"),
+              ("forwarded", "host=evil.example")]).await;
+        assert_eq!(forged.status, 403, "the CSRF check believed a forwarding header");
+    }
+
+    async fn a_trusted_proxy_passes_on_the_client_address(app: TestApp)
+    where settings = |raw| raw.security.trusted_proxies = Some("127.0.0.1".into());
+    {
+        app.seed_user("rania.reporter", Role::Reporter, "Mercy Relief");
+        let c = client();
+        let token = app.get_with(&c, "/login").await.csrf();
+        let answer = app.post_raw_with_headers(&c, "/login",
+            &[("csrf_token", &token), ("username", "rania.reporter"), ("password", "wrong-wrong-wrong-wrong")],
+            &[("x-forwarded-for", "198.51.100.9, 203.0.113.7")]).await;
+        assert_eq!(answer.status, 422);
+        assert_eq!(app.count_where("audit_events", "action = 'auth.login_failed' AND client_addr = '203.0.113.7'"), 1,
+            "the address the trusted proxy saw");
+        assert!(throttle_row(&app, "addr:203.0.113.7").is_some());
+        // Behind the proxy, the host the browser used is the forwarded one.
+        let token = app.get_with(&c, "/login").await.csrf();
+        let page = app.post_raw_with_headers(&c, "/login",
+            &[("csrf_token", &token), ("username", "rania.reporter"), ("password", PASSWORD)],
+            &[("origin", "https://corridor.example.org"), ("x-forwarded-host", "corridor.example.org")]).await;
+        assert_eq!(page.status, 303, "{}", page.body);
+    }
+
+    async fn sign_in_returns_only_to_a_path_of_this_site(app: TestApp) {
+        app.seed_user("rania.reporter", Role::Reporter, "Mercy Relief");
+        for next in ["/%09/evil.example/x", "/%0a/evil.example", "/%0d%0aSet-Cookie:x=1", "//evil.example",
+            "/\\evil.example", "https://evil.example/", "/%7f/evil"] {
+            let form = app.get(&format!("/login?next={next}")).await;
+            assert_eq!(form.status, 200, "next={next}");
+            assert_eq!(form.input_value("next"), "/", "next={next}");
+            let c = client();
+            let token = app.get_with(&c, "/login").await.csrf();
+            let decoded: String = serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("n={next}"))
+                .unwrap().remove(0).1;
+            let page = app.post_raw_with(&c, "/login", &[("csrf_token", &token), ("username", "rania.reporter"),
+                ("password", PASSWORD), ("next", &decoded)]).await;
+            assert_eq!(page.status, 303, "next={next}");
+            assert_eq!(page.location.as_deref(), Some("/"), "next={next}");
+        }
+        let page = app.post_form("/login", "/login", &[("username", "rania.reporter"), ("password", PASSWORD),
+            ("next", "/incidents?q=convoy")]).await;
+        assert_eq!(page.location.as_deref(), Some("/incidents?q=convoy"));
+    }
+
+    async fn a_session_in_use_within_the_idle_limit_is_kept(app: TestApp)
+    where settings = |raw| raw.session_idle_minutes = "1".into();
+    {
+        let rania = app.seed_user("rania.reporter", Role::Reporter, "Mercy Relief");
+        let c = app.signed_in("rania.reporter").await;
+        // Last seen 25 seconds ago: within the minute, and worth a touch.
+        let earlier = (chrono::Utc::now() - chrono::TimeDelta::seconds(25)).naive_utc();
+        app.sql(&format!("UPDATE sessions SET last_seen_at = '{}' WHERE user_id = {rania}",
+            earlier.format("%Y-%m-%d %H:%M:%S%.6f"))).unwrap();
+        assert_eq!(app.get_with(&c, "/").await.status, 200);
+        assert_eq!(app.count_where("sessions", &format!(
+            "user_id = {rania} AND last_seen_at > '{}'", earlier.format("%Y-%m-%d %H:%M:%S%.6f"))), 1,
+            "the visit was recorded, so the session lasts a minute from now");
+    }
+
+    async fn an_impossible_report_period_is_refused_with_a_message(app: TestApp) {
+        app.seed_user("cyrus.coordinator", Role::Coordinator, "Mercy Relief");
+        let c = app.signed_in("cyrus.coordinator").await;
+        let page = app.get_with(&c, "/reports/situation?from=-262143-01-01&to=-262142-12-31").await;
+        assert!(page.status == 400 || page.status == 422, "{}: {}", page.status, page.body);
+        assert!(page.body.contains("error-summary"), "{}", page.body);
+    }
+}

@@ -20,3 +20,4 @@ mod reports;
 mod scale_out;
 mod search;
 mod sessions;
+mod tamper;

@@ -401,7 +401,8 @@ pub async fn unlock(
         .run(move |conn| {
             let (user, _) = users::find(conn, id)?;
             audit::write(conn, |conn| {
-                let cleared = throttle::clear(conn, &[throttle::account_key(&user.username)])?;
+                // The address locks that keep this person out go too.
+                let cleared = throttle::unlock_person(conn, &user.username)?;
                 audit::record(
                     conn,
                     &actor,

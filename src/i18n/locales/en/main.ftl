@@ -714,3 +714,19 @@ field-merged-into = Merged into
 field-duplicate = Duplicate
 field-claims-moved = Claims moved here
 field-claims = Claims
+
+## Tamper evidence and sign-in under pressure
+audit-break-before-first = it is numbered before the first event (it was inserted).
+audit-signing-title = Signed checkpoints
+audit-public-key = Public key (Ed25519) that signs the checkpoints:
+audit-latest-checkpoint = Latest checkpoint: { $events } events, head hash { $hash }, signed { $time } UTC.
+audit-no-checkpoint = No checkpoint has been signed yet.
+audit-verify-auditor = To check a copy of the database with the public key alone: corridor audit verify --public-key KEY
+audit-checks-title = Every check
+audit-check-ok = holds
+audit-check-failed = FAILS
+audit-all-intact = Every check holds: the trail, its signed checkpoints, the revisions, the records and the accounts.
+login-busy = Too many sign-ins are being checked at this moment. Please try again in a few seconds.
+password-locked = Too many wrong passwords: changing the password is paused for a while. Try again later.
+report-audit-signed = Audit trail signed with key
+report-audit-checkpoint = latest checkpoint { $events } events, { $time } UTC, head

@@ -538,11 +538,15 @@ fn critical_needs(
     p: &Params,
 ) -> Result<(Vec<NeedLine>, Vec<Sensitivity>), AppError> {
     // Still needed and critical: one range of `needs_queue_idx`, already in date order. Only
-    // needs that stood during the period: assessed by its end, and not due before it began.
+    // the period's needs: due within it, or (with no date given) recorded within it.
+    let start = p.from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = p.to.and_hms_opt(23, 59, 59).unwrap_or_default();
     let found: Vec<crate::needs::model::Need> = need_scope(viewer, p)
-        .filter(needs::created_at.le(end))
-        .filter(needs::needed_by.is_null().or(needs::needed_by.ge(p.from)))
+        .filter(
+            needs::needed_by.between(p.from, p.to).or(needs::needed_by
+                .is_null()
+                .and(needs::created_at.between(start, end))),
+        )
         .filter(needs::active.eq(true))
         .filter(needs::urgency_rank.eq(Urgency::Critical.rank()))
         .order((needs::needed_by.asc(), needs::id.asc()))

@@ -59,7 +59,7 @@ const README_ROLES: &[(Action, [bool; 4])] = &[
     (Action::ReadIncidents, [true, true, true, false]),
     (Action::ReadConvoys, [true, true, true, false]),
     (Action::ReadNeeds, [true, true, true, false]),
-    // record and edit incidents, claims, convoys, needs
+    // record and edit incidents, convoys, needs; add claims to an incident
     (Action::RecordIncidents, [true, true, false, false]),
     (Action::RecordConvoys, [true, true, false, false]),
     (Action::RecordNeeds, [true, true, false, false]),
@@ -144,6 +144,10 @@ fn readme_record_rule(role: Role, action: Action, record: &Record) -> Answer {
             | Action::RetractIncidents
     );
     if role == Role::Reporter && own_organisation_only && !record.own_org {
+        return Answer::Refused;
+    }
+    // "A draft is verified only once it is submitted."
+    if action == Action::VerifyIncidents && record.draft {
         return Answer::Refused;
     }
     Answer::Served

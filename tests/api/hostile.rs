@@ -390,7 +390,8 @@ impl Form {
             Form::SignIn => &["sessions", "login_throttle", "users"],
             Form::SignOut => &["sessions"],
             Form::Setup => &["organizations", "users", "sessions", "setup_tokens"],
-            Form::PasswordChange | Form::UserPassword => &["users", "sessions"],
+            Form::PasswordChange => &["users", "sessions", "login_throttle"],
+            Form::UserPassword => &["users", "sessions"],
             Form::UserCreate | Form::UserEnable => &["users"],
             Form::UserUpdate | Form::UserDisable => &["users", "sessions"],
             Form::UserUnlock => &["login_throttle"],
@@ -545,9 +546,9 @@ fn check(
         // "Add more rows" on the convoy forms sends the form back, saving nothing.
         || (status == 200 && matches!(form, Form::ConvoyCreate | Form::ConvoyUpdate));
     if refused {
-        // A refused sign-in is itself recorded (the failure, counted towards a lock); nothing
-        // else is.
-        let ok = if form == Form::SignIn {
+        // A refused sign-in or password change is itself recorded (the failure, counted
+        // towards a lock, as the README says); nothing else is.
+        let ok = if matches!(form, Form::SignIn | Form::PasswordChange) {
             audit_added <= 1
                 && changes
                     .iter()

@@ -142,13 +142,18 @@ both_backends! {
         sign_in_refused("failure 3", &app.try_login_with(c, "lena.field", "wrong-guess-wrong-guess").await);
         let first = locked_for(&app, "lena.field");
         assert!((58..=60).contains(&first), "first lock {first} s");
-        // Each further failure doubles it, up to the longest lock: signing in while locked is
-        // one (even with the right password), and so is a wrong password after a lock ran out.
+        // Signing in while locked is refused without counting, and does not extend the lock,
+        // even with the right password.
         sign_in_refused("right password while locked", &app.try_login_with(c, "lena.field", PASSWORD).await);
+        assert!((58..=60).contains(&locked_for(&app, "lena.field")), "the lock is not extended");
+        assert_eq!(lock_of(&app, "lena.field").1, 3, "an attempt during a lock is not counted");
+        // Each further failure after a lock ran out doubles it, up to the longest lock.
+        expire_locks(&app);
+        sign_in_refused("failure after the first lock", &app.try_login_with(c, "lena.field", "wrong-guess-wrong-guess").await);
         let second = locked_for(&app, "lena.field");
         assert!((118..=120).contains(&second), "second lock {second} s");
         expire_locks(&app);
-        sign_in_refused("failure after the lock ran out", &app.try_login_with(c, "lena.field", "wrong-guess-wrong-guess").await);
+        sign_in_refused("failure after the second lock", &app.try_login_with(c, "lena.field", "wrong-guess-wrong-guess").await);
         let third = locked_for(&app, "lena.field");
         assert!((198..=200).contains(&third), "third lock {third} s: 240, held to the longest 200");
         assert_eq!(lock_of(&app, "lena.field").1, 5, "five failures counted");

@@ -533,6 +533,11 @@ struct Server {
 
 impl Server {
     async fn start(data_dir: &Path) -> Self {
+        Self::start_with(data_dir, &[]).await
+    }
+
+    /// Starts it with further settings (`CORRIDOR_…` variables).
+    async fn start_with(data_dir: &Path, settings: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -548,6 +553,7 @@ impl Server {
             .env("CORRIDOR_BIND", format!("127.0.0.1:{port}"))
             .env("CORRIDOR_WORKERS", "2")
             .env("CORRIDOR_DB_POOL_SIZE", "4")
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -1125,5 +1131,77 @@ async fn a_full_disk_answers_503_writes_nothing_and_recovers() {
         verify.status.success(),
         "{}",
         String::from_utf8_lossy(&verify.stdout)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part E: memory under a crowd of sign-in attempts
+
+/// The peak resident memory of a process, in KiB (`VmHWM` in `/proc/PID/status`).
+fn peak_memory_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("process status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+/// Thirty-two anonymous sign-in attempts at once: each password check takes 19 MiB (Argon2id),
+/// so unbounded they would add about 600 MiB to the server; with checks held to about one per
+/// core (the rest answered 503 with `Retry-After`) the peak grows by a fraction of that.
+#[actix_web::test]
+async fn a_crowd_of_sign_in_attempts_does_not_run_away_with_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    // A high lock threshold, so that every attempt reaches the password check.
+    let server = Server::start_with(dir.path(), &[("CORRIDOR_LOCKOUT_THRESHOLD", "100")]).await;
+    let pid = server.child.id();
+    // Warm up: one attempt, so the baseline holds one Argon2 working area already.
+    let attempt = |n: usize| {
+        let address = server.address.clone();
+        async move {
+            let c = client();
+            let page = c
+                .get(format!("{address}/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = csrf_of(&page);
+            c.post(format!("{address}/login"))
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("username", &format!("nobody{n}")),
+                    ("password", "not-the-password-at-all"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        attempt(0).await,
+        422,
+        "a refused sign-in shows the form again"
+    );
+    let baseline = peak_memory_kib(pid);
+    let answers = futures_util::future::join_all((1..=32).map(attempt)).await;
+    let peak = peak_memory_kib(pid);
+    let grown_mib = (peak.saturating_sub(baseline)) / 1024;
+    assert!(
+        answers.iter().all(|s| [422, 503].contains(s)),
+        "{answers:?}"
+    );
+    assert!(
+        grown_mib < 200,
+        "peak memory grew by {grown_mib} MiB under 32 attempts at once"
+    );
+    assert!(
+        answers.contains(&503),
+        "some attempts are turned away: {answers:?}"
     );
 }

@@ -138,6 +138,12 @@ pub struct SecurityRaw {
     #[arg(long, env = "CORRIDOR_AUDIT_CHECKPOINT_FILE", global = true)]
     pub audit_checkpoint_file: Option<String>,
 
+    /// Seconds between the server's looks for new audit events to sign (at most one checkpoint
+    /// a minute); 0: the server signs none by itself (backups and `corridor audit checkpoint`
+    /// still do). Default 15.
+    #[arg(long, env = "CORRIDOR_AUDIT_CHECKPOINT_SECONDS", global = true)]
+    pub audit_checkpoint_seconds: Option<String>,
+
     /// Addresses of reverse proxies (comma-separated IPs) whose `X-Forwarded-For`,
     /// `X-Forwarded-Host` and `Forwarded` headers are believed. Default: none (the TCP peer is
     /// the client).
@@ -163,6 +169,8 @@ pub struct Settings {
     pub audit_signing_key: SecretKey,
     /// Where signed checkpoints are appended, outside the database.
     pub audit_checkpoint_file: PathBuf,
+    /// How often the server looks for new events to sign; `None`: it signs none by itself.
+    pub audit_checkpoint_every: Option<Duration>,
     /// Peers whose forwarding headers are believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
@@ -330,6 +338,14 @@ impl RawSettings {
             .audit_checkpoint_file
             .as_ref()
             .map_or_else(|| data_dir.join("audit-checkpoints.log"), PathBuf::from);
+        let checkpoint_seconds: u64 = parse_number(
+            "CORRIDOR_AUDIT_CHECKPOINT_SECONDS",
+            security.audit_checkpoint_seconds.as_deref().unwrap_or("15"),
+            0,
+            3600,
+        )?;
+        let audit_checkpoint_every =
+            (checkpoint_seconds > 0).then(|| Duration::from_secs(checkpoint_seconds));
         let trusted_proxies = parse_proxies(security.trusted_proxies.as_deref().unwrap_or(""))
             .map_err(|e| bad("CORRIDOR_TRUSTED_PROXIES", e))?;
         Ok(Settings {
@@ -346,6 +362,7 @@ impl RawSettings {
             db_pool_size,
             audit_signing_key,
             audit_checkpoint_file,
+            audit_checkpoint_every,
             trusted_proxies,
         })
     }

@@ -57,7 +57,13 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
         let signer = std::sync::Arc::new(audit::checkpoint::Signer::from_settings(&settings));
-        actix_web::rt::spawn(audit::checkpoint::run_periodic(db.clone(), signer.clone()));
+        if let Some(every) = settings.audit_checkpoint_every {
+            actix_web::rt::spawn(audit::checkpoint::run_periodic(
+                db.clone(),
+                signer.clone(),
+                every,
+            ));
+        }
         let state = web::Data::new(AppState {
             db,
             settings,

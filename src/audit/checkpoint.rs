@@ -19,10 +19,6 @@ use crate::db::schema::audit_checkpoints;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 
-/// How often the server looks for new events to sign: often enough that every minute with
-/// writes gets its checkpoint; servers sharing a database sign one per minute between them.
-const PERIODIC_CHECK: Duration = Duration::from_secs(15);
-
 /// Holds the signing key (never written to the database) and the checkpoint file.
 pub struct Signer {
     key: SigningKey,
@@ -342,10 +338,10 @@ pub fn read_file(path: &Path) -> std::io::Result<Vec<Result<Checkpoint, usize>>>
         .collect())
 }
 
-/// The running server's checkpoint task: looks for new events every few seconds and signs
+/// The running server's checkpoint task: looks for new events `every` few seconds and signs
 /// the head at most once a minute.
-pub async fn run_periodic(db: Db, signer: std::sync::Arc<Signer>) {
-    let mut tick = tokio::time::interval(PERIODIC_CHECK);
+pub async fn run_periodic(db: Db, signer: std::sync::Arc<Signer>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

@@ -25,7 +25,9 @@ struct Server {
 }
 
 impl Server {
-    fn start(name: &'static str, data_dir: &Path, database_url: &str) -> Self {
+    /// A server of the deployment: its own data folder, the database and the audit signing key
+    /// (at `signing_key`) shared with the others, as several app nodes share them.
+    fn start(name: &'static str, data_dir: &Path, database_url: &str, signing_key: &Path) -> Self {
         std::fs::create_dir_all(data_dir).expect("server data dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("free port")
@@ -45,6 +47,7 @@ impl Server {
             .env("CORRIDOR_DATA_DIR", data_dir)
             .env("CORRIDOR_BIND", format!("127.0.0.1:{port}"))
             .env("CORRIDOR_SECRET_KEY", SECRET_KEY)
+            .env("CORRIDOR_AUDIT_SIGNING_KEY_FILE", signing_key)
             .env("CORRIDOR_WORKERS", "2")
             .env("CORRIDOR_DB_POOL_SIZE", "4")
             .env("RUST_LOG", "warn")
@@ -251,8 +254,9 @@ async fn two_servers_serve_one_postgres_database_together() {
     app.seed_user("layla.coordinator", Role::Coordinator, "OCHA");
 
     let http = bare_client();
-    let mut a = Server::start("A", &app.data_dir.join("server-a"), &url);
-    let mut b = Server::start("B", &app.data_dir.join("server-b"), &url);
+    let key = app.data_dir.join("audit-signing.key");
+    let mut a = Server::start("A", &app.data_dir.join("server-a"), &url, &key);
+    let mut b = Server::start("B", &app.data_dir.join("server-b"), &url, &key);
     a.wait_ready(&http).await;
     b.wait_ready(&http).await;
 

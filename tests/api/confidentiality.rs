@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use corridor::domain::Role;
 use corridor::web::routes::ROUTES;
 
+use crate::convoys::create_need;
 use crate::helpers::{Page, TestApp};
 use crate::incidents::{create_incident, encode, incident_form, post, seed_place, signed_in};
 
@@ -130,29 +131,6 @@ async fn deliver(app: &TestApp, c: &reqwest::Client, id: i64) {
         .await;
         assert_eq!(page.status, 303, "{status}: {}", page.body);
     }
-}
-
-async fn create_need(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) -> i64 {
-    let mut fields = owned(&[
-        ("facility_name", "Douma surgical hospital"),
-        ("facility_type", "hospital"),
-        ("location", "Douma"),
-        ("item", "trauma_kits"),
-        ("item_detail", ""),
-        ("quantity_needed", "60"),
-        ("unit", "kits"),
-        ("urgency", "critical"),
-        ("needed_by", "2018-03-10"),
-        ("sensitivity", "restricted"),
-        ("notes", ""),
-    ]);
-    for (k, v) in changes {
-        fields.retain(|(name, _)| name != k);
-        fields.push((k.to_string(), v.to_string()));
-    }
-    let page = post(app, c, "/needs/new", "/needs", &fields).await;
-    assert_eq!(page.status, 303, "need not created: {}", page.body);
-    id_from(&page, "/needs/")
 }
 
 /// The id of the delivered cargo line (the convoy page's delivery form).

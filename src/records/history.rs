@@ -9,7 +9,6 @@ use super::Scope;
 use crate::db::schema::incidents;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::permissions::{self, RecordFacts};
 use crate::revisions::{self, FieldChange, Revision};
 
 /// Fields of a revision that name sources.
@@ -46,7 +45,7 @@ pub fn of(
     let mut seen_before = true;
     for mut revision in all {
         let seen_after = scope.sees_revision(&revision);
-        let sources = seen_after && sees_sources(scope, &revision);
+        let sources = seen_after && scope.sees_revision_sources(&revision);
         let mut changes = Vec::new();
         if seen_after {
             for c in revision.field_changes() {
@@ -69,22 +68,6 @@ pub fn of(
         shown.truncate(n);
     }
     Ok(shown)
-}
-
-fn sees_sources(scope: &Scope, r: &Revision) -> bool {
-    match r.organization_id {
-        Some(org) => permissions::can_see_sources(
-            scope.viewer(),
-            RecordFacts {
-                organization_id: org,
-                sensitivity: crate::domain::vocab::Sensitivity::Confidential,
-                status: crate::domain::vocab::RecordStatus::Submitted,
-                verification: crate::domain::vocab::Verification::Unverified,
-                retracted: false,
-            },
-        ),
-        None => scope.sees_all(),
-    }
 }
 
 fn scoped_change(

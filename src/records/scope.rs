@@ -87,23 +87,32 @@ impl Scope {
 
     /// Could the viewer have seen the record as it was after this revision?
     pub fn sees_revision(&self, r: &Revision) -> bool {
-        match r.entity_type.as_str() {
-            "location" => self.sees_all(),
-            _ => match r.organization_id {
-                Some(org) => self.sees(RecordFacts {
-                    organization_id: org,
-                    // A revision from before the facts were kept counts as confidential.
-                    sensitivity: Sensitivity::from_stored(&r.sensitivity)
-                        .unwrap_or(Sensitivity::Confidential),
-                    status: RecordStatus::from_stored(&r.record_status)
-                        .unwrap_or(RecordStatus::Submitted),
-                    verification: crate::domain::vocab::Verification::Unverified,
-                    retracted: false,
-                }),
-                None => self.sees_all(),
-            },
-        }
+        revision_facts(r).map_or_else(|| self.sees_all(), |f| self.sees(f))
     }
+
+    /// May the viewer read the source names a revision records (those of its organisation)?
+    pub fn sees_revision_sources(&self, r: &Revision) -> bool {
+        revision_facts(r).map_or_else(
+            || self.sees_all(),
+            |f| permissions::can_see_sources(self.viewer, f),
+        )
+    }
+}
+
+/// The organisation, sensitivity and status a record had after revision `r`; `None` for
+/// places and for revisions with no organisation recorded (coordinators and auditors only).
+fn revision_facts(r: &Revision) -> Option<RecordFacts> {
+    if r.entity_type == "location" {
+        return None;
+    }
+    Some(RecordFacts {
+        organization_id: r.organization_id?,
+        // A revision from before the facts were kept counts as confidential.
+        sensitivity: Sensitivity::from_stored(&r.sensitivity).unwrap_or(Sensitivity::Confidential),
+        status: RecordStatus::from_stored(&r.record_status).unwrap_or(RecordStatus::Submitted),
+        verification: crate::domain::vocab::Verification::Unverified,
+        retracted: false,
+    })
 }
 
 fn claim_facts(c: &Claim) -> RecordFacts {

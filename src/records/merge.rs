@@ -5,12 +5,13 @@
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::store::incidents::{find_visible, find_visible_by_reference};
+use super::store::Author;
 use crate::audit::{self, Event};
 use crate::db::schema::{claims, incidents};
 use crate::db::DbConn;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::incidents::store::{find_visible, find_visible_by_reference, Author};
 use crate::permissions;
 use crate::revisions::{self, NewRevision};
 
@@ -50,7 +51,7 @@ pub fn merge(
             claims::merged_from.eq(Some(id)),
         ))
         .execute(conn)?;
-    let links_moved = crate::convoys::store::move_incident_links(
+    let links_moved = super::store::convoys::move_incident_links(
         conn,
         &author.actor,
         &duplicate.incident,

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod needs;
 pub mod places;
 mod scope;
+pub mod store;
 
 pub use scope::{Scope, Visible};
 

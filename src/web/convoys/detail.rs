@@ -9,15 +9,15 @@ use serde::Deserialize;
 use crate::audit;
 use crate::convoys::fields::{row_field, DeliveryForm, EventForm, LinkForm};
 use crate::convoys::model::{CargoLine, ConvoyEvent};
-use crate::convoys::store::{self, Loaded};
 use crate::domain::values;
 use crate::domain::vocab::{Category, ConvoyStatus};
 use crate::error::AppError;
 use crate::needs::list::{open_for_delivery, Row as NeedRow};
 use crate::needs::model::{Delivery, Need};
-use crate::needs::store as needs_store;
 use crate::permissions;
 use crate::records::convoys as records;
+use crate::records::store::convoys::{self as store, Loaded};
+use crate::records::store::needs as needs_store;
 use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::{author, latest_date, scope, today};
@@ -86,10 +86,7 @@ pub async fn build(
             let open_needs = open_for_delivery(conn, v, Some(l.convoy.destination_id))?;
             let served = records::needs_served(conn, &scope, &l)?;
             let incidents = records::linked_incidents(conn, &scope, &l)?;
-            let mut allocated = Vec::new();
-            for line in &l.lines {
-                allocated.push(needs_store::allocated(conn, line.id)?);
-            }
+            let allocated = records::allocated(conn, &l)?;
             Ok((l, open_needs, served, incidents, allocated))
         })
         .await?;

@@ -11,7 +11,7 @@ use crate::audit;
 use crate::domain::vocab::Verification;
 use crate::error::AppError;
 use crate::incidents::fields::{self, ClaimForm};
-use crate::incidents::store;
+use crate::records::store::incidents as store;
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
 use crate::web::{see_other, Page};

@@ -9,7 +9,6 @@ use crate::audit;
 use serde::Deserialize;
 
 use crate::convoys::model::ConvoyEvent;
-use crate::convoys::store::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
 use crate::domain::vocab::{
     Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus, Reliability,
     Sensitivity, SourceType, TimePrecision,
@@ -17,8 +16,10 @@ use crate::domain::vocab::{
 use crate::error::AppError;
 use crate::incidents::fields::{IncidentFields, IncidentForm};
 use crate::incidents::model::COUNT_FIELDS;
-use crate::incidents::store::{self, Loaded, Saved};
 use crate::permissions;
+use crate::records::convoys::ObstructionOffer;
+use crate::records::store::convoys::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
+use crate::records::store::incidents::{self as store, Loaded, Saved};
 use crate::records::{self, Scope};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
@@ -255,27 +256,20 @@ pub async fn new_form(
     };
     if let Some(event_id) = query.convoy_event {
         let v = viewer(&page);
-        let (convoy, event, existing) = state
+        let offer = state
             .db
-            .run(move |conn| {
-                let event = convoy_store::event_by_id(conn, event_id)?;
-                let convoy = records::convoys::find(conn, &Scope::of(v), event.convoy_id)?;
-                if !permissions::can_edit_record(v, convoy.convoy.facts()) {
-                    return Err(AppError::Forbidden);
-                }
-                let existing = convoy_store::incident_for_event(conn, event_id)?
-                    .map(|id| records::incidents::find(conn, &Scope::of(v), id).map(|_| id));
-                Ok((convoy.into_inner(), event, existing))
-            })
+            .run(move |conn| records::convoys::obstruction_offer(conn, &Scope::of(v), event_id))
             .await?;
         // Never twice: an event already recorded leads to its incident, if the viewer may see it.
-        match existing {
-            Some(Ok(incident_id)) => {
+        let (convoy, event) = match offer {
+            ObstructionOffer::New(found) => *found,
+            ObstructionOffer::Recorded(incident_id) => {
                 return Ok(see_other(&format!("/incidents/{incident_id}?done=exists")))
             }
-            Some(Err(_)) => return Err(AppError::BadRequest("incident-exists-hidden")),
-            None => {}
-        }
+            ObstructionOffer::RecordedHidden => {
+                return Err(AppError::BadRequest("incident-exists-hidden"))
+            }
+        };
         prefill_from_convoy(&page, &mut form, &convoy, &event, query.category.as_deref());
     }
     let statuses = permissions::allowed_statuses(viewer(&page), None);

@@ -11,8 +11,8 @@ use actix_web::HttpRequest;
 use chrono::{NaiveDate, TimeDelta, Utc};
 
 use super::{client_addr, Page};
-use crate::incidents::store::Author;
 use crate::permissions::Viewer;
+use crate::records::store::Author;
 use crate::records::Scope;
 
 pub fn viewer(page: &Page) -> Viewer {

@@ -5,10 +5,11 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use super::fields::{ConvoyFields, EventFields};
-use super::model::{CargoLine, Convoy, ConvoyEvent};
+use super::Author;
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
+use crate::convoys::fields::{ConvoyFields, EventFields};
+use crate::convoys::model::{CargoLine, Convoy, ConvoyEvent};
 use crate::db::schema::{
     cargo_lines, convoy_events, convoy_incidents, convoy_organizations, convoys, organizations,
 };
@@ -16,7 +17,6 @@ use crate::db::DbConn;
 use crate::domain::vocab::ConvoyStatus;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::incidents::store::Author;
 use crate::incidents::Incident;
 use crate::locations::{self, Location};
 use crate::permissions::{self, Viewer};
@@ -55,7 +55,7 @@ impl Loaded {
 }
 
 /// A convoy whoever asks: for writes and the records core only.
-pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let convoy: Convoy = convoys::table
         .find(id)
         .select(Convoy::as_select())
@@ -108,7 +108,11 @@ pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
 }
 
 /// A convoy the viewer may see, or 404 (for writes; pages read through `records::convoys`).
-pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find_visible(
+    conn: &mut DbConn,
+    id: i64,
+    viewer: Viewer,
+) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.convoy.facts()) {
         Ok(loaded)
@@ -420,12 +424,12 @@ pub fn add_event(
         let removed = outcome.removed.unwrap_or(0);
         if delivered > line.quantity {
             errors.add(
-                super::fields::row_field("delivered_quantity", i),
+                crate::convoys::fields::row_field("delivered_quantity", i),
                 "delivered-more-than-loaded",
             );
         } else if delivered + removed > line.quantity {
             errors.add(
-                super::fields::row_field("removed_quantity", i),
+                crate::convoys::fields::row_field("removed_quantity", i),
                 "removed-more-than-loaded",
             );
         }
@@ -433,13 +437,13 @@ pub fn add_event(
             && outcome.delivered.is_some_and(|d| d < line.quantity)
         {
             errors.add(
-                super::fields::row_field("delivered_quantity", i),
+                crate::convoys::fields::row_field("delivered_quantity", i),
                 "delivered-not-all",
             );
         }
         if outcome.delivered.is_some() && !e.status.delivers() {
             errors.add(
-                super::fields::row_field("delivered_quantity", i),
+                crate::convoys::fields::row_field("delivered_quantity", i),
                 "delivered-needs-delivery-status",
             );
         }
@@ -533,14 +537,14 @@ pub fn record_obstruction(
     }
     if let Some(existing) = incident_for_event(conn, event_id)? {
         return Ok(Ok(
-            match crate::incidents::store::find_visible(conn, existing, author.viewer) {
+            match crate::records::store::incidents::find_visible(conn, existing, author.viewer) {
                 Ok(_) => Obstruction::Exists(existing),
                 Err(AppError::NotFound) => Obstruction::ExistsHidden,
                 Err(e) => return Err(e),
             },
         ));
     }
-    let created = crate::incidents::store::create(conn, author, f, claim, today)?;
+    let created = crate::records::store::incidents::create(conn, author, f, claim, today)?;
     Ok(match created {
         Ok(incident) => {
             link_incident(
@@ -557,7 +561,10 @@ pub fn record_obstruction(
 }
 
 /// The incident already recorded for a convoy event, if any.
-pub fn incident_for_event(conn: &mut DbConn, event_id: i64) -> Result<Option<i64>, AppError> {
+pub(in crate::records) fn incident_for_event(
+    conn: &mut DbConn,
+    event_id: i64,
+) -> Result<Option<i64>, AppError> {
     Ok(convoy_incidents::table
         .filter(convoy_incidents::event_id.eq(event_id))
         .select(convoy_incidents::incident_id)
@@ -579,7 +586,7 @@ pub fn link_by_reference(
         return Err(AppError::Forbidden);
     }
     let Some(incident) =
-        crate::incidents::store::find_visible_by_reference(conn, typed, author.viewer)?
+        crate::records::store::incidents::find_visible_by_reference(conn, typed, author.viewer)?
     else {
         let mut errors = FieldErrors::new();
         errors.add("incident_reference", "incident-reference-unknown");
@@ -672,17 +679,11 @@ pub fn move_incident_links(
     Ok(convoy_ids.len())
 }
 
-/// An event of this convoy, checked to belong to it.
-pub fn event(conn: &mut DbConn, convoy_id: i64, event_id: i64) -> Result<ConvoyEvent, AppError> {
-    Ok(convoy_events::table
-        .filter(convoy_events::id.eq(event_id))
-        .filter(convoy_events::convoy_id.eq(convoy_id))
-        .select(ConvoyEvent::as_select())
-        .first(conn)?)
-}
-
 /// The convoy an event belongs to.
-pub fn event_by_id(conn: &mut DbConn, event_id: i64) -> Result<ConvoyEvent, AppError> {
+pub(in crate::records) fn event_by_id(
+    conn: &mut DbConn,
+    event_id: i64,
+) -> Result<ConvoyEvent, AppError> {
     Ok(convoy_events::table
         .find(event_id)
         .select(ConvoyEvent::as_select())

@@ -5,8 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::fields::NeedFields;
-use super::model::Need;
+use super::Author;
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
 use crate::convoys::model::CargoLine;
@@ -15,8 +14,9 @@ use crate::db::DbConn;
 use crate::domain::vocab::NeedStatus;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::incidents::store::Author;
 use crate::locations::{self, Location};
+use crate::needs::fields::NeedFields;
+use crate::needs::model::Need;
 use crate::permissions::{self, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
@@ -29,7 +29,7 @@ pub struct Loaded {
 }
 
 /// A need whoever asks: for writes and the records core only.
-pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let need: Need = needs::table
         .find(id)
         .select(Need::as_select())
@@ -47,7 +47,11 @@ pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
 }
 
 /// A need the viewer may see, or 404 (for writes; pages read through `records::needs`).
-pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find_visible(
+    conn: &mut DbConn,
+    id: i64,
+    viewer: Viewer,
+) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.need.facts()) {
         Ok(loaded)
@@ -209,7 +213,10 @@ pub fn update(
 
 /// How much of a cargo line has already been set against needs (a short list: summed here,
 /// since SQL `SUM` of a BIGINT differs in type between the two databases).
-pub fn allocated(conn: &mut DbConn, cargo_line_id: i64) -> Result<i64, AppError> {
+pub(in crate::records) fn allocated(
+    conn: &mut DbConn,
+    cargo_line_id: i64,
+) -> Result<i64, AppError> {
     let quantities: Vec<i64> = need_deliveries::table
         .filter(need_deliveries::cargo_line_id.eq(cargo_line_id))
         .select(need_deliveries::quantity)
@@ -229,7 +236,7 @@ pub fn add_delivery(
     need_id: i64,
     quantity: i64,
 ) -> Result<Result<(), FieldErrors>, AppError> {
-    let convoy = crate::convoys::store::find_visible(conn, convoy_id, author.viewer)?;
+    let convoy = crate::records::store::convoys::find_visible(conn, convoy_id, author.viewer)?;
     if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
         return Err(AppError::Forbidden);
     }

@@ -5,9 +5,6 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::fields::{ClaimFields, IncidentFields, PlaceInput};
-use super::model::Incident;
-use super::search;
 use crate::accounts::Organization;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{claims, incidents, organizations};
@@ -15,9 +12,14 @@ use crate::db::DbConn;
 use crate::domain::vocab::Verification;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::incidents::fields::{ClaimFields, IncidentFields, PlaceInput};
+use crate::incidents::model::Incident;
+use crate::incidents::search;
 use crate::locations::{self, Location};
 use crate::permissions::{self, RecordFacts, Viewer};
 use crate::references;
+
+use super::Author;
 use crate::revisions::{self, NewRevision};
 
 /// The columns an incident's form sets, as `.eq()` pairs for both insert and update (written
@@ -86,7 +88,7 @@ pub fn facts(i: &Incident) -> RecordFacts {
 }
 
 /// An incident whoever asks: for writes and the records core only.
-pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let incident: Incident = incidents::table
         .find(id)
         .select(Incident::as_select())
@@ -104,7 +106,11 @@ pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
 }
 
 /// An incident the viewer may see, or 404 (for writes; pages read through `records::incidents`).
-pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find_visible(
+    conn: &mut DbConn,
+    id: i64,
+    viewer: Viewer,
+) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.facts()) {
         Ok(loaded)
@@ -115,7 +121,7 @@ pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result
 
 /// The incident a person typed the reference of (any case, spaces around), if it exists and
 /// `viewer` may see it (for writes; pages read through `records::incidents`).
-pub(crate) fn find_visible_by_reference(
+pub(in crate::records) fn find_visible_by_reference(
     conn: &mut DbConn,
     typed: &str,
     viewer: Viewer,
@@ -214,13 +220,6 @@ fn insert_claim(
         ))
         .returning(claims::id)
         .get_result(conn)?)
-}
-
-/// Who is writing: the audit trail's actor plus the account and organisation it acts for.
-pub struct Author {
-    pub actor: Actor,
-    pub user_id: i64,
-    pub viewer: Viewer,
 }
 
 /// Records a new incident with its first claim. `Ok(Err(errors))` when the place is unknown.

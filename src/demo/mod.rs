@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::accounts::{organizations, passwords, users};
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::convoys::fields::{ConvoyFields, EventFields, LineFields, LineOutcome};
 use crate::db::DbConn;
@@ -651,7 +652,7 @@ fn event(
 /// The blocked WHO convoy of the scenario, a SARC convoy that got part of its cargo through,
 /// and the medical needs of facilities in Douma and Harasta.
 fn convoys_and_needs(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     who: &Author,
     sarc: &Author,
     gmr: &Author,

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::Author;
 use crate::accounts::Organization;
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::convoys::fields::{ConvoyFields, EventFields};
 use crate::convoys::model::{CargoLine, Convoy, ConvoyEvent};
@@ -194,7 +195,7 @@ fn replace_participants(
 /// Writes a revision of the convoy and its audit event.
 #[allow(clippy::too_many_arguments)] // each is a distinct part of the record of a change
 fn record_change(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     before: Option<&Loaded>,
     id: i64,
@@ -273,7 +274,7 @@ fn insert_event(
 
 /// Plans a convoy (status `planned`, with its first event).
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     f: &ConvoyFields,
     today: NaiveDate,
@@ -307,7 +308,7 @@ pub fn create(
             convoys::updated_at.eq(now),
         ))
         .returning(convoys::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     replace_participants(conn, id, &f.participants)?;
     replace_lines(conn, id, f)?;
     insert_event(
@@ -337,7 +338,7 @@ pub type Saved = crate::domain::Saved<Loaded>;
 
 /// Saves an edit made from `version`; cargo changes only before departure.
 pub fn update(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     version: i32,
@@ -375,7 +376,7 @@ pub fn update(
         convoys::version.eq(version + 1),
         convoys::updated_at.eq(audit::now()),
     ))
-    .execute(conn)?;
+    .execute(conn.db())?;
     if updated != 1 {
         return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
     }
@@ -398,7 +399,7 @@ pub fn update(
 
 /// Records a status change with its date, place and note, and what arrived or was removed.
 pub fn add_event(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     e: &EventFields,
@@ -485,7 +486,7 @@ pub fn add_event(
                 cargo_lines::removed_quantity.eq(outcome.removed),
                 cargo_lines::removal_note.eq(&outcome.removal_note),
             ))
-            .execute(conn)?;
+            .execute(conn.db())?;
         }
     }
     diesel::update(convoys::table.find(id))
@@ -494,7 +495,7 @@ pub fn add_event(
             convoys::version.eq(current.convoy.version + 1),
             convoys::updated_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let detail = json!({ "event": format!("{} {} {}", e.occurred_on, e.status.code(), e.note).trim().to_string() });
     record_change(
         conn,
@@ -523,7 +524,7 @@ pub enum Obstruction {
 /// once per event. Both records are checked here, inside the write: the author must be able to
 /// edit the convoy. `Ok(Err(errors))` when the incident's place is unknown.
 pub fn record_obstruction(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     event_id: i64,
     f: &crate::incidents::fields::IncidentFields,
@@ -576,7 +577,7 @@ pub(in crate::records) fn incident_for_event(
 /// inside the write: the author must be able to edit the convoy and see the incident.
 /// `Ok(Err(errors))` when no incident they may see has that reference.
 pub fn link_by_reference(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     convoy_id: i64,
     typed: &str,
@@ -599,7 +600,7 @@ pub fn link_by_reference(
 /// Links an incident to a convoy (optionally as the record of one of its events). The caller
 /// has checked the rights on both records.
 pub fn link_incident(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     convoy_id: i64,
     incident: &Incident,
@@ -615,7 +616,7 @@ pub fn link_incident(
             convoy_incidents::event_id.eq(event_id),
             convoy_incidents::created_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let current = find(conn, convoy_id)?;
     record_change(
         conn,
@@ -643,7 +644,7 @@ fn is_linked(conn: &mut DbConn, convoy_id: i64, incident_id: i64) -> Result<bool
 /// (a convoy already linked to the record kept keeps that one link). Each convoy touched gets
 /// a revision naming both records, with the merge's reason. Returns how many convoys.
 pub fn move_incident_links(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     duplicate: &Incident,
     kept: &Incident,
@@ -652,18 +653,18 @@ pub fn move_incident_links(
     let convoy_ids: Vec<i64> = convoy_incidents::table
         .filter(convoy_incidents::incident_id.eq(duplicate.id))
         .select(convoy_incidents::convoy_id)
-        .load(conn)?;
+        .load(conn.db())?;
     for &convoy_id in &convoy_ids {
         let before = find(conn, convoy_id)?;
         let link = convoy_incidents::table
             .filter(convoy_incidents::convoy_id.eq(convoy_id))
             .filter(convoy_incidents::incident_id.eq(duplicate.id));
         if is_linked(conn, convoy_id, kept.id)? {
-            diesel::delete(link).execute(conn)?;
+            diesel::delete(link).execute(conn.db())?;
         } else {
             diesel::update(link)
                 .set(convoy_incidents::incident_id.eq(kept.id))
-                .execute(conn)?;
+                .execute(conn.db())?;
         }
         record_change(
             conn,

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::Author;
 use crate::accounts::Organization;
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::convoys::model::CargoLine;
 use crate::db::schema::{cargo_lines, need_deliveries, needs, organizations};
@@ -71,7 +72,7 @@ pub fn check_place(
 }
 
 fn record(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     before: Option<&Loaded>,
     id: i64,
@@ -109,7 +110,7 @@ fn record(
 }
 
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     f: &NeedFields,
     today: NaiveDate,
@@ -144,7 +145,7 @@ pub fn create(
             needs::updated_at.eq(now),
         ))
         .returning(needs::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     record(conn, &author.actor, None, id, "create", "need.create")?;
     Ok(Ok(id))
 }
@@ -152,7 +153,7 @@ pub fn create(
 pub type Saved = crate::domain::Saved<Loaded>;
 
 pub fn update(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     version: i32,
@@ -196,7 +197,7 @@ pub fn update(
         needs::version.eq(version + 1),
         needs::updated_at.eq(audit::now()),
     ))
-    .execute(conn)?;
+    .execute(conn.db())?;
     if updated != 1 {
         return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
     }
@@ -229,7 +230,7 @@ pub(in crate::records) fn allocated(
 /// must be able to edit the convoy and see the need, and the cargo must be what the need asks
 /// for, in its unit. `Ok(Err(errors))` when the need or the quantity does not fit.
 pub fn add_delivery(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     convoy_id: i64,
     cargo_line_id: i64,
@@ -245,7 +246,7 @@ pub fn add_delivery(
         .filter(cargo_lines::id.eq(cargo_line_id))
         .filter(cargo_lines::convoy_id.eq(convoy_id))
         .select(CargoLine::as_select())
-        .first(conn)
+        .first(conn.db())
         .optional()?
         .ok_or(AppError::BadRequest("error-form-unreadable"))?;
     let Ok(current) = find_visible(conn, need_id, author.viewer) else {
@@ -284,7 +285,7 @@ pub fn add_delivery(
             need_deliveries::created_by.eq(author.user_id),
             need_deliveries::created_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     recompute(conn, need_id)?;
     record(
         conn,

@@ -42,6 +42,14 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// What this person may see and do with records.
+    pub fn viewer(&self) -> crate::permissions::Viewer {
+        crate::permissions::Viewer {
+            role: self.role,
+            organization_id: self.organization_id,
+        }
+    }
+
     /// The audit trail's view of this person at `client_addr`.
     pub fn actor(&self, client_addr: &str) -> Actor {
         Actor {

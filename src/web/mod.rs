@@ -10,6 +10,7 @@ pub mod convoys;
 pub mod csrf;
 pub mod error_pages;
 pub mod exports;
+pub mod extract;
 pub mod forms;
 pub mod guard;
 pub mod headers;

@@ -1,10 +1,12 @@
 //! The incident form: new and edit. Errors come back beside each field with everything typed
 //! kept; an edit made from an old version shows the conflict instead of overwriting.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::permissions::Viewer;
+use crate::records::store::Author;
+use crate::web::extract::Today;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{author, latest_date, today, viewer};
 use crate::audit;
 use serde::Deserialize;
 
@@ -225,7 +227,7 @@ fn prefill_from_convoy(
 
 /// The places the person may pick, for the form's suggestions.
 pub async fn place_labels(state: &State, page: &Page) -> Result<Vec<String>, AppError> {
-    let scope = super::scope(page);
+    let scope = page.scope();
     state
         .db
         .run(move |conn| records::places::suggestions(conn, &scope))
@@ -243,8 +245,10 @@ pub async fn new_form(
     page: Page,
     state: State,
     query: web::Query<NewQuery>,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
-    let today = today().to_string();
+    let today = today.date.to_string();
     let mut form = IncidentForm {
         reported_on: today.clone(),
         claim_date: today,
@@ -255,7 +259,6 @@ pub async fn new_form(
         ..Default::default()
     };
     if let Some(event_id) = query.convoy_event {
-        let v = viewer(&page);
         let offer = state
             .db
             .run(move |conn| records::convoys::obstruction_offer(conn, &Scope::of(v), event_id))
@@ -272,7 +275,7 @@ pub async fn new_form(
         };
         prefill_from_convoy(&page, &mut form, &convoy, &event, query.category.as_deref());
     }
-    let statuses = permissions::allowed_statuses(viewer(&page), None);
+    let statuses = permissions::allowed_statuses(v, None);
     let places = place_labels(&state, &page).await?;
     crate::web::ok(&FormPage {
         page,
@@ -286,23 +289,24 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    req: HttpRequest,
     page: Page,
     state: State,
     form: HtmlForm<IncidentForm>,
+    author: Author,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let form = form.0;
-    let latest = latest_date();
+    let latest = today.latest;
     let mut errors = FormErrors::new();
     let fields = form.parse(latest, &mut errors);
     let claim = form.claim().parse(latest, &mut errors);
-    let statuses = permissions::allowed_statuses(viewer(&page), None);
+    let statuses = permissions::allowed_statuses(v, None);
     if let Some(f) = &fields {
         if !statuses.contains(&f.status) {
             errors.add("status", "status-transition-invalid");
         }
     }
-    let author = author(&page, &req);
     let check = fields.clone();
     let convoy_event: Option<i64> = form.convoy_event.trim().parse().ok();
     let outcome = state
@@ -310,11 +314,11 @@ pub async fn create(
         .run(move |conn| match (fields, claim, errors.is_empty()) {
             (Some(f), Some(c), true) => audit::write(conn, |conn| {
                 let Some(event_id) = convoy_event else {
-                    let created = store::create(conn, &author, &f, &c, super::today())?;
+                    let created = store::create(conn, &author, &f, &c, today.date)?;
                     return Ok(created.map(|i| Obstruction::Recorded(i.id)));
                 };
                 // A blocked convoy's incident: recorded once, linked in the same transaction.
-                convoy_store::record_obstruction(conn, &author, event_id, &f, &c, super::today())
+                convoy_store::record_obstruction(conn, &author, event_id, &f, &c, today.date)
             }),
             _ => {
                 // Also say now whether the place is known, so every problem shows at once.
@@ -348,9 +352,9 @@ pub async fn edit_form(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    v: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
@@ -372,15 +376,16 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<IncidentForm>,
+    author: Author,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut form = form.0;
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
@@ -391,7 +396,7 @@ pub async fn update(
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
     let editing = Some((id, loaded.incident.reference.clone()));
     let mut errors = FormErrors::new();
-    let fields: Option<IncidentFields> = form.parse(latest_date(), &mut errors);
+    let fields: Option<IncidentFields> = form.parse(today.latest, &mut errors);
     let Ok(version) = form.version.trim().parse::<i32>() else {
         return Err(AppError::BadRequest("error-400-text"));
     };
@@ -407,7 +412,6 @@ pub async fn update(
             conflict: None,
         });
     };
-    let author = author(&page, &req);
     let saved = state
         .db
         .run(move |conn| {

@@ -31,6 +31,11 @@ pub struct Convoy {
 }
 
 impl Convoy {
+    /// This record's id, typed.
+    pub fn key(&self) -> crate::domain::ConvoyId {
+        crate::domain::ConvoyId::new(self.id)
+    }
+
     pub fn status(&self) -> ConvoyStatus {
         ConvoyStatus::from_stored(&self.status).unwrap_or(ConvoyStatus::Planned)
     }

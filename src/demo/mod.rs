@@ -17,6 +17,7 @@ use crate::domain::vocab::{
     PerpetratorType, RecordStatus, Reliability, Resource, Sector, Sensitivity, SourceType,
     TimePrecision, Urgency, Verification,
 };
+use crate::domain::{ConvoyId, NeedId};
 use crate::domain::{NewPassword, OrgType, Role, Username};
 use crate::error::AppError;
 use crate::incidents::fields::{ClaimFields, IncidentFields, PlaceInput};
@@ -536,7 +537,7 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                 AppError::Internal(anyhow::anyhow!("demo place {} not found", story.place))
             })?;
             for c in &story.claims[1..] {
-                store::add_claim(conn, &author, incident.id, &claim(c))?;
+                store::add_claim(conn, &author, incident.key(), &claim(c))?;
             }
             if let Some((v, reason)) = story.verification {
                 let coord = Author {
@@ -552,7 +553,7 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                         organization_id: coordinator.1,
                     },
                 };
-                store::set_verification(conn, &coord, incident.id, v, reason)?;
+                store::set_verification(conn, &coord, incident.key(), v, reason)?;
             }
             first_incident.get_or_insert(incident);
             incidents += 1;
@@ -754,6 +755,7 @@ fn convoys_and_needs(
     };
     let id =
         convoys_store::create(conn, who, &convoy, d(2018, 2, 20))?.map_err(|_| failed("convoy"))?;
+    let id = ConvoyId::new(id);
     let lines = crate::records::convoys::find(conn, &Scope::everything(), id)?
         .lines
         .clone();
@@ -805,6 +807,7 @@ fn convoys_and_needs(
     };
     let id = convoys_store::create(conn, sarc, &sarc_convoy, d(2018, 3, 1))?
         .map_err(|_| failed("convoy"))?;
+    let id = ConvoyId::new(id);
     let lines = crate::records::convoys::find(conn, &Scope::everything(), id)?
         .lines
         .clone();
@@ -835,7 +838,7 @@ fn convoys_and_needs(
     ] {
         convoys_store::add_event(conn, sarc, id, &e)?.map_err(|_| failed("convoy event"))?;
     }
-    needs_store::add_delivery(conn, sarc, id, lines[0].id, need_ids[0], 24)?
+    needs_store::add_delivery(conn, sarc, id, lines[0].id, NeedId::new(need_ids[0]), 24)?
         .map_err(|_| failed("delivery"))?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! Each parse error is a message id, shown beside the form field it came from.
 
 pub mod field_errors;
+pub mod ids;
 pub mod organization;
 pub mod password;
 pub mod role;
@@ -12,6 +13,7 @@ pub mod values;
 pub mod vocab;
 
 pub use field_errors::FieldErrors;
+pub use ids::{ConvoyId, IncidentId, NeedId};
 pub use organization::OrgType;
 pub use password::NewPassword;
 pub use role::Role;

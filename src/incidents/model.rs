@@ -79,6 +79,11 @@ pub const COUNT_FIELDS: [(&str, &str); 11] = [
 ];
 
 impl Incident {
+    /// This record's id, typed.
+    pub fn key(&self) -> crate::domain::IncidentId {
+        crate::domain::IncidentId::new(self.id)
+    }
+
     pub fn category(&self) -> Option<Category> {
         Category::from_stored(&self.category)
     }

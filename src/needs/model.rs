@@ -37,6 +37,11 @@ pub struct Need {
 }
 
 impl Need {
+    /// This record's id, typed.
+    pub fn key(&self) -> crate::domain::NeedId {
+        crate::domain::NeedId::new(self.id)
+    }
+
     pub fn status(&self) -> NeedStatus {
         NeedStatus::from_stored(&self.status).unwrap_or(NeedStatus::Open)
     }

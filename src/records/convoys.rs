@@ -8,13 +8,15 @@ use super::{Hidden, Scope, Visible};
 use crate::convoys::model::ConvoyEvent;
 use crate::db::schema::{convoy_incidents, incidents, need_deliveries, needs};
 use crate::db::DbConn;
+use crate::domain::{ConvoyId, IncidentId};
 use crate::error::AppError;
 use crate::incidents::Incident;
 use crate::needs::model::{Delivery, Need};
 use crate::permissions;
 
 /// A convoy the viewer may see, or 404.
-pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<Loaded>, AppError> {
+pub fn find(conn: &mut DbConn, scope: &Scope, id: ConvoyId) -> Result<Visible<Loaded>, AppError> {
+    let id = id.get();
     store::find_visible(conn, id, scope.viewer()).map(Visible::vouched)
 }
 
@@ -85,13 +87,13 @@ pub fn obstruction_offer(
     event_id: i64,
 ) -> Result<ObstructionOffer, AppError> {
     let event = store::event_by_id(conn, event_id)?;
-    let convoy = find(conn, scope, event.convoy_id)?;
+    let convoy = find(conn, scope, ConvoyId::new(event.convoy_id))?;
     if !permissions::can_edit_record(scope.viewer(), convoy.convoy.facts()) {
         return Err(AppError::Forbidden);
     }
     Ok(match store::incident_for_event(conn, event_id)? {
         None => ObstructionOffer::New(Box::new((convoy, event))),
-        Some(id) => match super::incidents::find(conn, scope, id) {
+        Some(id) => match super::incidents::find(conn, scope, IncidentId::new(id)) {
             Ok(_) => ObstructionOffer::Recorded(id),
             Err(AppError::NotFound) => ObstructionOffer::RecordedHidden,
             Err(e) => return Err(e),

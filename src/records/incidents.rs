@@ -9,11 +9,13 @@ use super::{Hidden, Scope, Visible};
 use crate::convoys::model::Convoy;
 use crate::db::schema::{claims, convoy_incidents, convoys, incidents};
 use crate::db::DbConn;
+use crate::domain::IncidentId;
 use crate::error::AppError;
 use crate::incidents::Claim;
 
 /// An incident the viewer may see, or 404 (never 403: a hidden record does not exist for them).
-pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<Loaded>, AppError> {
+pub fn find(conn: &mut DbConn, scope: &Scope, id: IncidentId) -> Result<Visible<Loaded>, AppError> {
+    let id = id.get();
     store::find_visible(conn, id, scope.viewer()).map(Visible::vouched)
 }
 
@@ -109,7 +111,7 @@ pub fn page(
         .count()
         .get_result(conn)?;
     let (merged_into, merged_into_hidden) = match i.merged_into {
-        Some(kept) => match find(conn, scope, kept) {
+        Some(kept) => match find(conn, scope, IncidentId::new(kept)) {
             Ok(k) => (Some((kept, k.incident.reference.clone())), false),
             Err(AppError::NotFound) => (None, true),
             Err(e) => return Err(e),

@@ -11,6 +11,7 @@ use crate::audit::Tx;
 use crate::audit::{self, Event};
 use crate::db::schema::{claims, incidents};
 use crate::domain::FieldErrors;
+use crate::domain::IncidentId;
 use crate::error::AppError;
 use crate::permissions;
 use crate::revisions::{self, NewRevision};
@@ -23,10 +24,11 @@ use crate::revisions::{self, NewRevision};
 pub fn merge(
     conn: &mut Tx<'_>,
     author: &Author,
-    id: i64,
+    id: IncidentId,
     into: &str,
     reason: &str,
 ) -> Result<Result<i64, FieldErrors>, AppError> {
+    let id = id.get();
     let duplicate = find_visible(conn, id, author.viewer)?;
     if !permissions::can_merge_incident(author.viewer, duplicate.facts()) {
         return Err(AppError::Forbidden);

@@ -8,11 +8,13 @@ use super::{Hidden, Scope, Visible};
 use crate::convoys::model::{CargoLine, Convoy};
 use crate::db::schema::{cargo_lines, convoys, need_deliveries};
 use crate::db::DbConn;
+use crate::domain::NeedId;
 use crate::error::AppError;
 use crate::needs::model::Delivery;
 
 /// A need the viewer may see, or 404.
-pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<Loaded>, AppError> {
+pub fn find(conn: &mut DbConn, scope: &Scope, id: NeedId) -> Result<Visible<Loaded>, AppError> {
+    let id = id.get();
     store::find_visible(conn, id, scope.viewer()).map(Visible::vouched)
 }
 

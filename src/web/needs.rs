@@ -1,6 +1,7 @@
 //! Need pages: list (critical and overdue first), form (new and edit), the need with the
 //! convoys that carried supplies against it, history.
 
+use crate::domain::NeedId;
 use crate::permissions::Viewer;
 use crate::records::store::Author;
 use crate::web::extract::Today;
@@ -88,7 +89,7 @@ pub struct FormPage {
     pub page: Page,
     pub form: NeedForm,
     pub errors: FormErrors,
-    pub editing: Option<(i64, String)>,
+    pub editing: Option<(NeedId, String)>,
     pub places: Vec<String>,
     /// Set when someone else saved first: what differs between their version and this input.
     pub conflict: Option<Vec<Difference>>,
@@ -220,7 +221,7 @@ pub async fn create(
 pub async fn edit_form(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<NeedId>,
     v: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -245,7 +246,7 @@ pub async fn edit_form(
 pub async fn update(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<NeedId>,
     form: HtmlForm<NeedForm>,
     author: Author,
     v: Viewer,
@@ -309,7 +310,7 @@ pub struct DoneQuery {
 pub async fn show(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<NeedId>,
     q: web::Query<DoneQuery>,
     scope: Scope,
     today: Today,
@@ -343,7 +344,7 @@ pub async fn show(
 pub async fn history(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<NeedId>,
     scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -351,7 +352,7 @@ pub async fn history(
         .db
         .run(move |conn| {
             let l = records::find(conn, &scope, id)?;
-            let history = scoped_history::of(conn, &scope, "need", id, None)?;
+            let history = scoped_history::of(conn, &scope, "need", id.get(), None)?;
             Ok((l, history))
         })
         .await?;

@@ -16,6 +16,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 use crate::domain::vocab::ConvoyStatus;
+use crate::domain::ConvoyId;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::incidents::Incident;
@@ -340,10 +341,11 @@ pub type Saved = crate::domain::Saved<Loaded>;
 pub fn update(
     conn: &mut Tx<'_>,
     author: &Author,
-    id: i64,
+    id: ConvoyId,
     version: i32,
     f: &ConvoyFields,
 ) -> Result<Saved, AppError> {
+    let id = id.get();
     let current = find_visible(conn, id, author.viewer)?;
     if !permissions::can_edit_record(author.viewer, current.convoy.facts()) {
         return Err(AppError::Forbidden);
@@ -401,9 +403,10 @@ pub fn update(
 pub fn add_event(
     conn: &mut Tx<'_>,
     author: &Author,
-    id: i64,
+    id: ConvoyId,
     e: &EventFields,
 ) -> Result<Result<i64, FieldErrors>, AppError> {
+    let id = id.get();
     let current = find_visible(conn, id, author.viewer)?;
     if !permissions::can_edit_record(author.viewer, current.convoy.facts()) {
         return Err(AppError::Forbidden);
@@ -551,7 +554,7 @@ pub fn record_obstruction(
             link_incident(
                 conn,
                 &author.actor,
-                convoy.convoy.id,
+                convoy.convoy.key(),
                 &incident,
                 Some(event_id),
             )?;
@@ -579,9 +582,10 @@ pub(in crate::records) fn incident_for_event(
 pub fn link_by_reference(
     conn: &mut Tx<'_>,
     author: &Author,
-    convoy_id: i64,
+    convoy_id: ConvoyId,
     typed: &str,
 ) -> Result<Result<(), FieldErrors>, AppError> {
+    let convoy_id = convoy_id.get();
     let convoy = find_visible(conn, convoy_id, author.viewer)?;
     if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
         return Err(AppError::Forbidden);
@@ -593,7 +597,13 @@ pub fn link_by_reference(
         errors.add("incident_reference", "incident-reference-unknown");
         return Ok(Err(errors));
     };
-    link_incident(conn, &author.actor, convoy_id, &incident.incident, None)?;
+    link_incident(
+        conn,
+        &author.actor,
+        ConvoyId::new(convoy_id),
+        &incident.incident,
+        None,
+    )?;
     Ok(Ok(()))
 }
 
@@ -602,10 +612,11 @@ pub fn link_by_reference(
 pub fn link_incident(
     conn: &mut Tx<'_>,
     actor: &Actor,
-    convoy_id: i64,
+    convoy_id: ConvoyId,
     incident: &Incident,
     event_id: Option<i64>,
 ) -> Result<bool, AppError> {
+    let convoy_id = convoy_id.get();
     if is_linked(conn, convoy_id, incident.id)? {
         return Ok(false);
     }

@@ -12,6 +12,7 @@ use crate::db::schema::{claims, incidents, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::Verification;
 use crate::domain::FieldErrors;
+use crate::domain::IncidentId;
 use crate::error::AppError;
 use crate::incidents::fields::{ClaimFields, IncidentFields, PlaceInput};
 use crate::incidents::model::Incident;
@@ -305,10 +306,11 @@ pub type Saved = crate::domain::Saved<Loaded>;
 pub fn update(
     conn: &mut Tx<'_>,
     author: &Author,
-    id: i64,
+    id: IncidentId,
     version: i32,
     f: &IncidentFields,
 ) -> Result<Saved, AppError> {
+    let id = id.get();
     let current = find(conn, id)?;
     if !permissions::can_view_record(author.viewer, current.facts()) {
         return Err(AppError::NotFound);
@@ -419,9 +421,10 @@ fn finish_change(
 pub fn add_claim(
     conn: &mut Tx<'_>,
     author: &Author,
-    id: i64,
+    id: IncidentId,
     claim: &ClaimFields,
 ) -> Result<i64, AppError> {
+    let id = id.get();
     let current = find_visible(conn, id, author.viewer)?;
     if !permissions::can_add_claim(author.viewer, current.facts()) {
         return Err(AppError::Forbidden);
@@ -458,10 +461,11 @@ pub fn add_claim(
 pub fn set_verification(
     conn: &mut Tx<'_>,
     author: &Author,
-    id: i64,
+    id: IncidentId,
     to: Verification,
     reason: &str,
 ) -> Result<(), AppError> {
+    let id = id.get();
     let current = find_visible(conn, id, author.viewer)?;
     if !permissions::can_verify_incident(author.viewer, current.facts()) {
         return Err(AppError::Forbidden);
@@ -486,7 +490,13 @@ pub fn set_verification(
 }
 
 /// Retracts the record: it stays, marked, with the reason, for auditors and history.
-pub fn retract(conn: &mut Tx<'_>, author: &Author, id: i64, reason: &str) -> Result<(), AppError> {
+pub fn retract(
+    conn: &mut Tx<'_>,
+    author: &Author,
+    id: IncidentId,
+    reason: &str,
+) -> Result<(), AppError> {
+    let id = id.get();
     let current = find_visible(conn, id, author.viewer)?;
     if !permissions::can_retract_incident(author.viewer, current.facts()) {
         return Err(AppError::Forbidden);

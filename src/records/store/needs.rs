@@ -14,6 +14,7 @@ use crate::db::schema::{cargo_lines, need_deliveries, needs, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::NeedStatus;
 use crate::domain::FieldErrors;
+use crate::domain::{ConvoyId, NeedId};
 use crate::error::AppError;
 use crate::locations::{self, Location};
 use crate::needs::fields::NeedFields;
@@ -155,10 +156,11 @@ pub type Saved = crate::domain::Saved<Loaded>;
 pub fn update(
     conn: &mut Tx<'_>,
     author: &Author,
-    id: i64,
+    id: NeedId,
     version: i32,
     f: &NeedFields,
 ) -> Result<Saved, AppError> {
+    let id = id.get();
     let current = find_visible(conn, id, author.viewer)?;
     if !permissions::can_edit_record(author.viewer, current.need.facts()) {
         return Err(AppError::Forbidden);
@@ -232,11 +234,13 @@ pub(in crate::records) fn allocated(
 pub fn add_delivery(
     conn: &mut Tx<'_>,
     author: &Author,
-    convoy_id: i64,
+    convoy_id: ConvoyId,
     cargo_line_id: i64,
-    need_id: i64,
+    need_id: NeedId,
     quantity: i64,
 ) -> Result<Result<(), FieldErrors>, AppError> {
+    let need_id = need_id.get();
+    let convoy_id = convoy_id.get();
     let convoy = crate::records::store::convoys::find_visible(conn, convoy_id, author.viewer)?;
     if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
         return Err(AppError::Forbidden);

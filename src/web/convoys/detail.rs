@@ -2,6 +2,7 @@
 //! incidents that obstructed it and the needs it served; with the forms to record an event, set
 //! delivered cargo against a need, and record or link the incident of a blocked convoy.
 
+use crate::domain::{ConvoyId, NeedId};
 use crate::records::store::Author;
 use crate::records::Scope;
 use crate::web::extract::Today;
@@ -75,7 +76,7 @@ pub struct Kept {
 pub async fn build(
     page: Page,
     state: &State,
-    id: i64,
+    id: ConvoyId,
     kept: Kept,
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
@@ -182,7 +183,7 @@ pub struct DoneQuery {
 pub async fn show(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<ConvoyId>,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = match q.done.as_deref() {
@@ -199,7 +200,7 @@ pub async fn show(
 pub async fn add_event(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<ConvoyId>,
     form: HtmlForm<EventForm>,
     author: Author,
     today: Today,
@@ -234,7 +235,7 @@ pub async fn add_event(
 pub async fn add_delivery(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<ConvoyId>,
     form: HtmlForm<DeliveryForm>,
     author: Author,
 ) -> Result<HttpResponse, AppError> {
@@ -262,7 +263,14 @@ pub async fn add_delivery(
                 .db
                 .run(move |conn| {
                     audit::write(conn, |conn| {
-                        needs_store::add_delivery(conn, &author, id, line, need, quantity)
+                        needs_store::add_delivery(
+                            conn,
+                            &author,
+                            id,
+                            line,
+                            NeedId::new(need),
+                            quantity,
+                        )
                     })
                 })
                 .await?
@@ -289,7 +297,7 @@ pub async fn add_delivery(
 pub async fn link_incident(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<ConvoyId>,
     form: HtmlForm<LinkForm>,
     author: Author,
 ) -> Result<HttpResponse, AppError> {
@@ -321,7 +329,7 @@ pub async fn link_incident(
 pub async fn history(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<ConvoyId>,
     scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -329,7 +337,7 @@ pub async fn history(
         .db
         .run(move |conn| {
             let l = records::find(conn, &scope, id)?;
-            let history = scoped_history::of(conn, &scope, "convoy", id, None)?;
+            let history = scoped_history::of(conn, &scope, "convoy", id.get(), None)?;
             Ok((l, history))
         })
         .await?;

@@ -1,6 +1,7 @@
 //! The convoy form: new and edit, with cargo lines added and removed without JavaScript
 //! ("add more rows" re-renders the form with blank rows; a ticked "remove" drops a row).
 
+use crate::domain::ConvoyId;
 use crate::permissions::Viewer;
 use crate::records::store::Author;
 use crate::web::extract::Today;
@@ -30,7 +31,7 @@ pub struct FormPage {
     pub page: Page,
     pub form: ConvoyForm,
     pub errors: FormErrors,
-    pub editing: Option<(i64, String)>,
+    pub editing: Option<(ConvoyId, String)>,
     /// False once the trucks have left: cargo is then shown, not edited.
     pub cargo_editable: bool,
     pub locked_cargo: Vec<String>,
@@ -279,7 +280,7 @@ pub async fn create(
 pub async fn edit_form(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<ConvoyId>,
     v: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -307,7 +308,7 @@ pub async fn edit_form(
 pub async fn update(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<ConvoyId>,
     form: HtmlForm<ConvoyForm>,
     author: Author,
     v: Viewer,

@@ -2,6 +2,7 @@
 //! retract (with a reason), merge a duplicate into the record kept (coordinators, with a
 //! reason). Each re-renders the page with its message when something is wrong.
 
+use crate::domain::IncidentId;
 use crate::records::store::Author;
 use crate::web::extract::Today;
 use actix_web::{web, HttpResponse};
@@ -20,7 +21,7 @@ use crate::web::{see_other, Page};
 pub async fn add_claim(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     form: HtmlForm<ClaimForm>,
     author: Author,
     today: Today,
@@ -54,7 +55,7 @@ pub struct VerificationForm {
 pub async fn verify(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     form: HtmlForm<VerificationForm>,
     author: Author,
 ) -> Result<HttpResponse, AppError> {
@@ -92,7 +93,7 @@ pub struct RetractionForm {
 pub async fn retract(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     form: HtmlForm<RetractionForm>,
     author: Author,
 ) -> Result<HttpResponse, AppError> {
@@ -125,7 +126,7 @@ pub struct MergeForm {
 pub async fn merge(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     form: HtmlForm<MergeForm>,
     author: Author,
 ) -> Result<HttpResponse, AppError> {

@@ -1,6 +1,7 @@
 //! The incident page (everything the viewer may see, claims side by side, the actions they
 //! may take) and its full history.
 
+use crate::domain::IncidentId;
 use crate::records::Scope;
 use crate::web::extract::Today;
 use actix_web::{web, HttpResponse};
@@ -83,7 +84,7 @@ pub struct Kept {
 pub async fn build(
     page: Page,
     state: &State,
-    id: i64,
+    id: IncidentId,
     kept: Kept,
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
@@ -146,7 +147,7 @@ pub struct DoneQuery {
 pub async fn show(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = match query.done.as_deref() {
@@ -166,7 +167,7 @@ pub async fn show(
 pub async fn history(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -174,7 +175,7 @@ pub async fn history(
         .db
         .run(move |conn| {
             let l = records::find(conn, &scope, id)?;
-            let history = scoped_history::of(conn, &scope, "incident", id, None)?;
+            let history = scoped_history::of(conn, &scope, "incident", id.get(), None)?;
             Ok((l, history))
         })
         .await?;

@@ -1,6 +1,7 @@
 //! The incident form: new and edit. Errors come back beside each field with everything typed
 //! kept; an edit made from an old version shows the conflict instead of overwriting.
 
+use crate::domain::IncidentId;
 use crate::permissions::Viewer;
 use crate::records::store::Author;
 use crate::web::extract::Today;
@@ -37,7 +38,7 @@ pub struct FormPage {
     pub form: IncidentForm,
     pub errors: FormErrors,
     /// `(id, reference)` when editing.
-    pub editing: Option<(i64, String)>,
+    pub editing: Option<(IncidentId, String)>,
     pub places: Vec<String>,
     pub statuses: Vec<RecordStatus>,
     /// Set when someone else saved first: what differs between their version and this input.
@@ -339,7 +340,7 @@ pub async fn create(
 pub async fn edit_form(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     v: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -366,7 +367,7 @@ pub async fn edit_form(
 pub async fn update(
     page: Page,
     state: State,
-    id: web::Path<i64>,
+    id: web::Path<IncidentId>,
     form: HtmlForm<IncidentForm>,
     author: Author,
     v: Viewer,

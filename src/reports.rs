@@ -559,10 +559,7 @@ fn critical_needs(
         .select(Location::as_select())
         .load(conn)?;
     let public = p.audience == Audience::Public;
-    let levels = found
-        .iter()
-        .filter_map(|n| Sensitivity::from_stored(&n.sensitivity))
-        .collect();
+    let levels = found.iter().map(|n| n.sensitivity).collect();
     let lines = found
         .into_iter()
         .map(|n| {
@@ -651,7 +648,7 @@ fn key_incidents(
                 category: i.category.clone(),
                 place,
                 killed: i.civilians_killed,
-                verification: i.verification.clone(),
+                verification: i.verification.code().to_string(),
                 grading,
             }
         })

@@ -21,7 +21,8 @@ pub struct Convoy {
     pub trucks: i32,
     pub beneficiaries: Option<i64>,
     pub notification_ref: String,
-    pub sensitivity: String,
+    #[diesel(deserialize_as = String)]
+    pub sensitivity: Sensitivity,
     pub status: String,
     pub notes: String,
     pub created_by: i64,
@@ -40,7 +41,7 @@ impl Convoy {
         ConvoyStatus::from_stored(&self.status).unwrap_or(ConvoyStatus::Planned)
     }
     pub fn sensitivity(&self) -> Sensitivity {
-        Sensitivity::from_stored(&self.sensitivity).unwrap_or(Sensitivity::Confidential)
+        self.sensitivity
     }
     /// Cargo can be changed until the trucks leave.
     pub fn cargo_editable(&self) -> bool {

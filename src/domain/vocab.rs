@@ -36,6 +36,31 @@ macro_rules! vocabulary {
                 Self::parse(code).ok()
             }
         }
+
+        /// Stored, exported and logged as its code.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        /// Shown as its code (for attributes and hidden fields; people read `label_id`).
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        /// A column read straight into the vocabulary (`#[diesel(deserialize_as = String)]`):
+        /// a code outside the list fails the read rather than passing as a default.
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(code: String) -> Result<Self, String> {
+                Self::parse(&code)
+                    .map_err(|_| format!("{:?} is not a {} code", code, stringify!($name)))
+            }
+        }
     };
 }
 

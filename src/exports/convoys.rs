@@ -107,7 +107,7 @@ impl Source for Convoys {
                     Cell::int(c.beneficiaries),
                     Cell::text(&c.notification_ref),
                     Cell::text(cargo.get(&c.id).map(|l| l.join("\n")).unwrap_or_default()),
-                    Cell::text(&c.sensitivity),
+                    Cell::code(c.sensitivity.code()),
                     Cell::text(&c.status),
                     Cell::text(&c.notes),
                 ];

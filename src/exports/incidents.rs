@@ -219,9 +219,9 @@ fn row(
     cells.extend(counts.iter().map(|(_, n)| Cell::int(*n)));
     cells.extend([
         Cell::text(orgs.get(&i.organization_id).cloned().unwrap_or_default()),
-        Cell::Text(i.sensitivity),
-        Cell::Text(i.verification),
-        Cell::Text(i.status),
+        Cell::code(i.sensitivity.code()),
+        Cell::code(i.verification.code()),
+        Cell::code(i.status.code()),
         Cell::Bool(retracted),
         merged_into.map_or(Cell::Null, Cell::Text),
         Cell::Int(claims.len() as i64),

@@ -63,6 +63,11 @@ impl Cell {
         Self::Text(s.into())
     }
 
+    /// A vocabulary code (never a formula: codes are lower-case words).
+    pub fn code(code: &'static str) -> Self {
+        Self::Text(code.to_owned())
+    }
+
     pub fn int(n: Option<i64>) -> Self {
         n.map_or(Self::Null, Self::Int)
     }

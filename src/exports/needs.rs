@@ -100,7 +100,7 @@ impl Source for Needs {
                     Cell::date(n.needed_by),
                     Cell::text(&n.status),
                     Cell::text(orgs.get(&n.organization_id).cloned().unwrap_or_default()),
-                    Cell::text(&n.sensitivity),
+                    Cell::code(n.sensitivity.code()),
                     Cell::text(&n.notes),
                 ];
                 cells

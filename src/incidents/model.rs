@@ -41,9 +41,12 @@ pub struct Incident {
     pub people_affected: Option<i64>,
     pub organization_id: i64,
     pub created_by: i64,
-    pub sensitivity: String,
-    pub verification: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub sensitivity: Sensitivity,
+    #[diesel(deserialize_as = String)]
+    pub verification: Verification,
+    #[diesel(deserialize_as = String)]
+    pub status: RecordStatus,
     pub retracted_at: Option<NaiveDateTime>,
     pub retraction_reason: String,
     pub version: i32,
@@ -88,14 +91,13 @@ impl Incident {
         Category::from_stored(&self.category)
     }
     pub fn sensitivity(&self) -> Sensitivity {
-        // Unknown means most protected.
-        Sensitivity::from_stored(&self.sensitivity).unwrap_or(Sensitivity::Confidential)
+        self.sensitivity
     }
     pub fn verification(&self) -> Verification {
-        Verification::from_stored(&self.verification).unwrap_or(Verification::Unverified)
+        self.verification
     }
     pub fn status(&self) -> RecordStatus {
-        RecordStatus::from_stored(&self.status).unwrap_or(RecordStatus::Draft)
+        self.status
     }
     pub fn time_precision(&self) -> Option<TimePrecision> {
         TimePrecision::from_stored(&self.time_precision)

@@ -28,7 +28,8 @@ pub struct Need {
     pub status: String,
     pub quantity_delivered: i64,
     pub organization_id: i64,
-    pub sensitivity: String,
+    #[diesel(deserialize_as = String)]
+    pub sensitivity: Sensitivity,
     pub notes: String,
     pub created_by: i64,
     pub version: i32,
@@ -55,7 +56,7 @@ impl Need {
         FacilityType::from_stored(&self.facility_type)
     }
     pub fn sensitivity(&self) -> Sensitivity {
-        Sensitivity::from_stored(&self.sensitivity).unwrap_or(Sensitivity::Confidential)
+        self.sensitivity
     }
     pub fn is_active(&self) -> bool {
         matches!(self.status(), NeedStatus::Open | NeedStatus::PartiallyMet)

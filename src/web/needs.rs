@@ -149,7 +149,7 @@ fn form_from(l: &Loaded) -> NeedForm {
         unit: n.unit.clone(),
         urgency: n.urgency.clone(),
         needed_by: n.needed_by.map(|d| d.to_string()).unwrap_or_default(),
-        sensitivity: n.sensitivity.clone(),
+        sensitivity: n.sensitivity.code().to_string(),
         notes: n.notes.clone(),
         cancelled: if n.status == "cancelled" {
             "yes".into()

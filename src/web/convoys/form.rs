@@ -163,7 +163,7 @@ fn form_from(l: &Loaded) -> ConvoyForm {
         trucks: c.trucks.to_string(),
         beneficiaries: c.beneficiaries.map(|b| b.to_string()).unwrap_or_default(),
         notification_ref: c.notification_ref.clone(),
-        sensitivity: c.sensitivity.clone(),
+        sensitivity: c.sensitivity.code().to_string(),
         notes: c.notes.clone(),
         participants: l.participants.iter().map(|o| o.id.to_string()).collect(),
         version: c.version.to_string(),

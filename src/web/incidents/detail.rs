@@ -103,7 +103,7 @@ pub async fn build(
     let timeline = crate::web::history::shown(&page.lang, related.timeline);
     let (verification, verification_reason) = kept
         .verification
-        .unwrap_or_else(|| (l.incident.verification.clone(), String::new()));
+        .unwrap_or_else(|| (l.incident.verification.code().to_string(), String::new()));
     let (merge_into, merge_reason) = kept.merge.unwrap_or_default();
     Ok(ShowPage {
         can_edit: permissions::can_edit_record(v, facts),

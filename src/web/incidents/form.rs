@@ -99,8 +99,8 @@ fn form_from(l: &Loaded) -> IncidentForm {
         aid_detained_national: n(i.aid_detained_national),
         aid_detained_international: n(i.aid_detained_international),
         people_affected: n(i.people_affected),
-        sensitivity: i.sensitivity.clone(),
-        status: i.status.clone(),
+        sensitivity: i.sensitivity.code().to_string(),
+        status: i.status.code().to_string(),
         version: i.version.to_string(),
         ..Default::default()
     }
@@ -196,7 +196,7 @@ fn prefill_from_convoy(
     form.occurred_time = e.occurred_time.clone();
     form.location = place.label();
     form.perpetrator_type = PerpetratorType::Unknown.code().into();
-    form.sensitivity = l.convoy.sensitivity.clone();
+    form.sensitivity = l.convoy.sensitivity.code().to_string();
     form.people_affected = l
         .convoy
         .beneficiaries

@@ -3,6 +3,7 @@
 //! it: the event and the change are kept together or not at all, and events form one line.
 
 pub mod checkpoint;
+pub mod files;
 pub mod inspect;
 pub mod query;
 pub mod records;

@@ -18,6 +18,7 @@ pub mod history;
 pub mod home;
 pub mod incidents;
 pub mod login;
+pub mod multipart_token;
 pub mod menus;
 pub mod needs;
 pub mod page;

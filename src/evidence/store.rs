@@ -353,3 +353,9 @@ fn everyone() -> Viewer {
         organization_id: 0,
     }
 }
+
+/// A file for an admin's purge page (the route is for admins only; the page shows no caption,
+/// name or bytes).
+pub fn find_for_purge(conn: &mut DbConn, id: i64) -> Result<EvidenceFile, AppError> {
+    find(conn, id)
+}

@@ -9,6 +9,7 @@ pub mod audit_trail;
 pub mod convoys;
 pub mod csrf;
 pub mod error_pages;
+pub mod evidence;
 pub mod exports;
 pub mod forms;
 pub mod guard;

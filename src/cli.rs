@@ -342,9 +342,8 @@ fn audit_verify(
             checkpoint_file.unwrap_or_else(|| settings.audit_checkpoint_file.clone()),
         ),
         blobs: Some(std::sync::Arc::new(
-            crate::blobs::FolderStore::new(&settings.evidence_dir).map_err(|e| {
-                anyhow::anyhow!("{}: {e}", settings.evidence_dir.display())
-            })?,
+            crate::blobs::FolderStore::new(&settings.evidence_dir)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", settings.evidence_dir.display()))?,
         )),
     };
     let db = open_db(settings)?;

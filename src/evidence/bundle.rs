@@ -178,8 +178,7 @@ pub fn write<W: Write + Seek>(
         checkpoint,
         left_out,
     };
-    let options =
-        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("manifest.json", options)
         .map_err(io::Error::other)?;
     serde_json::to_writer_pretty(&mut zip, &manifest)?;
@@ -230,7 +229,10 @@ fn check(
             .by_name(&f.path)
             .map_err(|_| format!("{} is named in the manifest but missing", f.path))?;
         let (sha, size) = sha256_of(entry).map_err(|e| {
-            format!("{} cannot be read ({e}): it was changed after export", f.path)
+            format!(
+                "{} cannot be read ({e}): it was changed after export",
+                f.path
+            )
         })?;
         if sha != f.sha256 || size as i64 != f.size {
             return Err(format!(

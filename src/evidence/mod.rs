@@ -132,7 +132,7 @@ impl EvidenceFile {
             })
             .take(100)
             .collect();
-        let safe = if safe.trim().is_empty() {
+        let safe = if !safe.chars().any(char::is_alphanumeric) {
             format!("evidence-{}", self.id)
         } else {
             safe.trim().to_string()

@@ -95,12 +95,14 @@ pub fn may_retract(viewer: Viewer, file: &EvidenceFile) -> bool {
 /// Checks that a claim or event belongs to the record.
 fn check_part(conn: &mut DbConn, kind: RecordKind, id: i64, part: Part) -> Result<(), AppError> {
     let belongs = match (kind, part) {
-        (RecordKind::Incident, Part::Claim(claim)) => claims::table
-            .find(claim)
-            .filter(claims::incident_id.eq(id))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0,
+        (RecordKind::Incident, Part::Claim(claim)) => {
+            claims::table
+                .find(claim)
+                .filter(claims::incident_id.eq(id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0
+        }
         (RecordKind::Convoy, Part::Event(event)) => match convoys::event(conn, id, event) {
             Ok(_) => true,
             Err(AppError::NotFound) => false,
@@ -242,8 +244,17 @@ pub fn purge(
             evidence_files::purge_reason.eq(reason),
         ))
         .execute(conn)?;
-    let changes = json!({ "evidence_purged": [null, format!("{} (SHA-256 {})", file.id, file.sha256)] });
-    let number = revise(conn, actor, &file, facts, "evidence_purge", reason, &changes)?;
+    let changes =
+        json!({ "evidence_purged": [null, format!("{} (SHA-256 {})", file.id, file.sha256)] });
+    let number = revise(
+        conn,
+        actor,
+        &file,
+        facts,
+        "evidence_purge",
+        reason,
+        &changes,
+    )?;
     audit::record(
         conn,
         actor,

@@ -68,12 +68,7 @@ pub async fn first_field(req: &mut ServiceRequest, name: &str) -> Result<Option<
 
 /// `Some(Some(value))` once the first part is complete and named `name`, `Some(None)` when it
 /// is complete and named otherwise, `None` while more is needed.
-fn parse_first(
-    buf: &[u8],
-    boundary: &str,
-    delimiter: &str,
-    name: &str,
-) -> Option<Option<String>> {
+fn parse_first(buf: &[u8], boundary: &str, delimiter: &str, name: &str) -> Option<Option<String>> {
     let opening = format!("--{boundary}\r\n");
     if buf.len() < opening.len() {
         return None;
@@ -88,8 +83,7 @@ fn parse_first(
     let end = find(body, delimiter.as_bytes())?;
     let named = headers.lines().any(|l| {
         l.starts_with("content-disposition:")
-            && l.split(';')
-                .any(|p| p.trim() == format!("name=\"{name}\""))
+            && l.split(';').any(|p| p.trim() == format!("name=\"{name}\""))
     });
     Some(
         named

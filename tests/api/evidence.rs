@@ -10,7 +10,9 @@ use crate::incidents::{create_incident, signed_in};
 
 /// A small JPEG-looking file: the JPEG/JFIF signature, then text to find it by.
 pub fn jpeg(text: &str) -> Vec<u8> {
-    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+    let mut b = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
     b.extend_from_slice(text.as_bytes());
     b.extend_from_slice(&[0xFF, 0xD9]);
     b
@@ -87,7 +89,11 @@ pub async fn upload(
 }
 
 /// The bytes of a GET (downloads are binary).
-pub async fn bytes(app: &TestApp, c: &reqwest::Client, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+pub async fn bytes(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
     let res = c.get(app.url(path)).send().await.expect("GET");
     let status = res.status().as_u16();
     let headers = res.headers().clone();

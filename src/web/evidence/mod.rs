@@ -71,9 +71,7 @@ impl FilesPage {
 
     pub fn retraction_of(&self, id: &i64) -> (String, Option<&'static str>) {
         match &self.retraction {
-            Some((file, reason, errors)) if file == id => {
-                (reason.clone(), errors.get("reason"))
-            }
+            Some((file, reason, errors)) if file == id => (reason.clone(), errors.get("reason")),
             _ => (String::new(), None),
         }
     }
@@ -110,7 +108,10 @@ fn load_record(
                 .iter()
                 .map(|c| {
                     let statement: String = c.statement.chars().take(60).collect();
-                    (format!("claim:{}", c.id), format!("{} · {statement}", c.claimed_on))
+                    (
+                        format!("claim:{}", c.id),
+                        format!("{} · {statement}", c.claimed_on),
+                    )
                 })
                 .collect();
             Loaded {
@@ -125,7 +126,12 @@ fn load_record(
             let parts = l
                 .events
                 .iter()
-                .map(|(e, _)| (format!("event:{}", e.id), format!("{} · {}", e.occurred_on, e.status)))
+                .map(|(e, _)| {
+                    (
+                        format!("event:{}", e.id),
+                        format!("{} · {}", e.occurred_on, e.status),
+                    )
+                })
                 .collect();
             Loaded {
                 record: RecordRef::convoy(&l),
@@ -355,7 +361,15 @@ pub async fn upload_to_incident(
     id: web::Path<i64>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    upload(req, page, state, RecordKind::Incident, id.into_inner(), payload).await
+    upload(
+        req,
+        page,
+        state,
+        RecordKind::Incident,
+        id.into_inner(),
+        payload,
+    )
+    .await
 }
 
 pub async fn upload_to_convoy(
@@ -365,7 +379,15 @@ pub async fn upload_to_convoy(
     id: web::Path<i64>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    upload(req, page, state, RecordKind::Convoy, id.into_inner(), payload).await
+    upload(
+        req,
+        page,
+        state,
+        RecordKind::Convoy,
+        id.into_inner(),
+        payload,
+    )
+    .await
 }
 
 pub async fn upload_to_need(
@@ -405,14 +427,23 @@ fn stream_body(
             }
         }
     });
-    SizedStream::new(size, futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+    SizedStream::new(
+        size,
+        futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)),
+    )
 }
 
 /// A download: never shown by the browser, whatever the file holds.
 fn attachment(name: &str, mime: &str) -> actix_web::HttpResponseBuilder {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
@@ -551,8 +582,15 @@ pub async fn purge_form(
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = (q.done.as_deref() == Some("purged")).then_some("evidence-purged");
-    let p = purge_page(page, &state, id.into_inner(), String::new(), FormErrors::new(), notice)
-        .await?;
+    let p = purge_page(
+        page,
+        &state,
+        id.into_inner(),
+        String::new(),
+        FormErrors::new(),
+        notice,
+    )
+    .await?;
     crate::web::ok(&p)
 }
 
@@ -636,9 +674,8 @@ pub async fn bundle(
                 audit::record(
                     conn,
                     &actor,
-                    Event::new("evidence.export", "incident", id).details(
-                        serde_json::json!({ "reference": reference, "files": hashes }),
-                    ),
+                    Event::new("evidence.export", "incident", id)
+                        .details(serde_json::json!({ "reference": reference, "files": hashes })),
                 )
             })?;
             let entries: Vec<bundle::Entry> = kept
@@ -662,7 +699,9 @@ pub async fn bundle(
     let name = format!("{reference}-evidence.zip");
     let (scratch, size) = crate::web::blocking(move || -> std::io::Result<_> {
         let scratch = crate::blobs::Incoming::create(blobs.incoming_dir())?;
-        let file = std::fs::OpenOptions::new().write(true).open(scratch.path())?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(scratch.path())?;
         let file = bundle::write(
             std::io::BufWriter::new(file),
             blobs.as_ref(),

@@ -78,7 +78,8 @@ impl Event {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// Serialisable too: evidence bundles carry whole events, so their hashes can be recomputed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {
     pub id: i64,

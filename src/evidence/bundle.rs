@@ -30,7 +30,7 @@ pub struct Manifest {
     pub exported_by: String,
     pub files: Vec<ManifestFile>,
     /// The audit events that recorded each file, whole, so their hashes can be recomputed.
-    pub audit_events: Vec<BundledEvent>,
+    pub audit_events: Vec<AuditEvent>,
     /// The newest signed checkpoint when the bundle was made.
     pub checkpoint: Option<Checkpoint>,
     /// Files the viewer may not see, or whose bytes were purged, are left out; this many.
@@ -55,61 +55,9 @@ pub struct ManifestFile {
     pub audit_event: Option<i64>,
 }
 
-/// An audit event as the trail keeps it (every field its hash covers).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BundledEvent {
-    pub id: i64,
-    pub occurred_at: NaiveDateTime,
-    pub actor_user_id: Option<i64>,
-    pub actor_label: String,
-    pub actor_org_id: Option<i64>,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    pub client_addr: String,
-    pub details: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-impl From<AuditEvent> for BundledEvent {
-    fn from(e: AuditEvent) -> Self {
-        Self {
-            id: e.id,
-            occurred_at: e.occurred_at,
-            actor_user_id: e.actor_user_id,
-            actor_label: e.actor_label,
-            actor_org_id: e.actor_org_id,
-            action: e.action,
-            entity_type: e.entity_type,
-            entity_id: e.entity_id,
-            client_addr: e.client_addr,
-            details: e.details,
-            prev_hash: e.prev_hash,
-            hash: e.hash,
-        }
-    }
-}
-
-impl BundledEvent {
-    /// Does the event's stored hash still cover its fields?
-    fn intact(&self) -> bool {
-        let e = AuditEvent {
-            id: self.id,
-            occurred_at: self.occurred_at,
-            actor_user_id: self.actor_user_id,
-            actor_label: self.actor_label.clone(),
-            actor_org_id: self.actor_org_id,
-            action: self.action.clone(),
-            entity_type: self.entity_type.clone(),
-            entity_id: self.entity_id.clone(),
-            client_addr: self.client_addr.clone(),
-            details: self.details.clone(),
-            prev_hash: self.prev_hash.clone(),
-            hash: String::new(),
-        };
-        e.compute_hash() == self.hash
-    }
+/// Does an event's stored hash still cover its fields?
+fn intact(e: &AuditEvent) -> bool {
+    e.compute_hash() == e.hash
 }
 
 /// One file to put in a bundle, with who uploaded it and the event that recorded it.
@@ -165,7 +113,7 @@ pub fn write<W: Write + Seek>(
             uploaded_at: file.created_at,
             audit_event: event.as_ref().map(|e| e.id),
         });
-        events.extend(event.map(BundledEvent::from));
+        events.extend(event);
     }
     let manifest = Manifest {
         format: FORMAT.into(),
@@ -248,7 +196,7 @@ fn check(
             .iter()
             .find(|e| e.id == event_id)
             .ok_or_else(|| format!("the audit event {event_id} of {} is missing", f.path))?;
-        if !event.intact() {
+        if !intact(event) {
             return Err(format!(
                 "the audit event {event_id} of {} was altered: its hash does not cover its contents",
                 f.path

@@ -243,31 +243,25 @@ async fn show(
     crate::web::ok(&p)
 }
 
-pub async fn incident_files(
-    page: Page,
-    state: State,
-    id: web::Path<i64>,
-    q: web::Query<DoneQuery>,
-) -> Result<HttpResponse, AppError> {
-    show(page, state, RecordKind::Incident, id.into_inner(), &q).await
+/// The kind of record a files route is about, from its path (`/incidents/…`, `/convoys/…`,
+/// `/needs/…`): one handler serves the three.
+fn kind_of(req: &HttpRequest) -> RecordKind {
+    match req.path().split('/').nth(1) {
+        Some("convoys") => RecordKind::Convoy,
+        Some("needs") => RecordKind::Need,
+        _ => RecordKind::Incident,
+    }
 }
 
-pub async fn convoy_files(
+/// `GET /{incidents,convoys,needs}/{id}/files`.
+pub async fn files(
+    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    show(page, state, RecordKind::Convoy, id.into_inner(), &q).await
-}
-
-pub async fn need_files(
-    page: Page,
-    state: State,
-    id: web::Path<i64>,
-    q: web::Query<DoneQuery>,
-) -> Result<HttpResponse, AppError> {
-    show(page, state, RecordKind::Need, id.into_inner(), &q).await
+    show(page, state, kind_of(&req), id.into_inner(), &q).await
 }
 
 /// Parses the typed fields; notes problems beside each.
@@ -354,50 +348,16 @@ async fn upload(
     Ok(see_other(&format!("{}/files?done=uploaded", kind.path(id))))
 }
 
-pub async fn upload_to_incident(
+/// `POST /{incidents,convoys,needs}/{id}/files`.
+pub async fn upload_files(
     req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    upload(
-        req,
-        page,
-        state,
-        RecordKind::Incident,
-        id.into_inner(),
-        payload,
-    )
-    .await
-}
-
-pub async fn upload_to_convoy(
-    req: HttpRequest,
-    page: Page,
-    state: State,
-    id: web::Path<i64>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    upload(
-        req,
-        page,
-        state,
-        RecordKind::Convoy,
-        id.into_inner(),
-        payload,
-    )
-    .await
-}
-
-pub async fn upload_to_need(
-    req: HttpRequest,
-    page: Page,
-    state: State,
-    id: web::Path<i64>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    upload(req, page, state, RecordKind::Need, id.into_inner(), payload).await
+    let kind = kind_of(&req);
+    upload(req, page, state, kind, id.into_inner(), payload).await
 }
 
 /// Streams `reader` (of `size` bytes) as a response body from a blocking thread, a piece at a

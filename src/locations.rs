@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::locations;
 use crate::db::{Backend, DbConn};
@@ -288,7 +289,7 @@ pub fn admin2_names(areas: &[(String, String)]) -> Vec<&str> {
 /// Adds a place to the gazetteer, seen only by `restricted_to` (and coordinators, auditors)
 /// when given. Call inside `audit::write`.
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     place: &PlaceFields,
     restricted_to: Option<i64>,
@@ -310,7 +311,7 @@ pub fn create(
             locations::restricted_to_org.eq(restricted_to),
         ))
         .returning(locations::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     let snapshot = json!({
         "name": place.name, "alt_names": place.alt_names, "country_code": place.country_code,
         "admin1": place.admin1, "admin2": place.admin2, "admin3": place.admin3, "pcode": place.pcode,
@@ -341,7 +342,7 @@ pub fn create(
 /// A record that others may see (`record`) uses the place: a place still restricted to its
 /// organisation becomes shared, with a revision and an audit event. Call inside `audit::write`.
 pub fn share_if_used_openly(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     place_id: i64,
     record: RecordFacts,
@@ -358,7 +359,7 @@ pub fn share_if_used_openly(
         locations::restricted_to_org.eq(None::<i64>),
         locations::updated_at.eq(audit::now()),
     ))
-    .execute(conn)?;
+    .execute(conn.db())?;
     if shared == 1 {
         let changes = json!({ "shared": [false, true] });
         revisions::record(

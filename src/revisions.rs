@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, Tx};
 use crate::db::schema::revisions;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -108,12 +108,12 @@ pub struct NewRevision<'a> {
 }
 
 /// Appends the next revision of a record; returns its number.
-pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<i32, AppError> {
+pub fn record(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<i32, AppError> {
     let last: Option<i32> = revisions::table
         .filter(revisions::entity_type.eq(rev.entity_type))
         .filter(revisions::entity_id.eq(rev.entity_id))
         .select(diesel::dsl::max(revisions::revision_no))
-        .first(conn)?;
+        .first(tx.db())?;
     let number = last.unwrap_or(0) + 1;
     let id: i64 = diesel::insert_into(revisions::table)
         .values((
@@ -132,9 +132,9 @@ pub fn record(conn: &mut DbConn, actor: &Actor, rev: NewRevision<'_>) -> Result<
             revisions::record_status.eq(rev.facts.map(|f| f.status.code()).unwrap_or("")),
         ))
         .returning(revisions::id)
-        .get_result(conn)?;
+        .get_result(tx.db())?;
     // The revision's content hash goes into the audit trail, so the signed chain covers it.
-    audit::revision_hashes::record_revision(conn, actor, id)?;
+    audit::revision_hashes::record_revision(tx, actor, id)?;
     Ok(number)
 }
 

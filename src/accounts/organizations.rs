@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::models::{NewOrganization, Organization, OrganizationUpdate};
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{organizations, users};
 use crate::db::DbConn;
@@ -73,7 +74,7 @@ fn name_taken(conn: &mut DbConn, name: &str, except: Option<i64>) -> Result<bool
 
 /// Creates an organisation; call inside `audit::write`.
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     fields: &OrgFields,
 ) -> Result<Result<Organization, OrgSaveError>, AppError> {
@@ -90,7 +91,7 @@ pub fn create(
             updated_at: now,
         })
         .returning(organizations::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     let org = find(conn, org_id)?;
     audit::record(
         conn,
@@ -104,7 +105,7 @@ pub fn create(
 
 /// Changes an organisation; call inside `audit::write`.
 pub fn update(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     id: i64,
     fields: &OrgFields,
@@ -121,7 +122,7 @@ pub fn update(
             updated_at: audit::now(),
         })
         .returning(organizations::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     let org = find(conn, org_id)?;
     audit::record(
         conn,

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::models::{Organization, User};
 use super::{random_token, token_hash};
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{organizations, sessions, users};
 use crate::db::DbConn;
@@ -41,6 +42,14 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// What this person may see and do with records.
+    pub fn viewer(&self) -> crate::permissions::Viewer {
+        crate::permissions::Viewer {
+            role: self.role,
+            organization_id: self.organization_id,
+        }
+    }
+
     /// The audit trail's view of this person at `client_addr`.
     pub fn actor(&self, client_addr: &str) -> Actor {
         Actor {
@@ -175,12 +184,12 @@ pub fn lookup(
 
 /// Ends one session and records why (`signed_out`, `idle`, `lifetime`, …).
 pub fn end(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     session_id: i64,
     reason: &str,
 ) -> Result<(), AppError> {
-    let removed = diesel::delete(sessions::table.find(session_id)).execute(conn)?;
+    let removed = diesel::delete(sessions::table.find(session_id)).execute(conn.db())?;
     if removed > 0 {
         audit::record(
             conn,
@@ -193,13 +202,13 @@ pub fn end(
 
 /// Ends every session of a user (disablement, password change, role change).
 pub fn end_all_for_user(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     user_id: i64,
     reason: &str,
 ) -> Result<usize, AppError> {
     let removed =
-        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn.db())?;
     if removed > 0 {
         audit::record(
             conn,

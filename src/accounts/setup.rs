@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::{random_token, token_hash};
 use crate::audit;
+use crate::audit::Tx;
 use crate::db::schema::setup_tokens;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -12,11 +13,11 @@ use crate::error::AppError;
 pub const VALID_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 /// Makes a new one-time token (earlier unused ones stop working). Call inside `audit::write`.
-pub fn issue(conn: &mut DbConn) -> Result<String, AppError> {
+pub fn issue(conn: &mut Tx<'_>) -> Result<String, AppError> {
     let now = audit::now();
     diesel::update(setup_tokens::table.filter(setup_tokens::used_at.is_null()))
         .set(setup_tokens::used_at.eq(now))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let token = random_token();
     diesel::insert_into(setup_tokens::table)
         .values((
@@ -24,7 +25,7 @@ pub fn issue(conn: &mut DbConn) -> Result<String, AppError> {
             setup_tokens::created_at.eq(now),
             setup_tokens::expires_at.eq(now + VALID_FOR),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     audit::record(
         conn,
         &audit::Actor::system("corridor"),

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::models::{NewUser, Organization, User, UserUpdate};
 use super::sessions;
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{organizations, users};
 use crate::db::DbConn;
@@ -69,7 +70,7 @@ pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User
 
 /// Creates an account; `Ok(None)` when the username is taken. Call inside `audit::write`.
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     account: &NewAccount,
 ) -> Result<Option<User>, AppError> {
@@ -89,7 +90,7 @@ pub fn create(
             updated_at: now,
         })
         .returning(users::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     let user = find_row(conn, user_id)?;
     audit::record(
         conn,
@@ -107,7 +108,7 @@ pub fn create(
 
 /// Changes name, organisation and role. Call inside `audit::write`.
 pub fn update(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     id: i64,
     changes: &AccountChanges,
@@ -121,7 +122,7 @@ pub fn update(
             updated_at: audit::now(),
         })
         .returning(users::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     let user = find_row(conn, user_id)?;
     audit::record(
         conn,
@@ -149,7 +150,7 @@ pub fn update(
 
 /// Disables (ending every session at once) or re-enables an account. Call inside `audit::write`.
 pub fn set_disabled(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     id: i64,
     disabled: bool,
@@ -160,7 +161,7 @@ pub fn set_disabled(
             users::disabled_at.eq(disabled.then_some(now)),
             users::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let action = if disabled {
         "user.disable"
     } else {
@@ -176,7 +177,7 @@ pub fn set_disabled(
 /// Sets a new password hash and ends the account's sessions. With `must_change`, the person
 /// has to choose their own password at next sign-in (an administrator's reset).
 pub fn set_password(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     id: i64,
     password_hash: &str,
@@ -188,7 +189,7 @@ pub fn set_password(
             users::must_change_password.eq(must_change),
             users::updated_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let action = if must_change {
         "user.password_reset"
     } else {

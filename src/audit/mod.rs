@@ -146,16 +146,51 @@ fn lock_head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
     }
 }
 
-/// Runs `f` in a transaction that holds the chain lock. Use it for every write.
+/// Runs `f` in a transaction that holds the chain lock. Use it for every write: it is the only
+/// way to get a `Tx`, and the functions that change records, accounts and the trail itself
+/// (`record`, `revisions::record`, the stores) ask for one, so a write outside an audited
+/// transaction does not compile.
 pub fn write<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+    F: FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
 {
     let _turn = matches!(conn, DbConn::Sqlite(_)).then(writer_turn);
     conn.transaction(|conn| {
         lock_head(conn)?;
-        f(conn)
+        f(&mut Tx { conn })
     })
+}
+
+/// A connection inside `write`'s transaction, holding the chain lock. It reads like any
+/// connection (`db()`, or wherever a `&mut DbConn` is asked for); only `write` makes one.
+pub struct Tx<'c> {
+    conn: &'c mut DbConn,
+}
+
+impl Tx<'_> {
+    /// The connection itself, for queries (diesel's methods want the connection type).
+    pub fn db(&mut self) -> &mut DbConn {
+        self.conn
+    }
+}
+
+impl crate::db::AsDb for Tx<'_> {
+    fn as_db(&mut self) -> &mut DbConn {
+        self.conn
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        self.conn
+    }
+}
+
+impl std::ops::DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        self.conn
+    }
 }
 
 /// SQLite lets one writer in at a time and makes the others wait by sleeping and retrying
@@ -193,8 +228,9 @@ impl Drop for WriterTurn {
     }
 }
 
-/// Appends one event to the chain. Call inside `write`, in the same transaction as the change.
-pub fn record(conn: &mut DbConn, actor: &Actor, event: Event) -> Result<i64, AppError> {
+/// Appends one event to the chain, in the same transaction as the change.
+pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppError> {
+    let conn = tx.db();
     let (last_id, last_hash) = lock_head(conn)?;
     let mut row = AuditEvent {
         id: last_id + 1,

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{Actor, Event};
+use crate::audit::Tx;
 use crate::db::schema::{audit_events, revisions};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -59,11 +60,11 @@ impl RevisionRow {
 
 /// Records the content hash of revision `id` in the audit trail. Call in the transaction that
 /// wrote the revision.
-pub fn record_revision(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), AppError> {
+pub fn record_revision(conn: &mut Tx<'_>, actor: &Actor, id: i64) -> Result<(), AppError> {
     let row: RevisionRow = revisions::table
         .find(id)
         .select(RevisionRow::as_select())
-        .first(conn)?;
+        .first(conn.db())?;
     super::record(
         conn,
         actor,
@@ -144,7 +145,7 @@ pub fn newest_revision(conn: &mut DbConn) -> Result<i64, AppError> {
 /// an event each): one event names the range and the digest of their content hashes. Call
 /// inside the `audit::write` that wrote them, with the newest id from before. Returns how
 /// many were sealed.
-pub fn seal_written_after(conn: &mut DbConn, actor: &Actor, after: i64) -> Result<i64, AppError> {
+pub fn seal_written_after(conn: &mut Tx<'_>, actor: &Actor, after: i64) -> Result<i64, AppError> {
     let last = newest_revision(conn)?;
     if last <= after {
         return Ok(0);
@@ -167,11 +168,11 @@ pub fn seal_written_after(conn: &mut DbConn, actor: &Actor, after: i64) -> Resul
 /// verification covers every one. Once any revision is vouched for, it does nothing: a
 /// revision slipped in later must stay uncovered (and be reported), not be sealed at the
 /// next start. Call inside `audit::write`.
-pub fn seal_earlier_history(conn: &mut DbConn, actor: &Actor) -> Result<i64, AppError> {
+pub fn seal_earlier_history(conn: &mut Tx<'_>, actor: &Actor) -> Result<i64, AppError> {
     let vouched: i64 = audit_events::table
         .filter(audit_events::action.eq_any([REVISION_EVENT, SEAL_EVENT]))
         .count()
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     if vouched > 0 {
         return Ok(0);
     }

@@ -4,4 +4,3 @@
 pub mod fields;
 pub mod list;
 pub mod model;
-pub mod store;

@@ -33,11 +33,22 @@ pub enum DbConn {
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
+        match $crate::db::AsDb::as_db($conn) {
             $crate::db::DbConn::Sqlite($c) => $body,
             $crate::db::DbConn::Pg($c) => $body,
         }
     };
+}
+
+/// A connection, or something holding one (the audit trail's write handle), for `on_backend!`.
+pub trait AsDb {
+    fn as_db(&mut self) -> &mut DbConn;
+}
+
+impl AsDb for DbConn {
+    fn as_db(&mut self) -> &mut DbConn {
+        self
+    }
 }
 
 /// Which backend, and where.

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::accounts::{organizations, passwords, users};
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::convoys::fields::{ConvoyFields, EventFields, LineFields, LineOutcome};
-use crate::convoys::store as convoys_store;
 use crate::db::DbConn;
 use crate::domain::vocab::{
     AttackType, Category, ConvoyStatus, Credibility, FacilityType, LocationPrecision, NeedItem,
@@ -20,11 +20,12 @@ use crate::domain::vocab::{
 use crate::domain::{NewPassword, OrgType, Role, Username};
 use crate::error::AppError;
 use crate::incidents::fields::{ClaimFields, IncidentFields, PlaceInput};
-use crate::incidents::store::{self, Author};
 use crate::locations::{self, PlaceFields};
 use crate::needs::fields::NeedFields;
-use crate::needs::store as needs_store;
 use crate::permissions::Viewer;
+use crate::records::store::convoys as convoys_store;
+use crate::records::store::needs as needs_store;
+use crate::records::store::{incidents as store, Author};
 use crate::records::Scope;
 
 /// An account the demo created, with the password it was given (printed once).
@@ -651,7 +652,7 @@ fn event(
 /// The blocked WHO convoy of the scenario, a SARC convoy that got part of its cargo through,
 /// and the medical needs of facilities in Douma and Harasta.
 fn convoys_and_needs(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     who: &Author,
     sarc: &Author,
     gmr: &Author,
@@ -753,7 +754,9 @@ fn convoys_and_needs(
     };
     let id =
         convoys_store::create(conn, who, &convoy, d(2018, 2, 20))?.map_err(|_| failed("convoy"))?;
-    let lines = convoys_store::find(conn, id)?.lines;
+    let lines = crate::records::convoys::find(conn, &Scope::everything(), id)?
+        .lines
+        .clone();
     let removal = |i: usize, n: i64, note: &str| LineOutcome {
         line_id: lines[i].id,
         delivered: None,
@@ -776,7 +779,7 @@ fn convoys_and_needs(
         convoys_store::add_event(conn, who, id, &e)?.map_err(|_| failed("convoy event"))?;
     }
     if let Some(incident) = blocked_incident {
-        let blocked = convoys_store::find(conn, id)?
+        let blocked = crate::records::convoys::find(conn, &Scope::everything(), id)?
             .events
             .iter()
             .find(|(e, _)| e.status() == ConvoyStatus::Blocked)
@@ -802,7 +805,9 @@ fn convoys_and_needs(
     };
     let id = convoys_store::create(conn, sarc, &sarc_convoy, d(2018, 3, 1))?
         .map_err(|_| failed("convoy"))?;
-    let lines = convoys_store::find(conn, id)?.lines;
+    let lines = crate::records::convoys::find(conn, &Scope::everything(), id)?
+        .lines
+        .clone();
     for e in [
         event(ConvoyStatus::Notified, d(2018, 3, 2), "", "", vec![]),
         event(ConvoyStatus::Approved, d(2018, 3, 4), "", "", vec![]),

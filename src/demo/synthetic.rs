@@ -188,7 +188,7 @@ pub fn load(
             let revisions_before = audit::revision_hashes::newest_revision(conn)?;
             let max_before: i64 = incidents::table
                 .select(diesel::dsl::max(incidents::id))
-                .first::<Option<i64>>(conn)?
+                .first::<Option<i64>>(conn.db())?
                 .unwrap_or(0);
             // References by the year reported, reserved in one step per year.
             let mut rows: Vec<Row> = (0..size)
@@ -213,7 +213,7 @@ pub fn load(
             }
             let now = audit::now();
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                crate::on_backend!(&mut *conn, |c| {
+                crate::on_backend!(conn, |c| {
                     let values: Vec<_> = chunk.iter().map(|r| insertable!(r, now)).collect();
                     diesel::insert_into(incidents::table)
                         .values(values)
@@ -224,7 +224,7 @@ pub fn load(
                 .filter(incidents::id.gt(max_before))
                 .order(incidents::id.asc())
                 .select(Incident::as_select())
-                .load(conn)?;
+                .load(conn.db())?;
             let mut claim_rows = Vec::with_capacity(inserted.len());
             let mut revision_rows = Vec::with_capacity(inserted.len());
             for incident in &inserted {
@@ -245,12 +245,12 @@ pub fn load(
                 ));
             }
             for chunk in claim_rows.chunks(ROWS_PER_STATEMENT * 2) {
-                crate::on_backend!(&mut *conn, |c| diesel::insert_into(claims::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(claims::table)
                     .values(chunk.to_vec())
                     .execute(c))?;
             }
             for chunk in revision_rows.chunks(ROWS_PER_STATEMENT * 2) {
-                crate::on_backend!(&mut *conn, |c| diesel::insert_into(rev_table::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(rev_table::table)
                     .values(chunk.to_vec())
                     .execute(c))?;
             }
@@ -408,7 +408,7 @@ pub fn load_convoys_and_needs(
             // Convoys
             let max_before: i64 = convoys::table
                 .select(diesel::dsl::max(convoys::id))
-                .first::<Option<i64>>(conn)?
+                .first::<Option<i64>>(conn.db())?
                 .unwrap_or(0);
             let year = 2026;
             let first = references::reserve(conn, "CVY", year, size as i64)?;
@@ -441,7 +441,7 @@ pub fn load_convoys_and_needs(
                 })
                 .collect();
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                crate::on_backend!(&mut *conn, |c| diesel::insert_into(convoys::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(convoys::table)
                     .values(chunk.to_vec())
                     .execute(c))?;
             }
@@ -449,7 +449,7 @@ pub fn load_convoys_and_needs(
                 .filter(convoys::id.gt(max_before))
                 .order(convoys::id.asc())
                 .select(crate::convoys::model::Convoy::as_select())
-                .load(conn)?;
+                .load(conn.db())?;
             let mut lines = Vec::new();
             let mut events = Vec::new();
             let mut revs = Vec::new();
@@ -498,19 +498,19 @@ pub fn load_convoys_and_needs(
                 revs.push(revision_row("convoy", c.id, &snapshot, now));
             }
             for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-                crate::on_backend!(&mut *conn, |c| diesel::insert_into(cargo_lines::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(cargo_lines::table)
                     .values(chunk.to_vec())
                     .execute(c))?;
             }
             for chunk in events.chunks(ROWS_PER_STATEMENT) {
-                crate::on_backend!(&mut *conn, |c| diesel::insert_into(convoy_events::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(convoy_events::table)
                     .values(chunk.to_vec())
                     .execute(c))?;
             }
             // Needs
             let max_need: i64 = needs::table
                 .select(diesel::dsl::max(needs::id))
-                .first::<Option<i64>>(conn)?
+                .first::<Option<i64>>(conn.db())?
                 .unwrap_or(0);
             let first = references::reserve(conn, "NEED", year, size as i64)?;
             let need_rows: Vec<_> = (0..size)
@@ -564,14 +564,14 @@ pub fn load_convoys_and_needs(
                 })
                 .collect();
             for chunk in need_rows.chunks(ROWS_PER_STATEMENT) {
-                crate::on_backend!(&mut *conn, |c| diesel::insert_into(needs::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(needs::table)
                     .values(chunk.to_vec())
                     .execute(c))?;
             }
             let new_needs: Vec<(i64, String)> = needs::table
                 .filter(needs::id.gt(max_need))
                 .select((needs::id, needs::reference))
-                .load(conn)?;
+                .load(conn.db())?;
             for (id, reference) in &new_needs {
                 revs.push(revision_row(
                     "need",
@@ -581,7 +581,7 @@ pub fn load_convoys_and_needs(
                 ));
             }
             for chunk in revs.chunks(ROWS_PER_STATEMENT * 2) {
-                crate::on_backend!(&mut *conn, |c| diesel::insert_into(rev_table::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(rev_table::table)
                     .values(chunk.to_vec())
                     .execute(c))?;
             }

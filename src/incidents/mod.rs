@@ -5,6 +5,5 @@ pub mod fields;
 pub mod list;
 pub mod model;
 pub mod search;
-pub mod store;
 
 pub use model::{Claim, Incident};

@@ -3,4 +3,3 @@
 pub mod fields;
 pub mod list;
 pub mod model;
-pub mod store;

@@ -3,13 +3,15 @@
 
 use diesel::prelude::*;
 
+use super::store::convoys::{self as store, Loaded};
 use super::{Hidden, Scope, Visible};
-use crate::convoys::store::{self, Loaded};
+use crate::convoys::model::ConvoyEvent;
 use crate::db::schema::{convoy_incidents, incidents, need_deliveries, needs};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::incidents::Incident;
 use crate::needs::model::{Delivery, Need};
+use crate::permissions;
 
 /// A convoy the viewer may see, or 404.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<Loaded>, AppError> {
@@ -63,4 +65,46 @@ pub fn needs_served(
         .get_result(conn)?;
     let hidden = Hidden::of(all, shown.len());
     Ok((shown, hidden))
+}
+
+/// What recording a convoy event's obstruction as an incident would start from.
+pub enum ObstructionOffer {
+    /// The event is not recorded yet: the convoy (which the viewer may edit) and the event.
+    New(Box<(Visible<Loaded>, ConvoyEvent)>),
+    /// Already recorded, as this incident the viewer may see.
+    Recorded(i64),
+    /// Already recorded, as an incident the viewer may not see (never named).
+    RecordedHidden,
+}
+
+/// The offer to record a blocked convoy event as an incident: 404 when the viewer may not see
+/// the convoy, 403 when they may not edit it, and never the id of an incident they cannot see.
+pub fn obstruction_offer(
+    conn: &mut DbConn,
+    scope: &Scope,
+    event_id: i64,
+) -> Result<ObstructionOffer, AppError> {
+    let event = store::event_by_id(conn, event_id)?;
+    let convoy = find(conn, scope, event.convoy_id)?;
+    if !permissions::can_edit_record(scope.viewer(), convoy.convoy.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(match store::incident_for_event(conn, event_id)? {
+        None => ObstructionOffer::New(Box::new((convoy, event))),
+        Some(id) => match super::incidents::find(conn, scope, id) {
+            Ok(_) => ObstructionOffer::Recorded(id),
+            Err(AppError::NotFound) => ObstructionOffer::RecordedHidden,
+            Err(e) => return Err(e),
+        },
+    })
+}
+
+/// How much of each cargo line is already counted against needs, in the convoy's line order
+/// (totals only: the needs themselves come through `needs_served`).
+pub fn allocated(conn: &mut DbConn, convoy: &Visible<Loaded>) -> Result<Vec<i64>, AppError> {
+    convoy
+        .lines
+        .iter()
+        .map(|line| super::store::needs::allocated(conn, line.id))
+        .collect()
 }

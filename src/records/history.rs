@@ -112,7 +112,7 @@ fn incident_reference_visible(
         .first(conn)
         .optional()?;
     Ok(match id {
-        Some(id) => crate::incidents::store::find_visible(conn, id, scope.viewer()).is_ok(),
+        Some(id) => super::store::incidents::find_visible(conn, id, scope.viewer()).is_ok(),
         None => false,
     })
 }

@@ -4,12 +4,12 @@
 use diesel::prelude::*;
 
 use super::history::{self, ScopedRevision};
+use super::store::incidents::{self as store, Link, Loaded};
 use super::{Hidden, Scope, Visible};
 use crate::convoys::model::Convoy;
 use crate::db::schema::{claims, convoy_incidents, convoys, incidents};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::incidents::store::{self, Link, Loaded};
 use crate::incidents::Claim;
 
 /// An incident the viewer may see, or 404 (never 403: a hidden record does not exist for them).

@@ -5,12 +5,13 @@
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::store::incidents::{find_visible, find_visible_by_reference};
+use super::store::Author;
+use crate::audit::Tx;
 use crate::audit::{self, Event};
 use crate::db::schema::{claims, incidents};
-use crate::db::DbConn;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::incidents::store::{find_visible, find_visible_by_reference, Author};
 use crate::permissions;
 use crate::revisions::{self, NewRevision};
 
@@ -20,7 +21,7 @@ use crate::revisions::{self, NewRevision};
 /// the record kept if the duplicate adds to them). Both records get a revision and an audit
 /// event. `Ok(Err(errors))` when the reference names no record that can take the merge.
 pub fn merge(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     into: &str,
@@ -49,8 +50,8 @@ pub fn merge(
             claims::incident_id.eq(kept.incident.id),
             claims::merged_from.eq(Some(id)),
         ))
-        .execute(conn)?;
-    let links_moved = crate::convoys::store::move_incident_links(
+        .execute(conn.db())?;
+    let links_moved = super::store::convoys::move_incident_links(
         conn,
         &author.actor,
         &duplicate.incident,
@@ -64,13 +65,13 @@ pub fn merge(
             incidents::version.eq(duplicate.incident.version + 1),
             incidents::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     diesel::update(incidents::table.find(kept.incident.id))
         .set((
             incidents::version.eq(kept.incident.version + 1),
             incidents::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let (dup_ref, kept_ref) = (&duplicate.incident.reference, &kept.incident.reference);
     let mut snapshot = duplicate.incident.snapshot(&duplicate.location.label());
     snapshot["merged_into"] = json!(kept_ref);

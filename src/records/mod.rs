@@ -15,6 +15,7 @@ pub mod merge;
 pub mod needs;
 pub mod places;
 mod scope;
+pub mod store;
 
 pub use scope::{Scope, Visible};
 

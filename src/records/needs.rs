@@ -3,13 +3,13 @@
 
 use diesel::prelude::*;
 
+use super::store::needs::{self as store, Loaded};
 use super::{Hidden, Scope, Visible};
 use crate::convoys::model::{CargoLine, Convoy};
 use crate::db::schema::{cargo_lines, convoys, need_deliveries};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::needs::model::Delivery;
-use crate::needs::store::{self, Loaded};
 
 /// A need the viewer may see, or 404.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<Loaded>, AppError> {

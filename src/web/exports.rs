@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::incidents::{today, viewer};
+use super::extract::Today;
 use super::{client_addr, Page};
 use crate::error::AppError;
 use crate::exports::{self, Format, Source};
@@ -51,7 +51,7 @@ async fn download(
         .db
         .run(move |conn| exports::record(conn, &actor, &*counted, format, &filters))
         .await?;
-    let file_name = source.kind().file_name(format, today());
+    let file_name = source.kind().file_name(format, Today::now().date);
     Ok(HttpResponse::Ok()
         .content_type(format.content_type())
         .insert_header((
@@ -75,7 +75,7 @@ async fn of_incidents(
     };
     let (filter, _, _, _) = query.parse();
     let source = exports::incidents::Incidents {
-        viewer: viewer(&page),
+        viewer: page.user().viewer(),
         filter,
     };
     download(page, state, req, Arc::new(source), format, filters(&query)).await
@@ -94,7 +94,7 @@ async fn of_convoys(
     };
     let (filter, _, _) = query.parse();
     let source = exports::convoys::Convoys {
-        viewer: viewer(&page),
+        viewer: page.user().viewer(),
         filter,
     };
     download(page, state, req, Arc::new(source), format, filters(&query)).await
@@ -113,7 +113,7 @@ async fn of_needs(
     };
     let (filter, _) = query.parse();
     let source = exports::needs::Needs {
-        viewer: viewer(&page),
+        viewer: page.user().viewer(),
         filter,
     };
     download(page, state, req, Arc::new(source), format, filters(&query)).await

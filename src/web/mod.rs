@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod error_pages;
 pub mod evidence;
 pub mod exports;
+pub mod extract;
 pub mod forms;
 pub mod guard;
 pub mod headers;

@@ -1,7 +1,10 @@
 //! Need pages: list (critical and overdue first), form (new and edit), the need with the
 //! convoys that carried supplies against it, history.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::permissions::Viewer;
+use crate::records::store::Author;
+use crate::web::extract::Today;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,15 +14,14 @@ use crate::error::AppError;
 use crate::locations;
 use crate::needs::fields::NeedForm;
 use crate::needs::list::{self, ListQuery, Row};
-use crate::needs::store::{self, Loaded, Saved};
 use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::records::needs as records;
+use crate::records::store::needs::{self as store, Loaded, Saved};
 use crate::records::Scope;
 use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::form::place_labels;
-use crate::web::incidents::{author, latest_date, scope, today, viewer};
 use crate::web::State;
 use crate::web::{see_other, Page};
 
@@ -43,11 +45,12 @@ pub async fn list(
     page: Page,
     state: State,
     query: web::Query<ListQuery>,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (filter, page_no) = query.parse();
-    let v = viewer(&page);
-    let today = today();
+    let today = today.date;
     let (found, areas) = state
         .db
         .run(move |conn| {
@@ -137,20 +140,22 @@ pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError
 }
 
 pub async fn create(
-    req: HttpRequest,
     page: Page,
     state: State,
     form: HtmlForm<NeedForm>,
+    author: Author,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let form = form.0;
     let mut errors = FormErrors::new();
-    let fields = form.parse(latest_date(), &mut errors);
-    let author = author(&page, &req);
+    let fields = form.parse(today.latest, &mut errors);
     let typed_place = form.location.clone();
     let outcome = state
         .db
         .run(move |conn| match (fields, errors.is_empty()) {
-            (Some(f), true) => audit::write(conn, |conn| store::create(conn, &author, &f, today())),
+            (Some(f), true) => {
+                audit::write(conn, |conn| store::create(conn, &author, &f, today.date))
+            }
             _ => {
                 if !typed_place.trim().is_empty() {
                     store::check_place(conn, author.viewer, &typed_place, &mut errors)?;
@@ -179,9 +184,9 @@ pub async fn edit_form(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    v: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::find(conn, &Scope::of(v), id))
@@ -201,15 +206,16 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<NeedForm>,
+    author: Author,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut form = form.0;
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::find(conn, &Scope::of(v), id))
@@ -219,7 +225,7 @@ pub async fn update(
     }
     let editing = Some((id, loaded.need.reference.clone()));
     let mut errors = FormErrors::new();
-    let fields = form.parse(latest_date(), &mut errors);
+    let fields = form.parse(today.latest, &mut errors);
     let version = form
         .version
         .trim()
@@ -236,7 +242,6 @@ pub async fn update(
             conflict: false,
         });
     };
-    let author = author(&page, &req);
     let saved = state
         .db
         .run(move |conn| {
@@ -296,9 +301,10 @@ pub async fn show(
     state: State,
     id: web::Path<i64>,
     q: web::Query<DoneQuery>,
+    scope: Scope,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let scope = scope(&page);
     let v = scope.viewer();
     let (l, (deliveries, hidden_deliveries)) = state
         .db
@@ -319,7 +325,7 @@ pub async fn show(
         l,
         deliveries,
         hidden_deliveries,
-        today: today(),
+        today: today.date,
         notice,
     })
 }
@@ -328,9 +334,9 @@ pub async fn history(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let scope = scope(&page);
     let (l, history) = state
         .db
         .run(move |conn| {

@@ -112,6 +112,12 @@ impl Page {
             .collect()
     }
 
+    /// What the signed-in person may see (for helpers that draw a page from `Page` alone;
+    /// handlers take `Viewer` or `Scope` as extractors).
+    pub fn scope(&self) -> crate::records::Scope {
+        crate::records::Scope::of(self.user().viewer())
+    }
+
     /// Signed-in user, for handlers behind the guard (which has already required one).
     pub fn user(&self) -> &CurrentUser {
         self.user

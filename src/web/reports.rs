@@ -1,6 +1,8 @@
 //! `/reports`: the parameters form; `/reports/situation`: the printable situation report, with
 //! server-drawn SVG charts, its sensitivity marking and a digest of its data on every page.
 
+use crate::permissions::Viewer;
+use crate::web::extract::Today;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -11,7 +13,6 @@ use crate::error::AppError;
 use crate::locations;
 use crate::reports::{self, Audience, ReportData, ReportQuery};
 use crate::web::forms::FormErrors;
-use crate::web::incidents::{today, viewer};
 use crate::web::State;
 use crate::web::{client_addr, Page};
 
@@ -43,7 +44,7 @@ async fn form_page(
     query: ReportQuery,
     errors: FormErrors,
 ) -> Result<FormPage, AppError> {
-    let viewer = crate::web::incidents::viewer(&page);
+    let viewer = page.user().viewer();
     let (organizations, areas) = state
         .db
         .run(move |conn| {
@@ -62,8 +63,8 @@ async fn form_page(
     })
 }
 
-pub async fn form(page: Page, state: State) -> Result<HttpResponse, AppError> {
-    let to = today();
+pub async fn form(page: Page, state: State, today: Today) -> Result<HttpResponse, AppError> {
+    let to = today.date;
     let query = ReportQuery {
         from: (to - chrono::TimeDelta::days(30)).to_string(),
         to: to.to_string(),
@@ -209,22 +210,23 @@ pub async fn situation(
     page: Page,
     state: State,
     query: web::Query<ReportQuery>,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     // Repeated `category` values: read the raw query string with the HTML-form parser.
     let mut query: ReportQuery =
         serde_html_form::from_str(req.query_string()).unwrap_or_else(|_| query.into_inner());
     // Without a period: the last 30 days.
     if query.to.trim().is_empty() {
-        query.to = today().to_string();
+        query.to = today.date.to_string();
     }
     if query.from.trim().is_empty() {
-        query.from = (today() - chrono::TimeDelta::days(30)).to_string();
+        query.from = (today.date - chrono::TimeDelta::days(30)).to_string();
     }
     let mut errors = FormErrors::new();
     let Some(params) = query.parse(&mut errors) else {
         return crate::web::invalid(&form_page(page, &state, query, errors).await?);
     };
-    let v = viewer(&page);
     let actor = page.user().actor(&client_addr(&req));
     let org_id = params.organization_id;
     let p = params.clone();

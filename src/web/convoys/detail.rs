@@ -2,25 +2,27 @@
 //! incidents that obstructed it and the needs it served; with the forms to record an event, set
 //! delivered cargo against a need, and record or link the incident of a blocked convoy.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::records::store::Author;
+use crate::records::Scope;
+use crate::web::extract::Today;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::audit;
 use crate::convoys::fields::{row_field, DeliveryForm, EventForm, LinkForm};
 use crate::convoys::model::{CargoLine, ConvoyEvent};
-use crate::convoys::store::{self, Loaded};
 use crate::domain::values;
 use crate::domain::vocab::{Category, ConvoyStatus};
 use crate::error::AppError;
 use crate::needs::list::{open_for_delivery, Row as NeedRow};
 use crate::needs::model::{Delivery, Need};
-use crate::needs::store as needs_store;
 use crate::permissions;
 use crate::records::convoys as records;
+use crate::records::store::convoys::{self as store, Loaded};
+use crate::records::store::needs as needs_store;
 use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::web::forms::{FormErrors, HtmlForm};
-use crate::web::incidents::{author, latest_date, scope, today};
 use crate::web::State;
 use crate::web::{see_other, Page};
 
@@ -77,7 +79,8 @@ pub async fn build(
     kept: Kept,
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
-    let scope = scope(&page);
+    let today = Today::now();
+    let scope = page.scope();
     let v = scope.viewer();
     let (l, open_needs, (served, hidden_served), (incidents, hidden_incidents), allocated) = state
         .db
@@ -86,16 +89,13 @@ pub async fn build(
             let open_needs = open_for_delivery(conn, v, Some(l.convoy.destination_id))?;
             let served = records::needs_served(conn, &scope, &l)?;
             let incidents = records::linked_incidents(conn, &scope, &l)?;
-            let mut allocated = Vec::new();
-            for line in &l.lines {
-                allocated.push(needs_store::allocated(conn, line.id)?);
-            }
+            let allocated = records::allocated(conn, &l)?;
             Ok((l, open_needs, served, incidents, allocated))
         })
         .await?;
     let can_edit = permissions::can_edit_record(v, l.convoy.facts());
     let event = kept.event.unwrap_or_else(|| EventForm {
-        occurred_on: today().to_string(),
+        occurred_on: today.date.to_string(),
         ..Default::default()
     });
     let event_lines = l
@@ -197,17 +197,17 @@ pub async fn show(
 }
 
 pub async fn add_event(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<EventForm>,
+    author: Author,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
     let mut errors = FormErrors::new();
-    let fields = form.parse(latest_date(), &mut errors);
-    let author = author(&page, &req);
+    let fields = form.parse(today.latest, &mut errors);
     let outcome = match fields {
         Some(f) if errors.is_empty() => {
             state
@@ -232,11 +232,11 @@ pub async fn add_event(
 }
 
 pub async fn add_delivery(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<DeliveryForm>,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
@@ -256,7 +256,6 @@ pub async fn add_delivery(
         "quantity",
         values::positive_number(&form.quantity, 1_000_000_000),
     );
-    let author = author(&page, &req);
     let outcome = match (line, need, quantity) {
         (Some(line), Some(need), Some(quantity)) => {
             state
@@ -288,15 +287,14 @@ pub async fn add_delivery(
 
 /// Links an incident already recorded (by its reference) to the convoy.
 pub async fn link_incident(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<LinkForm>,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
-    let author = author(&page, &req);
     let reference = form.incident_reference.clone();
     let outcome = state
         .db
@@ -324,9 +322,9 @@ pub async fn history(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let scope = scope(&page);
     let (l, history) = state
         .db
         .run(move |conn| {

@@ -1,19 +1,21 @@
 //! The convoy form: new and edit, with cargo lines added and removed without JavaScript
 //! ("add more rows" re-renders the form with blank rows; a ticked "remove" drops a row).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::permissions::Viewer;
+use crate::records::store::Author;
+use crate::web::extract::Today;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::accounts::{organizations, Organization};
 use crate::audit;
 use crate::convoys::fields::{row_field, ConvoyForm, LineInput, BLANK_ROWS, LINE_FIELDS};
-use crate::convoys::store::{self, Loaded, Saved};
 use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
 use crate::permissions;
+use crate::records::store::convoys::{self as store, Loaded, Saved};
 use crate::records::{self, Scope};
 use crate::web::forms::{FormErrors, HtmlForm};
-use crate::web::incidents::{author, latest_date, today, viewer};
 use crate::web::State;
 use crate::web::{see_other, Page};
 
@@ -81,7 +83,7 @@ async fn context(
     state: &State,
     page: &Page,
 ) -> Result<(Vec<String>, Vec<(Organization, i64)>), AppError> {
-    let scope = crate::web::incidents::scope(page);
+    let scope = page.scope();
     state
         .db
         .run(move |conn| {
@@ -124,10 +126,10 @@ fn form_from(l: &Loaded) -> ConvoyForm {
     form
 }
 
-pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError> {
+pub async fn new_form(page: Page, state: State, today: Today) -> Result<HttpResponse, AppError> {
     let (places, organizations) = context(&state, &page).await?;
     let mut form = ConvoyForm {
-        planned_departure: today().to_string(),
+        planned_departure: today.date.to_string(),
         sensitivity: Sensitivity::Restricted.code().into(),
         ..Default::default()
     };
@@ -152,10 +154,11 @@ fn with_more_rows(form: &mut ConvoyForm) {
 }
 
 pub async fn create(
-    req: HttpRequest,
     page: Page,
     state: State,
     form: HtmlForm<ConvoyForm>,
+    author: Author,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let mut form = form.0;
     let (places, organizations) = context(&state, &page).await?;
@@ -183,12 +186,13 @@ pub async fn create(
         );
     }
     let mut errors = FormErrors::new();
-    let fields = form.parse(latest_date(), &mut errors);
-    let author = author(&page, &req);
+    let fields = form.parse(today.latest, &mut errors);
     let outcome = state
         .db
         .run(move |conn| match (fields, errors.is_empty()) {
-            (Some(f), true) => audit::write(conn, |conn| store::create(conn, &author, &f, today())),
+            (Some(f), true) => {
+                audit::write(conn, |conn| store::create(conn, &author, &f, today.date))
+            }
             (fields, _) => {
                 if let Some(f) = fields {
                     store::check(conn, author.viewer, &f, &mut errors)?;
@@ -219,9 +223,9 @@ pub async fn edit_form(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    v: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::convoys::find(conn, &Scope::of(v), id))
@@ -244,15 +248,16 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<ConvoyForm>,
+    author: Author,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut form = form.0;
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::convoys::find(conn, &Scope::of(v), id))
@@ -299,7 +304,7 @@ pub async fn update(
         );
     }
     let mut errors = FormErrors::new();
-    let fields = form.parse(latest_date(), &mut errors);
+    let fields = form.parse(today.latest, &mut errors);
     let version = form
         .version
         .trim()
@@ -314,7 +319,6 @@ pub async fn update(
             false,
         );
     };
-    let author = author(&page, &req);
     let saved = state
         .db
         .run(move |conn| {

@@ -1,3 +1,5 @@
+use crate::permissions::Viewer;
+use crate::records::Scope;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
@@ -7,7 +9,6 @@ use crate::error::AppError;
 use crate::locations::PlaceName;
 use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
-use crate::web::incidents::viewer;
 use crate::web::Page;
 use crate::web::State;
 
@@ -32,10 +33,11 @@ pub async fn list(
     page: Page,
     state: State,
     query: web::Query<ListQuery>,
+    v: Viewer,
+    scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (filter, page_no, bad) = query.parse();
-    let v = viewer(&page);
     let (found, organizations) = state
         .db
         .run(move |conn| {
@@ -45,10 +47,7 @@ pub async fn list(
             ))
         })
         .await?;
-    let destinations = state
-        .menus
-        .destinations(&state.db, crate::web::incidents::scope(&page))
-        .await?;
+    let destinations = state.menus.destinations(&state.db, scope).await?;
     let pager = Pager::new("/convoys", &query, page_no, found.total);
     crate::web::ok(&ListPage {
         can_record: permissions::allows(page.user().role, Action::RecordConvoys),

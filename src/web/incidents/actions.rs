@@ -2,31 +2,33 @@
 //! retract (with a reason), merge a duplicate into the record kept (coordinators, with a
 //! reason). Each re-renders the page with its message when something is wrong.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::records::store::Author;
+use crate::web::extract::Today;
+use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::detail::{build, Kept};
-use super::{author, latest_date};
 use crate::audit;
 use crate::domain::vocab::Verification;
 use crate::error::AppError;
 use crate::incidents::fields::{self, ClaimForm};
-use crate::incidents::store;
+use crate::records::store::incidents as store;
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
 use crate::web::{see_other, Page};
 
 pub async fn add_claim(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<ClaimForm>,
+    author: Author,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
     let mut errors = FormErrors::new();
-    let Some(claim) = form.parse(latest_date(), &mut errors) else {
+    let Some(claim) = form.parse(today.latest, &mut errors) else {
         let kept = Kept {
             claim_form: Some(form),
             claim_errors: errors,
@@ -35,7 +37,6 @@ pub async fn add_claim(
         let p = build(page, &state, id, kept, None).await?;
         return crate::web::invalid_if_allowed(p.can_add_claim, &p);
     };
-    let author = author(&page, &req);
     state
         .db
         .run(move |conn| audit::write(conn, |conn| store::add_claim(conn, &author, id, &claim)))
@@ -51,11 +52,11 @@ pub struct VerificationForm {
 }
 
 pub async fn verify(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<VerificationForm>,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
@@ -71,7 +72,6 @@ pub async fn verify(
         let p = build(page, &state, id, kept, None).await?;
         return crate::web::invalid_if_allowed(p.can_verify, &p);
     };
-    let author = author(&page, &req);
     state
         .db
         .run(move |conn| {
@@ -90,11 +90,11 @@ pub struct RetractionForm {
 }
 
 pub async fn retract(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<RetractionForm>,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
@@ -108,7 +108,6 @@ pub async fn retract(
         let p = build(page, &state, id, kept, None).await?;
         return crate::web::invalid_if_allowed(p.can_retract, &p);
     };
-    let author = author(&page, &req);
     state
         .db
         .run(move |conn| audit::write(conn, |conn| store::retract(conn, &author, id, &reason)))
@@ -124,11 +123,11 @@ pub struct MergeForm {
 }
 
 pub async fn merge(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<MergeForm>,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
@@ -139,7 +138,6 @@ pub async fn merge(
     let reason = fields::reason_in("merge_reason", &form.merge_reason, &mut errors);
     let outcome = match reason {
         Some(reason) if errors.is_empty() => {
-            let author = author(&page, &req);
             let into = form.merge_into.clone();
             state
                 .db

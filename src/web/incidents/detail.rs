@@ -1,17 +1,18 @@
 //! The incident page (everything the viewer may see, claims side by side, the actions they
 //! may take) and its full history.
 
+use crate::records::Scope;
+use crate::web::extract::Today;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{scope, today};
 use crate::convoys::model::Convoy;
 use crate::error::AppError;
 use crate::incidents::fields::ClaimForm;
-use crate::incidents::store::{Link, Loaded};
 use crate::permissions;
 use crate::records::incidents::{self as records, ScopedClaim};
+use crate::records::store::incidents::{Link, Loaded};
 use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::web::forms::FormErrors;
 use crate::web::history::ShownRevision;
@@ -86,7 +87,8 @@ pub async fn build(
     kept: Kept,
     notice: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
-    let scope = scope(&page);
+    let today = Today::now();
+    let scope = page.scope();
     let v = scope.viewer();
     let (l, related) = state
         .db
@@ -120,7 +122,7 @@ pub async fn build(
         convoys: related.convoys,
         hidden_convoys: related.hidden_convoys,
         claim_form: kept.claim_form.unwrap_or_else(|| ClaimForm {
-            claim_date: today().to_string(),
+            claim_date: today.date.to_string(),
             ..Default::default()
         }),
         claim_errors: kept.claim_errors,
@@ -165,9 +167,9 @@ pub async fn history(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let scope = scope(&page);
     let (l, history) = state
         .db
         .run(move |conn| {

@@ -1,15 +1,16 @@
 //! The incident form: new and edit. Errors come back beside each field with everything typed
 //! kept; an edit made from an old version shows the conflict instead of overwriting.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::permissions::Viewer;
+use crate::records::store::Author;
+use crate::web::extract::Today;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{author, latest_date, today, viewer};
 use crate::audit;
 use serde::Deserialize;
 
 use crate::convoys::model::ConvoyEvent;
-use crate::convoys::store::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
 use crate::domain::vocab::{
     Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus, Reliability,
     Sensitivity, SourceType, TimePrecision,
@@ -17,8 +18,10 @@ use crate::domain::vocab::{
 use crate::error::AppError;
 use crate::incidents::fields::{IncidentFields, IncidentForm};
 use crate::incidents::model::COUNT_FIELDS;
-use crate::incidents::store::{self, Loaded, Saved};
 use crate::permissions;
+use crate::records::convoys::ObstructionOffer;
+use crate::records::store::convoys::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
+use crate::records::store::incidents::{self as store, Loaded, Saved};
 use crate::records::{self, Scope};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
@@ -224,7 +227,7 @@ fn prefill_from_convoy(
 
 /// The places the person may pick, for the form's suggestions.
 pub async fn place_labels(state: &State, page: &Page) -> Result<Vec<String>, AppError> {
-    let scope = super::scope(page);
+    let scope = page.scope();
     state
         .db
         .run(move |conn| records::places::suggestions(conn, &scope))
@@ -242,8 +245,10 @@ pub async fn new_form(
     page: Page,
     state: State,
     query: web::Query<NewQuery>,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
-    let today = today().to_string();
+    let today = today.date.to_string();
     let mut form = IncidentForm {
         reported_on: today.clone(),
         claim_date: today,
@@ -254,31 +259,23 @@ pub async fn new_form(
         ..Default::default()
     };
     if let Some(event_id) = query.convoy_event {
-        let v = viewer(&page);
-        let (convoy, event, existing) = state
+        let offer = state
             .db
-            .run(move |conn| {
-                let event = convoy_store::event_by_id(conn, event_id)?;
-                let convoy = records::convoys::find(conn, &Scope::of(v), event.convoy_id)?;
-                if !permissions::can_edit_record(v, convoy.convoy.facts()) {
-                    return Err(AppError::Forbidden);
-                }
-                let existing = convoy_store::incident_for_event(conn, event_id)?
-                    .map(|id| records::incidents::find(conn, &Scope::of(v), id).map(|_| id));
-                Ok((convoy.into_inner(), event, existing))
-            })
+            .run(move |conn| records::convoys::obstruction_offer(conn, &Scope::of(v), event_id))
             .await?;
         // Never twice: an event already recorded leads to its incident, if the viewer may see it.
-        match existing {
-            Some(Ok(incident_id)) => {
+        let (convoy, event) = match offer {
+            ObstructionOffer::New(found) => *found,
+            ObstructionOffer::Recorded(incident_id) => {
                 return Ok(see_other(&format!("/incidents/{incident_id}?done=exists")))
             }
-            Some(Err(_)) => return Err(AppError::BadRequest("incident-exists-hidden")),
-            None => {}
-        }
+            ObstructionOffer::RecordedHidden => {
+                return Err(AppError::BadRequest("incident-exists-hidden"))
+            }
+        };
         prefill_from_convoy(&page, &mut form, &convoy, &event, query.category.as_deref());
     }
-    let statuses = permissions::allowed_statuses(viewer(&page), None);
+    let statuses = permissions::allowed_statuses(v, None);
     let places = place_labels(&state, &page).await?;
     crate::web::ok(&FormPage {
         page,
@@ -292,23 +289,24 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    req: HttpRequest,
     page: Page,
     state: State,
     form: HtmlForm<IncidentForm>,
+    author: Author,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let form = form.0;
-    let latest = latest_date();
+    let latest = today.latest;
     let mut errors = FormErrors::new();
     let fields = form.parse(latest, &mut errors);
     let claim = form.claim().parse(latest, &mut errors);
-    let statuses = permissions::allowed_statuses(viewer(&page), None);
+    let statuses = permissions::allowed_statuses(v, None);
     if let Some(f) = &fields {
         if !statuses.contains(&f.status) {
             errors.add("status", "status-transition-invalid");
         }
     }
-    let author = author(&page, &req);
     let check = fields.clone();
     let convoy_event: Option<i64> = form.convoy_event.trim().parse().ok();
     let outcome = state
@@ -316,11 +314,11 @@ pub async fn create(
         .run(move |conn| match (fields, claim, errors.is_empty()) {
             (Some(f), Some(c), true) => audit::write(conn, |conn| {
                 let Some(event_id) = convoy_event else {
-                    let created = store::create(conn, &author, &f, &c, super::today())?;
+                    let created = store::create(conn, &author, &f, &c, today.date)?;
                     return Ok(created.map(|i| Obstruction::Recorded(i.id)));
                 };
                 // A blocked convoy's incident: recorded once, linked in the same transaction.
-                convoy_store::record_obstruction(conn, &author, event_id, &f, &c, super::today())
+                convoy_store::record_obstruction(conn, &author, event_id, &f, &c, today.date)
             }),
             _ => {
                 // Also say now whether the place is known, so every problem shows at once.
@@ -354,9 +352,9 @@ pub async fn edit_form(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    v: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
@@ -378,15 +376,16 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<IncidentForm>,
+    author: Author,
+    v: Viewer,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut form = form.0;
-    let v = viewer(&page);
     let loaded = state
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
@@ -397,7 +396,7 @@ pub async fn update(
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
     let editing = Some((id, loaded.incident.reference.clone()));
     let mut errors = FormErrors::new();
-    let fields: Option<IncidentFields> = form.parse(latest_date(), &mut errors);
+    let fields: Option<IncidentFields> = form.parse(today.latest, &mut errors);
     let Ok(version) = form.version.trim().parse::<i32>() else {
         return Err(AppError::BadRequest("error-400-text"));
     };
@@ -413,7 +412,6 @@ pub async fn update(
             conflict: None,
         });
     };
-    let author = author(&page, &req);
     let saved = state
         .db
         .run(move |conn| {

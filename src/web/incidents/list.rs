@@ -1,3 +1,4 @@
+use crate::permissions::Viewer;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
@@ -48,10 +49,10 @@ pub async fn list(
     page: Page,
     state: State,
     query: web::Query<ListQuery>,
+    viewer: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (filter, sort, page_no, bad) = query.parse();
-    let viewer = super::viewer(&page);
     let (found, organizations, admin_areas) = state
         .db
         .run(move |conn| {

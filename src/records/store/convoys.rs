@@ -5,10 +5,12 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use super::fields::{ConvoyFields, EventFields};
-use super::model::{CargoLine, Convoy, ConvoyEvent};
+use super::Author;
 use crate::accounts::Organization;
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
+use crate::convoys::fields::{ConvoyFields, EventFields};
+use crate::convoys::model::{CargoLine, Convoy, ConvoyEvent};
 use crate::db::schema::{
     cargo_lines, convoy_events, convoy_incidents, convoy_organizations, convoys, organizations,
 };
@@ -16,7 +18,6 @@ use crate::db::DbConn;
 use crate::domain::vocab::ConvoyStatus;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::incidents::store::Author;
 use crate::incidents::Incident;
 use crate::locations::{self, Location};
 use crate::permissions::{self, Viewer};
@@ -55,7 +56,7 @@ impl Loaded {
 }
 
 /// A convoy whoever asks: for writes and the records core only.
-pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let convoy: Convoy = convoys::table
         .find(id)
         .select(Convoy::as_select())
@@ -108,7 +109,11 @@ pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
 }
 
 /// A convoy the viewer may see, or 404 (for writes; pages read through `records::convoys`).
-pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find_visible(
+    conn: &mut DbConn,
+    id: i64,
+    viewer: Viewer,
+) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.convoy.facts()) {
         Ok(loaded)
@@ -190,7 +195,7 @@ fn replace_participants(
 /// Writes a revision of the convoy and its audit event.
 #[allow(clippy::too_many_arguments)] // each is a distinct part of the record of a change
 fn record_change(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     before: Option<&Loaded>,
     id: i64,
@@ -269,7 +274,7 @@ fn insert_event(
 
 /// Plans a convoy (status `planned`, with its first event).
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     f: &ConvoyFields,
     today: NaiveDate,
@@ -303,7 +308,7 @@ pub fn create(
             convoys::updated_at.eq(now),
         ))
         .returning(convoys::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     replace_participants(conn, id, &f.participants)?;
     replace_lines(conn, id, f)?;
     insert_event(
@@ -333,7 +338,7 @@ pub type Saved = crate::domain::Saved<Loaded>;
 
 /// Saves an edit made from `version`; cargo changes only before departure.
 pub fn update(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     version: i32,
@@ -371,7 +376,7 @@ pub fn update(
         convoys::version.eq(version + 1),
         convoys::updated_at.eq(audit::now()),
     ))
-    .execute(conn)?;
+    .execute(conn.db())?;
     if updated != 1 {
         return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
     }
@@ -394,7 +399,7 @@ pub fn update(
 
 /// Records a status change with its date, place and note, and what arrived or was removed.
 pub fn add_event(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     e: &EventFields,
@@ -420,12 +425,12 @@ pub fn add_event(
         let removed = outcome.removed.unwrap_or(0);
         if delivered > line.quantity {
             errors.add(
-                super::fields::row_field("delivered_quantity", i),
+                crate::convoys::fields::row_field("delivered_quantity", i),
                 "delivered-more-than-loaded",
             );
         } else if delivered + removed > line.quantity {
             errors.add(
-                super::fields::row_field("removed_quantity", i),
+                crate::convoys::fields::row_field("removed_quantity", i),
                 "removed-more-than-loaded",
             );
         }
@@ -433,13 +438,13 @@ pub fn add_event(
             && outcome.delivered.is_some_and(|d| d < line.quantity)
         {
             errors.add(
-                super::fields::row_field("delivered_quantity", i),
+                crate::convoys::fields::row_field("delivered_quantity", i),
                 "delivered-not-all",
             );
         }
         if outcome.delivered.is_some() && !e.status.delivers() {
             errors.add(
-                super::fields::row_field("delivered_quantity", i),
+                crate::convoys::fields::row_field("delivered_quantity", i),
                 "delivered-needs-delivery-status",
             );
         }
@@ -481,7 +486,7 @@ pub fn add_event(
                 cargo_lines::removed_quantity.eq(outcome.removed),
                 cargo_lines::removal_note.eq(&outcome.removal_note),
             ))
-            .execute(conn)?;
+            .execute(conn.db())?;
         }
     }
     diesel::update(convoys::table.find(id))
@@ -490,7 +495,7 @@ pub fn add_event(
             convoys::version.eq(current.convoy.version + 1),
             convoys::updated_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let detail = json!({ "event": format!("{} {} {}", e.occurred_on, e.status.code(), e.note).trim().to_string() });
     record_change(
         conn,
@@ -519,7 +524,7 @@ pub enum Obstruction {
 /// once per event. Both records are checked here, inside the write: the author must be able to
 /// edit the convoy. `Ok(Err(errors))` when the incident's place is unknown.
 pub fn record_obstruction(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     event_id: i64,
     f: &crate::incidents::fields::IncidentFields,
@@ -533,14 +538,14 @@ pub fn record_obstruction(
     }
     if let Some(existing) = incident_for_event(conn, event_id)? {
         return Ok(Ok(
-            match crate::incidents::store::find_visible(conn, existing, author.viewer) {
+            match crate::records::store::incidents::find_visible(conn, existing, author.viewer) {
                 Ok(_) => Obstruction::Exists(existing),
                 Err(AppError::NotFound) => Obstruction::ExistsHidden,
                 Err(e) => return Err(e),
             },
         ));
     }
-    let created = crate::incidents::store::create(conn, author, f, claim, today)?;
+    let created = crate::records::store::incidents::create(conn, author, f, claim, today)?;
     Ok(match created {
         Ok(incident) => {
             link_incident(
@@ -557,7 +562,10 @@ pub fn record_obstruction(
 }
 
 /// The incident already recorded for a convoy event, if any.
-pub fn incident_for_event(conn: &mut DbConn, event_id: i64) -> Result<Option<i64>, AppError> {
+pub(in crate::records) fn incident_for_event(
+    conn: &mut DbConn,
+    event_id: i64,
+) -> Result<Option<i64>, AppError> {
     Ok(convoy_incidents::table
         .filter(convoy_incidents::event_id.eq(event_id))
         .select(convoy_incidents::incident_id)
@@ -569,7 +577,7 @@ pub fn incident_for_event(conn: &mut DbConn, event_id: i64) -> Result<Option<i64
 /// inside the write: the author must be able to edit the convoy and see the incident.
 /// `Ok(Err(errors))` when no incident they may see has that reference.
 pub fn link_by_reference(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     convoy_id: i64,
     typed: &str,
@@ -579,7 +587,7 @@ pub fn link_by_reference(
         return Err(AppError::Forbidden);
     }
     let Some(incident) =
-        crate::incidents::store::find_visible_by_reference(conn, typed, author.viewer)?
+        crate::records::store::incidents::find_visible_by_reference(conn, typed, author.viewer)?
     else {
         let mut errors = FieldErrors::new();
         errors.add("incident_reference", "incident-reference-unknown");
@@ -592,7 +600,7 @@ pub fn link_by_reference(
 /// Links an incident to a convoy (optionally as the record of one of its events). The caller
 /// has checked the rights on both records.
 pub fn link_incident(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     convoy_id: i64,
     incident: &Incident,
@@ -608,7 +616,7 @@ pub fn link_incident(
             convoy_incidents::event_id.eq(event_id),
             convoy_incidents::created_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let current = find(conn, convoy_id)?;
     record_change(
         conn,
@@ -636,7 +644,7 @@ fn is_linked(conn: &mut DbConn, convoy_id: i64, incident_id: i64) -> Result<bool
 /// (a convoy already linked to the record kept keeps that one link). Each convoy touched gets
 /// a revision naming both records, with the merge's reason. Returns how many convoys.
 pub fn move_incident_links(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     duplicate: &Incident,
     kept: &Incident,
@@ -645,18 +653,18 @@ pub fn move_incident_links(
     let convoy_ids: Vec<i64> = convoy_incidents::table
         .filter(convoy_incidents::incident_id.eq(duplicate.id))
         .select(convoy_incidents::convoy_id)
-        .load(conn)?;
+        .load(conn.db())?;
     for &convoy_id in &convoy_ids {
         let before = find(conn, convoy_id)?;
         let link = convoy_incidents::table
             .filter(convoy_incidents::convoy_id.eq(convoy_id))
             .filter(convoy_incidents::incident_id.eq(duplicate.id));
         if is_linked(conn, convoy_id, kept.id)? {
-            diesel::delete(link).execute(conn)?;
+            diesel::delete(link).execute(conn.db())?;
         } else {
             diesel::update(link)
                 .set(convoy_incidents::incident_id.eq(kept.id))
-                .execute(conn)?;
+                .execute(conn.db())?;
         }
         record_change(
             conn,
@@ -672,17 +680,11 @@ pub fn move_incident_links(
     Ok(convoy_ids.len())
 }
 
-/// An event of this convoy, checked to belong to it.
-pub fn event(conn: &mut DbConn, convoy_id: i64, event_id: i64) -> Result<ConvoyEvent, AppError> {
-    Ok(convoy_events::table
-        .filter(convoy_events::id.eq(event_id))
-        .filter(convoy_events::convoy_id.eq(convoy_id))
-        .select(ConvoyEvent::as_select())
-        .first(conn)?)
-}
-
 /// The convoy an event belongs to.
-pub fn event_by_id(conn: &mut DbConn, event_id: i64) -> Result<ConvoyEvent, AppError> {
+pub(in crate::records) fn event_by_id(
+    conn: &mut DbConn,
+    event_id: i64,
+) -> Result<ConvoyEvent, AppError> {
     Ok(convoy_events::table
         .find(event_id)
         .select(ConvoyEvent::as_select())

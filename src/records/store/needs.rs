@@ -5,9 +5,9 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::fields::NeedFields;
-use super::model::Need;
+use super::Author;
 use crate::accounts::Organization;
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::convoys::model::CargoLine;
 use crate::db::schema::{cargo_lines, need_deliveries, needs, organizations};
@@ -15,8 +15,9 @@ use crate::db::DbConn;
 use crate::domain::vocab::NeedStatus;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::incidents::store::Author;
 use crate::locations::{self, Location};
+use crate::needs::fields::NeedFields;
+use crate::needs::model::Need;
 use crate::permissions::{self, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
@@ -29,7 +30,7 @@ pub struct Loaded {
 }
 
 /// A need whoever asks: for writes and the records core only.
-pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let need: Need = needs::table
         .find(id)
         .select(Need::as_select())
@@ -47,7 +48,11 @@ pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
 }
 
 /// A need the viewer may see, or 404 (for writes; pages read through `records::needs`).
-pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find_visible(
+    conn: &mut DbConn,
+    id: i64,
+    viewer: Viewer,
+) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.need.facts()) {
         Ok(loaded)
@@ -67,7 +72,7 @@ pub fn check_place(
 }
 
 fn record(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     before: Option<&Loaded>,
     id: i64,
@@ -105,7 +110,7 @@ fn record(
 }
 
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     f: &NeedFields,
     today: NaiveDate,
@@ -140,7 +145,7 @@ pub fn create(
             needs::updated_at.eq(now),
         ))
         .returning(needs::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     record(conn, &author.actor, None, id, "create", "need.create")?;
     Ok(Ok(id))
 }
@@ -148,7 +153,7 @@ pub fn create(
 pub type Saved = crate::domain::Saved<Loaded>;
 
 pub fn update(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     version: i32,
@@ -192,7 +197,7 @@ pub fn update(
         needs::version.eq(version + 1),
         needs::updated_at.eq(audit::now()),
     ))
-    .execute(conn)?;
+    .execute(conn.db())?;
     if updated != 1 {
         return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
     }
@@ -209,7 +214,10 @@ pub fn update(
 
 /// How much of a cargo line has already been set against needs (a short list: summed here,
 /// since SQL `SUM` of a BIGINT differs in type between the two databases).
-pub fn allocated(conn: &mut DbConn, cargo_line_id: i64) -> Result<i64, AppError> {
+pub(in crate::records) fn allocated(
+    conn: &mut DbConn,
+    cargo_line_id: i64,
+) -> Result<i64, AppError> {
     let quantities: Vec<i64> = need_deliveries::table
         .filter(need_deliveries::cargo_line_id.eq(cargo_line_id))
         .select(need_deliveries::quantity)
@@ -222,14 +230,14 @@ pub fn allocated(conn: &mut DbConn, cargo_line_id: i64) -> Result<i64, AppError>
 /// must be able to edit the convoy and see the need, and the cargo must be what the need asks
 /// for, in its unit. `Ok(Err(errors))` when the need or the quantity does not fit.
 pub fn add_delivery(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     convoy_id: i64,
     cargo_line_id: i64,
     need_id: i64,
     quantity: i64,
 ) -> Result<Result<(), FieldErrors>, AppError> {
-    let convoy = crate::convoys::store::find_visible(conn, convoy_id, author.viewer)?;
+    let convoy = crate::records::store::convoys::find_visible(conn, convoy_id, author.viewer)?;
     if !permissions::can_edit_record(author.viewer, convoy.convoy.facts()) {
         return Err(AppError::Forbidden);
     }
@@ -238,7 +246,7 @@ pub fn add_delivery(
         .filter(cargo_lines::id.eq(cargo_line_id))
         .filter(cargo_lines::convoy_id.eq(convoy_id))
         .select(CargoLine::as_select())
-        .first(conn)
+        .first(conn.db())
         .optional()?
         .ok_or(AppError::BadRequest("error-form-unreadable"))?;
     let Ok(current) = find_visible(conn, need_id, author.viewer) else {
@@ -277,7 +285,7 @@ pub fn add_delivery(
             need_deliveries::created_by.eq(author.user_id),
             need_deliveries::created_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     recompute(conn, need_id)?;
     record(
         conn,

@@ -5,19 +5,22 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::fields::{ClaimFields, IncidentFields, PlaceInput};
-use super::model::Incident;
-use super::search;
 use crate::accounts::Organization;
+use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{claims, incidents, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::Verification;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::incidents::fields::{ClaimFields, IncidentFields, PlaceInput};
+use crate::incidents::model::Incident;
+use crate::incidents::search;
 use crate::locations::{self, Location};
 use crate::permissions::{self, RecordFacts, Viewer};
 use crate::references;
+
+use super::Author;
 use crate::revisions::{self, NewRevision};
 
 /// The columns an incident's form sets, as `.eq()` pairs for both insert and update (written
@@ -86,7 +89,7 @@ pub fn facts(i: &Incident) -> RecordFacts {
 }
 
 /// An incident whoever asks: for writes and the records core only.
-pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     let incident: Incident = incidents::table
         .find(id)
         .select(Incident::as_select())
@@ -104,7 +107,11 @@ pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
 }
 
 /// An incident the viewer may see, or 404 (for writes; pages read through `records::incidents`).
-pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result<Loaded, AppError> {
+pub(in crate::records) fn find_visible(
+    conn: &mut DbConn,
+    id: i64,
+    viewer: Viewer,
+) -> Result<Loaded, AppError> {
     let loaded = find(conn, id)?;
     if permissions::can_view_record(viewer, loaded.facts()) {
         Ok(loaded)
@@ -115,7 +122,7 @@ pub(crate) fn find_visible(conn: &mut DbConn, id: i64, viewer: Viewer) -> Result
 
 /// The incident a person typed the reference of (any case, spaces around), if it exists and
 /// `viewer` may see it (for writes; pages read through `records::incidents`).
-pub(crate) fn find_visible_by_reference(
+pub(in crate::records) fn find_visible_by_reference(
     conn: &mut DbConn,
     typed: &str,
     viewer: Viewer,
@@ -135,7 +142,7 @@ pub(crate) fn find_visible_by_reference(
 /// `location` when it cannot. A new place typed on a draft or confidential record stays with
 /// the author's organisation until a record others may see uses it.
 fn place(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     input: &PlaceInput,
     record: RecordFacts,
@@ -216,16 +223,9 @@ fn insert_claim(
         .get_result(conn)?)
 }
 
-/// Who is writing: the audit trail's actor plus the account and organisation it acts for.
-pub struct Author {
-    pub actor: Actor,
-    pub user_id: i64,
-    pub viewer: Viewer,
-}
-
 /// Records a new incident with its first claim. `Ok(Err(errors))` when the place is unknown.
 pub fn create(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     f: &IncidentFields,
     claim: &ClaimFields,
@@ -266,7 +266,7 @@ pub fn create(
             ),
         ))
         .returning(incidents::id)
-        .get_result(conn)?;
+        .get_result(conn.db())?;
     let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
     let incident = find(conn, id)?.incident;
     search::index(conn, &incident, &location.search_text())?;
@@ -303,7 +303,7 @@ pub type Saved = crate::domain::Saved<Loaded>;
 
 /// Saves an edit made from `version`. Refuses (403) when the person may no longer edit.
 pub fn update(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     version: i32,
@@ -353,7 +353,7 @@ pub fn update(
             incidents::updated_at.eq(audit::now()),
         ),
     ))
-    .execute(conn)?;
+    .execute(conn.db())?;
     if updated != 1 {
         return Ok(Saved::Conflict(Box::new(find(conn, id)?)));
     }
@@ -365,7 +365,7 @@ pub fn update(
             .filter(claims::merged_from.is_null()),
     )
     .set(claims::sensitivity.eq(f.sensitivity.code()))
-    .execute(conn)?;
+    .execute(conn.db())?;
     let after = find(conn, id)?;
     finish_change(
         conn,
@@ -381,7 +381,7 @@ pub fn update(
 
 /// Writes the revision, index entry and audit event for a change from `before` to `after`.
 fn finish_change(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     before: &Loaded,
     after: &Loaded,
@@ -417,7 +417,7 @@ fn finish_change(
 
 /// Adds a claim. Refuses (403) when the person may not.
 pub fn add_claim(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     claim: &ClaimFields,
@@ -429,7 +429,7 @@ pub fn add_claim(
     let claim_id = insert_claim(conn, id, author.user_id, current.facts(), claim)?;
     diesel::update(incidents::table.find(id))
         .set(incidents::updated_at.eq(audit::now()))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let snapshot = current.incident.snapshot(&current.location.label());
     let changes = json!({ "claim": [null, claim_text(claim)], "claim_source_name": [null, claim.source_name] });
     let number = revisions::record(
@@ -456,7 +456,7 @@ pub fn add_claim(
 
 /// Sets the verification status, with the coordinator's reason.
 pub fn set_verification(
-    conn: &mut DbConn,
+    conn: &mut Tx<'_>,
     author: &Author,
     id: i64,
     to: Verification,
@@ -472,7 +472,7 @@ pub fn set_verification(
             incidents::version.eq(current.incident.version + 1),
             incidents::updated_at.eq(audit::now()),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let after = find(conn, id)?;
     finish_change(
         conn,
@@ -486,7 +486,7 @@ pub fn set_verification(
 }
 
 /// Retracts the record: it stays, marked, with the reason, for auditors and history.
-pub fn retract(conn: &mut DbConn, author: &Author, id: i64, reason: &str) -> Result<(), AppError> {
+pub fn retract(conn: &mut Tx<'_>, author: &Author, id: i64, reason: &str) -> Result<(), AppError> {
     let current = find_visible(conn, id, author.viewer)?;
     if !permissions::can_retract_incident(author.viewer, current.facts()) {
         return Err(AppError::Forbidden);
@@ -499,7 +499,7 @@ pub fn retract(conn: &mut DbConn, author: &Author, id: i64, reason: &str) -> Res
             incidents::version.eq(current.incident.version + 1),
             incidents::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(conn.db())?;
     let after = find(conn, id)?;
     finish_change(
         conn,

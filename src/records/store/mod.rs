@@ -1,0 +1,19 @@
+//! The records core's write side: creating and changing incidents, convoys and needs. Each
+//! function runs inside `audit::write` and writes, with the change, a revision and an audit
+//! event: all kept, or none. Each checks the writer's rights on every record it touches, and
+//! the finders that read a record whoever asks are private to the records core, so a page
+//! cannot reach a record except through the viewer's scope (`records::incidents` and siblings).
+
+pub mod convoys;
+pub mod incidents;
+pub mod needs;
+
+use crate::audit::Actor;
+use crate::permissions::Viewer;
+
+/// Who is writing: the audit trail's actor plus the account and organisation it acts for.
+pub struct Author {
+    pub actor: Actor,
+    pub user_id: i64,
+    pub viewer: Viewer,
+}

@@ -2,12 +2,11 @@
 //! a doctor's note, a voice message, attached to an incident (or one of its claims), a convoy
 //! (or one of its events) or a need. The bytes are kept under their SHA-256 in a `BlobStore`;
 //! the hash, size, type, uploader, time and record go into the audit trail in the same
-//! transaction as the row (`store`). Files are never changed: retraction hides one, an admin's
+//! transaction as the row (`records::store::evidence`). Files are never changed: retraction hides one, an admin's
 //! purge removes its bytes and keeps its hash. Who sees a file: `records::evidence`. The
 //! evidence bundle (files, manifest, signed checkpoint) and its offline check: `bundle`.
 
 pub mod bundle;
-pub mod store;
 pub mod types;
 
 use chrono::{NaiveDate, NaiveDateTime};

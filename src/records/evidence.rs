@@ -5,11 +5,12 @@
 
 use diesel::prelude::*;
 
+use super::store::evidence as store;
 use super::{convoys, incidents, needs, Hidden, Scope, Visible};
 use crate::db::schema::{claims, evidence_files};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::evidence::{store, EvidenceFile, RecordKind};
+use crate::evidence::{EvidenceFile, RecordKind};
 use crate::incidents::Claim;
 
 /// A record the viewer may see, by kind and id: made only from a `Visible` record.
@@ -20,21 +21,21 @@ pub struct RecordRef {
 }
 
 impl RecordRef {
-    pub fn incident(v: &Visible<crate::incidents::store::Loaded>) -> Self {
+    pub fn incident(v: &Visible<super::store::incidents::Loaded>) -> Self {
         Self {
             kind: RecordKind::Incident,
             id: v.incident.id,
         }
     }
 
-    pub fn convoy(v: &Visible<crate::convoys::store::Loaded>) -> Self {
+    pub fn convoy(v: &Visible<super::store::convoys::Loaded>) -> Self {
         Self {
             kind: RecordKind::Convoy,
             id: v.convoy.id,
         }
     }
 
-    pub fn need(v: &Visible<crate::needs::store::Loaded>) -> Self {
+    pub fn need(v: &Visible<super::store::needs::Loaded>) -> Self {
         Self {
             kind: RecordKind::Need,
             id: v.need.id,

@@ -16,8 +16,8 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use self::upload::{Refused, UploadForm};
-use super::incidents::{author, latest_date, scope};
-use super::{client_addr, see_other, Page, State};
+use super::extract::Today;
+use super::{see_other, Page, State};
 use crate::audit::{self, checkpoint, AuditEvent, Event};
 use crate::blobs::BlobStore;
 use crate::db::schema::{audit_events, users};
@@ -25,9 +25,10 @@ use crate::db::DbConn;
 use crate::domain::vocab::Sensitivity;
 use crate::domain::{text, values};
 use crate::error::AppError;
-use crate::evidence::store::{self, Description, Part};
 use crate::evidence::{bundle, size_label, EvidenceFile, RecordKind};
 use crate::records::evidence::{self as scoped, RecordRef};
+use crate::records::store::evidence::{self as store, Description, Part};
+use crate::records::store::Author;
 use crate::records::{self, Hidden, Scope, Visible};
 use crate::web::forms::{FormErrors, HtmlForm};
 
@@ -175,12 +176,12 @@ fn name_of(names: &[(i64, String)], id: i64) -> String {
 async fn build(
     page: Page,
     state: &State,
+    scope: Scope,
     kind: RecordKind,
     id: i64,
     kept: Kept,
     notice: Option<&'static str>,
 ) -> Result<FilesPage, AppError> {
-    let scope = scope(&page);
     let viewer = scope.viewer();
     let (loaded, files, hidden, names) = state
         .db
@@ -235,11 +236,12 @@ fn notice(q: &DoneQuery) -> Option<&'static str> {
 async fn show(
     page: Page,
     state: State,
+    scope: Scope,
     kind: RecordKind,
     id: i64,
     q: &DoneQuery,
 ) -> Result<HttpResponse, AppError> {
-    let p = build(page, &state, kind, id, Kept::default(), notice(q)).await?;
+    let p = build(page, &state, scope, kind, id, Kept::default(), notice(q)).await?;
     crate::web::ok(&p)
 }
 
@@ -260,16 +262,17 @@ pub async fn files(
     state: State,
     id: web::Path<i64>,
     q: web::Query<DoneQuery>,
+    scope: Scope,
 ) -> Result<HttpResponse, AppError> {
-    show(page, state, kind_of(&req), id.into_inner(), &q).await
+    show(page, state, scope, kind_of(&req), id.into_inner(), &q).await
 }
 
 /// Parses the typed fields; notes problems beside each.
-fn describe(form: &UploadForm, errors: &mut FormErrors) -> Option<Description> {
+fn describe(form: &UploadForm, today: Today, errors: &mut FormErrors) -> Option<Description> {
     let caption = errors.check("caption", text::optional_block(&form.caption, CAPTION_MAX));
     let made_on = errors.check(
         "made_on",
-        values::optional_date(&form.made_on, latest_date()),
+        values::optional_date(&form.made_on, today.latest),
     );
     let sensitivity = match form.sensitivity.trim() {
         "" => Some(None),
@@ -292,16 +295,21 @@ fn describe(form: &UploadForm, errors: &mut FormErrors) -> Option<Description> {
     })
 }
 
-async fn upload(
+/// `POST /{incidents,convoys,needs}/{id}/files`.
+#[allow(clippy::too_many_arguments)]
+pub async fn upload_files(
     req: HttpRequest,
     page: Page,
     state: State,
-    kind: RecordKind,
-    id: i64,
+    id: web::Path<i64>,
     payload: web::Payload,
+    scope: Scope,
+    author: Author,
+    today: Today,
 ) -> Result<HttpResponse, AppError> {
+    let kind = kind_of(&req);
+    let id = id.into_inner();
     // Who may attach is settled before a byte of the files is read.
-    let scope = scope(&page);
     let viewer = scope.viewer();
     let allowed = state
         .db
@@ -317,7 +325,7 @@ async fn upload(
     let limit = state.settings.evidence_max_bytes;
     let received = upload::receive(body, state.blobs.clone(), limit).await?;
     let mut errors = FormErrors::new();
-    let description = describe(&received.form, &mut errors);
+    let description = describe(&received.form, today, &mut errors);
     if let Some(first) = received.refused.first() {
         errors.add("files", first.message_id);
     } else if received.files.is_empty() {
@@ -332,11 +340,10 @@ async fn upload(
             refused: received.refused,
             retraction: None,
         };
-        let p = build(page, &state, kind, id, kept, None).await?;
+        let p = build(page, &state, scope, kind, id, kept, None).await?;
         return crate::web::invalid(&p);
     };
     let files = upload::keep_all(state.blobs.clone(), received.files).await?;
-    let author = author(&page, &req);
     state
         .db
         .run(move |conn| {
@@ -346,18 +353,6 @@ async fn upload(
         })
         .await?;
     Ok(see_other(&format!("{}/files?done=uploaded", kind.path(id))))
-}
-
-/// `POST /{incidents,convoys,needs}/{id}/files`.
-pub async fn upload_files(
-    req: HttpRequest,
-    page: Page,
-    state: State,
-    id: web::Path<i64>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    let kind = kind_of(&req);
-    upload(req, page, state, kind, id.into_inner(), payload).await
 }
 
 /// Streams `reader` (of `size` bytes) as a response body from a blocking thread, a piece at a
@@ -425,12 +420,11 @@ fn attachment(name: &str, mime: &str) -> actix_web::HttpResponseBuilder {
 }
 
 pub async fn download(
-    page: Page,
     state: State,
     id: web::Path<i64>,
+    scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let scope = scope(&page);
     let file = state
         .db
         .run(move |conn| scoped::find(conn, &scope, id))
@@ -455,14 +449,14 @@ pub struct ReasonForm {
 }
 
 pub async fn retract(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<ReasonForm>,
+    scope: Scope,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let scope = scope(&page);
     let file = state
         .db
         .run(move |conn| scoped::find(conn, &scope, id))
@@ -471,17 +465,16 @@ pub async fn retract(
     let kind = file.kind().ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::new();
     let Some(reason) = crate::incidents::fields::reason(&form.0.reason, &mut errors) else {
-        if !store::may_retract(page_viewer(&page), &file) {
+        if !store::may_retract(author.viewer, &file) {
             return Err(AppError::Forbidden);
         }
         let kept = Kept {
             retraction: Some((id, form.0.reason, errors)),
             ..Default::default()
         };
-        let p = build(page, &state, kind, file.record_id, kept, None).await?;
+        let p = build(page, &state, scope, kind, file.record_id, kept, None).await?;
         return crate::web::invalid(&p);
     };
-    let author = author(&page, &req);
     state
         .db
         .run(move |conn| audit::write(conn, |conn| store::retract(conn, &author, id, &reason)))
@@ -490,10 +483,6 @@ pub async fn retract(
         "{}/files?done=retracted",
         kind.path(file.record_id)
     )))
-}
-
-fn page_viewer(page: &Page) -> crate::permissions::Viewer {
-    super::incidents::viewer(page)
 }
 
 #[derive(Template)]
@@ -524,7 +513,7 @@ async fn purge_page(
 ) -> Result<PurgePage, AppError> {
     let file = state
         .db
-        .run(move |conn| crate::evidence::store::find_for_purge(conn, id))
+        .run(move |conn| store::find_for_purge(conn, id))
         .await?;
     Ok(PurgePage {
         page,
@@ -555,11 +544,11 @@ pub async fn purge_form(
 }
 
 pub async fn purge(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
     form: HtmlForm<ReasonForm>,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut errors = FormErrors::new();
@@ -567,7 +556,7 @@ pub async fn purge(
         let p = purge_page(page, &state, id, form.0.reason, errors, None).await?;
         return crate::web::invalid(&p);
     };
-    let actor = page.user().actor(&client_addr(&req));
+    let actor = author.actor;
     let (file, bytes_may_go) = state
         .db
         .run(move |conn| audit::write(conn, |conn| store::purge(conn, &actor, id, &reason)))
@@ -599,14 +588,14 @@ fn attach_events(
 /// newest signed checkpoint (signed now when the newest file came after the last one). The
 /// export is audited before the first byte goes out.
 pub async fn bundle(
-    req: HttpRequest,
     page: Page,
     state: State,
     id: web::Path<i64>,
+    scope: Scope,
+    author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let scope = scope(&page);
-    let actor = page.user().actor(&client_addr(&req));
+    let actor = author.actor;
     let exported_by = page.user().display_name.clone();
     let signer = state.signer.clone();
     let (reference, entries, left_out, cp) = state

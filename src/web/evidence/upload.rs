@@ -200,14 +200,14 @@ fn clean_name(raw: &str) -> String {
 pub async fn keep_all(
     blobs: Arc<dyn BlobStore>,
     files: Vec<Arrived>,
-) -> Result<Vec<crate::evidence::store::Received>, AppError> {
+) -> Result<Vec<crate::records::store::evidence::Received>, AppError> {
     web::block(move || {
         files
             .into_iter()
             .map(|a| {
                 let size = a.incoming.size();
                 blobs.put(&a.sha256, a.incoming)?;
-                Ok(crate::evidence::store::Received {
+                Ok(crate::records::store::evidence::Received {
                     sha256: a.sha256,
                     size,
                     mime: a.mime,

@@ -8,15 +8,13 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use super::{EvidenceFile, RecordKind};
-use crate::audit::{self, Actor, Event};
-use crate::convoys::store as convoys;
-use crate::db::schema::{claims, evidence_files, revisions as revisions_table};
+use super::{convoys, incidents, needs, Author};
+use crate::audit::{self, Actor, Event, Tx};
+use crate::db::schema::{claims, convoy_events, evidence_files, revisions as revisions_table};
 use crate::db::DbConn;
 use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
-use crate::incidents::store::{self as incidents, Author};
-use crate::needs::store as needs;
+use crate::evidence::{EvidenceFile, RecordKind};
 use crate::permissions::{self, RecordFacts, Viewer};
 use crate::revisions::{self, NewRevision};
 
@@ -103,11 +101,14 @@ fn check_part(conn: &mut DbConn, kind: RecordKind, id: i64, part: Part) -> Resul
                 .get_result::<i64>(conn)?
                 > 0
         }
-        (RecordKind::Convoy, Part::Event(event)) => match convoys::event(conn, id, event) {
-            Ok(_) => true,
-            Err(AppError::NotFound) => false,
-            Err(e) => return Err(e),
-        },
+        (RecordKind::Convoy, Part::Event(event)) => {
+            convoy_events::table
+                .find(event)
+                .filter(convoy_events::convoy_id.eq(id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0
+        }
         _ => false,
     };
     if belongs {
@@ -120,19 +121,19 @@ fn check_part(conn: &mut DbConn, kind: RecordKind, id: i64, part: Part) -> Resul
 /// Attaches accepted files to a record; returns their ids. Refuses (403) when the person may
 /// not attach evidence to it, 404 when they may not see it.
 pub fn attach(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     author: &Author,
     kind: RecordKind,
     record_id: i64,
     description: &Description,
     files: &[Received],
 ) -> Result<Vec<i64>, AppError> {
-    let (facts, reference) = record_facts(conn, kind, record_id, author.viewer)?;
+    let (facts, reference) = record_facts(tx.db(), kind, record_id, author.viewer)?;
     if !may_attach(author.viewer, kind, facts) {
         return Err(AppError::Forbidden);
     }
     if let Some(part) = description.part {
-        check_part(conn, kind, record_id, part)?;
+        check_part(tx.db(), kind, record_id, part)?;
     }
     let sensitivity = description.sensitivity.unwrap_or(facts.sensitivity);
     let (part_kind, part_id) = description.part.map_or(("", None), |p| {
@@ -160,15 +161,15 @@ pub fn attach(
                 evidence_files::created_at.eq(now),
             ))
             .returning(evidence_files::id)
-            .get_result(conn)?;
-        let file = find(conn, id)?;
+            .get_result(tx.db())?;
+        let file = find(tx.db(), id)?;
         let custody = custody(&file, &reference);
         let changes = json!({ "evidence_file": [null, file_label(&file)] });
-        let number = revise(conn, &author.actor, &file, facts, "evidence", "", &changes)?;
+        let number = revise(tx, &author.actor, &file, facts, "evidence", "", &changes)?;
         let mut details = custody;
         details["revision"] = json!(number);
         audit::record(
-            conn,
+            tx,
             &author.actor,
             Event::new("evidence.attach", "evidence_file", id).details(details),
         )?;
@@ -179,14 +180,14 @@ pub fn attach(
 
 /// Hides a file from everyone but coordinators and auditors, with the reason, in history.
 pub fn retract(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     author: &Author,
     file_id: i64,
     reason: &str,
 ) -> Result<EvidenceFile, AppError> {
-    let file = find(conn, file_id)?;
+    let file = find(tx.db(), file_id)?;
     let kind = file.kind().ok_or(AppError::NotFound)?;
-    let (facts, reference) = record_facts(conn, kind, file.record_id, author.viewer)?;
+    let (facts, reference) = record_facts(tx.db(), kind, file.record_id, author.viewer)?;
     if !permissions::can_view_record(author.viewer, file.facts()) {
         return Err(AppError::NotFound);
     }
@@ -201,10 +202,10 @@ pub fn retract(
             evidence_files::retracted_at.eq(Some(audit::now())),
             evidence_files::retraction_reason.eq(reason),
         ))
-        .execute(conn)?;
+        .execute(tx.db())?;
     let changes = json!({ "evidence_retracted": [null, file_label(&file)] });
     let number = revise(
-        conn,
+        tx,
         &author.actor,
         &file,
         facts,
@@ -213,50 +214,42 @@ pub fn retract(
         &changes,
     )?;
     audit::record(
-        conn,
+        tx,
         &author.actor,
         Event::new("evidence.retract", "evidence_file", file_id).details(json!({
             "record": reference, "record_type": file.record_type, "record_id": file.record_id,
             "sha256": file.sha256, "reason": reason, "revision": number,
         })),
     )?;
-    find(conn, file_id)
+    find(tx.db(), file_id)
 }
 
 /// An admin's purge, for a legal or safety reason: the row stays with its hash, size and
 /// type, and says when and why; the caller removes the bytes once this is committed. Returns
 /// the file and whether its bytes may go (no other kept row holds the same bytes).
 pub fn purge(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     file_id: i64,
     reason: &str,
 ) -> Result<(EvidenceFile, bool), AppError> {
-    let file = find(conn, file_id)?;
+    let file = find(tx.db(), file_id)?;
     if file.is_purged() {
         return Err(AppError::BadRequest("evidence-already-purged"));
     }
     let kind = file.kind().ok_or(AppError::NotFound)?;
-    let (facts, reference) = record_facts(conn, kind, file.record_id, everyone())?;
+    let (facts, reference) = record_facts(tx.db(), kind, file.record_id, everyone())?;
     diesel::update(evidence_files::table.find(file_id))
         .set((
             evidence_files::purged_at.eq(Some(audit::now())),
             evidence_files::purge_reason.eq(reason),
         ))
-        .execute(conn)?;
+        .execute(tx.db())?;
     let changes =
         json!({ "evidence_purged": [null, format!("{} (SHA-256 {})", file.id, file.sha256)] });
-    let number = revise(
-        conn,
-        actor,
-        &file,
-        facts,
-        "evidence_purge",
-        reason,
-        &changes,
-    )?;
+    let number = revise(tx, actor, &file, facts, "evidence_purge", reason, &changes)?;
     audit::record(
-        conn,
+        tx,
         actor,
         Event::new("evidence.purge", "evidence_file", file_id).details(json!({
             "record": reference, "record_type": file.record_type, "record_id": file.record_id,
@@ -268,12 +261,12 @@ pub fn purge(
         .filter(evidence_files::sha256.eq(&file.sha256))
         .filter(evidence_files::purged_at.is_null())
         .count()
-        .get_result(conn)?;
-    Ok((find(conn, file_id)?, others == 0))
+        .get_result(tx.db())?;
+    Ok((find(tx.db(), file_id)?, others == 0))
 }
 
 /// A file row whoever asks: for writes and the records core only.
-pub(crate) fn find(conn: &mut DbConn, id: i64) -> Result<EvidenceFile, AppError> {
+pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<EvidenceFile, AppError> {
     Ok(evidence_files::table
         .find(id)
         .select(EvidenceFile::as_select())
@@ -313,7 +306,7 @@ fn file_label(file: &EvidenceFile) -> String {
 /// the record and the file (the more sensitive of the two), so history never names a file
 /// its reader may not see.
 fn revise(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     file: &EvidenceFile,
     record: RecordFacts,
@@ -327,7 +320,7 @@ fn revise(
         .filter(revisions_table::entity_id.eq(file.record_id))
         .order(revisions_table::revision_no.desc())
         .select(revisions_table::snapshot)
-        .first(conn)
+        .first(tx.db())
         .optional()?;
     let snapshot: Value = snapshot
         .and_then(|s| serde_json::from_str(&s).ok())
@@ -342,7 +335,7 @@ fn revise(
         ..record
     };
     revisions::record(
-        conn,
+        tx,
         actor,
         NewRevision {
             entity_type: kind.code(),

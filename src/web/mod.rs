@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit_trail;
 pub mod convoys;
 pub mod csrf;
+pub mod edit;
 pub mod error_pages;
 pub mod evidence;
 pub mod exports;

@@ -12,18 +12,21 @@ use crate::audit;
 use crate::domain::vocab::{Sensitivity, Urgency};
 use crate::error::AppError;
 use crate::locations;
-use crate::needs::fields::NeedForm;
+use crate::needs::fields::{NeedFields, NeedForm};
 use crate::needs::list::{self, ListQuery, Row};
 use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::records::needs as records;
-use crate::records::store::needs::{self as store, Loaded, Saved};
+use crate::records::store::needs::{self as store, Loaded};
 use crate::records::Scope;
 use crate::records::{history as scoped_history, Hidden, Visible};
+use crate::web::edit::{self, Difference, Edit, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::form::place_labels;
 use crate::web::State;
 use crate::web::{see_other, Page};
+use actix_web::http::StatusCode;
+use chrono::NaiveDate;
 
 #[derive(Template)]
 #[template(path = "needs/list.html")]
@@ -87,7 +90,8 @@ pub struct FormPage {
     pub errors: FormErrors,
     pub editing: Option<(i64, String)>,
     pub places: Vec<String>,
-    pub conflict: bool,
+    /// Set when someone else saved first: what differs between their version and this input.
+    pub conflict: Option<Vec<Difference>>,
 }
 
 impl FormPage {
@@ -96,6 +100,39 @@ impl FormPage {
             Some((id, _)) => format!("/needs/{id}"),
             None => "/needs".into(),
         }
+    }
+}
+
+impl VersionedForm for NeedForm {
+    type Fields = NeedFields;
+
+    fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn set_version(&mut self, version: String) {
+        self.version = version;
+    }
+
+    fn parse_fields(&self, latest: NaiveDate, errors: &mut FormErrors) -> Option<NeedFields> {
+        self.parse(latest, errors)
+    }
+
+    fn labelled(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("field-facility-name", self.facility_name.clone()),
+            ("field-facility-type", self.facility_type.clone()),
+            ("field-location", self.location.clone()),
+            ("field-item", self.item.clone()),
+            ("field-item-detail", self.item_detail.clone()),
+            ("field-quantity-needed", self.quantity_needed.clone()),
+            ("field-unit", self.unit.clone()),
+            ("field-urgency", self.urgency.clone()),
+            ("field-needed-by", self.needed_by.clone()),
+            ("field-sensitivity", self.sensitivity.clone()),
+            ("field-notes", self.notes.clone()),
+            ("need-cancel", self.cancelled.clone()),
+        ]
     }
 }
 
@@ -135,7 +172,7 @@ pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError
         errors: FormErrors::new(),
         editing: None,
         places,
-        conflict: false,
+        conflict: None,
     })
 }
 
@@ -174,7 +211,7 @@ pub async fn create(
                 errors,
                 editing: None,
                 places,
-                conflict: false,
+                conflict: None,
             })
         }
     }
@@ -201,7 +238,7 @@ pub async fn edit_form(
         errors: FormErrors::new(),
         editing: Some((id, loaded.need.reference.clone())),
         places,
-        conflict: false,
+        conflict: None,
     })
 }
 
@@ -224,58 +261,31 @@ pub async fn update(
         return Err(AppError::Forbidden);
     }
     let editing = Some((id, loaded.need.reference.clone()));
-    let mut errors = FormErrors::new();
-    let fields = form.parse(today.latest, &mut errors);
-    let version = form
-        .version
-        .trim()
-        .parse::<i32>()
-        .map_err(|_| AppError::BadRequest("error-400-text"))?;
-    let (Some(fields), true) = (fields, errors.is_empty()) else {
-        let places = place_labels(&state, &page).await?;
-        return crate::web::invalid(&FormPage {
-            page,
-            form,
-            errors,
-            editing,
-            places,
-            conflict: false,
-        });
+    let edit = edit::save(
+        &state,
+        &mut form,
+        today.latest,
+        move |tx, version, fields| store::update(tx, &author, id, version, &fields),
+        form_from,
+    )
+    .await?;
+    let (status, errors, conflict) = match edit {
+        Edit::Saved => return Ok(see_other(&format!("/needs/{id}?done=saved"))),
+        Edit::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+        Edit::Conflict(diffs) => (StatusCode::CONFLICT, FormErrors::new(), Some(diffs)),
     };
-    let saved = state
-        .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                store::update(conn, &author, id, version, &fields)
-            })
-        })
-        .await?;
     let places = place_labels(&state, &page).await?;
-    match saved {
-        Saved::Saved => Ok(see_other(&format!("/needs/{id}?done=saved"))),
-        Saved::Invalid(errors) => crate::web::invalid(&FormPage {
+    crate::web::render(
+        status,
+        &FormPage {
             page,
             form,
             errors,
             editing,
             places,
-            conflict: false,
-        }),
-        Saved::Conflict(current) => {
-            form.version = current.need.version.to_string();
-            crate::web::render(
-                actix_web::http::StatusCode::CONFLICT,
-                &FormPage {
-                    page,
-                    form,
-                    errors: FormErrors::new(),
-                    editing,
-                    places,
-                    conflict: true,
-                },
-            )
-        }
-    }
+            conflict,
+        },
+    )
 }
 
 #[derive(Template)]

@@ -301,6 +301,64 @@ both_backends! {
         assert_eq!(app.count("audit_events WHERE action IN ('convoy.create', 'convoy.update')"), 2);
     }
 
+    async fn convoy_and_need_edits_show_a_conflict_field_by_field(app: TestApp) {
+        places(&app);
+        let a = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let b = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        // A convoy: two people open the form at version 1; the second to save meets the first.
+        let id = create_convoy(&app, &a, &[]).await;
+        let edit = format!("/convoys/{id}/edit");
+        let (form_a, form_b) = (app.get_with(&a, &edit).await, app.get_with(&b, &edit).await);
+        let save = |form: &Page, route: &str| {
+            let mut fields = convoy_form(&[("route", route), ("version", "1")]);
+            fields.push(("csrf_token".into(), form.csrf()));
+            fields
+        };
+        let first = save(&form_a, "Damascus - Harasta - Douma");
+        let refs: Vec<(&str, &str)> = first.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(app.post_raw_with(&a, &format!("/convoys/{id}"), &refs).await.status, 303);
+        let second = save(&form_b, "Damascus - Jobar - Douma");
+        let refs: Vec<(&str, &str)> = second.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let conflict = app.post_raw_with(&b, &format!("/convoys/{id}"), &refs).await;
+        assert_eq!(conflict.status, 409);
+        assert!(conflict.body.contains("Someone else changed this record"));
+        // The table names the route, with both versions; fields that agree are not listed.
+        let table = &conflict.body[conflict.body.find("<table").expect("a table of differences")..];
+        let table = &table[..table.find("</table>").unwrap()];
+        assert!(table.contains("Route") && table.contains("Damascus - Jobar - Douma") && table.contains("Damascus - Harasta - Douma"), "{table}");
+        assert!(!table.contains("Planned departure"), "an unchanged field is not listed: {table}");
+        assert!(conflict.body.contains("name=\"version\" value=\"2\""), "resaving is a deliberate overwrite");
+        assert_eq!(app.count("revisions WHERE entity_type = 'convoy'"), 2, "nothing saved by the conflict");
+
+        // A need, the same way.
+        let need = create_need(&app, &a, &[]).await;
+        let edit = format!("/needs/{need}/edit");
+        let (form_a, form_b) = (app.get_with(&a, &edit).await, app.get_with(&b, &edit).await);
+        let need_form = |form: &Page, quantity: &'static str| -> Vec<(String, String)> {
+            [("facility_name", "Douma surgical hospital"), ("facility_type", "hospital"), ("location", "Douma"),
+             ("item", "trauma_kits"), ("item_detail", ""), ("quantity_needed", quantity), ("unit", "kits"),
+             ("urgency", "critical"), ("needed_by", "2018-02-27"), ("sensitivity", "restricted"), ("notes", ""),
+             ("version", "1")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .chain([("csrf_token".to_string(), form.csrf())])
+                .collect()
+        };
+        let first = need_form(&form_a, "80");
+        let refs: Vec<(&str, &str)> = first.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(app.post_raw_with(&a, &format!("/needs/{need}"), &refs).await.status, 303);
+        let second = need_form(&form_b, "95");
+        let refs: Vec<(&str, &str)> = second.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let conflict = app.post_raw_with(&b, &format!("/needs/{need}"), &refs).await;
+        assert_eq!(conflict.status, 409);
+        let table = &conflict.body[conflict.body.find("<table").expect("a table of differences")..];
+        let table = &table[..table.find("</table>").unwrap()];
+        assert!(table.contains("Quantity needed") && table.contains(">95<") && table.contains(">80<"), "{table}");
+        assert!(!table.contains(">Facility<"), "an unchanged field is not listed: {table}");
+        assert!(conflict.body.contains("value=\"95\""), "what they typed stays in the form");
+        assert_eq!(app.count("revisions WHERE entity_type = 'need'"), 2);
+    }
+
     async fn the_lifecycle_refuses_impossible_transitions(app: TestApp) {
         places(&app);
         let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;

@@ -9,15 +9,20 @@ use askama::Template;
 
 use crate::accounts::{organizations, Organization};
 use crate::audit;
-use crate::convoys::fields::{row_field, ConvoyForm, LineInput, BLANK_ROWS, LINE_FIELDS};
+use crate::convoys::fields::{
+    row_field, ConvoyFields, ConvoyForm, LineInput, BLANK_ROWS, LINE_FIELDS,
+};
 use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
 use crate::permissions;
-use crate::records::store::convoys::{self as store, Loaded, Saved};
+use crate::records::store::convoys::{self as store, Loaded};
 use crate::records::{self, Scope};
+use crate::web::edit::{self, Difference, Edit, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
 use crate::web::{see_other, Page};
+use actix_web::http::StatusCode;
+use chrono::NaiveDate;
 
 #[derive(Template)]
 #[template(path = "convoys/form.html")]
@@ -31,7 +36,8 @@ pub struct FormPage {
     pub locked_cargo: Vec<String>,
     pub places: Vec<String>,
     pub organizations: Vec<(Organization, i64)>,
-    pub conflict: bool,
+    /// Set when someone else saved first: what differs between their version and this input.
+    pub conflict: Option<Vec<Difference>>,
 }
 
 /// One cargo row of the form, with its messages.
@@ -95,6 +101,57 @@ async fn context(
         .await
 }
 
+impl VersionedForm for ConvoyForm {
+    type Fields = ConvoyFields;
+
+    fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn set_version(&mut self, version: String) {
+        self.version = version;
+    }
+
+    fn parse_fields(&self, latest: NaiveDate, errors: &mut FormErrors) -> Option<ConvoyFields> {
+        self.parse(latest, errors)
+    }
+
+    fn labelled(&self) -> Vec<(&'static str, String)> {
+        // Cargo rows as one value each ("40 kits Trauma kits (health)"), so a changed row shows.
+        let cargo = (0..self.line_item.len())
+            .filter(|i| !self.line_remove.contains(&i.to_string()))
+            .map(|i| {
+                let cell = |v: &[String]| v.get(i).map(|s| s.trim()).unwrap_or("").to_string();
+                let (item, sector, quantity, unit, weight) = (
+                    cell(&self.line_item),
+                    cell(&self.line_sector),
+                    cell(&self.line_quantity),
+                    cell(&self.line_unit),
+                    cell(&self.line_weight),
+                );
+                format!("{quantity} {unit} {item} ({sector}) {weight}")
+                    .trim()
+                    .to_string()
+            })
+            .filter(|row| !row.starts_with("()"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        vec![
+            ("field-origin", self.origin.clone()),
+            ("field-destination", self.destination.clone()),
+            ("field-planned-departure", self.planned_departure.clone()),
+            ("field-route", self.route.clone()),
+            ("field-trucks", self.trucks.clone()),
+            ("field-beneficiaries", self.beneficiaries.clone()),
+            ("field-notification-ref", self.notification_ref.clone()),
+            ("field-participants", self.participants.join(", ")),
+            ("field-cargo", cargo),
+            ("field-sensitivity", self.sensitivity.clone()),
+            ("field-notes", self.notes.clone()),
+        ]
+    }
+}
+
 fn form_from(l: &Loaded) -> ConvoyForm {
     let c = &l.convoy;
     let mut form = ConvoyForm {
@@ -143,7 +200,7 @@ pub async fn new_form(page: Page, state: State, today: Today) -> Result<HttpResp
         locked_cargo: Vec::new(),
         places,
         organizations,
-        conflict: false,
+        conflict: None,
     })
 }
 
@@ -172,7 +229,7 @@ pub async fn create(
             locked_cargo: Vec::new(),
             places: places.clone(),
             organizations: organizations.clone(),
-            conflict: false,
+            conflict: None,
         };
         crate::web::render(status, &p)
     };
@@ -243,7 +300,7 @@ pub async fn edit_form(
         locked_cargo: loaded.lines.iter().map(|l| l.describe()).collect(),
         places,
         organizations,
-        conflict: false,
+        conflict: None,
     })
 }
 
@@ -295,59 +352,28 @@ pub async fn update(
     };
     if form.action == "add_rows" && cargo_editable {
         with_more_rows(&mut form);
-        return render(
-            page,
-            form,
-            FormErrors::new(),
-            actix_web::http::StatusCode::OK,
-            false,
-        );
+        return render(page, form, FormErrors::new(), StatusCode::OK, None);
     }
-    let mut errors = FormErrors::new();
-    let fields = form.parse(today.latest, &mut errors);
-    let version = form
-        .version
-        .trim()
-        .parse::<i32>()
-        .map_err(|_| AppError::BadRequest("error-400-text"))?;
-    let (Some(fields), true) = (fields, errors.is_empty()) else {
-        return render(
-            page,
-            form,
-            errors,
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            false,
-        );
-    };
-    let saved = state
-        .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                store::update(conn, &author, id, version, &fields)
-            })
-        })
-        .await?;
-    match saved {
-        Saved::Saved => {
+    let edit = edit::save(
+        &state,
+        &mut form,
+        today.latest,
+        move |tx, version, fields| store::update(tx, &author, id, version, &fields),
+        form_from,
+    )
+    .await?;
+    match edit {
+        Edit::Saved => {
             state.menus.convoys_changed();
             Ok(see_other(&format!("/convoys/{id}?done=saved")))
         }
-        Saved::Invalid(errors) => render(
+        Edit::Invalid(errors) => render(page, form, errors, StatusCode::UNPROCESSABLE_ENTITY, None),
+        Edit::Conflict(diffs) => render(
             page,
             form,
-            errors,
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            false,
+            FormErrors::new(),
+            StatusCode::CONFLICT,
+            Some(diffs),
         ),
-        Saved::Conflict(current) => {
-            form.version = current.convoy.version.to_string();
-            render(
-                page,
-                form,
-                FormErrors::new(),
-                actix_web::http::StatusCode::CONFLICT,
-                true,
-            )
-        }
     }
 }

@@ -21,11 +21,14 @@ use crate::incidents::model::COUNT_FIELDS;
 use crate::permissions;
 use crate::records::convoys::ObstructionOffer;
 use crate::records::store::convoys::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
-use crate::records::store::incidents::{self as store, Loaded, Saved};
+use crate::records::store::incidents::{self as store, Loaded};
 use crate::records::{self, Scope};
+use crate::web::edit::{self, Difference, Edit, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
 use crate::web::{see_other, Page};
+use actix_web::http::StatusCode;
+use chrono::NaiveDate;
 
 #[derive(Template)]
 #[template(path = "incidents/form.html")]
@@ -39,13 +42,6 @@ pub struct FormPage {
     pub statuses: Vec<RecordStatus>,
     /// Set when someone else saved first: what differs between their version and this input.
     pub conflict: Option<Vec<Difference>>,
-}
-
-/// One field that differs between the stored record and what was typed.
-pub struct Difference {
-    pub label_id: &'static str,
-    pub yours: String,
-    pub saved: String,
 }
 
 impl FormPage {
@@ -109,50 +105,42 @@ fn form_from(l: &Loaded) -> IncidentForm {
     }
 }
 
-/// The fields where `typed` differs from `stored`, for the conflict page.
-fn differences(typed: &IncidentForm, stored: &IncidentForm) -> Vec<Difference> {
-    let pairs: Vec<(&'static str, &str, &str)> = vec![
-        ("field-title", &typed.title, &stored.title),
-        ("field-narrative", &typed.narrative, &stored.narrative),
-        ("field-category", &typed.category, &stored.category),
-        ("field-occurred-on", &typed.occurred_on, &stored.occurred_on),
-        ("field-reported-on", &typed.reported_on, &stored.reported_on),
-        ("field-location", &typed.location, &stored.location),
-        (
-            "field-perpetrator-type",
-            &typed.perpetrator_type,
-            &stored.perpetrator_type,
-        ),
-        (
-            "field-perpetrator-name",
-            &typed.perpetrator_name,
-            &stored.perpetrator_name,
-        ),
-        ("field-sensitivity", &typed.sensitivity, &stored.sensitivity),
-        ("field-status", &typed.status, &stored.status),
-    ];
-    let mut out: Vec<Difference> = pairs
-        .into_iter()
-        .filter(|(_, a, b)| a.trim() != b.trim())
-        .map(|(label_id, a, b)| Difference {
-            label_id,
-            yours: a.to_string(),
-            saved: b.to_string(),
-        })
-        .collect();
-    for ((_, label), (a, b)) in COUNT_FIELDS
-        .iter()
-        .zip(typed.count_values().into_iter().zip(stored.count_values()))
-    {
-        if a.trim() != b.trim() {
-            out.push(Difference {
-                label_id: label,
-                yours: a.to_string(),
-                saved: b.to_string(),
-            });
-        }
+impl VersionedForm for IncidentForm {
+    type Fields = IncidentFields;
+
+    fn version(&self) -> &str {
+        &self.version
     }
-    out
+
+    fn set_version(&mut self, version: String) {
+        self.version = version;
+    }
+
+    fn parse_fields(&self, latest: NaiveDate, errors: &mut FormErrors) -> Option<IncidentFields> {
+        self.parse(latest, errors)
+    }
+
+    fn labelled(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![
+            ("field-title", self.title.clone()),
+            ("field-narrative", self.narrative.clone()),
+            ("field-category", self.category.clone()),
+            ("field-occurred-on", self.occurred_on.clone()),
+            ("field-reported-on", self.reported_on.clone()),
+            ("field-location", self.location.clone()),
+            ("field-perpetrator-type", self.perpetrator_type.clone()),
+            ("field-perpetrator-name", self.perpetrator_name.clone()),
+        ];
+        fields.extend(
+            COUNT_FIELDS
+                .iter()
+                .zip(self.count_values())
+                .map(|((_, label), value)| (*label, value.to_string())),
+        );
+        fields.push(("field-sensitivity", self.sensitivity.clone()));
+        fields.push(("field-status", self.status.clone()));
+        fields
+    }
 }
 
 /// The incident form as a blocked convoy's event suggests it.
@@ -395,63 +383,30 @@ pub async fn update(
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
     let editing = Some((id, loaded.incident.reference.clone()));
-    let mut errors = FormErrors::new();
-    let fields: Option<IncidentFields> = form.parse(today.latest, &mut errors);
-    let Ok(version) = form.version.trim().parse::<i32>() else {
-        return Err(AppError::BadRequest("error-400-text"));
+    let edit = edit::save(
+        &state,
+        &mut form,
+        today.latest,
+        move |tx, version, fields| store::update(tx, &author, id, version, &fields),
+        form_from,
+    )
+    .await?;
+    let (status, errors, conflict) = match edit {
+        Edit::Saved => return Ok(see_other(&format!("/incidents/{id}?done=saved"))),
+        Edit::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+        Edit::Conflict(diffs) => (StatusCode::CONFLICT, FormErrors::new(), Some(diffs)),
     };
-    let (Some(fields), true) = (fields, errors.is_empty()) else {
-        let places = place_labels(&state, &page).await?;
-        return crate::web::invalid(&FormPage {
+    let places = place_labels(&state, &page).await?;
+    crate::web::render(
+        status,
+        &FormPage {
             page,
             form,
             errors,
             editing,
             places,
             statuses,
-            conflict: None,
-        });
-    };
-    let saved = state
-        .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                store::update(conn, &author, id, version, &fields)
-            })
-        })
-        .await?;
-    match saved {
-        Saved::Saved => Ok(see_other(&format!("/incidents/{id}?done=saved"))),
-        Saved::Invalid(errors) => {
-            let places = place_labels(&state, &page).await?;
-            crate::web::invalid(&FormPage {
-                page,
-                form,
-                errors,
-                editing,
-                places,
-                statuses,
-                conflict: None,
-            })
-        }
-        Saved::Conflict(current) => {
-            let stored = form_from(&current);
-            let conflict = differences(&form, &stored);
-            // Saving this form again means: "I have seen their version, keep mine".
-            form.version = current.incident.version.to_string();
-            let places = place_labels(&state, &page).await?;
-            crate::web::render(
-                actix_web::http::StatusCode::CONFLICT,
-                &FormPage {
-                    page,
-                    form,
-                    errors: FormErrors::new(),
-                    editing,
-                    places,
-                    statuses,
-                    conflict: Some(conflict),
-                },
-            )
-        }
-    }
+            conflict,
+        },
+    )
 }

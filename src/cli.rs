@@ -42,6 +42,9 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Evidence bundles.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Load the Eastern Ghouta demonstration scenario: organisations, one account of every
     /// role (their passwords are printed once), places with their other spellings, and
     /// incidents with conflicting claims. Add `--synthetic N` for N random incidents more.
@@ -143,6 +146,24 @@ pub enum AuditCommand {
     Checkpoint,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Check an evidence bundle (`/incidents/{id}/evidence.zip`) offline: every file against
+    /// its SHA-256 in the manifest, each file's audit event against its own hash, and the
+    /// signed checkpoint against the public key. Needs no access to Corridor; exits 1 naming
+    /// the first thing that fails.
+    Verify {
+        /// The bundle to check.
+        #[arg(value_name = "BUNDLE.zip")]
+        bundle: std::path::PathBuf,
+        /// The deployment's public key (64 hex characters, published on the audit page).
+        /// Without it, the checkpoint is checked against the key it names itself, which
+        /// shows only that it is well formed.
+        #[arg(long, value_name = "KEY")]
+        public_key: Option<String>,
+    },
+}
+
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -168,6 +189,9 @@ pub fn main() -> ExitCode {
             checkpoint_file,
         }) => audit_verify(&settings, public_key.as_deref(), checkpoint_file),
         Command::Audit(AuditCommand::Checkpoint) => audit_checkpoint(&settings),
+        Command::Evidence(EvidenceCommand::Verify { bundle, public_key }) => {
+            evidence_verify(&bundle, public_key.as_deref())
+        }
         Command::Demo { synthetic, seed } => demo(&settings, synthetic, seed),
         Command::Backup { file, force } => backup(&settings, &file, force),
         Command::Restore { file, force } => restore(&settings, &file, force),
@@ -317,6 +341,10 @@ fn audit_verify(
         checkpoint_file: Some(
             checkpoint_file.unwrap_or_else(|| settings.audit_checkpoint_file.clone()),
         ),
+        blobs: Some(std::sync::Arc::new(
+            crate::blobs::FolderStore::new(&settings.evidence_dir)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", settings.evidence_dir.display()))?,
+        )),
     };
     let db = open_db(settings)?;
     let mut conn = db.conn()?;
@@ -337,6 +365,29 @@ fn audit_verify(
         }
     }
     Ok(if inspection.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn evidence_verify(bundle: &std::path::Path, public_key: Option<&str>) -> anyhow::Result<ExitCode> {
+    let key = public_key
+        .map(checkpoint::parse_public_key)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--public-key: {e}"))?;
+    let file = std::fs::File::open(bundle)
+        .map_err(|e| anyhow::anyhow!("cannot open '{}': {e}", bundle.display()))?;
+    let verdict = crate::evidence::bundle::verify(std::io::BufReader::new(file), key.as_ref());
+    match &verdict.problem {
+        None => println!("Evidence bundle intact: every check holds."),
+        Some(p) => println!("Evidence bundle BROKEN: {p}"),
+    }
+    println!("Checked:");
+    for line in &verdict.checked {
+        println!("  ok     {line}");
+    }
+    Ok(if verdict.is_intact() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -113,6 +113,24 @@ pub struct RawSettings {
     /// The audit trail's signing key and the proxies trusted for client addresses.
     #[command(flatten)]
     pub security: SecurityRaw,
+
+    /// Where evidence files are kept and how large one may be.
+    #[command(flatten)]
+    pub evidence: EvidenceRaw,
+}
+
+/// Settings of evidence files, as given.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EvidenceRaw {
+    /// Folder where evidence files are kept, each under its SHA-256. Default: `evidence` in
+    /// the data folder. Back it up with the database.
+    #[arg(long, env = "CORRIDOR_EVIDENCE_DIR", global = true)]
+    pub evidence_dir: Option<String>,
+
+    /// The largest evidence file accepted, in megabytes (stated on every upload form).
+    /// Default 500.
+    #[arg(long, env = "CORRIDOR_EVIDENCE_MAX_MB", global = true)]
+    pub evidence_max_mb: Option<String>,
 }
 
 /// Settings of the audit trail's signing and of the client address, as given.
@@ -173,6 +191,10 @@ pub struct Settings {
     pub audit_checkpoint_every: Option<Duration>,
     /// Peers whose forwarding headers are believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where evidence files are kept.
+    pub evidence_dir: PathBuf,
+    /// The largest evidence file accepted, in bytes.
+    pub evidence_max_bytes: u64,
 }
 
 /// Back-off for failed sign-ins: after `threshold` failures, locked for
@@ -348,7 +370,20 @@ impl RawSettings {
             (checkpoint_seconds > 0).then(|| Duration::from_secs(checkpoint_seconds));
         let trusted_proxies = parse_proxies(security.trusted_proxies.as_deref().unwrap_or(""))
             .map_err(|e| bad("CORRIDOR_TRUSTED_PROXIES", e))?;
+        let evidence_dir = self
+            .evidence
+            .evidence_dir
+            .as_ref()
+            .map_or_else(|| data_dir.join("evidence"), PathBuf::from);
+        let evidence_max_mb: u64 = parse_number(
+            "CORRIDOR_EVIDENCE_MAX_MB",
+            self.evidence.evidence_max_mb.as_deref().unwrap_or("500"),
+            1,
+            100_000,
+        )?;
         Ok(Settings {
+            evidence_dir,
+            evidence_max_bytes: evidence_max_mb * 1_000_000,
             data_dir,
             database,
             bind,

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod blobs;
 pub mod cli;
 pub mod config;
 pub mod convoys;
@@ -15,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod evidence;
 pub mod exports;
 pub mod i18n;
 pub mod incidents;

@@ -38,6 +38,8 @@ pub enum Action {
     RunReports,
     /// Export records as CSV or JSON (what the person may see, nothing more).
     ExportRecords,
+    /// Remove an evidence file's bytes for a legal or safety reason (its hash stays).
+    PurgeEvidence,
 }
 
 use Action::*;
@@ -60,6 +62,7 @@ const TABLE: &[(Action, &[Role])] = &[
     (RecordNeeds, &[Reporter, Coordinator]),
     (RunReports, &[Coordinator, Auditor]),
     (ExportRecords, &[Coordinator, Auditor]),
+    (PurgeEvidence, &[Admin]),
 ];
 
 /// May a person with `role` do `action`?

@@ -64,7 +64,14 @@ impl Application {
                 every,
             ));
         }
+        let blobs = crate::blobs::FolderStore::new(&settings.evidence_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "CORRIDOR_EVIDENCE_DIR: cannot use '{}': {e}",
+                settings.evidence_dir.display()
+            )
+        })?;
         let state = web::Data::new(AppState {
+            blobs: std::sync::Arc::new(blobs),
             db,
             settings,
             menus: Default::default(),

@@ -21,6 +21,8 @@ use crate::error::AppError;
 pub struct Trust {
     pub key: VerifyingKey,
     pub checkpoint_file: Option<PathBuf>,
+    /// Where evidence files are kept, to check each against its recorded hash.
+    pub blobs: Option<std::sync::Arc<dyn crate::blobs::BlobStore>>,
 }
 
 /// One check and its outcome.
@@ -289,6 +291,18 @@ pub fn inspect(conn: &mut DbConn, trust: &Trust) -> Result<Inspection, AppError>
         ),
         problem: accounts.err(),
     });
+    if let Some(blobs) = &trust.blobs {
+        let files = super::files::verify_files(conn, blobs.as_ref())?;
+        findings.push(Finding {
+            check: "evidence files",
+            covered: format!(
+                "{} evidence files in {}, each with the SHA-256 recorded when it was attached",
+                files.as_ref().unwrap_or(&0),
+                blobs.describe()
+            ),
+            problem: files.err(),
+        });
+    }
     Ok(Inspection {
         chain,
         findings,

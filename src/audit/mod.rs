@@ -3,6 +3,7 @@
 //! it: the event and the change are kept together or not at all, and events form one line.
 
 pub mod checkpoint;
+pub mod files;
 pub mod inspect;
 pub mod query;
 pub mod records;
@@ -77,7 +78,8 @@ impl Event {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// Serialisable too: evidence bundles carry whole events, so their hashes can be recomputed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {
     pub id: i64,

@@ -316,6 +316,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evidence_files (id) {
+        id -> BigInt,
+        record_type -> Text,
+        record_id -> BigInt,
+        part_kind -> Text,
+        part_id -> Nullable<BigInt>,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        mime_type -> Text,
+        original_name -> Text,
+        caption -> Text,
+        made_on -> Nullable<Date>,
+        sensitivity -> Text,
+        organization_id -> BigInt,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+        retracted_at -> Nullable<Timestamp>,
+        retraction_reason -> Text,
+        purged_at -> Nullable<Timestamp>,
+        purge_reason -> Text,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(cargo_lines -> convoys (convoy_id));
 diesel::joinable!(convoy_events -> convoys (convoy_id));

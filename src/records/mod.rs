@@ -8,6 +8,7 @@
 //! kinds of record and cannot belong to either store (merging duplicates) lives here, above them.
 
 pub mod convoys;
+pub mod evidence;
 pub mod history;
 pub mod incidents;
 pub mod merge;

@@ -100,6 +100,7 @@ pub async fn list(
     let trust = Trust {
         key: state.signer.verifying_key(),
         checkpoint_file: Some(state.signer.file().to_path_buf()),
+        blobs: Some(state.blobs.clone()),
     };
     let (result, (head_id, head_hash), inspection, latest_checkpoint, actions, organizations) =
         state

@@ -42,6 +42,24 @@ pub async fn check(
     if cross_site || !same_origin(&req) {
         return Ok(req.error_response(AppError::Csrf));
     }
+    let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
+    // File uploads: the token is the form's first field, read without reading the files.
+    if super::multipart_token::is_multipart(&req) {
+        let sent = match tokio::time::timeout(
+            BODY_TIMEOUT,
+            super::multipart_token::first_field(&mut req, FIELD),
+        )
+        .await
+        {
+            Ok(Ok(sent)) => sent,
+            Ok(Err(e)) => return Ok(req.error_response(e)),
+            Err(_) => return Ok(req.error_response(AppError::Timeout)),
+        };
+        if !token_matches(expected, sent) {
+            return Ok(req.error_response(AppError::Csrf));
+        }
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     // A client that sends its headers and then trickles the body must not hold a worker.
     let body = match tokio::time::timeout(BODY_TIMEOUT, req.extract::<Bytes>()).await {
         Ok(Ok(b)) => b,
@@ -51,19 +69,22 @@ pub async fn check(
     if has_nul(&body) {
         return Ok(req.error_response(AppError::BadRequest("error-form-unreadable")));
     }
-    let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
     let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
         .ok()
         .and_then(|fields| fields.into_iter().find(|(k, _)| k == FIELD).map(|(_, v)| v));
-    let valid = match (expected, sent) {
-        (Some(e), Some(s)) => !e.is_empty() && bool::from(e.as_bytes().ct_eq(s.as_bytes())),
-        _ => false,
-    };
-    if !valid {
+    if !token_matches(expected, sent) {
         return Ok(req.error_response(AppError::Csrf));
     }
     req.set_payload(Payload::from(body));
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// The session's token and the one sent, compared in constant time.
+fn token_matches(expected: Option<String>, sent: Option<String>) -> bool {
+    match (expected, sent) {
+        (Some(e), Some(s)) => !e.is_empty() && bool::from(e.as_bytes().ct_eq(s.as_bytes())),
+        _ => false,
+    }
 }
 
 /// A raw or percent-encoded NUL.

@@ -72,6 +72,9 @@ pub fn revision_label(action: &str) -> &'static str {
         "delivery" => "revision-delivery",
         "merge" => "revision-merge",
         "duplicate" => "revision-duplicate",
+        "evidence" => "revision-evidence",
+        "evidence_retraction" => "revision-evidence-retraction",
+        "evidence_purge" => "revision-evidence-purge",
         _ => "revision-other",
     }
 }
@@ -91,6 +94,9 @@ fn field_label(field: &str) -> Option<&'static str> {
     }
     Some(match field {
         "reference" => "field-reference",
+        "evidence_file" => "field-evidence-file",
+        "evidence_retracted" => "field-evidence-retracted",
+        "evidence_purged" => "field-evidence-purged",
         "title" => "field-title",
         "narrative" => "field-narrative",
         "category" => "field-category",

@@ -5,8 +5,8 @@
 use actix_web::{web, Route};
 
 use super::{
-    account, admin, assets, audit_trail, convoys, health, home, incidents, login, needs, reports,
-    setup,
+    account, admin, assets, audit_trail, convoys, evidence, health, home, incidents, login, needs,
+    reports, setup,
 };
 use crate::permissions::Action;
 
@@ -107,6 +107,17 @@ route_table! {
     GET  "/reports/situation" => reports::situation, Can(RunReports);
     GET  "/audit" => audit_trail::list, Can(ReadAuditTrail);
     GET  "/audit/{id:\\d+}" => audit_trail::show, Can(ReadAuditTrail);
+    GET  "/incidents/{id:\\d+}/files" => evidence::files, Can(ReadIncidents);
+    POST "/incidents/{id:\\d+}/files" => evidence::upload_files, Can(RecordIncidents);
+    GET  "/incidents/{id:\\d+}/evidence.zip" => evidence::bundle, Can(ReadIncidents);
+    GET  "/convoys/{id:\\d+}/files" => evidence::files, Can(ReadConvoys);
+    POST "/convoys/{id:\\d+}/files" => evidence::upload_files, Can(RecordConvoys);
+    GET  "/needs/{id:\\d+}/files" => evidence::files, Can(ReadNeeds);
+    POST "/needs/{id:\\d+}/files" => evidence::upload_files, Can(RecordNeeds);
+    GET  "/files/{id:\\d+}" => evidence::download, Can(ReadIncidents);
+    POST "/files/{id:\\d+}/retraction" => evidence::retract, Can(RecordIncidents);
+    GET  "/files/{id:\\d+}/purge" => evidence::purge_form, Can(PurgeEvidence);
+    POST "/files/{id:\\d+}/purge" => evidence::purge, Can(PurgeEvidence);
 }
 
 /// Registers every route, one resource per path (so a wrong method answers 405).

@@ -16,6 +16,8 @@ pub struct AppState {
     pub signer: std::sync::Arc<crate::audit::checkpoint::Signer>,
     /// Lets only so many password hashes run at once.
     pub hashing: crate::accounts::passwords::HashingGate,
+    /// Where evidence files are kept.
+    pub blobs: std::sync::Arc<dyn crate::blobs::BlobStore>,
 }
 
 pub type State = web::Data<AppState>;

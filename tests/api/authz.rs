@@ -77,6 +77,8 @@ const README_ROLES: &[(Action, [bool; 4])] = &[
     (Action::ManageOrganizations, [false, false, false, true]),
     // read the audit trail
     (Action::ReadAuditTrail, [false, false, true, false]),
+    // purge an evidence file's bytes (legal or safety reason; the hash stays)
+    (Action::PurgeEvidence, [false, false, false, true]),
 ];
 
 /// The README's table for one cell. A route naming an action the README does not list stops
@@ -259,11 +261,13 @@ async fn seed_world(app: &TestApp) -> Objects {
         "audit event 1"
     );
     let records = seed_records(app).await;
+    let file = seed_file(app, &records).await;
     Objects {
         single: vec![
             ("/admin/users/", user_id),
             ("/admin/organizations/", org_id),
             ("/audit/", 1),
+            ("/files/", file),
         ],
         records,
     }
@@ -315,6 +319,27 @@ async fn seed_records(app: &TestApp) -> Vec<(&'static str, Vec<Record>)> {
         ("/convoys/", convoys),
         ("/needs/", needs),
     ]
+}
+
+/// An evidence file on the visitors' organisation's public incident, for the `/files/{id}`
+/// routes.
+async fn seed_file(app: &TestApp, records: &[(&'static str, Vec<Record>)]) -> i64 {
+    let incident = records[0].1[0];
+    assert!(incident.own_org && incident.sensitivity == "public");
+    let c = crate::helpers::client();
+    app.login_with(&c, "rhea.recorder", crate::helpers::PASSWORD)
+        .await;
+    let photo = crate::evidence::jpeg("a photo of the checkpoint");
+    let page = crate::evidence::upload(
+        app,
+        &c,
+        &format!("/incidents/{}", incident.id),
+        &[],
+        &[("checkpoint.jpg", &photo)],
+    )
+    .await;
+    assert_eq!(page.status, 303, "evidence file: {}", page.body);
+    1
 }
 
 /// Sends `route` as `visitor` would from a page of ours (POSTs carry the visitor's own CSRF

@@ -43,6 +43,10 @@ const CANARIES: &[&str] = &[
     "CanaryCargoItem",
     "CanaryConvoyNotes",
     "CanaryConvoyRoute",
+    // A confidential evidence file of SARC on its restricted convoy (name, caption, bytes).
+    "CanaryFileName",
+    "CanaryFileCaption",
+    "CanaryFileBytes",
 ];
 
 /// Ids of the records created, by kind.
@@ -312,6 +316,22 @@ async fn arrange(app: &TestApp) -> Records {
     .await;
     deliver(app, &sarc, convoy).await;
     deliver_to(app, &sarc, convoy, basement).await;
+    // A confidential evidence file on that convoy, which other organisations may see.
+    let page = crate::evidence::upload(
+        app,
+        &sarc,
+        &format!("/convoys/{convoy}"),
+        &[
+            ("caption", "CanaryFileCaption"),
+            ("sensitivity", "confidential"),
+        ],
+        &[(
+            "CanaryFileName.pdf",
+            &crate::evidence::pdf("CanaryFileBytes"),
+        )],
+    )
+    .await;
+    assert_eq!(page.status, 303, "evidence file: {}", page.body);
     r.convoys.push(convoy);
     r.needs.push(basement);
 

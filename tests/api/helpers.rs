@@ -126,6 +126,7 @@ pub fn raw_settings(data_dir: &std::path::Path, database_url: &str) -> RawSettin
             audit_checkpoint_seconds: Some("0".into()),
             ..Default::default()
         },
+        evidence: Default::default(),
     }
 }
 

@@ -10,6 +10,7 @@ mod authz;
 mod browser;
 mod confidentiality;
 mod convoys;
+mod evidence;
 mod exports;
 mod faults;
 mod foundation;

@@ -5,6 +5,7 @@
 //! cannot reach a record except through the viewer's scope (`records::incidents` and siblings).
 
 pub mod convoys;
+pub mod evidence;
 pub mod incidents;
 pub mod needs;
 

@@ -730,3 +730,56 @@ login-busy = Too many sign-ins are being checked at this moment. Please try agai
 password-locked = Too many wrong passwords: changing the password is paused for a while. Try again later.
 report-audit-signed = Audit trail signed with key
 report-audit-checkpoint = latest checkpoint { $events } events, { $time } UTC, head
+
+## Evidence files
+evidence-title = Evidence files
+evidence-back = Back to
+evidence-files-link = Evidence files (photos, letters, recordings)
+evidence-custody-hint = Each file is kept under its SHA-256 fingerprint, recorded in the audit trail when it was added. Files are never changed: a retracted file stays for auditors; only an administrator's purge removes its bytes, and its fingerprint stays.
+evidence-bundle = Download the evidence bundle (files, manifest, signed checkpoint)
+evidence-none = No evidence files yet.
+evidence-hidden = { $count ->
+    [one] 1 file you cannot see
+   *[other] { $count } files you cannot see
+}
+evidence-purged-tag = Purged: the bytes were removed; the fingerprint stays
+evidence-retracted-tag = Retracted
+evidence-made-on-claimed = (as the uploader stated; not verified)
+evidence-attached-to = Belongs to
+evidence-added-by = Added by
+evidence-purge-reason = Reason for the purge
+evidence-retract = Retract this file
+evidence-retract-hint = Retracting hides the file from everyone but coordinators and auditors. It is not deleted: it stays, marked, with your reason, in the history.
+evidence-add = Add evidence files
+evidence-sensitivity-as-record = As the record
+evidence-choose-again = Your other entries are kept; choose the files again.
+evidence-upload = Upload
+evidence-uploaded = The files were added; their fingerprints are in the audit trail.
+evidence-retracted = The file was retracted. It stays, marked, with your reason.
+evidence-purged = The file's bytes were removed. Its fingerprint, size, type and the reason stay in the record and the audit trail.
+evidence-purge-title = Purge an evidence file
+evidence-purge-hint = A purge removes the file's bytes for a legal or safety reason. It cannot be undone. The file's fingerprint, size and type stay, and the purge is recorded in the audit trail with your reason.
+evidence-purge = Purge the file's bytes
+evidence-file-number = File
+evidence-record = Record
+evidence-type = Type and size
+evidence-file-required = Choose at least one file.
+evidence-file-too-large = This file is larger than the limit stated above; it was not kept.
+evidence-file-empty = This file is empty.
+evidence-file-type-refused = This kind of file is not accepted (its content was checked, not its name). Accepted: photos, PDF, audio, video, office documents.
+evidence-part-invalid = Choose a claim or event of this record.
+evidence-already-retracted = This file was already retracted or purged.
+evidence-already-purged = This file's bytes were already purged.
+field-caption = Caption
+hint-caption = What the files show, and who made them (optional).
+field-made-on = Date made
+hint-made-on = When the photo, letter or recording was made, if known (for example 2018-02-26).
+field-files = Files
+hint-files = Photos, PDF, audio, video or office documents; several at once. Each file may be at most { $limit }.
+hint-purge-reason = Required: the legal or safety reason for removing the bytes.
+revision-evidence = Evidence file added
+revision-evidence-retraction = Evidence file retracted
+revision-evidence-purge = Evidence file purged
+field-evidence-file = Evidence file
+field-evidence-retracted = Evidence file retracted
+field-evidence-purged = Evidence file purged

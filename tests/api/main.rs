@@ -16,6 +16,7 @@ mod foundation;
 mod hostile;
 mod incidents;
 mod journeys;
+mod read_api;
 mod reports;
 mod scale_out;
 mod search;

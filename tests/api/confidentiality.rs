@@ -416,7 +416,11 @@ pub(crate) fn every_get_path(r: &Records) -> Vec<String> {
 }
 
 /// What `c` is shown over every path: bodies and redirect targets.
-pub(crate) async fn everything_seen(app: &TestApp, c: &reqwest::Client, paths: &[String]) -> String {
+pub(crate) async fn everything_seen(
+    app: &TestApp,
+    c: &reqwest::Client,
+    paths: &[String],
+) -> String {
     let mut all = String::new();
     for path in paths {
         let page = app.get_with(c, path).await;

@@ -14,6 +14,7 @@ mod exports;
 mod faults;
 mod foundation;
 mod hostile;
+mod hxl;
 mod incidents;
 mod journeys;
 mod read_api;

@@ -43,7 +43,11 @@ async fn issue(app: &TestApp, scope: &str, org: &str, rate: &str) -> String {
         .await;
     // The furthest expiry allowed is a year away: 2099 is refused, then a valid date is sent.
     assert_eq!(page.status, 422, "{}", page.body);
-    assert!(page.body.contains("at most a year from now"), "{}", page.body);
+    assert!(
+        page.body.contains("at most a year from now"),
+        "{}",
+        page.body
+    );
     let in_a_month = (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30))
         .format("%Y-%m-%d")
         .to_string();
@@ -63,7 +67,10 @@ async fn issue(app: &TestApp, scope: &str, org: &str, rate: &str) -> String {
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
     let token = page.input_value("api-token-shown");
-    assert!(token.starts_with("corridor_") && token.len() > 60, "{token}");
+    assert!(
+        token.starts_with("corridor_") && token.len() > 60,
+        "{token}"
+    );
     token
 }
 
@@ -78,14 +85,19 @@ async fn api(app: &TestApp, token: &str, path: &str) -> (u16, reqwest::header::H
     let status = res.status().as_u16();
     let headers = res.headers().clone();
     let body = res.text().await.expect("body");
-    let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"));
+    let json =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"));
     (status, headers, json)
 }
 
 /// Every row of a list, page by page (`limit` rows a page), following `next_cursor`.
 async fn all_pages(app: &TestApp, token: &str, path: &str, limit: usize) -> Vec<Value> {
     let sep = if path.contains('?') { '&' } else { '?' };
-    let param = if path.starts_with("/api/v1/changes") { "since" } else { "cursor" };
+    let param = if path.starts_with("/api/v1/changes") {
+        "since"
+    } else {
+        "cursor"
+    };
     let mut rows = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..1000 {

@@ -41,6 +41,24 @@ fn page_of(kind: &str, mut ids: Vec<i64>, limit: i64) -> (Vec<i64>, Option<Strin
     (ids, next)
 }
 
+/// A page of the rows `ids` name (read as `limit + 1`, so a next page is known), each read
+/// through `read`, which goes through the records core.
+fn rows<T: utoipa::ToSchema>(
+    conn: &mut DbConn,
+    api: &ApiScope,
+    kind: &str,
+    ids: Vec<i64>,
+    limit: i64,
+    read: fn(&mut DbConn, &ApiScope, i64) -> Result<T, AppError>,
+) -> Result<Page<T>, AppError> {
+    let (ids, next_cursor) = page_of(kind, ids, limit);
+    let data = ids
+        .into_iter()
+        .map(|id| read(conn, api, id))
+        .collect::<Result<_, _>>()?;
+    Ok(Page { data, next_cursor })
+}
+
 pub fn incidents(
     conn: &mut DbConn,
     api: &ApiScope,
@@ -64,12 +82,7 @@ pub fn incidents(
         .limit(paging.limit + 1)
         .select(incidents::id)
         .load(conn)?;
-    let (ids, next_cursor) = page_of("incidents", ids, paging.limit);
-    let mut data = Vec::with_capacity(ids.len());
-    for id in ids {
-        data.push(incident(conn, api, id)?);
-    }
-    Ok(Page { data, next_cursor })
+    rows(conn, api, "incidents", ids, paging.limit, incident)
 }
 
 /// One incident as `api` may read it, or 404.
@@ -193,12 +206,7 @@ pub fn convoys(
         .limit(paging.limit + 1)
         .select(convoys::id)
         .load(conn)?;
-    let (ids, next_cursor) = page_of("convoys", ids, paging.limit);
-    let mut data = Vec::with_capacity(ids.len());
-    for id in ids {
-        data.push(convoy(conn, api, id)?);
-    }
-    Ok(Page { data, next_cursor })
+    rows(conn, api, "convoys", ids, paging.limit, convoy)
 }
 
 /// One convoy, with its cargo and events, as `api` may read it, or 404.
@@ -283,12 +291,7 @@ pub fn needs(
         .limit(paging.limit + 1)
         .select(needs::id)
         .load(conn)?;
-    let (ids, next_cursor) = page_of("needs", ids, paging.limit);
-    let mut data = Vec::with_capacity(ids.len());
-    for id in ids {
-        data.push(need(conn, api, id)?);
-    }
-    Ok(Page { data, next_cursor })
+    rows(conn, api, "needs", ids, paging.limit, need)
 }
 
 /// One need as `api` may read it, or 404.
@@ -335,7 +338,8 @@ pub fn places(conn: &mut DbConn, api: &ApiScope, paging: Paging) -> Result<Page<
         let areas: Vec<(String, String)> = locations::table
             .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
                 "EXISTS (SELECT 1 FROM incidents WHERE incidents.location_id = locations.id \
-                 AND incidents.sensitivity = 'public'{visible})"
+                 AND incidents.sensitivity = 'public' AND incidents.retracted_at IS NULL \
+                 AND incidents.merged_into IS NULL{visible})"
             )))
             .select((locations::admin1, locations::admin2))
             .distinct()

@@ -27,44 +27,36 @@ async fn issue(app: &TestApp, scope: &str, org: &str, rate: &str) -> String {
     let org_id = app.seed_org(org);
     let admin = admin(app).await;
     let name = format!("{scope} system of {org} {}", app.count("api_tokens"));
-    let page = app
-        .post_form_with(
-            &admin,
-            "/admin/api-tokens",
-            "/admin/api-tokens",
-            &[
-                ("name", &name),
-                ("scope", scope),
-                ("organization_id", &org_id.to_string()),
-                ("expires_on", "2099-01-01"),
-                ("rate_per_minute", rate),
-            ],
-        )
-        .await;
+    let org_id = org_id.to_string();
+    let send = |expires_on: String| {
+        let (admin, name, org_id) = (&admin, &name, &org_id);
+        async move {
+            app.post_form_with(
+                admin,
+                "/admin/api-tokens",
+                "/admin/api-tokens",
+                &[
+                    ("name", name.as_str()),
+                    ("scope", scope),
+                    ("organization_id", org_id.as_str()),
+                    ("expires_on", &expires_on),
+                    ("rate_per_minute", rate),
+                ],
+            )
+            .await
+        }
+    };
     // The furthest expiry allowed is a year away: 2099 is refused, then a valid date is sent.
+    let page = send("2099-01-01".into()).await;
     assert_eq!(page.status, 422, "{}", page.body);
     assert!(
         page.body.contains("at most a year from now"),
         "{}",
         page.body
     );
-    let in_a_month = (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30))
-        .format("%Y-%m-%d")
-        .to_string();
-    let page = app
-        .post_form_with(
-            &admin,
-            "/admin/api-tokens",
-            "/admin/api-tokens",
-            &[
-                ("name", &name),
-                ("scope", scope),
-                ("organization_id", &org_id.to_string()),
-                ("expires_on", &in_a_month),
-                ("rate_per_minute", rate),
-            ],
-        )
-        .await;
+    assert!(page.body.contains(&name), "what was typed is kept");
+    let in_a_month = chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30);
+    let page = send(in_a_month.format("%Y-%m-%d").to_string()).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let token = page.input_value("api-token-shown");
     assert!(

@@ -65,10 +65,12 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
+/// Each token's limiter, by the token's hash and rate (a changed rate starts afresh).
+type Limiters = HashMap<(String, i32), Arc<DefaultDirectRateLimiter>>;
+
 /// Lets the request through, or says how long to wait.
 fn admit(key: &str, rate_per_minute: i32) -> Result<(), ApiError> {
-    static LIMITERS: OnceLock<Mutex<HashMap<(String, i32), Arc<DefaultDirectRateLimiter>>>> =
-        OnceLock::new();
+    static LIMITERS: OnceLock<Mutex<Limiters>> = OnceLock::new();
     let rate = NonZeroU32::new(rate_per_minute.max(1) as u32).unwrap_or(NonZeroU32::MIN);
     let limiter = {
         let mut all = LIMITERS

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::{ApiClient, ApiError};
 use crate::api::read::{self, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api::views::{self, Change, ErrorBody, Page, Place};
-use crate::api::{cursor, ApiScope};
+use crate::api::{cursor, ApiScope, TokenScope};
 use crate::reports::{Audience, ReportQuery};
 use crate::web::State;
 
@@ -242,7 +242,8 @@ pub async fn changes(
     read(&state, move |conn| read::changes(conn, &api, paging)).await
 }
 
-/// The situation report's figures for a period (the public report's for a public token).
+/// The situation report's figures for a period: the internal report's for an internal token,
+/// the public report's for the others.
 #[utoipa::path(get, path = "/api/v1/report", tag = "figures",
     params(
         ("from" = String, Query, description = "First day (YYYY-MM-DD)"),
@@ -276,8 +277,10 @@ pub async fn report(
             fields.join(", ")
         )));
     };
+    // People with a reporter's rights do not run reports: a partner token, like a public one,
+    // gets the public report's figures; an internal token the internal report's.
     let api: ApiScope = client.scope;
-    if api.public() {
+    if api.token_scope != TokenScope::Internal {
         params.audience = Audience::Public;
     }
     read(&state, move |conn| {

@@ -382,10 +382,48 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "text,count,lon,on,yes,none\r\n\
              #meta+text,#affected,#geo+lon,#date,#status,#value\r\n\
-             \"'-a, \"\"b\"\"\nc\",-3,-0.5,2018-02-26,yes,\r\n"
+             \"'-a, \"\"b\"\"; c\",-3,-0.5,2018-02-26,yes,\r\n",
+            "the HXL form puts text on one line"
         );
         let mut plain = Encoder::new(Format::Csv { hxl: false }, COLUMNS);
-        assert_eq!(plain.head().unwrap(), b"text,count,lon,on,yes,none\r\n");
+        let mut out = plain.head().unwrap();
+        assert_eq!(out, b"text,count,lon,on,yes,none\r\n");
+        out.extend(plain.rows(&[row()]).unwrap());
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("\"'-a, \"\"b\"\"\nc\""));
+    }
+
+    #[test]
+    fn one_line_joins_lines_and_spaces_only_where_there_are_any() {
+        assert!(matches!(one_line("Douma, Duma"), Cow::Borrowed(_)));
+        assert_eq!(
+            one_line("Kits  (health)\nFood\r\n\nWater "),
+            "Kits (health); Food; Water"
+        );
+        assert_eq!(one_line("Stopped.\nSearched"), "Stopped. Searched");
+        assert_eq!(one_line("\t"), "");
+    }
+
+    #[test]
+    fn hxl_json_is_the_hashtag_row_then_one_array_per_row() {
+        let mut e = Encoder::new(Format::HxlJson, COLUMNS);
+        let mut out = e.head().unwrap();
+        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(e.tail());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v[0][0], "#meta+text");
+        assert_eq!(v.as_array().unwrap().len(), 3);
+        // No formula guard in JSON; text on one line.
+        assert_eq!(v[1][0], "-a, \"b\"; c");
+        assert_eq!(v[2][1], -3);
+        assert!(v[2][5].is_null());
+        let mut empty = Encoder::new(Format::HxlJson, COLUMNS);
+        let mut out = empty.head().unwrap();
+        out.extend(empty.tail());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1);
     }
 
     #[test]

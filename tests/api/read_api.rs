@@ -136,6 +136,14 @@ both_backends! {
         assert!(!list.body.contains("Never"), "last use shown: {}", list.body);
         // Reads are counted, not one audit event per request.
         assert_eq!(app.count_where("audit_events", "action = 'api.reads'"), 0);
+        // The first read after the hour summarises that hour's reads in one event.
+        app.sql("UPDATE api_tokens SET period_start = '2000-01-01 00:00:00'").unwrap();
+        assert_eq!(api(&app, &token, "/api/v1/places").await.0, 200);
+        assert_eq!(app.count_where("audit_events", "action = 'api.reads' AND details LIKE '%\"reads\":3,%'"), 1);
+        for _ in 0..2 {
+            assert_eq!(api(&app, &token, "/api/v1/places").await.0, 200);
+        }
+        assert_eq!(app.count_where("audit_events", "action = 'api.reads'"), 1, "one event an hour");
 
         let id = app.count("api_tokens");
         let revoked = app
@@ -143,8 +151,9 @@ both_backends! {
             .await;
         assert_eq!(revoked.status, 303, "{}", revoked.body);
         assert_eq!(app.count_where("audit_events", "action = 'api_token.revoke'"), 1);
-        // The three reads are summarised in one event at revocation.
-        assert_eq!(app.count_where("audit_events", "action = 'api.reads' AND details LIKE '%\"reads\":3%'"), 1);
+        // The next hour's three reads are summarised in one event at revocation.
+        assert_eq!(app.count_where("audit_events", "action = 'api.reads'"), 2);
+        assert_eq!(app.count_where("audit_events", "action = 'api.reads' AND details LIKE '%\"reads\":3,%'"), 2);
         let (status, headers, body) = api(&app, &token, "/api/v1/incidents").await;
         assert_eq!(status, 401, "{body}");
         assert_eq!(body["error"], "unauthorized");

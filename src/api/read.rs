@@ -331,8 +331,9 @@ pub fn need(conn: &mut DbConn, api: &ApiScope, id: i64) -> Result<views::Need, A
 pub fn places(conn: &mut DbConn, api: &ApiScope, paging: Paging) -> Result<Page<Place>, AppError> {
     if api.public() {
         // Districts of the places public records use.
-        let viewer = api.scope().viewer();
-        let visible = crate::permissions::visible_sql(viewer, "incidents", true)
+        let visible = api
+            .scope()
+            .record_sql("incidents", true)
             .map(|v| format!(" AND {v}"))
             .unwrap_or_default();
         let areas: Vec<(String, String)> = locations::table

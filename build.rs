@@ -2,7 +2,7 @@
 // or changed, not only when Rust code changes.
 //
 // The integration tests need things the machine may lack (a PostgreSQL server, a browser,
-// poppler's PDF tools, the right to mount a tmpfs). What is there is decided here, once per
+// poppler's PDF tools, the right to mount a tmpfs, libhxl's hxlvalidate). What is there is decided here, once per
 // build, and given to the tests as `cfg`s: a test whose needs are missing is compiled with
 // `#[ignore = "needs …"]`, so `cargo test` reports it as ignored with the reason instead of
 // passing it after doing nothing (and CI, which must run everything, fails on any ignored test).
@@ -15,6 +15,7 @@ const TEST_CFGS: &[&str] = &[
     "corridor_test_browser",
     "corridor_test_pdftotext",
     "corridor_test_tmpfs",
+    "corridor_test_hxlvalidate",
 ];
 
 fn main() {
@@ -22,7 +23,12 @@ fn main() {
     for cfg in TEST_CFGS {
         println!("cargo:rustc-check-cfg=cfg({cfg})");
     }
-    for var in ["CORRIDOR_TEST_POSTGRES_URL", "CHROMEDRIVER", "PATH"] {
+    for var in [
+        "CORRIDOR_TEST_POSTGRES_URL",
+        "CHROMEDRIVER",
+        "HXLVALIDATE",
+        "PATH",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     // A tool installed later lands in one of these folders: look again when one changes.
@@ -42,6 +48,14 @@ fn main() {
     }
     if on_path("pdftotext") && on_path("pdfinfo") {
         println!("cargo:rustc-cfg=corridor_test_pdftotext");
+    }
+    // libhxl's validator (PyPI `libhxl`), on PATH or named by HXLVALIDATE.
+    let hxlvalidate = match env::var_os("HXLVALIDATE").filter(|p| !p.is_empty()) {
+        Some(p) => Path::new(&p).is_file(),
+        None => on_path("hxlvalidate"),
+    };
+    if hxlvalidate {
+        println!("cargo:rustc-cfg=corridor_test_hxlvalidate");
     }
     if on_path("mount") && may_mount() {
         println!("cargo:rustc-cfg=corridor_test_tmpfs");

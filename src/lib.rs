@@ -6,6 +6,7 @@
 //! `startup` (the server).
 
 pub mod accounts;
+pub mod api;
 pub mod audit;
 pub mod backup;
 pub mod blobs;

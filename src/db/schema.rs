@@ -373,3 +373,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     needs,
     need_deliveries,
 );
+
+diesel::table! {
+    /// Tokens of the read API; only their SHA-256 is kept (`api::tokens`).
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        scope -> Text,
+        organization_id -> BigInt,
+        token_hash -> Text,
+        rate_per_minute -> Integer,
+        expires_at -> Timestamp,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+        last_used_at -> Nullable<Timestamp>,
+        period_start -> Nullable<Timestamp>,
+        reads -> BigInt,
+    }
+}

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::permissions::Viewer;
 
 pub const COLUMNS: &[Column] = &[
-    col("reference", "#activity+id"),
+    col("reference", "#meta+id+convoy"),
     col("organization", "#org+name"),
     col("origin", "#loc+name+origin"),
     col("origin_admin1", "#adm1+name+origin"),

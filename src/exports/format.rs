@@ -12,11 +12,14 @@ use crate::error::AppError;
 /// The file format asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// With `hxl`, a second row of HXL hashtags under the header.
+    /// With `hxl`, a second row of HXL hashtags under the header (and every text on one line).
     Csv {
         hxl: bool,
     },
     Json,
+    /// HXL's JSON form: an array of arrays, the first holding the same hashtags as the CSV's
+    /// HXL row, then one array of values per record (text on one line, as in the HXL CSV).
+    HxlJson,
 }
 
 impl Format {
@@ -24,13 +27,20 @@ impl Format {
         match self {
             Self::Csv { .. } => "csv",
             Self::Json => "json",
+            Self::HxlJson => "hxl.json",
         }
+    }
+
+    /// The HXL forms are read by HXL tools, which warn about text with line breaks or runs of
+    /// spaces: there, text is written on one line ([`one_line`]).
+    pub fn is_hxl(self) -> bool {
+        matches!(self, Self::Csv { hxl: true } | Self::HxlJson)
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
             Self::Csv { .. } => "text/csv; charset=utf-8",
-            Self::Json => "application/json",
+            Self::Json | Self::HxlJson => "application/json",
         }
     }
 }
@@ -46,14 +56,49 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text on one line, for the HXL forms: each line's runs of white space become one space,
+/// and lines are joined by "; " (or a space after a line that ends in punctuation), so a
+/// cargo list reads "Trauma kits (health): 40 kits; Food parcels (food): 5000 parcels". The
+/// plain CSV and JSON keep the text exactly as stored.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    let tidy = !text.contains(|c: char| c.is_whitespace() && c != ' ')
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ");
+    if tidy {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let lines = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty());
+    for line in lines {
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(['.', ';', ':', '!', '?', ',']) {
+                " "
+            } else {
+                "; "
+            });
+        }
+        out.push_str(&line);
+    }
+    Cow::Owned(out)
+}
+
 impl Cell {
-    /// The CSV field: text neutralised, dates in ISO 8601, numbers as numbers. Numbers and
-    /// dates are written into `scratch` (reused from cell to cell: an export writes millions).
-    fn csv_field<'a>(&'a self, scratch: &'a mut String) -> &'a [u8] {
+    /// The CSV field: text neutralised (and on one line for HXL), dates in ISO 8601, numbers
+    /// as numbers. Numbers and dates are written into `scratch` (reused from cell to cell: an
+    /// export writes millions).
+    fn csv_field<'a>(&'a self, scratch: &'a mut String, hxl: bool) -> &'a [u8] {
         use std::fmt::Write;
         scratch.clear();
         // Writing to a String cannot fail.
         let _ = match self {
+            Self::Text(s) if hxl => {
+                *scratch = neutralise(&one_line(s)).into_owned();
+                return scratch.as_bytes();
+            }
             Self::Text(s) => {
                 return match neutralise(s) {
                     Cow::Borrowed(s) => s.as_bytes(),
@@ -84,6 +129,23 @@ impl Serialize for Cell {
             Self::Bool(b) => s.serialize_bool(*b),
             Self::Null => s.serialize_unit(),
         }
+    }
+}
+
+/// A row of HXL's JSON form: values in column order, text on one line.
+struct HxlRow<'a>(&'a [Cell]);
+
+impl Serialize for HxlRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for cell in self.0 {
+            match cell {
+                Cell::Text(t) => seq.serialize_element(&one_line(t))?,
+                other => seq.serialize_element(other)?,
+            }
+        }
+        seq.end()
     }
 }
 
@@ -134,6 +196,12 @@ impl Encoder {
                 csv_records(header.iter().map(|r| r.iter().map(|s| s.as_bytes())))
             }
             Format::Json => Ok(b"[".to_vec()),
+            Format::HxlJson => {
+                let tags: Vec<&str> = self.columns.iter().map(|c| c.hxl).collect();
+                let mut out = b"[\n".to_vec();
+                serde_json::to_writer(&mut out, &tags).map_err(failed)?;
+                Ok(out)
+            }
         }
     }
 
@@ -173,10 +241,11 @@ impl Encoder {
             Format::Csv { .. } => {
                 let mut writer = csv_writer(Vec::with_capacity(rows.len() * 512));
                 let mut scratch = String::new();
+                let hxl = self.format.is_hxl();
                 for cells in rows {
                     for cell in cells {
                         writer
-                            .write_field(cell.csv_field(&mut scratch))
+                            .write_field(cell.csv_field(&mut scratch, hxl))
                             .map_err(failed)?;
                     }
                     writer
@@ -200,15 +269,24 @@ impl Encoder {
                 }
                 Ok(out)
             }
+            Format::HxlJson => {
+                // The hashtag row always comes first, so every row follows another.
+                let mut out = Vec::new();
+                for cells in rows {
+                    out.extend_from_slice(b",\n");
+                    serde_json::to_writer(&mut out, &HxlRow(cells)).map_err(failed)?;
+                }
+                Ok(out)
+            }
         }
     }
 
-    /// JSON: the closing bracket. CSV: nothing.
+    /// JSON (both forms): the closing bracket. CSV: nothing.
     pub fn tail(&mut self) -> Vec<u8> {
         match self.format {
             Format::Csv { .. } => Vec::new(),
             Format::Json if self.written == 0 => b"]\n".to_vec(),
-            Format::Json => b"\n]\n".to_vec(),
+            Format::Json | Format::HxlJson => b"\n]\n".to_vec(),
         }
     }
 }
@@ -304,10 +382,48 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "text,count,lon,on,yes,none\r\n\
              #meta+text,#affected,#geo+lon,#date,#status,#value\r\n\
-             \"'-a, \"\"b\"\"\nc\",-3,-0.5,2018-02-26,yes,\r\n"
+             \"'-a, \"\"b\"\"; c\",-3,-0.5,2018-02-26,yes,\r\n",
+            "the HXL form puts text on one line"
         );
         let mut plain = Encoder::new(Format::Csv { hxl: false }, COLUMNS);
-        assert_eq!(plain.head().unwrap(), b"text,count,lon,on,yes,none\r\n");
+        let mut out = plain.head().unwrap();
+        assert_eq!(out, b"text,count,lon,on,yes,none\r\n");
+        out.extend(plain.rows(&[row()]).unwrap());
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("\"'-a, \"\"b\"\"\nc\""));
+    }
+
+    #[test]
+    fn one_line_joins_lines_and_spaces_only_where_there_are_any() {
+        assert!(matches!(one_line("Douma, Duma"), Cow::Borrowed(_)));
+        assert_eq!(
+            one_line("Kits  (health)\nFood\r\n\nWater "),
+            "Kits (health); Food; Water"
+        );
+        assert_eq!(one_line("Stopped.\nSearched"), "Stopped. Searched");
+        assert_eq!(one_line("\t"), "");
+    }
+
+    #[test]
+    fn hxl_json_is_the_hashtag_row_then_one_array_per_row() {
+        let mut e = Encoder::new(Format::HxlJson, COLUMNS);
+        let mut out = e.head().unwrap();
+        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(e.tail());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v[0][0], "#meta+text");
+        assert_eq!(v.as_array().unwrap().len(), 3);
+        // No formula guard in JSON; text on one line.
+        assert_eq!(v[1][0], "-a, \"b\"; c");
+        assert_eq!(v[2][1], -3);
+        assert!(v[2][5].is_null());
+        let mut empty = Encoder::new(Format::HxlJson, COLUMNS);
+        let mut out = empty.head().unwrap();
+        out.extend(empty.tail());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1);
     }
 
     #[test]

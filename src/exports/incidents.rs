@@ -17,12 +17,12 @@ use crate::permissions::{self, RecordFacts, Viewer};
 
 /// The columns; the counts in the order of `model::COUNT_FIELDS`.
 pub const COLUMNS: &[Column] = &[
-    col("reference", "#event+id"),
+    col("reference", "#meta+id+incident"),
     col("title", "#event+name"),
     col("narrative", "#description"),
     col("category", "#access+type"),
     col("occurred_on", "#date+occurred"),
-    col("time_precision", "#date+precision"),
+    col("time_precision", "#meta+precision+date"),
     col("reported_on", "#date+reported"),
     col("place", "#loc+name"),
     col("admin1", "#adm1+name"),
@@ -30,7 +30,7 @@ pub const COLUMNS: &[Column] = &[
     col("pcode", "#loc+code"),
     col("latitude", "#geo+lat"),
     col("longitude", "#geo+lon"),
-    col("location_precision", "#geo+precision"),
+    col("location_precision", "#meta+precision+geo"),
     col("perpetrator_type", "#group+perpetrator+type"),
     col("perpetrator_name", "#group+perpetrator+name"),
     col("civilians_killed", "#affected+killed+civilians"),
@@ -61,7 +61,7 @@ pub const COLUMNS: &[Column] = &[
     col("verification", "#status+verification"),
     col("status", "#status+record"),
     col("retracted", "#status+retracted"),
-    col("merged_into", "#event+id+kept"),
+    col("merged_into", "#meta+id+incident+kept"),
     col("claims", "#meta+claims+num"),
     col("sources", "#meta+source"),
 ];

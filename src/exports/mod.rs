@@ -153,7 +153,7 @@ pub fn record(
             actor,
             Event::new(source.kind().audit_action(), "export", "").details(json!({
                 "format": format.extension(),
-                "hxl": format == Format::Csv { hxl: true },
+                "hxl": format.is_hxl(),
                 "filters": filters,
                 "rows": rows,
             })),

@@ -12,7 +12,7 @@ use crate::needs::model::Need;
 use crate::permissions::Viewer;
 
 pub const COLUMNS: &[Column] = &[
-    col("reference", "#meta+id"),
+    col("reference", "#meta+id+need"),
     col("facility_name", "#loc+name+facility"),
     col("facility_type", "#loc+type+facility"),
     col("place", "#loc+name"),

@@ -88,9 +88,16 @@ pub fn files(
 pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<EvidenceFile>, AppError> {
     let file = store::find(conn, id)?;
     match file.kind().ok_or(AppError::NotFound)? {
-        RecordKind::Incident => incidents::find(conn, scope, file.record_id).map(|_| ())?,
-        RecordKind::Convoy => convoys::find(conn, scope, file.record_id).map(|_| ())?,
-        RecordKind::Need => needs::find(conn, scope, file.record_id).map(|_| ())?,
+        RecordKind::Incident => {
+            incidents::find(conn, scope, crate::domain::IncidentId::new(file.record_id))
+                .map(|_| ())?
+        }
+        RecordKind::Convoy => {
+            convoys::find(conn, scope, crate::domain::ConvoyId::new(file.record_id)).map(|_| ())?
+        }
+        RecordKind::Need => {
+            needs::find(conn, scope, crate::domain::NeedId::new(file.record_id)).map(|_| ())?
+        }
     }
     let own = crate::permissions::RecordFacts {
         retracted: false,

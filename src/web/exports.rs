@@ -19,14 +19,25 @@ use crate::{convoys, incidents, needs};
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Options {
-    /// `hxl=1`: a second row of HXL hashtags under the CSV header.
+    /// `hxl=1`: a second row of HXL hashtags under the CSV header; for JSON, HXL's JSON form
+    /// (an array of arrays under the same hashtags).
     pub hxl: String,
 }
 
 impl Options {
+    fn hxl(&self) -> bool {
+        matches!(self.hxl.trim(), "1" | "true" | "yes")
+    }
+
     fn csv(&self) -> Format {
-        Format::Csv {
-            hxl: matches!(self.hxl.trim(), "1" | "true" | "yes"),
+        Format::Csv { hxl: self.hxl() }
+    }
+
+    fn json(&self) -> Format {
+        if self.hxl() {
+            Format::HxlJson
+        } else {
+            Format::Json
         }
     }
 }
@@ -134,8 +145,9 @@ pub async fn incidents_json(
     state: State,
     req: HttpRequest,
     query: web::Query<incidents::list::ListQuery>,
+    options: web::Query<Options>,
 ) -> Result<HttpResponse, AppError> {
-    of_incidents(page, state, req, query.into_inner(), Format::Json).await
+    of_incidents(page, state, req, query.into_inner(), options.json()).await
 }
 
 pub async fn convoys_csv(
@@ -153,8 +165,9 @@ pub async fn convoys_json(
     state: State,
     req: HttpRequest,
     query: web::Query<convoys::list::ListQuery>,
+    options: web::Query<Options>,
 ) -> Result<HttpResponse, AppError> {
-    of_convoys(page, state, req, query.into_inner(), Format::Json).await
+    of_convoys(page, state, req, query.into_inner(), options.json()).await
 }
 
 pub async fn needs_csv(
@@ -172,6 +185,7 @@ pub async fn needs_json(
     state: State,
     req: HttpRequest,
     query: web::Query<needs::list::ListQuery>,
+    options: web::Query<Options>,
 ) -> Result<HttpResponse, AppError> {
-    of_needs(page, state, req, query.into_inner(), Format::Json).await
+    of_needs(page, state, req, query.into_inner(), options.json()).await
 }

@@ -19,7 +19,7 @@ pub struct NavLink {
 }
 
 /// Navigation entries and the action each needs.
-const NAV: [(&str, &str, Action); 8] = [
+const NAV: [(&str, &str, Action); 9] = [
     ("/", "nav-home", Action::UseAccount),
     ("/incidents", "nav-incidents", Action::ReadIncidents),
     ("/convoys", "nav-convoys", Action::ReadConvoys),
@@ -32,6 +32,7 @@ const NAV: [(&str, &str, Action); 8] = [
         "nav-organizations",
         Action::ManageOrganizations,
     ),
+    ("/admin/api-tokens", "nav-api-tokens", Action::ManageUsers),
 ];
 
 /// A whole number however many references deep templates hold it.

@@ -5,8 +5,8 @@
 use actix_web::{web, Route};
 
 use super::{
-    account, admin, assets, audit_trail, convoys, evidence, health, home, incidents, login, needs,
-    reports, setup,
+    account, admin, api, assets, audit_trail, convoys, evidence, health, home, incidents, login,
+    needs, reports, setup,
 };
 use crate::permissions::Action;
 
@@ -17,6 +17,9 @@ pub enum Access {
     Public,
     /// A signed-in person whose role allows the action.
     Can(Action),
+    /// A partner system with an API token (`Authorization: Bearer`), checked by the handler's
+    /// `web::api::ApiClient` extractor: 401 JSON without a valid one.
+    Token,
 }
 
 /// One row of the table.
@@ -118,6 +121,20 @@ route_table! {
     POST "/files/{id:\\d+}/retraction" => evidence::retract, Can(RecordIncidents);
     GET  "/files/{id:\\d+}/purge" => evidence::purge_form, Can(PurgeEvidence);
     POST "/files/{id:\\d+}/purge" => evidence::purge, Can(PurgeEvidence);
+    GET  "/admin/api-tokens" => admin::api_tokens::list, Can(ManageUsers);
+    POST "/admin/api-tokens" => admin::api_tokens::issue, Can(ManageUsers);
+    POST "/admin/api-tokens/revoke" => admin::api_tokens::revoke, Can(ManageUsers);
+    GET  "/api/v1/incidents" => api::handlers::incidents, Token;
+    GET  "/api/v1/incidents/{id:\\d+}" => api::handlers::incident, Token;
+    GET  "/api/v1/convoys" => api::handlers::convoys, Token;
+    GET  "/api/v1/convoys/{id:\\d+}" => api::handlers::convoy, Token;
+    GET  "/api/v1/needs" => api::handlers::needs, Token;
+    GET  "/api/v1/needs/{id:\\d+}" => api::handlers::need, Token;
+    GET  "/api/v1/places" => api::handlers::places, Token;
+    GET  "/api/v1/changes" => api::handlers::changes, Token;
+    GET  "/api/v1/report" => api::handlers::report, Token;
+    GET  "/api/v1/openapi.json" => api::openapi::json, Public;
+    GET  "/api/v1/docs" => api::docs::page, Public;
 }
 
 /// Registers every route, one resource per path (so a wrong method answers 405).

@@ -16,7 +16,7 @@ use crate::helpers::{Page, TestApp};
 use crate::incidents::{create_incident, encode, incident_form, post, seed_place, signed_in};
 
 /// Every canary and where it was typed.
-const CANARIES: &[&str] = &[
+pub(crate) const CANARIES: &[&str] = &[
     // A confidential incident of SARC, with a new place typed on it.
     "CanaryConfTitle",
     "CanaryConfNarrative",
@@ -51,10 +51,10 @@ const CANARIES: &[&str] = &[
 
 /// Ids of the records created, by kind.
 #[derive(Default)]
-struct Records {
-    incidents: Vec<i64>,
-    convoys: Vec<i64>,
-    needs: Vec<i64>,
+pub(crate) struct Records {
+    pub(crate) incidents: Vec<i64>,
+    pub(crate) convoys: Vec<i64>,
+    pub(crate) needs: Vec<i64>,
 }
 
 fn id_from(page: &Page, prefix: &str) -> i64 {
@@ -177,7 +177,7 @@ async fn deliver_to(app: &TestApp, c: &reqwest::Client, convoy: i64, need: i64) 
 }
 
 /// SARC's records, WHO's public record, and the links between them.
-async fn arrange(app: &TestApp) -> Records {
+pub(crate) async fn arrange(app: &TestApp) -> Records {
     seed_place(app, "Damascus", "Dimashq", "Damascus", "Damascus");
     seed_place(app, "Douma", "Duma", "Rural Damascus", "Duma");
     let sarc = signed_in(app, "sarc.reporter", Role::Reporter, "SARC").await;
@@ -376,14 +376,16 @@ async fn page_reference(app: &TestApp, c: &reqwest::Client, path: &str, prefix: 
 
 /// Every GET path of the route table with its parameters filled in by every record of the
 /// kind, plus searches for every canary on the lists.
-fn every_get_path(r: &Records) -> Vec<String> {
+pub(crate) fn every_get_path(r: &Records) -> Vec<String> {
     let mut paths = BTreeSet::new();
     for route in ROUTES.iter().filter(|r| r.method == "GET") {
-        let ids: Vec<i64> = if route.path.starts_with("/incidents/{") {
+        // The read API's paths name the same records.
+        let kind_path = route.path.strip_prefix("/api/v1").unwrap_or(route.path);
+        let ids: Vec<i64> = if kind_path.starts_with("/incidents/{") {
             r.incidents.clone()
-        } else if route.path.starts_with("/convoys/{") {
+        } else if kind_path.starts_with("/convoys/{") {
             r.convoys.clone()
-        } else if route.path.starts_with("/needs/{") {
+        } else if kind_path.starts_with("/needs/{") {
             r.needs.clone()
         } else if route.path.contains('{') {
             // Accounts, organisations, audit events and static files hold no record text;
@@ -434,7 +436,11 @@ fn every_get_path(r: &Records) -> Vec<String> {
 }
 
 /// What `c` is shown over every path: bodies and redirect targets.
-async fn everything_seen(app: &TestApp, c: &reqwest::Client, paths: &[String]) -> String {
+pub(crate) async fn everything_seen(
+    app: &TestApp,
+    c: &reqwest::Client,
+    paths: &[String],
+) -> String {
     let mut all = String::new();
     for path in paths {
         let page = app.get_with(c, path).await;

@@ -177,6 +177,8 @@ enum Form {
     ConvoyLink,
     NeedCreate,
     NeedUpdate,
+    ApiTokenIssue,
+    ApiTokenRevoke,
 }
 
 /// Every form field list also has these: the token (a form with a wrong one is refused) and a
@@ -274,7 +276,7 @@ const EVENT_FIELDS: &[&str] = fields![
 ];
 
 impl Form {
-    const ALL: [Form; 25] = [
+    const ALL: [Form; 27] = [
         Form::SignIn,
         Form::SignOut,
         Form::Setup,
@@ -300,6 +302,8 @@ impl Form {
         Form::ConvoyLink,
         Form::NeedCreate,
         Form::NeedUpdate,
+        Form::ApiTokenIssue,
+        Form::ApiTokenRevoke,
     ];
 
     /// The route it posts to, as the route table writes it.
@@ -330,6 +334,8 @@ impl Form {
             Form::ConvoyLink => "/convoys/{id:\\d+}/incidents",
             Form::NeedCreate => "/needs",
             Form::NeedUpdate => "/needs/{id:\\d+}",
+            Form::ApiTokenIssue => "/admin/api-tokens",
+            Form::ApiTokenRevoke => "/admin/api-tokens/revoke",
         }
     }
 
@@ -373,6 +379,14 @@ impl Form {
             Form::Delivery => fields!["cargo_line", "need", "quantity"],
             Form::ConvoyLink => fields!["incident_reference"],
             Form::NeedCreate | Form::NeedUpdate => NEED_FIELDS,
+            Form::ApiTokenIssue => fields![
+                "name",
+                "scope",
+                "organization_id",
+                "expires_on",
+                "rate_per_minute",
+            ],
+            Form::ApiTokenRevoke => fields!["token_id"],
         }
     }
 
@@ -421,6 +435,7 @@ impl Form {
             Form::Delivery => &["need_deliveries", "needs", "revisions"],
             Form::ConvoyLink => &["convoy_incidents", "revisions"],
             Form::NeedCreate | Form::NeedUpdate => &["needs", "revisions", "reference_counters"],
+            Form::ApiTokenIssue | Form::ApiTokenRevoke => &["api_tokens"],
         }
     }
 
@@ -545,6 +560,12 @@ fn check(
     let refused = matches!(status, 400 | 403 | 404 | 409 | 413 | 422)
         // "Add more rows" on the convoy forms sends the form back, saving nothing.
         || (status == 200 && matches!(form, Form::ConvoyCreate | Form::ConvoyUpdate));
+    // An issued API token is shown once, on the page that answers the form.
+    let done = if form == Form::ApiTokenIssue {
+        200
+    } else {
+        303
+    };
     if refused {
         // A refused sign-in or password change is itself recorded (the failure, counted
         // towards a lock, as the README says); nothing else is.
@@ -565,7 +586,7 @@ fn check(
             ))
         };
     }
-    if status != 303 {
+    if status != done {
         return Err(format!("unexpected answer {status}"));
     }
     if form == Form::SignIn {
@@ -582,7 +603,7 @@ fn check(
         ));
     }
     if changes.is_empty() && !form.may_change_nothing() {
-        return Err("answered 303 (done), but nothing was saved".into());
+        return Err(format!("answered {status} (done), but nothing was saved"));
     }
     if !changes.is_empty() && form.writes_history() && changed("revisions").is_none() {
         return Err(format!(
@@ -1089,6 +1110,44 @@ async fn prepare(ctx: &Ctx<'_>, form: Form, n: u64) -> Prepared {
             .await;
             prepared(&coordinator, &format!("{path}/edit"), path, base)
         }
+        Form::ApiTokenIssue => {
+            let expires = corridor::audit::now().date() + chrono::TimeDelta::days(30);
+            prepared(
+                &admin,
+                "/admin/api-tokens",
+                "/admin/api-tokens".into(),
+                pairs(&[
+                    ("name", &format!("Partner dashboard {n}")),
+                    ("scope", "partner"),
+                    ("organization_id", &ctx.org.to_string()),
+                    ("expires_on", &expires.format("%Y-%m-%d").to_string()),
+                    ("rate_per_minute", "600"),
+                ]),
+            )
+        }
+        Form::ApiTokenRevoke => {
+            // A fresh token each time: a token is revoked once.
+            let db = app.db();
+            let mut conn = db.conn().expect("conn");
+            let new = corridor::api::tokens::NewToken {
+                name: format!("To revoke {n}"),
+                scope: corridor::api::TokenScope::Public,
+                organization_id: ctx.org,
+                expires_at: corridor::audit::now() + chrono::TimeDelta::days(30),
+                rate_per_minute: 600,
+            };
+            let actor = corridor::audit::Actor::system("test");
+            let (token, _) = corridor::audit::write(&mut conn, |conn| {
+                corridor::api::tokens::issue(conn, &actor, ctx.user, &new)
+            })
+            .expect("a token to revoke");
+            prepared(
+                &admin,
+                "/admin/api-tokens",
+                "/admin/api-tokens/revoke".into(),
+                pairs(&[("token_id", &token.id.to_string())]),
+            )
+        }
     }
 }
 
@@ -1327,6 +1386,8 @@ hostile_forms! {
     convoy_link_never_fails_or_half_writes => Form::ConvoyLink,
     need_create_never_fails_or_half_writes => Form::NeedCreate,
     need_update_never_fails_or_half_writes => Form::NeedUpdate,
+    api_token_issue_never_fails_or_half_writes => Form::ApiTokenIssue,
+    api_token_revoke_never_fails_or_half_writes => Form::ApiTokenRevoke,
 }
 
 /// Every POST route of the route table has its form above, and its property: a new route

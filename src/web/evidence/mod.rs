@@ -103,7 +103,7 @@ fn load_record(
 ) -> Result<Loaded, AppError> {
     Ok(match kind {
         RecordKind::Incident => {
-            let l = records::incidents::find(conn, scope, id)?;
+            let l = records::incidents::find(conn, scope, crate::domain::IncidentId::new(id))?;
             let (claims, _) = records::incidents::claims(conn, scope, &l)?;
             let parts = claims
                 .iter()
@@ -123,7 +123,7 @@ fn load_record(
             }
         }
         RecordKind::Convoy => {
-            let l = records::convoys::find(conn, scope, id)?;
+            let l = records::convoys::find(conn, scope, crate::domain::ConvoyId::new(id))?;
             let parts = l
                 .events
                 .iter()
@@ -142,7 +142,7 @@ fn load_record(
             }
         }
         RecordKind::Need => {
-            let l = records::needs::find(conn, scope, id)?;
+            let l = records::needs::find(conn, scope, crate::domain::NeedId::new(id))?;
             Loaded {
                 record: RecordRef::need(&l),
                 reference: l.need.reference.clone(),
@@ -601,7 +601,7 @@ pub async fn bundle(
     let (reference, entries, left_out, cp) = state
         .db
         .run(move |conn| {
-            let l = records::incidents::find(conn, &scope, id)?;
+            let l = records::incidents::find(conn, &scope, crate::domain::IncidentId::new(id))?;
             let (files, hidden) = scoped::files(conn, &scope, RecordRef::incident(&l))?;
             let (kept, dropped): (Vec<_>, Vec<_>) = files
                 .into_iter()

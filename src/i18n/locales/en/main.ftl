@@ -96,7 +96,7 @@ home-signed-in-as = You are signed in as { $role } of { $org }.
 home-users-text = Create accounts, change roles, disable accounts and reset passwords.
 home-orgs-text = The organisations taking part, and their people.
 home-audit-text = Who did what and when, and a check that nothing in the record was altered.
-home-account-text = Change your password.
+home-account-text = Change your password and your language.
 
 ## Account
 password-title = Change your password

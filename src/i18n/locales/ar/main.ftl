@@ -136,7 +136,8 @@ audit-head = { $count ->
     [one] سُجِّل حدث واحد.
     [two] سُجِّل حدثان.
     [few] سُجِّلت { $count } أحداث.
-   *[other] سُجِّل { $count } حدثاً.
+    [many] سُجِّل { $count } حدثاً.
+   *[other] سُجِّل { $count } حدث.
 }
 audit-head-hash = بصمة رأس السلسلة:
 audit-verify-now = التحقق من السلسلة كاملة الآن
@@ -417,7 +418,8 @@ records-hidden-linked = { $count ->
     [one] سجل مرتبط واحد لا يمكنك رؤيته.
     [two] سجلان مرتبطان لا يمكنك رؤيتهما.
     [few] { $count } سجلات مرتبطة لا يمكنك رؤيتها.
-   *[other] { $count } سجلاً مرتبطاً لا يمكنك رؤيتها.
+    [many] { $count } سجلاً مرتبطاً لا يمكنك رؤيتها.
+   *[other] { $count } سجل مرتبط لا يمكنك رؤيتها.
 }
 records-merged-into-hidden = دُمج هذا السجل في سجل لا يمكنك رؤيته.
 incident-exists-hidden = توجد حادثة مسجّلة لهذا الحدث في سجل لا يمكنك رؤيته.
@@ -650,7 +652,8 @@ needs-found = { $count ->
     [one] احتياج واحد
     [two] احتياجان
     [few] { $shown } احتياجات
-   *[other] { $shown } احتياجاً
+    [many] { $shown } احتياجاً
+   *[other] { $shown } احتياج
 }
 needs-none = لا توجد احتياجات مطابقة لعوامل التصفية هذه.
 incident-convoys = القوافل المتضررة
@@ -687,7 +690,8 @@ report-records = { $count ->
     [one] أُدرج سجل واحد
     [two] أُدرج سجلان
     [few] أُدرجت { $count } سجلات
-   *[other] أُدرج { $count } سجلاً
+    [many] أُدرج { $count } سجلاً
+   *[other] أُدرج { $count } سجل
 }
 report-period = الفترة
 report-area = المنطقة
@@ -757,3 +761,88 @@ login-busy = يجري التحقق من عدد كبير من عمليات تسج
 password-locked = كلمات مرور خاطئة كثيرة: عُلّق تغيير كلمة المرور لبعض الوقت. حاول لاحقاً.
 report-audit-signed = سجل التدقيق موقَّع بالمفتاح
 report-audit-checkpoint = آخر نقطة تحقق { $events } حدثاً، { $time } بالتوقيت العالمي، الرأس
+
+## Language, dates, and the audit trail in words
+language-title = اللغة
+field-language = لغة الصفحات
+hint-language = «حسب متصفحي» يتبع إعدادات اللغة في متصفحك. ويمكن أن تُعرض الأرقام في العربية بالأرقام الغربية (0123456789) أو بالأرقام الهندية (٠١٢٣٤٥٦٧٨٩).
+language-automatic = حسب متصفحي
+language-save = حفظ اللغة
+language-saved = تم حفظ لغتك.
+language-invalid = اختر إحدى اللغات المعروضة.
+month-1 = كانون الثاني
+month-2 = شباط
+month-3 = آذار
+month-4 = نيسان
+month-5 = أيار
+month-6 = حزيران
+month-7 = تموز
+month-8 = آب
+month-9 = أيلول
+month-10 = تشرين الأول
+month-11 = تشرين الثاني
+month-12 = كانون الأول
+month-short-1 = كانون الثاني
+month-short-2 = شباط
+month-short-3 = آذار
+month-short-4 = نيسان
+month-short-5 = أيار
+month-short-6 = حزيران
+month-short-7 = تموز
+month-short-8 = آب
+month-short-9 = أيلول
+month-short-10 = تشرين الأول
+month-short-11 = تشرين الثاني
+month-short-12 = كانون الأول
+audit-action-auth-login = تسجيل دخول
+audit-action-auth-login-failed = فشل تسجيل الدخول
+audit-action-auth-logout = تسجيل خروج
+audit-action-auth-password-check-failed = كلمة المرور الحالية خاطئة عند محاولة تغييرها
+audit-action-convoy-create = تسجيل قافلة
+audit-action-convoy-update = تعديل قافلة
+audit-action-convoy-event = تسجيل تغيير في حالة قافلة
+audit-action-convoy-link-incident = ربط حادثة بقافلة
+audit-action-export-convoys = تصدير القوافل
+audit-action-export-csv = تصدير السجلات
+audit-action-export-incidents = تصدير الحوادث
+audit-action-export-needs = تصدير الاحتياجات
+audit-action-incident-create = تسجيل حادثة
+audit-action-incident-update = تعديل حادثة
+audit-action-incident-claim-add = إضافة إفادة
+audit-action-incident-verify = تغيير حالة التحقق
+audit-action-incident-retract = سحب حادثة
+audit-action-incident-merge = دمج سجل مكرَّر في سجل آخر
+audit-action-incident-duplicate-merged = دمج سجل مكرَّر في هذا السجل
+audit-action-location-create = إضافة مكان
+audit-action-location-share = مشاركة مكان
+audit-action-need-create = تسجيل احتياج
+audit-action-need-update = تعديل احتياج
+audit-action-need-delivery = تخصيص تسليم لاحتياج
+audit-action-organization-create = إضافة منظمة
+audit-action-organization-update = تعديل منظمة
+audit-action-report-situation = إعداد تقرير وضع
+audit-action-session-end = انتهاء جلسة
+audit-action-session-end-all = إنهاء جميع جلسات حساب
+audit-action-setup-link-issued = إصدار رابط الإعداد
+audit-action-user-create = إضافة مستخدم
+audit-action-user-update = تعديل مستخدم
+audit-action-user-disable = تعطيل حساب
+audit-action-user-enable = تفعيل حساب
+audit-action-user-unlock = إلغاء قفل تسجيل الدخول
+audit-action-user-password-change = تغيير كلمة المرور
+audit-action-user-password-reset = إعادة تعيين كلمة المرور من قبل مسؤول النظام
+audit-action-user-language-change = تغيير اللغة
+audit-action-demo-load = تحميل بيانات العرض التوضيحي
+audit-action-demo-synthetic-batch = إضافة بيانات عرض توضيحي اصطناعية
+audit-entity-convoy = قافلة
+audit-entity-demo = عرض توضيحي
+audit-entity-export = تصدير
+audit-entity-incident = حادثة
+audit-entity-location = مكان
+audit-entity-need = احتياج
+audit-entity-organization = منظمة
+audit-entity-report = تقرير
+audit-entity-revision = مراجعة
+audit-entity-session = جلسة
+audit-entity-setup = إعداد
+audit-entity-user = مستخدم

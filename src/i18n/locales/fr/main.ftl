@@ -439,7 +439,7 @@ sort-reported-desc = Signalés le plus récemment
 sort-updated-desc = Modifiés le plus récemment
 incidents-found-more = Plus de { $count } incidents correspondent. Ajoutez des mots ou des filtres pour affiner la recherche.
 incidents-found = { $count ->
-    [one] 1 incident
+    [one] { $shown } incident
    *[other] { $shown } incidents
 }
 page-of = page { $page } sur { $pages }
@@ -606,7 +606,7 @@ field-need = Besoin
 hint-delivery-need = Besoins ouverts ; ceux de la destination du convoi d'abord.
 convoy-delivery-save = Enregistrer la livraison
 convoys-found = { $count ->
-    [one] 1 convoi
+    [one] { $shown } convoi
    *[other] { $shown } convois
 }
 convoys-none = Aucun convoi ne correspond à ces filtres.
@@ -631,7 +631,7 @@ need-deliveries = Convois ayant transporté des fournitures pour ce besoin
 need-no-deliveries = Aucune livraison n'a encore été affectée à ce besoin.
 needs-order = Les besoins critiques d'abord, puis ceux dont la date est passée, puis les autres par urgence.
 needs-found = { $count ->
-    [one] 1 besoin
+    [one] { $shown } besoin
    *[other] { $shown } besoins
 }
 needs-none = Aucun besoin ne correspond à ces filtres.
@@ -736,3 +736,88 @@ login-busy = Trop de connexions sont en cours de vérification en ce moment. Ré
 password-locked = Trop de mots de passe erronés : le changement de mot de passe est suspendu pendant un moment. Réessayez plus tard.
 report-audit-signed = Journal d'audit signé avec la clé
 report-audit-checkpoint = dernier point de contrôle { $events } événements, { $time } UTC, tête
+
+## Language, dates, and the audit trail in words
+language-title = Langue
+field-language = Langue des pages
+hint-language = « Selon mon navigateur » suit les réglages de langue de votre navigateur. L'arabe peut afficher les nombres en chiffres occidentaux (0123456789) ou en chiffres arabes orientaux (٠١٢٣٤٥٦٧٨٩).
+language-automatic = Selon mon navigateur
+language-save = Enregistrer la langue
+language-saved = Votre langue a été enregistrée.
+language-invalid = Choisissez l'une des langues proposées.
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+month-short-1 = janv.
+month-short-2 = févr.
+month-short-3 = mars
+month-short-4 = avr.
+month-short-5 = mai
+month-short-6 = juin
+month-short-7 = juil.
+month-short-8 = août
+month-short-9 = sept.
+month-short-10 = oct.
+month-short-11 = nov.
+month-short-12 = déc.
+audit-action-auth-login = Connexion
+audit-action-auth-login-failed = Échec de connexion
+audit-action-auth-logout = Déconnexion
+audit-action-auth-password-check-failed = Mot de passe actuel erroné lors de son changement
+audit-action-convoy-create = Convoi enregistré
+audit-action-convoy-update = Convoi modifié
+audit-action-convoy-event = Changement de statut d'un convoi enregistré
+audit-action-convoy-link-incident = Incident lié à un convoi
+audit-action-export-convoys = Convois exportés
+audit-action-export-csv = Fiches exportées
+audit-action-export-incidents = Incidents exportés
+audit-action-export-needs = Besoins exportés
+audit-action-incident-create = Incident enregistré
+audit-action-incident-update = Incident modifié
+audit-action-incident-claim-add = Allégation ajoutée
+audit-action-incident-verify = Vérification modifiée
+audit-action-incident-retract = Incident retiré
+audit-action-incident-merge = Doublon fusionné dans une autre fiche
+audit-action-incident-duplicate-merged = Doublon fusionné dans cette fiche
+audit-action-location-create = Lieu ajouté
+audit-action-location-share = Lieu partagé
+audit-action-need-create = Besoin enregistré
+audit-action-need-update = Besoin modifié
+audit-action-need-delivery = Livraison affectée à un besoin
+audit-action-organization-create = Organisation ajoutée
+audit-action-organization-update = Organisation modifiée
+audit-action-report-situation = Rapport de situation produit
+audit-action-session-end = Session terminée
+audit-action-session-end-all = Toutes les sessions d'un compte terminées
+audit-action-setup-link-issued = Lien d'installation émis
+audit-action-user-create = Utilisateur ajouté
+audit-action-user-update = Utilisateur modifié
+audit-action-user-disable = Compte désactivé
+audit-action-user-enable = Compte réactivé
+audit-action-user-unlock = Connexion débloquée
+audit-action-user-password-change = Mot de passe changé
+audit-action-user-password-reset = Mot de passe réinitialisé par un administrateur
+audit-action-user-language-change = Langue changée
+audit-action-demo-load = Données de démonstration chargées
+audit-action-demo-synthetic-batch = Données de démonstration synthétiques ajoutées
+audit-entity-convoy = Convoi
+audit-entity-demo = Démonstration
+audit-entity-export = Export
+audit-entity-incident = Incident
+audit-entity-location = Lieu
+audit-entity-need = Besoin
+audit-entity-organization = Organisation
+audit-entity-report = Rapport
+audit-entity-revision = Révision
+audit-entity-session = Session
+audit-entity-setup = Installation
+audit-entity-user = Utilisateur

@@ -124,6 +124,12 @@ impl From<&i64> for Arg {
     }
 }
 
+impl From<&&i64> for Arg {
+    fn from(n: &&i64) -> Self {
+        Self::Number(**n)
+    }
+}
+
 impl From<&u16> for Arg {
     fn from(n: &u16) -> Self {
         Self::Number(i64::from(*n))

@@ -1,4 +1,5 @@
-//! A person's own account: changing their password (required after an administrator's reset).
+//! A person's own account: changing their password (required after an administrator's reset),
+//! and beside it their language (`language`).
 //! The change ends every session of the account, then signs this browser in afresh.
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -7,6 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::forms::FormErrors;
+use super::language::LanguageForm;
 use super::session::session_cookie;
 use super::{blocking, client_addr, see_other, Page};
 use crate::accounts::{passwords, sessions, throttle, users};
@@ -21,21 +23,25 @@ pub struct PasswordPage {
     pub page: Page,
     pub errors: FormErrors,
     pub changed: bool,
+    pub language: LanguageForm,
 }
 
 #[derive(Deserialize)]
 pub struct ChangedQuery {
     changed: Option<String>,
+    language: Option<String>,
 }
 
 pub async fn password_form(
     page: Page,
     query: web::Query<ChangedQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let language = LanguageForm::of(&page, query.language.is_some());
     super::ok(&PasswordPage {
         page,
         errors: FormErrors::new(),
         changed: query.changed.is_some(),
+        language,
     })
 }
 
@@ -62,10 +68,12 @@ pub async fn change_password(
     let Some(_turn) = state.hashing.enter().await else {
         let mut errors = FormErrors::new();
         errors.add("current_password", "login-busy");
+        let language = LanguageForm::of(&page, false);
         return super::login::busy(&PasswordPage {
             page,
             errors,
             changed: false,
+            language,
         });
     };
     let policy = state.settings.lockout;
@@ -92,10 +100,12 @@ pub async fn change_password(
     if admission == throttle::Admission::Locked {
         let mut errors = FormErrors::new();
         errors.add("current_password", "password-locked");
+        let language = LanguageForm::of(&page, false);
         return super::invalid(&PasswordPage {
             page,
             errors,
             changed: false,
+            language,
         });
     }
     let current = form.current_password.clone();
@@ -134,10 +144,12 @@ pub async fn change_password(
         errors.add("new_password", "password-same-as-current");
     }
     let (Some(new), true) = (new, errors.is_empty()) else {
+        let language = LanguageForm::of(&page, false);
         return super::invalid(&PasswordPage {
             page,
             errors,
             changed: false,
+            language,
         });
     };
     let hash = blocking(move || passwords::hash(&new)).await?;

@@ -17,6 +17,7 @@ pub mod health;
 pub mod history;
 pub mod home;
 pub mod incidents;
+pub mod language;
 pub mod login;
 pub mod menus;
 pub mod needs;

@@ -846,3 +846,4 @@ audit-entity-revision = مراجعة
 audit-entity-session = جلسة
 audit-entity-setup = إعداد
 audit-entity-user = مستخدم
+print-page-of = صفحة { $page } من { $pages }

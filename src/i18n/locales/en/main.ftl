@@ -815,3 +815,4 @@ audit-entity-revision = Revision
 audit-entity-session = Session
 audit-entity-setup = Set-up
 audit-entity-user = User
+print-page-of = Page { $page } of { $pages }

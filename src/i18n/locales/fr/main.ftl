@@ -821,3 +821,4 @@ audit-entity-revision = Révision
 audit-entity-session = Session
 audit-entity-setup = Installation
 audit-entity-user = Utilisateur
+print-page-of = Page { $page } sur { $pages }

@@ -17,8 +17,8 @@ fluent_templates::static_loader! {
     static LOCALES = {
         locales: "./src/i18n/locales",
         fallback_language: "en",
-        // Arguments are user data shown inside HTML; templates isolate them with <bdi> where
-        // direction matters, so Fluent's invisible isolation marks are not wanted. Numbers
+        // Arguments are user data shown inside HTML; `t_args` isolates them itself where
+        // direction matters (Fluent would mark every argument, numbers too). Numbers
         // come out marked, so `t_args` can write them in the reader's digits (see `format`).
         customise: |bundle| {
             bundle.set_use_isolating(false);
@@ -86,7 +86,7 @@ impl Lang {
             .iter()
             .map(|(k, v)| {
                 let value = match v {
-                    Arg::Text(s) => FluentValue::from(s.clone()),
+                    Arg::Text(s) => FluentValue::from(self.isolated(s)),
                     Arg::Number(n) => FluentValue::from(*n),
                 };
                 (Cow::Borrowed(*k), value)
@@ -96,6 +96,21 @@ impl Lang {
             .try_lookup_with_args(&self.id, id, &map)
             .unwrap_or_else(|| id.to_string());
         format::write_marked_numbers(&text, |n| self.number(n))
+    }
+
+    /// Text a person typed, set inside a sentence: in a right-to-left page, or when the text
+    /// itself has right-to-left letters, it goes between Unicode's isolation marks (FSI…PDI,
+    /// what `<bdi>` does in markup), so "layla.coordinator" or "الهلال الأحمر" keeps its own
+    /// direction and does not reorder the words around it.
+    fn isolated(&self, text: &str) -> String {
+        let rtl_letters = text
+            .chars()
+            .any(|c| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FEFC}'));
+        if self.dir() == "rtl" || rtl_letters {
+            format!("\u{2068}{text}\u{2069}")
+        } else {
+            text.to_string()
+        }
     }
 }
 

@@ -107,7 +107,6 @@ fn walk(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
     out
 }
 
-
 #[test]
 fn negotiates_and_formats() {
     assert_eq!(Lang::negotiate(Some("de-DE, en;q=0.5")).tag(), "en");
@@ -142,10 +141,7 @@ fn negotiates_and_formats() {
     assert_eq!(ar_digits.date(day), "٢٠ شباط ٢٠١٨");
     let moment = day.and_hms_opt(14, 30, 5).unwrap();
     assert_eq!(en.date_time(moment), "20 Feb 2018 14:30");
-    assert_eq!(
-        ar_digits.date_time_seconds(moment),
-        "٢٠ شباط ٢٠١٨ ١٤:٣٠:٠٥"
-    );
+    assert_eq!(ar_digits.date_time_seconds(moment), "٢٠ شباط ٢٠١٨ ١٤:٣٠:٠٥");
 }
 
 #[test]
@@ -189,11 +185,19 @@ fn every_language_has_every_message() {
             panic!("{lang}/main.ftl does not parse: {errors:?}");
         }
         let found = messages(&text);
-        let ids = |m: &[(String, Vec<String>)]| m.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
-        assert_eq!(ids(&found), ids(&english), "{lang}: message ids differ from en");
+        let ids =
+            |m: &[(String, Vec<String>)]| m.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(&found),
+            ids(&english),
+            "{lang}: message ids differ from en"
+        );
         for ((id, vars), (_, en_vars)) in found.iter().zip(&english) {
             for v in vars {
-                assert!(en_vars.contains(v), "{lang}: {id} uses ${v}, which English does not give it");
+                assert!(
+                    en_vars.contains(v),
+                    "{lang}: {id} uses ${v}, which English does not give it"
+                );
             }
         }
     }

@@ -16,6 +16,7 @@ mod foundation;
 mod hostile;
 mod incidents;
 mod journeys;
+mod languages;
 mod reports;
 mod scale_out;
 mod search;

@@ -146,7 +146,7 @@ fn negotiates_and_formats() {
 
 #[test]
 fn plurals_follow_each_language_and_numbers_its_digits() {
-    let args = |n: i64| [("count", Arg::from(n)), ("shown", Arg::from(n.to_string()))];
+    let args = |n: i64| [("count", Arg::from(n)), ("shown", Arg::from(n))];
     let en = Lang::default();
     assert_eq!(en.t_args("convoys-found", &args(1)), "1 convoy");
     assert_eq!(en.t_args("convoys-found", &args(3)), "3 convoys");

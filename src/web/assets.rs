@@ -57,9 +57,12 @@ fn print_css(lang: &Lang) -> String {
         "print-page-of",
         &[("page", Arg::from(PAGE)), ("pages", Arg::from(PAGES))],
     );
+    // CSS counter styles for the two kinds of digits.
+    const WESTERN: &str = "decimal";
+    const ARABIC_INDIC: &str = "arabic-indic";
     let style = match lang.digits() {
-        Digits::Western => "decimal",
-        Digits::ArabicIndic => "arabic-indic",
+        Digits::Western => WESTERN,
+        Digits::ArabicIndic => ARABIC_INDIC,
     };
     let quoted = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let mut content = Vec::new();

@@ -5,9 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::convoys::{create_convoy, create_need, places};
+use crate::browser::Browser;
+use crate::convoys::{create_convoy, create_need};
 use crate::helpers::{Page, TestApp, PASSWORD};
-use crate::incidents::{create_incident, signed_in};
+use fantoccini::wd::{PrintConfiguration, PrintSize};
+use crate::incidents::{create_incident, seed_place, signed_in};
 use corridor::domain::Role;
 
 const LANGUAGES: [&str; 3] = ["en", "ar", "fr"];
@@ -223,7 +225,9 @@ fn latin_words(text: &str) -> BTreeSet<String> {
 /// Records the main journey's data over HTTP: a convoy, the chlorine incident with a denial,
 /// a need, a corroboration. Returns (incident id, convoy id, need id).
 async fn arrange_journey(app: &TestApp) -> (i64, i64, i64) {
-    places(app);
+    seed_douma_with_coordinates(app);
+    seed_place(app, "Damascus", "Dimashq", "Damascus", "Damascus");
+    seed_place(app, "Al-Wafideen checkpoint", "", "Rural Damascus", "Duma");
     let reporter = signed_in(app, "omar.reporter", Role::Reporter, "WHO").await;
     let convoy = create_convoy(app, &reporter, &[]).await;
     let need = create_need(app, &reporter, &[]).await;
@@ -273,6 +277,27 @@ async fn arrange_journey(app: &TestApp) -> (i64, i64, i64) {
     assert_eq!(verified.status, 303, "{}", verified.body);
     app.seed_user("hana.auditor", Role::Auditor, "OCHA");
     (incident, convoy, need)
+}
+
+/// Douma, with its coordinates, before the other places (whose Douma then is a spelling of it).
+fn seed_douma_with_coordinates(app: &TestApp) {
+    use corridor::audit::{self, Actor};
+    use corridor::locations::{self, PlaceFields};
+    let db = app.db();
+    let mut conn = db.conn().unwrap();
+    let place = PlaceFields {
+        name: "Douma".into(),
+        alt_names: "Duma\nدوما".into(),
+        admin1: "Rural Damascus".into(),
+        admin2: "Duma".into(),
+        latitude: Some(33.5711),
+        longitude: Some(36.4028),
+        ..Default::default()
+    };
+    audit::write(&mut conn, |conn| {
+        Ok(locations::create(conn, &Actor::system("test"), &place, None)?.id)
+    })
+    .unwrap();
 }
 
 /// The main journey's pages, as (who reads it, path).
@@ -518,4 +543,98 @@ both_backends! {
             }
         }
     }
+
+    /// In a real browser: a coordinator chooses Arabic on their account page; the main pages
+    /// then read right to left, what people typed keeps its own direction, coordinates read
+    /// "33.5711, 36.4028", and the printed situation report is in Arabic, in Amiri, with its
+    /// digest and page numbers on every page.
+    #[cfg_attr(not(corridor_test_browser), ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)")]
+    #[cfg_attr(not(corridor_test_pdftotext), ignore = "needs pdftotext and pdfinfo (apt-get install poppler-utils)")]
+    async fn arabic_pages_in_a_browser(app: TestApp) {
+        let (incident, convoy, need) = arrange_journey(&app).await;
+        let b = Browser::start(&app, module_path!()).await;
+        b.goto("/login").await;
+        b.fill("username", "layla.coordinator").await;
+        b.fill("password", PASSWORD).await;
+        b.press("Sign in").await;
+        b.follow("Your account").await;
+        b.check("language-ar").await;
+        b.press("Save language").await;
+        b.sees("تم حفظ لغتك.").await;
+
+        let js = |script: &str| {
+            let script = script.to_string();
+            let client = b.client().clone();
+            async move { client.execute(&script, vec![]).await.expect("script runs") }
+        };
+        for path in [
+            "/".to_string(),
+            "/incidents".to_string(),
+            format!("/incidents/{incident}"),
+            format!("/convoys/{convoy}"),
+            format!("/needs/{need}"),
+            "/reports".to_string(),
+        ] {
+            b.goto(&path).await;
+            let seen = js("const h = document.documentElement; \
+                return [h.lang, h.dir, getComputedStyle(document.body).direction];").await;
+            assert_eq!(seen, serde_json::json!(["ar", "rtl", "rtl"]), "{path}");
+        }
+
+        b.goto(&format!("/incidents/{incident}")).await;
+        b.sees("الإفادات").await;
+        // Typed text keeps its own direction inside the right-to-left page.
+        let typed = js("return [...document.querySelectorAll('[dir=auto]')] \
+            .map(e => [e.textContent.trim(), getComputedStyle(e).direction]);").await;
+        let direction_of = |start: &str| {
+            typed.as_array().unwrap().iter()
+                .find(|p| p[0].as_str().unwrap().starts_with(start))
+                .map(|p| p[1].as_str().unwrap().to_string())
+                .unwrap_or_else(|| panic!("no typed text starting {start:?} in {typed}"))
+        };
+        assert_eq!(direction_of("Chlorine symptoms"), "ltr", "an English title");
+        assert_eq!(direction_of("أفاد أطباء"), "rtl", "an Arabic narrative");
+        assert_eq!(direction_of("The authorities deny"), "ltr", "an English claim");
+        // Coordinates: isolated and left to right, so they never read backwards; the latitude
+        // is drawn to the left of the longitude.
+        let coords = js("const e = document.querySelector('.coords'); \
+            const r = document.createRange(); const t = e.firstChild; \
+            r.setStart(t, 0); r.setEnd(t, 7); const lat = r.getBoundingClientRect().left; \
+            r.setStart(t, t.length - 7); r.setEnd(t, t.length); const lon = r.getBoundingClientRect().left; \
+            return [e.textContent, getComputedStyle(e).direction, getComputedStyle(e).unicodeBidi, lat < lon];").await;
+        assert_eq!(coords, serde_json::json!(["33.5711, 36.4028", "ltr", "isolate", true]));
+
+        // The situation report, printed: Arabic words, the Amiri font, digest and page numbers.
+        b.goto("/reports/situation?from=2018-01-01&to=2018-12-31").await;
+        b.sees("الأرقام الرئيسية").await;
+        let digest = b.text_of(".digest").await;
+        let config = PrintConfiguration::builder().size(PrintSize::A4).background(true).build().expect("print settings");
+        let pdf = b.client().print(config).await.expect("Chromium prints the report");
+        let path = crate::browser::artifacts_dir().join(format!("situation-report-ar-{:?}.pdf", app.backend));
+        std::fs::write(&path, &pdf).expect("save the PDF");
+        let (pages, text) = crate::journeys::pdf_text(&path);
+        assert!(pages >= 2, "{pages} pages");
+        assert!(text.matches(digest.trim()).count() >= pages, "digest on every page");
+        let fonts = std::process::Command::new("pdffonts").arg(&path).output().expect("run pdffonts (poppler-utils)");
+        let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
+        assert!(fonts.contains("Amiri"), "the Arabic text is set in Amiri: {fonts}");
+        for words in ["تقرير الوضع", "الأرقام الرئيسية", "المنهجية والتحفظات"] {
+            assert!(contains_words(&text, words), "{words:?} printed:\n{text}");
+        }
+        for page in 1..=pages {
+            let number = format!("صفحة {page} من {pages}");
+            assert!(contains_words(&text, &number), "page number {number:?} printed:\n{text}");
+        }
+        b.screenshot("").await;
+        b.close().await;
+    }
+}
+
+/// Whether `text` (as pdftotext gives it) holds `words`, in reading order or, as PDF text
+/// extraction may give right-to-left lines, with the words in the reverse order.
+fn contains_words(text: &str, words: &str) -> bool {
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = squeeze(text);
+    let reversed: Vec<&str> = words.split_whitespace().rev().collect();
+    text.contains(&squeeze(words)) || text.contains(&reversed.join(" "))
 }

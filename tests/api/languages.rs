@@ -114,6 +114,7 @@ fn corridor_text(body: &str) -> String {
     ] {
         text = cut_elements(&text, open, close);
     }
+    text = without_stored_options(&text);
     // Elements that carry typed text (`dir="auto"`) or say they are in another language
     // (`lang`, the language names on the account page): cut their text up to the next tag.
     for marker in ["dir=\"auto\"", " lang=\""] {
@@ -146,6 +147,29 @@ fn corridor_text(body: &str) -> String {
         }
     }
     visible
+}
+
+/// `text` without the `<option>`s that show stored data rather than Corridor's words: those
+/// whose value is a record's id (organisations, places, cargo lines, needs) or is the very text
+/// shown (a governorate or district as typed). Options of vocabularies keep their labels.
+fn without_stored_options(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<option value=\"") {
+        out.push_str(&rest[..start]);
+        let option = &rest[start..];
+        let end = option.find("</option>").map_or(option.len(), |e| e + "</option>".len());
+        let value_start = "<option value=\"".len();
+        let value = &option[value_start..value_start + option[value_start..].find('"').unwrap_or(0)];
+        let shown = option[..end].split_once('>').map_or("", |(_, t)| t.trim_end_matches("</option>"));
+        let stored = !value.is_empty() && (value.chars().all(|c| c.is_ascii_digit()) || value == shown);
+        if !stored {
+            out.push_str(&option[..end]);
+        }
+        rest = &option[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn cut_elements(text: &str, open: &str, close: &str) -> String {
@@ -633,8 +657,11 @@ both_backends! {
 /// Whether `text` (as pdftotext gives it) holds `words`, in reading order or, as PDF text
 /// extraction may give right-to-left lines, with the words in the reverse order.
 fn contains_words(text: &str, words: &str) -> bool {
+    // pdftotext marks the direction of runs with Unicode's invisible bidi controls.
+    let controls = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let text: String = text.chars().map(|c| if controls(c) { ' ' } else { c }).collect();
     let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = squeeze(text);
+    let text = squeeze(&text);
     let reversed: Vec<&str> = words.split_whitespace().rev().collect();
     text.contains(&squeeze(words)) || text.contains(&reversed.join(" "))
 }

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 use crate::browser::Browser;
 use crate::convoys::{create_convoy, create_need};
 use crate::helpers::{Page, TestApp, PASSWORD};
-use fantoccini::wd::{PrintConfiguration, PrintSize};
 use crate::incidents::{create_incident, seed_place, signed_in};
 use corridor::domain::Role;
+use fantoccini::wd::{PrintConfiguration, PrintSize};
 
 const LANGUAGES: [&str; 3] = ["en", "ar", "fr"];
 
@@ -158,11 +158,17 @@ fn without_stored_options(text: &str) -> String {
     while let Some(start) = rest.find("<option value=\"") {
         out.push_str(&rest[..start]);
         let option = &rest[start..];
-        let end = option.find("</option>").map_or(option.len(), |e| e + "</option>".len());
+        let end = option
+            .find("</option>")
+            .map_or(option.len(), |e| e + "</option>".len());
         let value_start = "<option value=\"".len();
-        let value = &option[value_start..value_start + option[value_start..].find('"').unwrap_or(0)];
-        let shown = option[..end].split_once('>').map_or("", |(_, t)| t.trim_end_matches("</option>"));
-        let stored = !value.is_empty() && (value.chars().all(|c| c.is_ascii_digit()) || value == shown);
+        let value =
+            &option[value_start..value_start + option[value_start..].find('"').unwrap_or(0)];
+        let shown = option[..end]
+            .split_once('>')
+            .map_or("", |(_, t)| t.trim_end_matches("</option>"));
+        let stored =
+            !value.is_empty() && (value.chars().all(|c| c.is_ascii_digit()) || value == shown);
         if !stored {
             out.push_str(&option[..end]);
         }
@@ -659,7 +665,10 @@ both_backends! {
 fn contains_words(text: &str, words: &str) -> bool {
     // pdftotext marks the direction of runs with Unicode's invisible bidi controls.
     let controls = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    let text: String = text.chars().map(|c| if controls(c) { ' ' } else { c }).collect();
+    let text: String = text
+        .chars()
+        .map(|c| if controls(c) { ' ' } else { c })
+        .collect();
     let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = squeeze(&text);
     let reversed: Vec<&str> = words.split_whitespace().rev().collect();

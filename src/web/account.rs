@@ -26,6 +26,19 @@ pub struct PasswordPage {
     pub language: LanguageForm,
 }
 
+impl PasswordPage {
+    /// The account page sent back with `errors` (from either of its forms), nothing changed.
+    pub fn refused(page: Page, errors: FormErrors) -> Self {
+        let language = LanguageForm::of(&page, false);
+        Self {
+            page,
+            errors,
+            changed: false,
+            language,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ChangedQuery {
     changed: Option<String>,
@@ -68,13 +81,7 @@ pub async fn change_password(
     let Some(_turn) = state.hashing.enter().await else {
         let mut errors = FormErrors::new();
         errors.add("current_password", "login-busy");
-        let language = LanguageForm::of(&page, false);
-        return super::login::busy(&PasswordPage {
-            page,
-            errors,
-            changed: false,
-            language,
-        });
+        return super::login::busy(&PasswordPage::refused(page, errors));
     };
     let policy = state.settings.lockout;
     let (uid, name, at) = (user.id, user.username.clone(), addr.clone());
@@ -100,13 +107,7 @@ pub async fn change_password(
     if admission == throttle::Admission::Locked {
         let mut errors = FormErrors::new();
         errors.add("current_password", "password-locked");
-        let language = LanguageForm::of(&page, false);
-        return super::invalid(&PasswordPage {
-            page,
-            errors,
-            changed: false,
-            language,
-        });
+        return super::invalid(&PasswordPage::refused(page, errors));
     }
     let current = form.current_password.clone();
     let current_ok =
@@ -144,13 +145,7 @@ pub async fn change_password(
         errors.add("new_password", "password-same-as-current");
     }
     let (Some(new), true) = (new, errors.is_empty()) else {
-        let language = LanguageForm::of(&page, false);
-        return super::invalid(&PasswordPage {
-            page,
-            errors,
-            changed: false,
-            language,
-        });
+        return super::invalid(&PasswordPage::refused(page, errors));
     };
     let hash = blocking(move || passwords::hash(&new)).await?;
     let lifetime = state.settings.session_max;

@@ -69,13 +69,7 @@ pub async fn set_language(
             None => {
                 let mut errors = FormErrors::new();
                 errors.add("language", "language-invalid");
-                let language = LanguageForm::of(&page, false);
-                return super::invalid(&PasswordPage {
-                    page,
-                    errors,
-                    changed: false,
-                    language,
-                });
+                return super::invalid(&PasswordPage::refused(page, errors));
             }
         },
     };

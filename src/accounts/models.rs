@@ -64,6 +64,8 @@ pub struct User {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The person's language setting (`i18n::Setting` code); `None` follows the browser.
+    pub language: Option<String>,
 }
 
 impl User {

@@ -37,6 +37,8 @@ pub struct CurrentUser {
     pub organization_id: i64,
     pub organization_name: String,
     pub must_change_password: bool,
+    /// Their own language setting, if they chose one on their account page.
+    pub language: Option<String>,
     pub session_id: i64,
     pub csrf_token: String,
 }
@@ -177,6 +179,7 @@ pub fn lookup(
         organization_id: org.id,
         organization_name: org.display(),
         must_change_password: user.must_change_password,
+        language: user.language.clone(),
         session_id: session.id,
         csrf_token: session.csrf_token,
     })))

@@ -176,6 +176,27 @@ pub fn set_disabled(
 
 /// Sets a new password hash and ends the account's sessions. With `must_change`, the person
 /// has to choose their own password at next sign-in (an administrator's reset).
+/// Sets (or with `None` clears) a person's own language setting, recorded in the audit trail.
+pub fn set_language(
+    conn: &mut Tx<'_>,
+    actor: &Actor,
+    id: i64,
+    language: Option<&str>,
+) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::language.eq(language),
+            users::updated_at.eq(audit::now()),
+        ))
+        .execute(conn.db())?;
+    audit::record(
+        conn,
+        actor,
+        Event::new("user.language_change", "user", id).details(json!({ "language": language })),
+    )?;
+    Ok(())
+}
+
 pub fn set_password(
     conn: &mut Tx<'_>,
     actor: &Actor,

@@ -1,4 +1,5 @@
-//! A person's own account: changing their password (required after an administrator's reset).
+//! A person's own account: changing their password (required after an administrator's reset),
+//! and beside it their language (`language`).
 //! The change ends every session of the account, then signs this browser in afresh.
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -7,6 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::forms::FormErrors;
+use super::language::LanguageForm;
 use super::session::session_cookie;
 use super::{blocking, client_addr, see_other, Page};
 use crate::accounts::{passwords, sessions, throttle, users};
@@ -21,21 +23,38 @@ pub struct PasswordPage {
     pub page: Page,
     pub errors: FormErrors,
     pub changed: bool,
+    pub language: LanguageForm,
+}
+
+impl PasswordPage {
+    /// The account page sent back with `errors` (from either of its forms), nothing changed.
+    pub fn refused(page: Page, errors: FormErrors) -> Self {
+        let language = LanguageForm::of(&page, false);
+        Self {
+            page,
+            errors,
+            changed: false,
+            language,
+        }
+    }
 }
 
 #[derive(Deserialize)]
 pub struct ChangedQuery {
     changed: Option<String>,
+    language: Option<String>,
 }
 
 pub async fn password_form(
     page: Page,
     query: web::Query<ChangedQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let language = LanguageForm::of(&page, query.language.is_some());
     super::ok(&PasswordPage {
         page,
         errors: FormErrors::new(),
         changed: query.changed.is_some(),
+        language,
     })
 }
 
@@ -62,11 +81,7 @@ pub async fn change_password(
     let Some(_turn) = state.hashing.enter().await else {
         let mut errors = FormErrors::new();
         errors.add("current_password", "login-busy");
-        return super::login::busy(&PasswordPage {
-            page,
-            errors,
-            changed: false,
-        });
+        return super::login::busy(&PasswordPage::refused(page, errors));
     };
     let policy = state.settings.lockout;
     let (uid, name, at) = (user.id, user.username.clone(), addr.clone());
@@ -92,11 +107,7 @@ pub async fn change_password(
     if admission == throttle::Admission::Locked {
         let mut errors = FormErrors::new();
         errors.add("current_password", "password-locked");
-        return super::invalid(&PasswordPage {
-            page,
-            errors,
-            changed: false,
-        });
+        return super::invalid(&PasswordPage::refused(page, errors));
     }
     let current = form.current_password.clone();
     let current_ok =
@@ -134,11 +145,7 @@ pub async fn change_password(
         errors.add("new_password", "password-same-as-current");
     }
     let (Some(new), true) = (new, errors.is_empty()) else {
-        return super::invalid(&PasswordPage {
-            page,
-            errors,
-            changed: false,
-        });
+        return super::invalid(&PasswordPage::refused(page, errors));
     };
     let hash = blocking(move || passwords::hash(&new)).await?;
     let lifetime = state.settings.session_max;

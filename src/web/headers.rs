@@ -9,8 +9,8 @@ use actix_web::{Error, HttpMessage};
 
 use crate::web::State;
 
-/// No script at all, styles only from our own stylesheet, forms only to ourselves, no framing.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+/// No script at all, styles and fonts only from ourselves, forms only to ourselves, no framing.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub async fn secure(

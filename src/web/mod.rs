@@ -21,6 +21,7 @@ pub mod health;
 pub mod history;
 pub mod home;
 pub mod incidents;
+pub mod language;
 pub mod login;
 pub mod menus;
 pub mod multipart_token;

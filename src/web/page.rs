@@ -52,6 +52,47 @@ impl<T: WholeNumber + ?Sized> WholeNumber for &T {
     }
 }
 
+/// A calendar day however many references deep templates hold it.
+pub trait Day {
+    fn day(&self) -> chrono::NaiveDate;
+}
+
+impl Day for chrono::NaiveDate {
+    fn day(&self) -> chrono::NaiveDate {
+        *self
+    }
+}
+
+/// A stored moment as a day: the date it fell on (UTC).
+impl Day for chrono::NaiveDateTime {
+    fn day(&self) -> chrono::NaiveDate {
+        self.date()
+    }
+}
+
+impl<T: Day + ?Sized> Day for &T {
+    fn day(&self) -> chrono::NaiveDate {
+        (**self).day()
+    }
+}
+
+/// A moment (UTC, as stored) however many references deep templates hold it.
+pub trait Moment {
+    fn moment(&self) -> chrono::NaiveDateTime;
+}
+
+impl Moment for chrono::NaiveDateTime {
+    fn moment(&self) -> chrono::NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: Moment + ?Sized> Moment for &T {
+    fn moment(&self) -> chrono::NaiveDateTime {
+        (**self).moment()
+    }
+}
+
 pub struct Page {
     pub lang: Lang,
     pub user: Option<CurrentUser>,
@@ -88,8 +129,52 @@ impl Page {
         self.lang.number(n.value())
     }
 
+    /// A date in words (20 February 2018), in the reader's language and digits.
+    pub fn date(&self, d: impl Day) -> String {
+        self.lang.date(d.day())
+    }
+
+    /// A date for tables (20 Feb 2018).
+    pub fn date_short(&self, d: impl Day) -> String {
+        self.lang.date_short(d.day())
+    }
+
+    /// A moment to the minute (20 Feb 2018 14:30); the page adds "UTC".
+    pub fn date_time(&self, t: impl Moment) -> String {
+        self.lang.date_time(t.moment())
+    }
+
+    /// A moment to the second, for the audit trail.
+    pub fn date_time_seconds(&self, t: impl Moment) -> String {
+        self.lang.date_time_seconds(t.moment())
+    }
+
+    /// Digits the reader reads (coordinates, times typed as text), for text that is a number.
+    pub fn digits(&self, text: &str) -> String {
+        self.lang.in_digits(text)
+    }
+
+    /// An audit action in words ("Incident recorded"); the stored code when it has none.
+    pub fn audit_action(&self, code: &str) -> String {
+        self.lang
+            .t_opt(&format!("audit-action-{}", code.replace(['.', '_'], "-")))
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// The kind of record an audit event is about, in words.
+    pub fn audit_entity(&self, kind: &str) -> String {
+        self.lang
+            .t_opt(&format!("audit-entity-{}", kind.replace('_', "-")))
+            .unwrap_or_else(|| kind.to_string())
+    }
+
     pub fn css_url(&self) -> &'static str {
         assets::css_url()
+    }
+
+    /// The print stylesheet for this reader's language: page numbers in their words and digits.
+    pub fn print_css_url(&self) -> String {
+        assets::print_css_url(&self.lang)
     }
 
     pub fn nav(&self) -> Vec<NavLink> {

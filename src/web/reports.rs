@@ -139,15 +139,15 @@ fn category_chart(page: &Page, data: &ReportData) -> Chart {
 }
 
 /// Vertical bars, one a week, labelled by month.
-fn week_chart(data: &ReportData) -> Chart {
+fn week_chart(page: &Page, data: &ReportData) -> Chart {
     let height = 180.0;
     let base = height - 24.0;
     let n = data.by_week.len().max(1) as f64;
     let step = (CHART_WIDTH - 40.0) / n;
     let max = data.by_week.iter().map(|w| w.1).max().unwrap_or(1).max(1) as f64;
     let mut ticks = vec![
-        (0.0, 12.0, (max as i64).to_string()),
-        (0.0, base, "0".to_string()),
+        (0.0, 12.0, page.number(max as i64)),
+        (0.0, base, page.number(0)),
     ];
     let mut last_month = None;
     let bars = data
@@ -157,9 +157,9 @@ fn week_chart(data: &ReportData) -> Chart {
         .map(|(i, (week, count))| {
             let h = (*count as f64 / max) * (base - 20.0);
             let x = 40.0 + i as f64 * step;
-            let month = week.format("%b %Y").to_string();
+            let month = page.lang.month_year(*week);
             if last_month.as_ref() != Some(&month) && (i == 0 || week.day() <= 7) {
-                ticks.push((x, height - 6.0, week.format("%b %y").to_string()));
+                ticks.push((x, height - 6.0, month.clone()));
                 last_month = Some(month);
             }
             Bar {
@@ -167,7 +167,7 @@ fn week_chart(data: &ReportData) -> Chart {
                 y: base - h,
                 w: (step - 1.0).max(1.0),
                 h: h.max(if *count > 0 { 1.0 } else { 0.0 }),
-                label: week.format("%Y-%m-%d").to_string(),
+                label: page.date_short(*week),
                 value: *count,
                 tx: x + step / 2.0,
                 ty: base - h - 3.0,
@@ -264,7 +264,7 @@ pub async fn situation(
         audit_key: state.signer.public_key(),
         checkpoint,
         categories_chart: category_chart(&page, &data),
-        weeks_chart: week_chart(&data),
+        weeks_chart: week_chart(&page, &data),
         public: params.audience == Audience::Public,
         generated_by: page.user().name().to_string(),
         query_string: req.query_string().to_string(),

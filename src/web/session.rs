@@ -77,13 +77,6 @@ pub async fn load(
         .expect("state is registered")
         .clone();
     let settings = &state.settings;
-    let lang = Lang::negotiate(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
-    req.extensions_mut().insert(lang);
-
     let mut forget_session = false;
     let mut user: Option<CurrentUser> = None;
     if let Some(cookie) = req.cookie(session_cookie_name(settings)) {
@@ -117,6 +110,14 @@ pub async fn load(
         }
     };
     req.extensions_mut().insert(CsrfToken(csrf));
+    // The person's own language setting first, else what their browser asks for.
+    let lang = Lang::choose(
+        user.as_ref().and_then(|u| u.language.as_deref()),
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    req.extensions_mut().insert(lang);
     if let Some(u) = user {
         req.extensions_mut().insert(u);
     }

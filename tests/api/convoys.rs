@@ -226,7 +226,7 @@ both_backends! {
         let need = create_need(&app, &c, &[("quantity_needed", "60")]).await;
         let need_page = format!("/needs/{need}");
         let mut convoys = Vec::new();
-        for (arrived, status, shown) in [("40", "delivered", "40 kits (66% met)"), ("20", "partially_delivered", "60 kits (100% met)")] {
+        for (arrived, status, shown) in [("40", "delivered", "40 <bdi>kits</bdi> (66% met)"), ("20", "partially_delivered", "60 <bdi>kits</bdi> (100% met)")] {
             let id = create_convoy(&app, &c, &[]).await;
             moves(&app, &c, id, &["notified", "approved", "en_route"]).await;
             let line = line_ids(&app, &c, id).await.remove(0);
@@ -498,7 +498,7 @@ both_backends! {
         assert_eq!(delivered.status, 303, "{}", delivered.body);
         let need_page = app.get_with(&c, &format!("/needs/{need_id}")).await;
         assert!(need_page.body.contains("Partially met"));
-        assert!(need_page.body.contains("24 kits (40% met)"));
+        assert!(need_page.body.contains("24 <bdi>kits</bdi> (40% met)"));
         assert!(need_page.body.contains(&format!("/convoys/{id}")), "the need shows which convoy carried what");
         let convoy_page = app.get_with(&c, &format!("/convoys/{id}")).await;
         assert!(convoy_page.body.contains("Douma surgical hospital"), "the convoy shows the needs it served");

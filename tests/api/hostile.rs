@@ -156,6 +156,7 @@ enum Form {
     SignOut,
     Setup,
     PasswordChange,
+    LanguageChange,
     UserCreate,
     UserUpdate,
     UserDisable,
@@ -276,11 +277,12 @@ const EVENT_FIELDS: &[&str] = fields![
 ];
 
 impl Form {
-    const ALL: [Form; 27] = [
+    const ALL: [Form; 28] = [
         Form::SignIn,
         Form::SignOut,
         Form::Setup,
         Form::PasswordChange,
+        Form::LanguageChange,
         Form::UserCreate,
         Form::UserUpdate,
         Form::UserDisable,
@@ -313,6 +315,7 @@ impl Form {
             Form::SignOut => "/logout",
             Form::Setup => "/setup",
             Form::PasswordChange => "/account/password",
+            Form::LanguageChange => "/account/language",
             Form::UserCreate => "/admin/users",
             Form::UserUpdate => "/admin/users/{id:\\d+}",
             Form::UserDisable => "/admin/users/{id:\\d+}/disable",
@@ -356,6 +359,7 @@ impl Form {
             Form::PasswordChange => {
                 fields!["current_password", "new_password", "new_password_confirm"]
             }
+            Form::LanguageChange => fields!["language"],
             Form::UserCreate => fields![
                 "username",
                 "display_name",
@@ -405,6 +409,7 @@ impl Form {
             Form::SignOut => &["sessions"],
             Form::Setup => &["organizations", "users", "sessions", "setup_tokens"],
             Form::PasswordChange => &["users", "sessions", "login_throttle"],
+            Form::LanguageChange => &["users"],
             Form::UserPassword => &["users", "sessions"],
             Form::UserCreate | Form::UserEnable => &["users"],
             Form::UserUpdate | Form::UserDisable => &["users", "sessions"],
@@ -886,6 +891,17 @@ async fn prepare(ctx: &Ctx<'_>, form: Form, n: u64) -> Prepared {
                 ]),
             )
         }
+        Form::LanguageChange => {
+            let username = format!("lina.speaker{n}");
+            app.seed_user(&username, Role::Reporter, "WHO");
+            let c = app.signed_in(&username).await;
+            prepared(
+                &c,
+                "/account/password",
+                "/account/language".into(),
+                pairs(&[("language", "ar-u-nu-arab")]),
+            )
+        }
         Form::UserCreate => prepared(
             &admin,
             "/admin/users/new",
@@ -1365,6 +1381,7 @@ hostile_forms! {
     sign_out_never_fails_or_half_writes => Form::SignOut,
     setup_never_fails_or_half_writes => Form::Setup,
     password_change_never_fails_or_half_writes => Form::PasswordChange,
+    language_change_never_fails_or_half_writes => Form::LanguageChange,
     user_create_never_fails_or_half_writes => Form::UserCreate,
     user_update_never_fails_or_half_writes => Form::UserUpdate,
     user_disable_never_fails_or_half_writes => Form::UserDisable,

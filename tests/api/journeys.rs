@@ -333,7 +333,7 @@ both_backends! {
 
 /// The page count and text of a PDF, by poppler's `pdfinfo` and `pdftotext` (the journey that
 /// prints is ignored when the build found them missing).
-fn pdf_text(path: &std::path::Path) -> (usize, String) {
+pub fn pdf_text(path: &std::path::Path) -> (usize, String) {
     let info = std::process::Command::new("pdfinfo")
         .arg(path)
         .output()

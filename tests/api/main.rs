@@ -18,6 +18,7 @@ mod hostile;
 mod hxl;
 mod incidents;
 mod journeys;
+mod languages;
 mod read_api;
 mod reports;
 mod scale_out;

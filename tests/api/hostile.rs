@@ -180,6 +180,11 @@ enum Form {
     NeedUpdate,
     ApiTokenIssue,
     ApiTokenRevoke,
+    IncidentFiles,
+    ConvoyFiles,
+    NeedFiles,
+    FileRetraction,
+    FilePurge,
 }
 
 /// Every form field list also has these: the token (a form with a wrong one is refused) and a
@@ -277,7 +282,7 @@ const EVENT_FIELDS: &[&str] = fields![
 ];
 
 impl Form {
-    const ALL: [Form; 28] = [
+    const ALL: [Form; 33] = [
         Form::SignIn,
         Form::SignOut,
         Form::Setup,
@@ -306,6 +311,11 @@ impl Form {
         Form::NeedUpdate,
         Form::ApiTokenIssue,
         Form::ApiTokenRevoke,
+        Form::IncidentFiles,
+        Form::ConvoyFiles,
+        Form::NeedFiles,
+        Form::FileRetraction,
+        Form::FilePurge,
     ];
 
     /// The route it posts to, as the route table writes it.
@@ -339,6 +349,11 @@ impl Form {
             Form::NeedUpdate => "/needs/{id:\\d+}",
             Form::ApiTokenIssue => "/admin/api-tokens",
             Form::ApiTokenRevoke => "/admin/api-tokens/revoke",
+            Form::IncidentFiles => "/incidents/{id:\\d+}/files",
+            Form::ConvoyFiles => "/convoys/{id:\\d+}/files",
+            Form::NeedFiles => "/needs/{id:\\d+}/files",
+            Form::FileRetraction => "/files/{id:\\d+}/retraction",
+            Form::FilePurge => "/files/{id:\\d+}/purge",
         }
     }
 
@@ -391,6 +406,10 @@ impl Form {
                 "rate_per_minute",
             ],
             Form::ApiTokenRevoke => fields!["token_id"],
+            Form::IncidentFiles | Form::ConvoyFiles | Form::NeedFiles => {
+                fields!["files", "caption", "made_on", "sensitivity", "part"]
+            }
+            Form::FileRetraction | Form::FilePurge => fields!["reason"],
         }
     }
 
@@ -441,7 +460,20 @@ impl Form {
             Form::ConvoyLink => &["convoy_incidents", "revisions"],
             Form::NeedCreate | Form::NeedUpdate => &["needs", "revisions", "reference_counters"],
             Form::ApiTokenIssue | Form::ApiTokenRevoke => &["api_tokens"],
+            Form::IncidentFiles
+            | Form::ConvoyFiles
+            | Form::NeedFiles
+            | Form::FileRetraction
+            | Form::FilePurge => &["evidence_files", "revisions"],
         }
+    }
+
+    /// Sent as `multipart/form-data` (file uploads), with the `files` field as a file part.
+    fn multipart(self) -> bool {
+        matches!(
+            self,
+            Form::IncidentFiles | Form::ConvoyFiles | Form::NeedFiles
+        )
     }
 
     /// Does an accepted form change a record, so that its history (a revision) is written too?
@@ -1164,7 +1196,72 @@ async fn prepare(ctx: &Ctx<'_>, form: Form, n: u64) -> Prepared {
                 pairs(&[("token_id", &token.id.to_string())]),
             )
         }
+        Form::IncidentFiles | Form::ConvoyFiles | Form::NeedFiles => {
+            let record = match form {
+                Form::IncidentFiles => show,
+                Form::ConvoyFiles => format!("/convoys/{}", ctx.convoy),
+                _ => format!("/needs/{}", ctx.need),
+            };
+            let files = format!("{record}/files");
+            prepared(
+                &coordinator,
+                &files,
+                files.clone(),
+                pairs(&[
+                    ("caption", "The checkpoint, from the first truck"),
+                    ("made_on", "2018-02-26"),
+                    ("sensitivity", ""),
+                    ("part", ""),
+                    // Sent as a file part: `A_PHOTO` becomes a small JPEG, anything else is
+                    // sent as the file's bytes as it is.
+                    ("files", A_PHOTO),
+                ]),
+            )
+        }
+        Form::FileRetraction | Form::FilePurge => {
+            // A fresh file each time: a file is retracted, or purged, once.
+            let photo = crate::evidence::jpeg(&format!("hostile case {n}"));
+            let up =
+                crate::evidence::upload(app, &coordinator, &show, &[], &[("case.jpg", &photo)])
+                    .await;
+            assert_eq!(up.status, 303, "a file to act on: {}", up.body);
+            let file = last_file(app);
+            if form == Form::FileRetraction {
+                prepared(
+                    &coordinator,
+                    &format!("{show}/files"),
+                    format!("/files/{file}/retraction"),
+                    pairs(&[("reason", "Attached to the wrong record.")]),
+                )
+            } else {
+                prepared(
+                    &admin,
+                    &format!("/files/{file}/purge"),
+                    format!("/files/{file}/purge"),
+                    pairs(&[(
+                        "reason",
+                        "Court order 12/2026: the person shown is at risk.",
+                    )]),
+                )
+            }
+        }
     }
+}
+
+/// The value of the `files` field that stands for a real photo.
+const A_PHOTO: &str = "(a photo)";
+
+/// The newest evidence file's id.
+fn last_file(app: &TestApp) -> i64 {
+    use corridor::db::schema::evidence_files as f;
+    use diesel::{QueryDsl, RunQueryDsl};
+    let db = app.db();
+    let mut conn = db.conn().expect("conn");
+    f::table
+        .select(diesel::dsl::max(f::id))
+        .first::<Option<i64>>(&mut *conn)
+        .expect("max id")
+        .expect("a file")
 }
 
 /// Locks sign-in to `username`'s account for an hour, as many failures would.
@@ -1202,7 +1299,7 @@ fn scalar(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// The body of a valid form with `edits` applied, with the CSRF token first.
-fn body(token: &str, base: Vec<(String, String)>, edits: &[Edit]) -> Vec<u8> {
+fn body(form: Form, token: &str, base: Vec<(String, String)>, edits: &[Edit]) -> Vec<u8> {
     let mut fields: Vec<(String, Value)> =
         std::iter::once(("csrf_token".to_string(), token.to_string()))
             .chain(base)
@@ -1216,6 +1313,9 @@ fn body(token: &str, base: Vec<(String, String)>, edits: &[Edit]) -> Vec<u8> {
                 fields.extend(values.iter().map(|v| (name.to_string(), v.clone())));
             }
         }
+    }
+    if form.multipart() {
+        return multipart(fields);
     }
     let mut out = Vec::new();
     for (k, v) in fields {
@@ -1233,13 +1333,42 @@ fn body(token: &str, base: Vec<(String, String)>, edits: &[Edit]) -> Vec<u8> {
     out
 }
 
-async fn send(app: &TestApp, c: &reqwest::Client, path: &str, body: Vec<u8>) -> Page {
+const BOUNDARY: &str = "----hostile-boundary-9QzX4v";
+
+/// The fields as `multipart/form-data`, the `files` field as file parts.
+fn multipart(fields: Vec<(String, Value)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (k, v) in fields {
+        let bytes = match v {
+            Value::Text(t) if k == "files" && t == A_PHOTO => {
+                crate::evidence::jpeg("checkpoint photo")
+            }
+            Value::Text(t) => t.into_bytes(),
+            Value::PercentBadUtf8 => b"%FF%FE".to_vec(),
+            Value::RawBadUtf8 => vec![0xFF, 0xFE, b'x'],
+        };
+        let head = if k == "files" {
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+        } else {
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n")
+        };
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(&bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    out
+}
+
+async fn send(app: &TestApp, c: &reqwest::Client, form: Form, path: &str, body: Vec<u8>) -> Page {
+    let content_type = if form.multipart() {
+        format!("multipart/form-data; boundary={BOUNDARY}")
+    } else {
+        "application/x-www-form-urlencoded".to_string()
+    };
     let res = c
         .post(app.url(path))
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
+        .header(reqwest::header::CONTENT_TYPE, content_type)
         .body(body)
         .send()
         .await
@@ -1275,8 +1404,9 @@ async fn run_case(ctx: &Ctx<'_>, form: Form, edits: &[Edit]) -> Result<Outcome, 
     let answer = send(
         app,
         &case.client,
+        form,
         &case.path,
-        body(&token_page.csrf(), case.base, edits),
+        body(form, &token_page.csrf(), case.base, edits),
     )
     .await;
     let after = app.dump();
@@ -1405,6 +1535,11 @@ hostile_forms! {
     need_update_never_fails_or_half_writes => Form::NeedUpdate,
     api_token_issue_never_fails_or_half_writes => Form::ApiTokenIssue,
     api_token_revoke_never_fails_or_half_writes => Form::ApiTokenRevoke,
+    incident_files_never_fail_or_half_write => Form::IncidentFiles,
+    convoy_files_never_fail_or_half_write => Form::ConvoyFiles,
+    need_files_never_fail_or_half_write => Form::NeedFiles,
+    file_retraction_never_fails_or_half_writes => Form::FileRetraction,
+    file_purge_never_fails_or_half_writes => Form::FilePurge,
 }
 
 /// Every POST route of the route table has its form above, and its property: a new route

@@ -849,3 +849,93 @@ audit-entity-user = مستخدم
 print-page-of = صفحة { $page } من { $pages }
 audit-action-revision-record = تسجيل مراجعة في السجل التاريخي
 audit-action-revision-seal = ختم المراجعات (بصمة لمجموعة منها)
+## Evidence files
+evidence-title = ملفات الأدلة
+evidence-back = العودة إلى
+evidence-files-link = ملفات الأدلة (صور، رسائل، تسجيلات)
+evidence-custody-hint = يُحفظ كل ملف تحت بصمة SHA-256 الخاصة به، وتُسجَّل هذه البصمة في سجل التدقيق عند إضافته. ولا تُعدَّل الملفات أبداً: يبقى الملف المسحوب متاحاً للمدقّقين؛ ولا يزيل محتواه إلا المحو النهائي الذي يجريه مسؤول النظام، وتبقى بصمته.
+evidence-bundle = تنزيل حزمة الأدلة (الملفات، وبيان المحتويات، ونقطة التحقق الموقَّعة)
+evidence-none = لا توجد ملفات أدلة بعد.
+evidence-hidden = { $count ->
+    [zero] لا توجد ملفات لا يمكنك رؤيتها
+    [one] ملف واحد لا يمكنك رؤيته
+    [two] ملفان لا يمكنك رؤيتهما
+    [few] { $count } ملفات لا يمكنك رؤيتها
+    [many] { $count } ملفاً لا يمكنك رؤيتها
+   *[other] { $count } ملف لا يمكنك رؤيتها
+}
+evidence-purged-tag = مُحي نهائياً: أُزيل محتوى الملف، وتبقى البصمة
+evidence-retracted-tag = مسحوب
+evidence-made-on-claimed = (حسب ما ذكره من رفع الملف؛ لم يُتحقَّق منه)
+evidence-attached-to = يخصّ
+evidence-added-by = أضافه
+evidence-purge-reason = سبب المحو النهائي
+evidence-retract = سحب هذا الملف
+evidence-retract-hint = السحب يُخفي الملف عن الجميع باستثناء المنسّقين والمدقّقين. ولا يعني الحذف: يبقى الملف موسوماً، مع السبب الذي تذكره، في السجل التاريخي.
+evidence-add = إضافة ملفات أدلة
+evidence-sensitivity-as-record = مثل السجل
+evidence-choose-again = حُفظت مدخلاتك الأخرى؛ اختر الملفات مرة أخرى.
+evidence-upload = رفع
+evidence-uploaded = أُضيفت الملفات؛ وبصماتها مسجَّلة في سجل التدقيق.
+evidence-retracted = سُحب الملف. ويبقى موسوماً، مع السبب الذي ذكرته.
+evidence-purged = أُزيل محتوى الملف. وتبقى بصمته وحجمه ونوعه والسبب في السجل وفي سجل التدقيق.
+evidence-purge-title = المحو النهائي لملف دليل
+evidence-purge-hint = يزيل المحو النهائي محتوى الملف لسبب قانوني أو أمني، ولا يمكن التراجع عنه. تبقى بصمة الملف وحجمه ونوعه، ويُسجَّل المحو في سجل التدقيق مع السبب الذي تذكره.
+evidence-purge = محو محتوى الملف نهائياً
+evidence-file-number = الملف
+evidence-record = السجل
+evidence-type = النوع والحجم
+evidence-file-required = اختر ملفاً واحداً على الأقل.
+evidence-file-too-large = هذا الملف أكبر من الحد المذكور أعلاه؛ ولم يُحفظ.
+evidence-file-empty = هذا الملف فارغ.
+evidence-file-type-refused = هذا النوع من الملفات غير مقبول (فُحص محتوى الملف لا اسمه). المقبول: الصور، وملفات PDF، والتسجيلات الصوتية، ومقاطع الفيديو، والمستندات المكتبية.
+evidence-part-invalid = اختر إفادة أو حدثاً من هذا السجل.
+evidence-already-retracted = سبق أن سُحب هذا الملف أو مُحي نهائياً.
+evidence-already-purged = سبق أن مُحي محتوى هذا الملف نهائياً.
+field-caption = تعليق توضيحي
+hint-caption = ما تُظهره الملفات، ومن أعدّها (اختياري).
+field-made-on = تاريخ الإنشاء
+hint-made-on = متى التُقطت الصورة أو كُتبت الرسالة أو أُجري التسجيل، إن كان معروفاً (مثلاً 2018-02-26).
+field-files = الملفات
+hint-files = صور أو ملفات PDF أو تسجيلات صوتية أو مقاطع فيديو أو مستندات مكتبية؛ ويمكن اختيار عدة ملفات معاً. ولا يجوز أن يتجاوز حجم كل ملف { $limit }.
+hint-purge-reason = مطلوب: السبب القانوني أو الأمني لإزالة محتوى الملف.
+revision-evidence = أُضيف ملف دليل
+revision-evidence-retraction = سُحب ملف دليل
+revision-evidence-purge = مُحي ملف دليل نهائياً
+field-evidence-file = ملف دليل
+field-evidence-retracted = ملف دليل مسحوب
+field-evidence-purged = ملف دليل ممحوّ نهائياً
+## API tokens and the read API's documentation page
+nav-api-tokens = رموز الوصول إلى الواجهة البرمجية
+api-tokens-intro = تقرأ أنظمة الشركاء بيانات كوريدور عبر واجهته البرمجية (API) باستخدام رمز وصول. ولا يقرأ كل رمز إلا ما يسمح به نطاقه، وبما لا يتجاوز معدّله، إلى أن تنتهي صلاحيته أو يُبطَل.
+api-docs-link = كيف تعمل الواجهة البرمجية
+field-api-token-name = الاسم
+hint-api-token-name = النظام الذي سيستخدمه، مثلاً «لوحة متابعة الوصول لدى أوتشا».
+field-api-token-scope = النطاق
+hint-api-token-scope = عام: ما يعرضه التقرير العام. شريك: ما يراه مبلّغ من المنظمة. داخلي: ما يراه المنسّق.
+api-scope-public = عام
+api-scope-partner = شريك
+api-scope-internal = داخلي
+api-scope-invalid = اختر عاماً أو شريكاً أو داخلياً.
+field-api-token-expires = تنتهي صلاحيته في
+hint-api-token-expires = بعد سنة من اليوم على الأكثر.
+api-token-expiry-range = اختر يوماً بعد اليوم، لا يتجاوز سنة من الآن.
+field-api-token-rate = عدد الطلبات في الدقيقة
+hint-api-token-rate = يُرَدّ على الطلبات الزائدة على ذلك بالحالة 429 (طلبات كثيرة جداً).
+api-token-rate-invalid = أدخل عدداً صحيحاً من 1 إلى 100000.
+api-token-last-used = آخر استخدام
+api-token-never-used = لم يُستخدم قط
+api-token-revoked = مُبطَل
+api-token-expired = منتهي الصلاحية
+api-token-revoke = إبطال
+api-token-issue = إصدار رمز وصول
+api-token-issued = صدر رمز الوصول
+api-token-shown-once = انسخ رمز الوصول هذا الآن وسلّمه إلى الشريك بطريقة آمنة: فهو لا يُعرض إلا هذه المرة. ولا يحتفظ كوريدور إلا ببصمة له.
+api-token-secret = رمز الوصول
+back-to-api-tokens = العودة إلى رموز الوصول
+api-docs-machine-readable = الوصف نفسه بصيغة تقرؤها البرامج (OpenAPI 3.1):
+api-docs-parameter = المعامل
+api-docs-in = الموضع
+api-docs-required = إلزامي
+api-docs-description = الوصف
+api-docs-statuses = الردود:

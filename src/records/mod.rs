@@ -1,11 +1,12 @@
-//! The records core's read side. Every page, history, suggestion list and menu gets incidents,
-//! convoys, needs, claims, revisions and places through a `Scope` (the viewer), and what passed
-//! it comes back as `Visible<T>`, which only this module can make. Related lists (linked
-//! incidents, needs served, deliveries, duplicates, claims, history) are scoped in SQL, with a
-//! count of what was left out, so a page can say "1 linked record you cannot see" and never
-//! name it. Writes go through the stores (`incidents::store`, `convoys::store`,
-//! `needs::store`), which check the same rules on every record they touch; work that spans two
-//! kinds of record and cannot belong to either store (merging duplicates) lives here, above them.
+//! The records core: the one way to incidents, convoys, needs, claims, revisions, places and
+//! evidence files. Reads take a `Scope` (the viewer), and what passed it comes back as
+//! `Visible<T>`, which only this module can make. Related lists (linked incidents, needs
+//! served, deliveries, duplicates, claims, history, files) are scoped in SQL, with a count of
+//! what was left out, so a page can say "1 linked record you cannot see" and never name it.
+//! Writes live in `store`: each takes the audit trail's write handle and checks the writer's
+//! rights on every record it touches; the finders there that read a record whoever asks are
+//! private to this module. Work that spans two kinds of record (merging duplicates, the
+//! blocked-convoy offer) lives here too, above both.
 
 pub mod convoys;
 pub mod evidence;

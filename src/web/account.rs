@@ -15,6 +15,7 @@ use crate::accounts::{passwords, sessions, throttle, users};
 use crate::audit::{self, Event};
 use crate::domain::NewPassword;
 use crate::error::AppError;
+use crate::i18n::Setting;
 use crate::web::State;
 
 #[derive(Template)]
@@ -168,4 +169,41 @@ pub async fn change_password(
     res.add_cookie(&session_cookie(&state.settings, token))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
     Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct LanguageInput {
+    #[serde(default)]
+    language: String,
+}
+
+pub async fn set_language(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    form: web::Form<LanguageInput>,
+) -> Result<HttpResponse, AppError> {
+    let wanted = form.into_inner().language;
+    let setting = match wanted.trim() {
+        "" => None,
+        code => match Setting::find(code) {
+            Some(s) => Some(s.code),
+            None => {
+                let mut errors = FormErrors::new();
+                errors.add("language", "language-invalid");
+                return super::invalid(&PasswordPage::refused(page, errors));
+            }
+        },
+    };
+    let user = page.user().clone();
+    let actor = user.actor(&client_addr(&req));
+    state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |conn| {
+                users::set_language(conn, &actor, user.id, setting)
+            })
+        })
+        .await?;
+    Ok(see_other("/account/password?language=1"))
 }

@@ -1,17 +1,9 @@
-//! A person's own language setting, on their account page: the choices offered, and saving
-//! one. It outranks the browser's `Accept-Language` from the next page on.
+//! A person's own language setting, as the account page offers it: the choices, each named in
+//! its own language. Saving one is the account page's (`account::set_language`); it outranks
+//! the browser's `Accept-Language` from the next page on.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-
-use super::account::PasswordPage;
-use super::forms::FormErrors;
-use super::{client_addr, see_other, Page};
-use crate::accounts::users;
-use crate::audit;
-use crate::error::AppError;
-use crate::i18n::{Setting, SETTINGS};
-use crate::web::State;
+use super::Page;
+use crate::i18n::SETTINGS;
 
 /// One choice: its stored code, its name in its own language, and that language's tag and
 /// direction (so each name is read right even on a page in another language).
@@ -47,41 +39,4 @@ impl LanguageForm {
             saved,
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct LanguageInput {
-    #[serde(default)]
-    language: String,
-}
-
-pub async fn set_language(
-    req: HttpRequest,
-    page: Page,
-    state: State,
-    form: web::Form<LanguageInput>,
-) -> Result<HttpResponse, AppError> {
-    let wanted = form.into_inner().language;
-    let setting = match wanted.trim() {
-        "" => None,
-        code => match Setting::find(code) {
-            Some(s) => Some(s.code),
-            None => {
-                let mut errors = FormErrors::new();
-                errors.add("language", "language-invalid");
-                return super::invalid(&PasswordPage::refused(page, errors));
-            }
-        },
-    };
-    let user = page.user().clone();
-    let actor = user.actor(&client_addr(&req));
-    state
-        .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                users::set_language(conn, &actor, user.id, setting)
-            })
-        })
-        .await?;
-    Ok(see_other("/account/password?language=1"))
 }

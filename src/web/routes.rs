@@ -5,8 +5,8 @@
 use actix_web::{web, Route};
 
 use super::{
-    account, admin, api, assets, audit_trail, convoys, evidence, health, home, incidents, language,
-    login, needs, reports, setup,
+    account, admin, api, assets, audit_trail, convoys, evidence, health, home, incidents, login,
+    needs, reports, setup,
 };
 use crate::permissions::Action;
 
@@ -58,7 +58,7 @@ route_table! {
     GET  "/" => home::show, Can(UseAccount);
     GET  "/account/password" => account::password_form, Can(UseAccount);
     POST "/account/password" => account::change_password, Can(UseAccount);
-    POST "/account/language" => language::set_language, Can(UseAccount);
+    POST "/account/language" => account::set_language, Can(UseAccount);
     GET  "/admin/users" => admin::users::list, Can(ManageUsers);
     GET  "/admin/users/new" => admin::users::new_form, Can(ManageUsers);
     POST "/admin/users" => admin::users::create, Can(ManageUsers);

@@ -3,6 +3,7 @@
 //! person typed beside what someone else saved meanwhile, keeping every character typed.
 //! Incidents, convoys and needs differ only in their form and their store's `update`.
 
+use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 
 use super::forms::FormErrors;
@@ -54,6 +55,20 @@ pub enum Edit {
     /// Someone saved in between: the form now carries their version number, so saving it
     /// again means "I have seen theirs, keep mine".
     Conflict(Vec<Difference>),
+}
+
+/// How the form page answers an edit that was not saved: its status, the messages beside the
+/// fields, and the conflict's differences. `None` when it was saved.
+pub type Unsaved = (StatusCode, FormErrors, Option<Vec<Difference>>);
+
+impl Edit {
+    pub fn unsaved(self) -> Option<Unsaved> {
+        match self {
+            Edit::Saved => None,
+            Edit::Invalid(errors) => Some((StatusCode::UNPROCESSABLE_ENTITY, errors, None)),
+            Edit::Conflict(diffs) => Some((StatusCode::CONFLICT, FormErrors::new(), Some(diffs))),
+        }
+    }
 }
 
 /// Runs an edit: `save` gets the write handle, the version the form was opened at and the

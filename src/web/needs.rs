@@ -21,12 +21,11 @@ use crate::records::needs as records;
 use crate::records::store::needs::{self as store, Loaded};
 use crate::records::Scope;
 use crate::records::{history as scoped_history, Hidden, Visible};
-use crate::web::edit::{self, Difference, Edit, VersionedForm};
+use crate::web::edit::{self, Difference, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::incidents::form::place_labels;
 use crate::web::State;
 use crate::web::{see_other, Page};
-use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 
 #[derive(Template)]
@@ -270,10 +269,8 @@ pub async fn update(
         form_from,
     )
     .await?;
-    let (status, errors, conflict) = match edit {
-        Edit::Saved => return Ok(see_other(&format!("/needs/{id}?done=saved"))),
-        Edit::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
-        Edit::Conflict(diffs) => (StatusCode::CONFLICT, FormErrors::new(), Some(diffs)),
+    let Some((status, errors, conflict)) = edit.unsaved() else {
+        return Ok(see_other(&format!("/needs/{id}?done=saved")));
     };
     let places = place_labels(&state, &page).await?;
     crate::web::render(

@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::permissions;
 use crate::records::store::convoys::{self as store, Loaded};
 use crate::records::{self, Scope};
-use crate::web::edit::{self, Difference, Edit, VersionedForm};
+use crate::web::edit::{self, Difference, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
 use crate::web::{see_other, Page};
@@ -363,18 +363,9 @@ pub async fn update(
         form_from,
     )
     .await?;
-    match edit {
-        Edit::Saved => {
-            state.menus.convoys_changed();
-            Ok(see_other(&format!("/convoys/{id}?done=saved")))
-        }
-        Edit::Invalid(errors) => render(page, form, errors, StatusCode::UNPROCESSABLE_ENTITY, None),
-        Edit::Conflict(diffs) => render(
-            page,
-            form,
-            FormErrors::new(),
-            StatusCode::CONFLICT,
-            Some(diffs),
-        ),
-    }
+    let Some((status, errors, conflict)) = edit.unsaved() else {
+        state.menus.convoys_changed();
+        return Ok(see_other(&format!("/convoys/{id}?done=saved")));
+    };
+    render(page, form, errors, status, conflict)
 }

@@ -24,11 +24,10 @@ use crate::records::convoys::ObstructionOffer;
 use crate::records::store::convoys::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
 use crate::records::store::incidents::{self as store, Loaded};
 use crate::records::{self, Scope};
-use crate::web::edit::{self, Difference, Edit, VersionedForm};
+use crate::web::edit::{self, Difference, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
 use crate::web::State;
 use crate::web::{see_other, Page};
-use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 
 #[derive(Template)]
@@ -392,10 +391,8 @@ pub async fn update(
         form_from,
     )
     .await?;
-    let (status, errors, conflict) = match edit {
-        Edit::Saved => return Ok(see_other(&format!("/incidents/{id}?done=saved"))),
-        Edit::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
-        Edit::Conflict(diffs) => (StatusCode::CONFLICT, FormErrors::new(), Some(diffs)),
+    let Some((status, errors, conflict)) = edit.unsaved() else {
+        return Ok(see_other(&format!("/incidents/{id}?done=saved")));
     };
     let places = place_labels(&state, &page).await?;
     crate::web::render(

@@ -110,6 +110,11 @@ pub struct RawSettings {
     )]
     pub db_pool_size: String,
 
+    /// Log every database statement slower than this many milliseconds (its SQL and time,
+    /// never its values). Default: off.
+    #[arg(long, env = "CORRIDOR_SLOW_QUERY_MS", global = true)]
+    pub slow_query_ms: Option<String>,
+
     /// The audit trail's signing key and the proxies trusted for client addresses.
     #[command(flatten)]
     pub security: SecurityRaw,
@@ -183,6 +188,8 @@ pub struct Settings {
     pub lockout: LockoutPolicy,
     pub workers: usize,
     pub db_pool_size: u32,
+    /// Statements slower than this are logged; `None`: none are.
+    pub slow_query: Option<Duration>,
     /// The seed of the Ed25519 key that signs audit checkpoints; never stored in the database.
     pub audit_signing_key: SecretKey,
     /// Where signed checkpoints are appended, outside the database.
@@ -381,7 +388,17 @@ impl RawSettings {
             1,
             100_000,
         )?;
+        let slow_query = match &self.slow_query_ms {
+            Some(ms) => Some(Duration::from_millis(parse_number(
+                "CORRIDOR_SLOW_QUERY_MS",
+                ms,
+                0,
+                600_000,
+            )?)),
+            None => None,
+        };
         Ok(Settings {
+            slow_query,
             evidence_dir,
             evidence_max_bytes: evidence_max_mb * 1_000_000,
             data_dir,

@@ -27,6 +27,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        if let Some(threshold) = settings.slow_query {
+            crate::db::slow_queries::log_slower_than(threshold);
+        }
         let db = Db::new(settings.database.clone(), settings.db_pool_size);
         let prepared_db = db.clone();
         let setup_link = web::block(move || -> anyhow::Result<Option<String>> {

@@ -6,7 +6,7 @@ use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 
 use super::model::Convoy;
-use crate::db::schema::{convoys, locations, organizations};
+use crate::db::schema::{convoy_tallies, convoys, locations, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::ConvoyStatus;
 use crate::error::AppError;
@@ -97,6 +97,36 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> convoys::BoxedQuery<'a, Backe
     q
 }
 
+/// The count of the convoys `f` matches that `viewer` may see, from `convoy_tallies` (kept by
+/// triggers in every write's transaction); `None` when a filter (destination, dates) is not
+/// among the tallied columns.
+fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option<i64>, AppError> {
+    // Every field named, so a new filter must say whether the tallies can answer it.
+    let Filter {
+        statuses,
+        organization_id,
+        destination_id,
+        from,
+        to,
+    } = f;
+    if destination_id.is_some() || from.is_some() || to.is_some() {
+        return Ok(None);
+    }
+    let mut q = convoy_tallies::table.into_boxed::<Backend>();
+    if let Some(visible) = permissions::visible_sql(viewer, "convoy_tallies", false) {
+        q = q.filter(diesel::dsl::sql::<Bool>(&visible));
+    }
+    if !statuses.is_empty() {
+        q = q.filter(
+            convoy_tallies::status.eq_any(statuses.iter().map(|s| s.code()).collect::<Vec<_>>()),
+        );
+    }
+    if let Some(o) = organization_id {
+        q = q.filter(convoy_tallies::organization_id.eq(*o));
+    }
+    Ok(Some(q.select(crate::db::tally_sum()).first(conn)?))
+}
+
 pub struct Row {
     pub convoy: Convoy,
     pub origin: Location,
@@ -117,7 +147,10 @@ pub fn list(
     page: i64,
     size: i64,
 ) -> Result<ListPage, AppError> {
-    let total: i64 = filtered(viewer, f).count().get_result(conn)?;
+    let total: i64 = match tallied_count(conn, viewer, f)? {
+        Some(n) => n,
+        None => filtered(viewer, f).count().get_result(conn)?,
+    };
     let found: Vec<Convoy> = filtered(viewer, f)
         .order((convoys::planned_departure.desc(), convoys::id.desc()))
         .limit(size)

@@ -2,6 +2,7 @@
 //! migrations, and `Db::run`, which runs a closure on a pooled connection off the async workers.
 
 pub mod schema;
+pub mod slow_queries;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -259,6 +260,12 @@ pub fn migrations_current(conn: &mut DbConn) -> Result<bool, AppError> {
 
 /// The backend type of `DbConn`, for boxed queries built for either database.
 pub type Backend = <DbConn as diesel::Connection>::Backend;
+
+/// The sum of a tally table's `n` over the rows selected, 0 for none. (SUM of a BIGINT is
+/// NUMERIC on PostgreSQL: cast back, on both.)
+pub fn tally_sum() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql("CAST(COALESCE(SUM(n), 0) AS BIGINT)")
+}
 
 #[cfg(test)]
 mod tests {

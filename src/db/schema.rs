@@ -353,8 +353,46 @@ diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(claims -> incidents (incident_id));
 diesel::joinable!(sessions -> users (user_id));
 
+diesel::table! {
+    /// Incidents per combination of the columns lists filter on (kept by triggers).
+    incident_tallies (organization_id, sensitivity, status, category, verification, live) {
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        status -> Text,
+        category -> Text,
+        verification -> Text,
+        live -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Convoys per combination of the columns lists filter on (kept by triggers).
+    convoy_tallies (organization_id, sensitivity, status) {
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Needs per combination of the columns lists filter on (kept by triggers).
+    need_tallies (organization_id, sensitivity, status, urgency_rank, item) {
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        status -> Text,
+        urgency_rank -> Integer,
+        item -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
+    incident_tallies,
+    convoy_tallies,
+    need_tallies,
     users,
     sessions,
     login_throttle,

@@ -356,6 +356,9 @@ vocabulary! {
 }
 
 impl NeedStatus {
+    /// Still to be met (the needs table's generated `active` column says the same).
+    pub const ACTIVE: [NeedStatus; 2] = [NeedStatus::Open, NeedStatus::PartiallyMet];
+
     /// The status that deliveries give a need (cancelled stays cancelled).
     pub fn from_deliveries(cancelled: bool, needed: i64, delivered: i64) -> Self {
         if cancelled {

@@ -7,7 +7,7 @@ use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Need;
-use crate::db::schema::{locations, needs};
+use crate::db::schema::{locations, need_tallies, needs};
 use crate::db::DbConn;
 use crate::domain::vocab::{NeedItem, NeedStatus, Urgency};
 use crate::error::AppError;
@@ -111,6 +111,43 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend
     q
 }
 
+/// The count of the needs `f` matches that `viewer` may see, from `need_tallies` (kept by
+/// triggers in every write's transaction); `None` when a filter (facility, place, date) is not
+/// among the tallied columns.
+fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option<i64>, AppError> {
+    // Every field named, so a new filter must say whether the tallies can answer it.
+    let Filter {
+        facility,
+        admin1,
+        location_id,
+        item,
+        urgency,
+        status,
+        active_only,
+        overdue_on,
+    } = f;
+    if facility.is_some() || admin1.is_some() || location_id.is_some() || overdue_on.is_some() {
+        return Ok(None);
+    }
+    let mut q = need_tallies::table.into_boxed::<Backend>();
+    if let Some(visible) = permissions::visible_sql(viewer, "need_tallies", false) {
+        q = q.filter(diesel::dsl::sql::<Bool>(&visible));
+    }
+    if let Some(i) = item {
+        q = q.filter(need_tallies::item.eq(i.code()));
+    }
+    if let Some(u) = urgency {
+        q = q.filter(need_tallies::urgency_rank.eq(u.rank()));
+    }
+    if let Some(s) = status {
+        q = q.filter(need_tallies::status.eq(s.code()));
+    }
+    if *active_only {
+        q = q.filter(need_tallies::status.eq_any(NeedStatus::ACTIVE.map(|s| s.code())));
+    }
+    Ok(Some(q.select(crate::db::tally_sum()).first(conn)?))
+}
+
 pub struct Row {
     pub need: Need,
     pub location: Location,
@@ -168,7 +205,10 @@ pub fn list(
     page: i64,
     size: i64,
 ) -> Result<ListPage, AppError> {
-    let total = filtered(viewer, f).count().get_result(conn)?;
+    let total = match tallied_count(conn, viewer, f)? {
+        Some(n) => n,
+        None => filtered(viewer, f).count().get_result(conn)?,
+    };
     let found = fetch(conn, viewer, f, today, (page - 1) * size, size)?;
     Ok(ListPage {
         rows: with_places(conn, found)?,

@@ -120,6 +120,7 @@ pub fn raw_settings(data_dir: &std::path::Path, database_url: &str) -> RawSettin
         lockout_max_seconds: "3600".into(),
         workers: Some("2".into()),
         db_pool_size: "4".into(),
+        slow_query_ms: None,
         // The server's own checkpoint task would sign whenever its tick comes, in the middle
         // of a test's before-and-after comparison; tests sign checkpoints when they mean to.
         security: corridor::config::SecurityRaw {

@@ -24,4 +24,5 @@ mod reports;
 mod scale_out;
 mod search;
 mod sessions;
+mod tallies;
 mod tamper;

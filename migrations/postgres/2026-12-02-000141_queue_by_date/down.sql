@@ -1,0 +1,1 @@
+DROP INDEX incidents_queue_date_idx;

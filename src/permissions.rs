@@ -36,6 +36,8 @@ pub enum Action {
     RecordNeeds,
     /// Produce situation reports.
     RunReports,
+    /// Write the summary paragraph kept with a situation report's parameters.
+    SummarizeReports,
     /// Export records as CSV or JSON (what the person may see, nothing more).
     ExportRecords,
     /// Remove an evidence file's bytes for a legal or safety reason (its hash stays).
@@ -61,6 +63,7 @@ const TABLE: &[(Action, &[Role])] = &[
     (ReadNeeds, &[Reporter, Coordinator, Auditor]),
     (RecordNeeds, &[Reporter, Coordinator]),
     (RunReports, &[Coordinator, Auditor]),
+    (SummarizeReports, &[Coordinator]),
     (ExportRecords, &[Coordinator, Auditor]),
     (PurgeEvidence, &[Admin]),
 ];

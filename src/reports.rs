@@ -11,7 +11,10 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{cargo_lines, claims, convoys, incidents, locations, needs};
 use crate::db::DbConn;
-use crate::domain::vocab::{Category, ConvoyStatus, Sensitivity, Urgency};
+use crate::domain::vocab::{
+    Category, ConvoyStatus, EventTag, FiguresQualifier, FiguresScope, Sensitivity, Urgency,
+    Verification,
+};
 use crate::error::AppError;
 use crate::incidents::list::{filtered, Filter};
 use crate::incidents::Incident;
@@ -38,6 +41,8 @@ pub struct ReportQuery {
     pub admin2: String,
     pub organization: String,
     pub category: Vec<String>,
+    /// Any of these verification statuses (none: every status).
+    pub verification: Vec<String>,
     pub audience: String,
 }
 
@@ -50,6 +55,8 @@ pub struct Params {
     pub admin2: Option<String>,
     pub organization_id: Option<i64>,
     pub categories: Vec<&'static str>,
+    /// Verification statuses counted (empty: all).
+    pub verifications: Vec<&'static str>,
     pub audience: Audience,
 }
 
@@ -80,6 +87,14 @@ impl ReportQuery {
                 Err(e) => errors.add("category", e),
             }
         }
+        let mut verifications = Vec::new();
+        for v in self.verification.iter().filter(|v| !v.trim().is_empty()) {
+            match Verification::parse(v) {
+                Ok(v) if !verifications.contains(&v.code()) => verifications.push(v.code()),
+                Ok(_) => {}
+                Err(e) => errors.add("verification", e),
+            }
+        }
         let audience = match self.audience.trim() {
             "" | "internal" => Some(Audience::Internal),
             "public" => Some(Audience::Public),
@@ -99,18 +114,68 @@ impl ReportQuery {
             admin2: opt(&self.admin2),
             organization_id: self.organization.trim().parse().ok(),
             categories,
+            verifications,
             audience: audience?,
         })
+    }
+}
+
+/// A sum over records that says how many of them reported the figure: a record that did not
+/// report it adds nothing and is not counted as reporting zero.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Figure {
+    /// The sum of the values reported (meaningless when `reported` is 0).
+    pub total: i64,
+    /// How many records reported a value.
+    pub reported: i64,
+    /// How exact the sum is: `exact`, or `at_least` / `about` when a value added was.
+    pub qualifier: &'static str,
+}
+
+impl Figure {
+    fn add(&mut self, value: Option<i64>, qualifier: FiguresQualifier) {
+        let Some(v) = value else { return };
+        self.total += v;
+        self.reported += 1;
+        self.qualifier = match (self.qualifier, qualifier) {
+            ("about", _) | (_, FiguresQualifier::About) => "about",
+            ("at_least", _) | (_, FiguresQualifier::AtLeast) => "at_least",
+            _ => "exact",
+        };
     }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Headline {
     pub incidents: i64,
-    pub killed: i64,
-    pub injured: i64,
-    pub aid_workers: i64,
-    pub people_affected: i64,
+    /// Incidents whose figures are their own (not an area over a period): the totals are
+    /// theirs, and say on how many of them each figure was reported.
+    pub with_own_figures: i64,
+    pub killed: Figure,
+    pub injured: Figure,
+    pub aid_workers: Figure,
+    pub people_affected: Figure,
+    /// Incidents counted that are not verified yet, and that are disputed.
+    pub unverified: i64,
+    pub disputed: i64,
+}
+
+/// Figures reported for an area over a period, shown beside the incident totals (never
+/// added into them).
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaFigures {
+    pub id: i64,
+    pub reference: String,
+    pub occurred_on: NaiveDate,
+    pub place: String,
+    /// The area and period in words (withheld in a public report, which names the district).
+    pub area_period: String,
+    pub qualifier: String,
+    pub killed: Option<i64>,
+    pub injured: Option<i64>,
+    pub aid_workers: Option<i64>,
+    pub people_affected: Option<i64>,
+    pub verification: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,7 +183,9 @@ pub struct PlaceCount {
     pub place: String,
     pub admin1: String,
     pub incidents: i64,
-    pub killed: i64,
+    /// Killed, from the place's incidents that reported it (area-over-period figures left
+    /// out); `None` when none did.
+    pub killed: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +225,8 @@ pub struct KeyIncident {
     pub category: String,
     pub place: String,
     pub killed: Option<i64>,
+    /// The figures are an area's over a period (shown, but not the incident's own).
+    pub area_figures: bool,
     pub verification: String,
     /// Admiralty grades of its claims, e.g. "A1; F6".
     pub grading: String,
@@ -168,7 +237,11 @@ pub struct KeyIncident {
 pub struct ReportData {
     pub params: Params,
     pub headline: Headline,
+    /// Area-over-period figures, beside the totals.
+    pub area_figures: Vec<AreaFigures>,
     pub by_category: Vec<(String, i64)>,
+    /// Incidents per event tag, most first.
+    pub by_tag: Vec<(String, i64)>,
     /// Monday of each week in the period, and the incidents that week.
     pub by_week: Vec<(NaiveDate, i64)>,
     pub places: Vec<PlaceCount>,
@@ -179,6 +252,8 @@ pub struct ReportData {
     pub marking: String,
     pub records: i64,
     pub data_as_of: NaiveDateTime,
+    /// The coordinator's summary paragraph kept with these parameters (empty: none).
+    pub summary: String,
 }
 
 impl ReportData {
@@ -205,6 +280,11 @@ fn incident_filter(p: &Params) -> Filter {
             .categories
             .iter()
             .filter_map(|c| Category::parse(c).ok())
+            .collect(),
+        verifications: p
+            .verifications
+            .iter()
+            .filter_map(|v| Verification::parse(v).ok())
             .collect(),
         ..Default::default()
     }
@@ -266,6 +346,25 @@ fn need_scope(viewer: Viewer, p: &Params) -> needs::BoxedQuery<'static, Backend>
     q
 }
 
+/// One incident's figures as the report reads them: id, date, place, category, killed,
+/// injured, aid workers (the eight counts; unknown when none is known), people affected,
+/// sensitivity, verification, figures' qualifier and scope, event tags.
+type FigureRow = (
+    i64,
+    NaiveDate,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
 pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData, AppError> {
     let f = incident_filter(p);
     // One pass over the matching incidents' figures: GROUP BY on a filtered query differs too
@@ -280,46 +379,74 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         "aid_kidnapped_international",
         "aid_detained_national",
         "aid_detained_international",
-    ]
-    .map(|c| format!("COALESCE({c}, 0)"))
-    .join(" + ");
-    type Figures = (
-        NaiveDate,
-        i64,
-        String,
-        Option<i64>,
-        Option<i64>,
-        i64,
-        Option<i64>,
-        String,
+    ];
+    // Aid workers: the sum of the eight counts, unknown (NULL) when none of them is known.
+    let aid_sql = format!(
+        "CASE WHEN COALESCE({}) IS NULL THEN NULL ELSE CAST({} AS BIGINT) END",
+        aid.join(", "),
+        aid.map(|c| format!("COALESCE({c}, 0)")).join(" + ")
     );
-    let rows: Vec<Figures> = filtered(conn, viewer, &f)
+    let rows: Vec<FigureRow> = filtered(conn, viewer, &f)
         .select((
+            incidents::id,
             incidents::occurred_on,
             incidents::location_id,
             incidents::category,
             incidents::civilians_killed,
             incidents::civilians_injured,
-            diesel::dsl::sql::<BigInt>(&format!("CAST({aid} AS BIGINT)")),
+            diesel::dsl::sql::<Nullable<BigInt>>(&aid_sql),
             incidents::people_affected,
             incidents::sensitivity,
+            incidents::verification,
+            incidents::figures_qualifier,
+            incidents::figures_scope,
+            incidents::event_tags,
         ))
         .load(conn)?;
-    let headline = Headline {
+    let is_area = |r: &FigureRow| r.11 == FiguresScope::AreaPeriod.code();
+    let mut headline = Headline {
         incidents: rows.len() as i64,
-        killed: rows.iter().filter_map(|r| r.3).sum(),
-        injured: rows.iter().filter_map(|r| r.4).sum(),
-        aid_workers: rows.iter().map(|r| r.5).sum(),
-        people_affected: rows.iter().filter_map(|r| r.6).sum(),
+        with_own_figures: rows.iter().filter(|r| !is_area(r)).count() as i64,
+        killed: Figure::default(),
+        injured: Figure::default(),
+        aid_workers: Figure::default(),
+        people_affected: Figure::default(),
+        unverified: rows
+            .iter()
+            .filter(|r| r.9 == Verification::Unverified.code())
+            .count() as i64,
+        disputed: rows
+            .iter()
+            .filter(|r| r.9 == Verification::Disputed.code())
+            .count() as i64,
     };
+    for r in rows.iter().filter(|r| !is_area(r)) {
+        let q = FiguresQualifier::from_stored(&r.10).unwrap_or(FiguresQualifier::Exact);
+        headline.killed.add(r.4, q);
+        headline.injured.add(r.5, q);
+        headline.aid_workers.add(r.6, q);
+        headline.people_affected.add(r.7, q);
+    }
     let mut by_category: Vec<(String, i64)> = Vec::new();
     for r in &rows {
-        match by_category.iter_mut().find(|(c, _)| *c == r.2) {
+        match by_category.iter_mut().find(|(c, _)| *c == r.3) {
             Some(slot) => slot.1 += 1,
-            None => by_category.push((r.2.clone(), 1)),
+            None => by_category.push((r.3.clone(), 1)),
         }
     }
     by_category.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut by_tag: Vec<(String, i64)> = Vec::new();
+    for tag in rows
+        .iter()
+        .flat_map(|r| crate::incidents::model::split_codes(&r.12))
+        .filter(|t| EventTag::from_stored(t).is_some())
+    {
+        match by_tag.iter_mut().find(|(c, _)| c == tag) {
+            Some(slot) => slot.1 += 1,
+            None => by_tag.push((tag.to_string(), 1)),
+        }
+    }
+    by_tag.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
 
     let monday =
         |d: NaiveDate| d - chrono::TimeDelta::days(d.weekday().num_days_from_monday() as i64);
@@ -329,18 +456,24 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         .map(|w| (first_week + chrono::TimeDelta::days(7 * w as i64), 0))
         .collect();
     for r in &rows {
-        let w = ((monday(r.0) - first_week).num_days() / 7) as usize;
+        let w = ((monday(r.1) - first_week).num_days() / 7) as usize;
         if let Some(slot) = by_week.get_mut(w) {
             slot.1 += 1;
         }
     }
 
-    let mut per_place: std::collections::HashMap<i64, (i64, i64)> =
+    // Per place: incidents, and the killed its incidents reported (an area's figures over a
+    // period are not the place's, so they do not rank it).
+    let mut per_place: std::collections::HashMap<i64, (i64, Option<i64>)> =
         std::collections::HashMap::new();
     for r in &rows {
-        let e = per_place.entry(r.1).or_default();
+        let e = per_place.entry(r.2).or_default();
         e.0 += 1;
-        e.1 += r.3.unwrap_or(0);
+        if !is_area(r) {
+            if let Some(k) = r.4 {
+                e.1 = Some(e.1.unwrap_or(0) + k);
+            }
+        }
     }
     // Places as the audience may read them: a public report counts districts, never the
     // exact place, so each place's figures are added into its district first.
@@ -349,7 +482,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         .filter(locations::id.eq_any(&place_ids))
         .select(Location::as_select())
         .load(conn)?;
-    let mut per_name: std::collections::HashMap<(String, String), (i64, i64)> =
+    let mut per_name: std::collections::HashMap<(String, String), (i64, Option<i64>)> =
         std::collections::HashMap::new();
     for (id, (n, k)) in per_place {
         let Some(l) = place_rows.iter().find(|l| l.id == id) else {
@@ -359,7 +492,9 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
             .entry((place_name(p.audience, l), l.admin1.clone()))
             .or_default();
         e.0 += n;
-        e.1 += k;
+        if let Some(k) = k {
+            e.1 = Some(e.1.unwrap_or(0) + k);
+        }
     }
     let mut places: Vec<PlaceCount> = per_name
         .into_iter()
@@ -373,7 +508,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     places.sort_by(|a, b| {
         b.incidents
             .cmp(&a.incidents)
-            .then(b.killed.cmp(&a.killed))
+            .then(b.killed.unwrap_or(0).cmp(&a.killed.unwrap_or(0)))
             .then(a.place.cmp(&b.place))
     });
     places.truncate(10);
@@ -381,13 +516,16 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     let (convoys, convoy_levels) = convoy_figures(conn, viewer, p)?;
     let (critical_needs, need_levels) = critical_needs(conn, viewer, p)?;
     let key_incidents = key_incidents(conn, viewer, &f, p)?;
+    let area_ids: Vec<i64> = rows.iter().filter(|r| is_area(r)).map(|r| r.0).collect();
+    let area_figures = area_figures(conn, &area_ids, &place_rows, p)?;
+    let summary = summary_of(conn, p)?;
 
     // The marking: the most sensitive level among what was counted.
     let marking = if p.audience == Audience::Public {
         Sensitivity::Public
     } else {
         rows.iter()
-            .filter_map(|r| Sensitivity::from_stored(&r.7))
+            .filter_map(|r| Sensitivity::from_stored(&r.8))
             .chain(convoy_levels)
             .chain(need_levels)
             .max_by_key(|s| s.rank())
@@ -397,7 +535,9 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     Ok(ReportData {
         params: p.clone(),
         headline,
+        area_figures,
         by_category,
+        by_tag,
         by_week,
         places,
         convoys,
@@ -406,6 +546,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         marking: marking.code().to_string(),
         records,
         data_as_of: crate::audit::now(),
+        summary,
     })
 }
 
@@ -596,8 +737,10 @@ fn key_incidents(
     // twenty read in full.
     let chosen: Vec<i64> = filtered(conn, viewer, f)
         .order((
+            // An area's figures over a period are not the incident's: they do not rank it.
             diesel::dsl::sql::<BigInt>(
-                "COALESCE(civilians_killed, 0) + COALESCE(civilians_injured, 0)",
+                "CASE WHEN figures_scope = 'area_period' THEN 0 \
+                 ELSE COALESCE(civilians_killed, 0) + COALESCE(civilians_injured, 0) END",
             )
             .desc(),
             incidents::occurred_on.desc(),
@@ -648,6 +791,7 @@ fn key_incidents(
                 category: i.category.clone(),
                 place,
                 killed: i.civilians_killed,
+                area_figures: i.figures_are_area(),
                 verification: i.verification.code().to_string(),
                 grading,
             }
@@ -658,4 +802,118 @@ fn key_incidents(
 /// Parameters as recorded in the audit event.
 pub fn audit_details(p: &Params, digest: &str, records: i64) -> serde_json::Value {
     json!({ "params": p, "digest": digest, "records": records })
+}
+
+/// The area-over-period figures of these incidents (already in the report's scope), oldest
+/// first.
+fn area_figures(
+    conn: &mut DbConn,
+    ids: &[i64],
+    places: &[Location],
+    p: &Params,
+) -> Result<Vec<AreaFigures>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Incident> = incidents::table
+        .filter(incidents::id.eq_any(ids))
+        .order((incidents::occurred_on.asc(), incidents::id.asc()))
+        .limit(50)
+        .select(Incident::as_select())
+        .load(conn)?;
+    let public = p.audience == Audience::Public;
+    Ok(found
+        .into_iter()
+        .map(|i| {
+            let counts = i.counts();
+            let aid: Vec<i64> = counts[2..10].iter().filter_map(|(_, v)| *v).collect();
+            AreaFigures {
+                id: i.id,
+                reference: i.reference.clone(),
+                occurred_on: i.occurred_on,
+                place: places
+                    .iter()
+                    .find(|l| l.id == i.location_id)
+                    .map(|l| place_name(p.audience, l))
+                    .unwrap_or_default(),
+                area_period: if public {
+                    String::new()
+                } else {
+                    i.figures_area_period.clone()
+                },
+                qualifier: i.figures_qualifier().code().to_string(),
+                killed: i.civilians_killed,
+                injured: i.civilians_injured,
+                aid_workers: (!aid.is_empty()).then(|| aid.iter().sum()),
+                people_affected: i.people_affected,
+                verification: i.verification.code().to_string(),
+            }
+        })
+        .collect())
+}
+
+/// The parameters a summary is kept with: the report's own, in one canonical form.
+pub fn summary_key(p: &Params) -> String {
+    let mut categories = p.categories.clone();
+    categories.sort_unstable();
+    let mut verifications = p.verifications.clone();
+    verifications.sort_unstable();
+    json!({
+        "from": p.from, "to": p.to, "admin1": p.admin1, "admin2": p.admin2,
+        "organization": p.organization_id, "category": categories,
+        "verification": verifications, "audience": p.audience,
+    })
+    .to_string()
+}
+
+/// The summary paragraph kept with these parameters, or empty.
+fn summary_of(conn: &mut DbConn, p: &Params) -> Result<String, AppError> {
+    use crate::db::schema::report_summaries;
+    Ok(report_summaries::table
+        .filter(report_summaries::params_key.eq(summary_key(p)))
+        .select(report_summaries::summary)
+        .first(conn)
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Keeps (or, when empty, clears) the summary paragraph of the report with these parameters,
+/// with an audit event carrying the parameters, the text before and after.
+pub fn save_summary(
+    tx: &mut crate::audit::Tx<'_>,
+    actor: &crate::audit::Actor,
+    user_id: i64,
+    p: &Params,
+    summary: &str,
+) -> Result<(), AppError> {
+    use crate::db::schema::report_summaries;
+    let key = summary_key(p);
+    // The report these parameters make, named by the hash of the parameters.
+    let params_id = hex::encode(Sha256::digest(key.as_bytes()));
+    let before: Option<String> = report_summaries::table
+        .filter(report_summaries::params_key.eq(&key))
+        .select(report_summaries::summary)
+        .first(tx.db())
+        .optional()?;
+    let now = crate::audit::now();
+    diesel::delete(report_summaries::table.filter(report_summaries::params_key.eq(&key)))
+        .execute(tx.db())?;
+    if !summary.is_empty() {
+        diesel::insert_into(report_summaries::table)
+            .values((
+                report_summaries::params_key.eq(&key),
+                report_summaries::summary.eq(summary),
+                report_summaries::updated_by.eq(user_id),
+                report_summaries::updated_at.eq(now),
+            ))
+            .execute(tx.db())?;
+    }
+    crate::audit::record(
+        tx,
+        actor,
+        crate::audit::Event::new("report.summary", "report", &params_id[..16]).details(
+            json!({ "params": p, "changes": { "summary": [before.unwrap_or_default(), summary] } }),
+        ),
+    )?;
+    Ok(())
 }

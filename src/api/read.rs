@@ -165,6 +165,12 @@ pub fn incident(conn: &mut DbConn, api: &ApiScope, id: i64) -> Result<views::Inc
         perpetrator_type: (!public).then(|| term!(PerpetratorType, &i.perpetrator_type)),
         perpetrator_name: hide(&i.perpetrator_name),
         figures,
+        figures_qualifier: term!(FiguresQualifier, &i.figures_qualifier),
+        figures_scope: term!(FiguresScope, &i.figures_scope),
+        figures_area_period: hide(&i.figures_area_period),
+        event_tags: split_codes(&i.event_tags)
+            .map(|c| term!(EventTag, c))
+            .collect(),
         organization: (!public).then(|| OrgRef::of(&found.organization)),
         sensitivity: term!(Sensitivity, i.sensitivity.code()),
         verification: term!(Verification, i.verification.code()),

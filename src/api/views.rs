@@ -160,6 +160,16 @@ pub struct Incident {
     pub perpetrator_name: Option<String>,
     /// Victim and impact counts by field name (`civilians_killed`, …); `null`: not known.
     pub figures: BTreeMap<String, Option<i64>>,
+    /// How exact the figures are: `exact`, `at_least`, `about`.
+    pub figures_qualifier: Term,
+    /// What the figures cover: `incident`, or `area_period` (an area over a period, which
+    /// totals must not add to incident figures).
+    pub figures_scope: Term,
+    /// The area and period of area-over-period figures, in words (absent from the public view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures_area_period: Option<String>,
+    /// Event tags beside the access constraint.
+    pub event_tags: Vec<Term>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrgRef>,
     pub sensitivity: Term,

@@ -112,6 +112,15 @@ pub fn actions(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
         .load(conn)?)
 }
 
+/// Every kind of record events were about so far, for the filter's choice.
+pub fn entity_types(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
+    Ok(audit_events::table
+        .select(audit_events::entity_type)
+        .distinct()
+        .order(audit_events::entity_type.asc())
+        .load(conn)?)
+}
+
 /// (id, action, entity id, details) of an event, for walking events of some actions.
 pub type EventBrief = (i64, String, String, String);
 

@@ -167,6 +167,14 @@ diesel::table! {
         updated_at -> Timestamp,
         merged_into -> Nullable<BigInt>,
         merged_at -> Nullable<Timestamp>,
+        /// How exact the figures are: `exact`, `at_least`, `about`.
+        figures_qualifier -> Text,
+        /// What the figures cover: `incident`, or `area_period` (reported beside totals).
+        figures_scope -> Text,
+        /// For area-over-period figures: the area and period, in words.
+        figures_area_period -> Text,
+        /// Event tags beside the access constraint (comma-separated codes).
+        event_tags -> Text,
     }
 }
 
@@ -412,6 +420,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     needs,
     need_deliveries,
 );
+
+diesel::table! {
+    /// A coordinator's summary paragraph of the situation report with these parameters.
+    report_summaries (id) {
+        id -> BigInt,
+        params_key -> Text,
+        summary -> Text,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     /// Tokens of the read API; only their SHA-256 is kept (`api::tokens`).

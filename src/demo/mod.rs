@@ -13,9 +13,9 @@ use crate::audit::{self, Actor, Event};
 use crate::convoys::fields::{ConvoyFields, EventFields, LineFields, LineOutcome};
 use crate::db::DbConn;
 use crate::domain::vocab::{
-    AttackType, Category, ConvoyStatus, Credibility, FacilityType, LocationPrecision, NeedItem,
-    PerpetratorType, RecordStatus, Reliability, Resource, Sector, Sensitivity, SourceType,
-    TimePrecision, Urgency, Verification,
+    AttackType, Category, ConvoyStatus, Credibility, EventTag, FacilityType, FiguresQualifier,
+    FiguresScope, LocationPrecision, NeedItem, PerpetratorType, RecordStatus, Reliability,
+    Resource, Sector, Sensitivity, SourceType, TimePrecision, Urgency, Verification,
 };
 use crate::domain::{ConvoyId, NeedId};
 use crate::domain::{NewPassword, OrgType, Role, Username};
@@ -193,6 +193,10 @@ struct Story {
     perpetrator: PerpetratorType,
     actor: &'static str,
     counts: [Option<i64>; 11],
+    /// Figures reported for an area over a period ("over 1,100 killed in a few weeks"): the
+    /// area and period in words; they are at least the numbers given.
+    area: Option<&'static str>,
+    tags: &'static [EventTag],
     sensitivity: Sensitivity,
     claims: &'static [ClaimSpec],
     verification: Option<(Verification, &'static str)>,
@@ -223,6 +227,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::StateForces,
             actor: "Checkpoint personnel",
             counts: [NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, Some(70_000)],
+            area: None,
+            tags: &[EventTag::Siege],
             sensitivity: Sensitivity::Restricted,
             claims: &[
                 (S::OwnStaff, "WHO convoy leader", R::A, Cr::Confirmed, (2018, 2, 26),
@@ -247,6 +253,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::StateForces,
             actor: "",
             counts: [Some(1_100), Some(4_000), NO, NO, NO, NO, NO, NO, NO, NO, Some(393_000)],
+            area: Some("Eastern Ghouta, 18 February to mid-March 2018"),
+            tags: &[EventTag::Siege],
             sensitivity: Sensitivity::Public,
             claims: &[
                 (S::Monitor, "", R::B, Cr::Probable, (2018, 3, 12),
@@ -271,6 +279,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::Unknown,
             actor: "",
             counts: [Some(1), Some(18), NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            area: None,
+            tags: &[EventTag::ChemicalWeaponsAllegation],
             sensitivity: Sensitivity::Confidential,
             claims: &[
                 (S::Partner, "Dr. A., Douma medical point 1", R::B, Cr::Possible, (2018, 2, 26),
@@ -295,6 +305,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::Unknown,
             actor: "",
             counts: [Some(12), Some(40), NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            area: None,
+            tags: &[EventTag::IncendiaryWeaponsAllegation],
             sensitivity: Sensitivity::Restricted,
             claims: &[
                 (S::Community, "", R::C, Cr::Possible, (2018, 3, 16),
@@ -317,6 +329,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::StateForces,
             actor: "",
             counts: [NO; 11],
+            area: None,
+            tags: &[EventTag::DisplacementOrder],
             sensitivity: Sensitivity::Public,
             claims: &[
                 (S::Media, "", R::B, Cr::Probable, (2018, 3, 1), "Leaflets and text messages urged residents to leave via the Wafideen crossing."),
@@ -338,6 +352,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::NonStateArmedGroup,
             actor: "",
             counts: [NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, Some(1_000)],
+            area: None,
+            tags: &[EventTag::SafePassageRefused],
             sensitivity: Sensitivity::Restricted,
             claims: &[
                 (S::Partner, "Negotiation team", R::B, Cr::Possible, (2018, 3, 7), "The group refused the list of evacuees and the route proposed."),
@@ -360,6 +376,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::Unknown,
             actor: "",
             counts: [NO, NO, NO, NO, Some(1), NO, NO, NO, NO, NO, NO],
+            area: None,
+            tags: &[EventTag::Evacuation],
             sensitivity: Sensitivity::Confidential,
             claims: &[
                 (S::OwnStaff, "SARC branch", R::A, Cr::Confirmed, (2018, 3, 22), "One volunteer injured by shrapnel; ambulance damaged."),
@@ -381,6 +399,8 @@ fn stories() -> Vec<Story> {
             perpetrator: PerpetratorType::Unknown,
             actor: "",
             counts: [Some(3), Some(9), NO, NO, NO, NO, NO, NO, NO, NO, Some(20_000)],
+            area: None,
+            tags: &[],
             sensitivity: Sensitivity::Public,
             claims: &[
                 (S::Partner, "Hospital director", R::B, Cr::Probable, (2018, 2, 22), "Generator and operating theatre destroyed; three patients killed."),
@@ -508,6 +528,18 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                 perpetrator_type: story.perpetrator,
                 perpetrator_name: story.actor.into(),
                 counts: story.counts,
+                figures_qualifier: if story.area.is_some() {
+                    FiguresQualifier::AtLeast
+                } else {
+                    FiguresQualifier::Exact
+                },
+                figures_scope: if story.area.is_some() {
+                    FiguresScope::AreaPeriod
+                } else {
+                    FiguresScope::Incident
+                },
+                figures_area_period: story.area.unwrap_or_default().into(),
+                event_tags: story.tags.to_vec(),
                 sensitivity: story.sensitivity,
                 status: RecordStatus::Submitted,
             };

@@ -373,6 +373,40 @@ impl NeedStatus {
     }
 }
 
+vocabulary! {
+    /// How exact an incident's reported figures are ("over 1,100" is `at_least`).
+    FiguresQualifier, "figures-qualifier-invalid" {
+        Exact = "exact" / "figures-exact",
+        AtLeast = "at_least" / "figures-at-least",
+        About = "about" / "figures-about",
+    }
+}
+
+vocabulary! {
+    /// What an incident's figures cover: the incident itself, or an area over a period
+    /// ("in the region, in the past weeks"), which reports show beside incident totals.
+    FiguresScope, "figures-scope-invalid" {
+        Incident = "incident" / "figures-scope-incident",
+        AreaPeriod = "area_period" / "figures-scope-area-period",
+    }
+}
+
+vocabulary! {
+    /// Event tags beside the access constraint, for what the nine categories do not name
+    /// (after ACLED's sub-event types and HDX's conventions); several per incident.
+    EventTag, "event-tag-invalid" {
+        DisplacementOrder = "displacement_order" / "tag-displacement-order",
+        SafePassageRefused = "safe_passage_refused" / "tag-safe-passage-refused",
+        Siege = "siege" / "tag-siege",
+        ChemicalWeaponsAllegation = "chemical_weapons_allegation" / "tag-chemical-weapons-allegation",
+        IncendiaryWeaponsAllegation = "incendiary_weapons_allegation" / "tag-incendiary-weapons-allegation",
+        Evacuation = "evacuation" / "tag-evacuation",
+        DetentionOfStaff = "detention_of_staff" / "tag-detention-of-staff",
+        Looting = "looting" / "tag-looting",
+        AidDiversion = "aid_diversion" / "tag-aid-diversion",
+    }
+}
+
 /// Parses a list of codes (checkboxes), refusing unknown ones; keeps the vocabulary's order.
 pub fn parse_set<T: Copy + PartialEq>(
     raw: &[String],

@@ -64,6 +64,10 @@ pub const COLUMNS: &[Column] = &[
     col("merged_into", "#meta+id+incident+kept"),
     col("claims", "#meta+claims+num"),
     col("sources", "#meta+source"),
+    col("figures_qualifier", "#meta+figures+qualifier"),
+    col("figures_scope", "#meta+figures+scope"),
+    col("figures_area_period", "#meta+figures+area"),
+    col("event_tags", "#event+type+tags"),
 ];
 
 /// The incidents of the list page `/incidents` with the same filter, as `viewer` sees them.
@@ -226,6 +230,10 @@ fn row(
         merged_into.map_or(Cell::Null, Cell::Text),
         Cell::Int(claims.len() as i64),
         Cell::text(sources_summary(claims, viewer)),
+        Cell::Text(i.figures_qualifier),
+        Cell::Text(i.figures_scope),
+        Cell::Text(i.figures_area_period),
+        Cell::Text(i.event_tags),
     ]);
     cells
 }

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::vocab::{
-    self, AttackType, Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus,
-    Reliability, Resource, Sensitivity, SourceType, TimePrecision,
+    self, AttackType, Category, Credibility, EventTag, FiguresQualifier, FiguresScope,
+    LocationPrecision, PerpetratorType, RecordStatus, Reliability, Resource, Sensitivity,
+    SourceType, TimePrecision,
 };
 use crate::domain::{text, values, FieldErrors};
 use crate::locations::PlaceFields;
@@ -15,6 +16,7 @@ pub const TITLE_MAX: usize = 200;
 pub const NARRATIVE_MAX: usize = 20_000;
 pub const STATEMENT_MAX: usize = 5_000;
 pub const REASON_MAX: usize = 2_000;
+pub const AREA_PERIOD_MAX: usize = 300;
 
 /// The incident form exactly as sent (every value text, checkboxes as lists).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -51,6 +53,12 @@ pub struct IncidentForm {
     pub aid_detained_national: String,
     pub aid_detained_international: String,
     pub people_affected: String,
+    /// How exact the figures are; empty means exact (forms sent before the field existed).
+    pub figures_qualifier: String,
+    /// What the figures cover; empty means this incident.
+    pub figures_scope: String,
+    pub figures_area_period: String,
+    pub event_tags: Vec<String>,
     pub sensitivity: String,
     pub status: String,
     /// The version the person started editing from (edits only).
@@ -101,6 +109,11 @@ pub struct IncidentFields {
     pub perpetrator_type: PerpetratorType,
     pub perpetrator_name: String,
     pub counts: [Option<i64>; 11],
+    pub figures_qualifier: FiguresQualifier,
+    pub figures_scope: FiguresScope,
+    /// The area and period (area-over-period figures only; empty otherwise).
+    pub figures_area_period: String,
+    pub event_tags: Vec<EventTag>,
     pub sensitivity: Sensitivity,
     pub status: RecordStatus,
 }
@@ -241,6 +254,11 @@ impl IncidentForm {
                 }
             }
         }
+        let (figures_qualifier, figures_scope, figures_area_period) = self.parse_figures(errors);
+        let event_tags = errors.check(
+            "event_tags",
+            vocab::parse_set(&self.event_tags, EventTag::ALL, EventTag::parse),
+        );
         let sensitivity = errors.check("sensitivity", Sensitivity::parse(&self.sensitivity));
         let status = errors.check("status", RecordStatus::parse(&self.status));
         Some(IncidentFields {
@@ -258,9 +276,62 @@ impl IncidentForm {
             perpetrator_type: perpetrator_type?,
             perpetrator_name: perpetrator_name?,
             counts: counts_ok.then_some(counts)?,
+            figures_qualifier: figures_qualifier?,
+            figures_scope: figures_scope?,
+            figures_area_period: figures_area_period?,
+            event_tags: event_tags?,
             sensitivity: sensitivity?,
             status: status?,
         })
+    }
+}
+
+impl IncidentForm {
+    /// The figures' qualifier and scope (empty: exact, this incident), and the area and
+    /// period, which area-over-period figures must name.
+    #[allow(clippy::type_complexity)]
+    fn parse_figures(
+        &self,
+        errors: &mut FieldErrors,
+    ) -> (
+        Option<FiguresQualifier>,
+        Option<FiguresScope>,
+        Option<String>,
+    ) {
+        let or_default = |raw: &str, default: &'static str| {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                default.to_string()
+            } else {
+                raw.to_string()
+            }
+        };
+        let qualifier = errors.check(
+            "figures_qualifier",
+            FiguresQualifier::parse(&or_default(&self.figures_qualifier, "exact")),
+        );
+        let scope = errors.check(
+            "figures_scope",
+            FiguresScope::parse(&or_default(&self.figures_scope, "incident")),
+        );
+        let area = errors.check(
+            "figures_area_period",
+            text::optional_line(&self.figures_area_period, AREA_PERIOD_MAX),
+        );
+        let area = match (scope, area) {
+            (Some(FiguresScope::AreaPeriod), Some(a)) if a.is_empty() => {
+                errors.add("figures_area_period", "figures-area-period-required");
+                None
+            }
+            // Only area-over-period figures have an area and period; typed for an incident's
+            // own figures, it would be kept unseen, so it is refused with a reason instead.
+            (Some(FiguresScope::Incident), Some(a)) if !a.is_empty() => {
+                errors.add("figures_area_period", "figures-area-period-unexpected");
+                None
+            }
+            (_, a) => a,
+        };
+        (qualifier, scope, area)
     }
 }
 

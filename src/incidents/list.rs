@@ -10,7 +10,7 @@ use super::model::Incident;
 use super::search;
 use crate::db::schema::{incident_tallies, incidents, locations, organizations};
 use crate::db::DbConn;
-use crate::domain::vocab::{Category, RecordStatus, Sensitivity, Verification};
+use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
 use crate::error::AppError;
 use crate::locations::Location;
 use crate::permissions::{self, Viewer};
@@ -37,6 +37,8 @@ pub struct ListQuery {
     pub verification: String,
     pub sensitivity: String,
     pub status: String,
+    /// An event tag's code.
+    pub tag: String,
     pub sort: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub page: String,
@@ -115,6 +117,10 @@ pub struct Filter {
     pub categories: Vec<Category>,
     /// Leave drafts out (reports count only submitted and closed records).
     pub exclude_drafts: bool,
+    /// Any of these verification statuses (reports choose several).
+    pub verifications: Vec<Verification>,
+    /// Incidents with this event tag.
+    pub tag: Option<EventTag>,
 }
 
 impl ListQuery {
@@ -147,6 +153,8 @@ impl ListQuery {
             include_retracted: true,
             categories: Vec::new(),
             exclude_drafts: false,
+            verifications: Vec::new(),
+            tag: opt(&self.tag).and_then(|t| EventTag::parse(&t).map_err(|_| bad.push("tag")).ok()),
         };
         let page = crate::paging::page_number(&self.page);
         let searching = !search::terms(&filter.text).is_empty();
@@ -229,6 +237,24 @@ pub fn filtered<'a>(
     }
     if filter.exclude_drafts {
         q = q.filter(incidents::status.ne(RecordStatus::Draft.code()));
+    }
+    if !filter.verifications.is_empty() {
+        q = q.filter(
+            incidents::verification.eq_any(
+                filter
+                    .verifications
+                    .iter()
+                    .map(|v| v.code())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    if let Some(tag) = filter.tag {
+        // Tags are stored as comma-separated codes: match one whole code.
+        q = q.filter(
+            diesel::dsl::sql::<Bool>("(',' || incidents.event_tags || ',') LIKE ")
+                .bind::<Text, _>(format!("%,{},%", tag.code())),
+        );
     }
     q
 }

@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 
 use crate::db::schema::{claims, incidents};
 use crate::domain::vocab::{
-    AttackType, Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus,
-    Reliability, Resource, Sensitivity, SourceType, TimePrecision, Verification,
+    AttackType, Category, Credibility, EventTag, FiguresQualifier, FiguresScope, LocationPrecision,
+    PerpetratorType, RecordStatus, Reliability, Resource, Sensitivity, SourceType, TimePrecision,
+    Verification,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -55,6 +56,14 @@ pub struct Incident {
     /// A duplicate merged into this record (the one kept).
     pub merged_into: Option<i64>,
     pub merged_at: Option<NaiveDateTime>,
+    /// How exact the figures are (`FiguresQualifier`).
+    pub figures_qualifier: String,
+    /// What the figures cover (`FiguresScope`): the incident, or an area over a period.
+    pub figures_scope: String,
+    /// The area and period of area-over-period figures, in words.
+    pub figures_area_period: String,
+    /// Event tags beside the access constraint (comma-separated `EventTag` codes).
+    pub event_tags: String,
 }
 
 /// The victim and impact counts, in the order forms and pages show them, with message ids.
@@ -118,6 +127,36 @@ impl Incident {
             .filter_map(Resource::from_stored)
             .collect()
     }
+    pub fn event_tags(&self) -> Vec<EventTag> {
+        split_codes(&self.event_tags)
+            .filter_map(EventTag::from_stored)
+            .collect()
+    }
+    pub fn figures_qualifier(&self) -> FiguresQualifier {
+        FiguresQualifier::from_stored(&self.figures_qualifier).unwrap_or(FiguresQualifier::Exact)
+    }
+    pub fn figures_scope(&self) -> FiguresScope {
+        FiguresScope::from_stored(&self.figures_scope).unwrap_or(FiguresScope::Incident)
+    }
+    /// Figures for an area over a period: reported beside incident totals, never added in.
+    pub fn figures_are_area(&self) -> bool {
+        self.figures_scope() == FiguresScope::AreaPeriod
+    }
+
+    /// The figures that were reported (label id, value), in display order; the ones not
+    /// reported are left out (the page says in one line that the rest were not).
+    pub fn reported_counts(&self) -> Vec<(&'static str, i64)> {
+        self.counts()
+            .into_iter()
+            .filter_map(|(label, v)| v.map(|n| (label, n)))
+            .collect()
+    }
+
+    /// How many of the figures were not reported.
+    pub fn unreported(&self) -> i64 {
+        self.counts().iter().filter(|(_, v)| v.is_none()).count() as i64
+    }
+
     pub fn is_retracted(&self) -> bool {
         self.retracted_at.is_some()
     }
@@ -173,6 +212,10 @@ impl Incident {
             "status": self.status,
             "retracted": self.retracted_at.is_some(),
             "retraction_reason": self.retraction_reason,
+            "figures_qualifier": self.figures_qualifier,
+            "figures_scope": self.figures_scope,
+            "figures_area_period": self.figures_area_period,
+            "event_tags": self.event_tags,
         });
         for ((field, _), (_, value)) in COUNT_FIELDS.iter().zip(self.counts()) {
             v[*field] = json!(value);

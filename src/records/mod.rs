@@ -15,6 +15,7 @@ pub mod incidents;
 pub mod merge;
 pub mod needs;
 pub mod places;
+pub mod references;
 mod scope;
 pub mod store;
 

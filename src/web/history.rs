@@ -34,7 +34,7 @@ pub fn shown(lang: &Lang, revisions: Vec<ScopedRevision>) -> Vec<ShownRevision> 
     revisions
         .into_iter()
         .map(|r| ShownRevision {
-            changes: in_words(lang, &r.changes),
+            changes: in_words(lang, &r.changes, r.revision.action == "create"),
             withheld: r.withheld,
             rev: r.revision,
         })
@@ -86,65 +86,110 @@ pub struct ShownChange {
     pub after: String,
 }
 
-/// Message id of a recorded field's label; `None` for bookkeeping fields not worth showing.
-fn field_label(field: &str) -> Option<&'static str> {
+/// The recorded fields with their labels, in the order the forms show them (title first);
+/// a field not listed is bookkeeping, not worth showing.
+const FIELDS: &[(&str, &str)] = &[
+    ("title", "field-title"),
+    ("narrative", "field-narrative"),
+    ("category", "field-category"),
+    ("event_tags", "field-event-tags"),
+    ("attack_types", "field-attack-types"),
+    ("resources_affected", "field-resources"),
+    ("occurred_on", "field-occurred-on"),
+    ("time_precision", "field-time-precision"),
+    ("occurred_time", "field-occurred-time"),
+    ("reported_on", "field-reported-on"),
+    ("location", "field-location"),
+    ("location_precision", "field-location-precision"),
+    ("perpetrator_type", "field-perpetrator-type"),
+    ("perpetrator_name", "field-perpetrator-name"),
+    // The eleven counts come here, in `COUNT_FIELDS` order.
+    (COUNTS, ""),
+    ("figures_qualifier", "field-figures-qualifier"),
+    ("figures_scope", "field-figures-scope"),
+    ("figures_area_period", "field-figures-area-period"),
+    // Convoys.
+    ("origin", "field-origin"),
+    ("destination", "field-destination"),
+    ("participants", "field-participants"),
+    ("planned_departure", "field-planned-departure"),
+    ("route", "field-route"),
+    ("trucks", "field-trucks"),
+    ("beneficiaries", "field-beneficiaries"),
+    ("notification_ref", "field-notification-ref"),
+    ("cargo", "field-cargo"),
+    ("event", "field-event"),
+    ("incident", "field-incident"),
+    // Needs.
+    ("facility_name", "field-facility-name"),
+    ("facility_type", "field-facility-type"),
+    ("item", "field-item"),
+    ("item_detail", "field-item-detail"),
+    ("quantity_needed", "field-quantity-needed"),
+    ("quantity_delivered", "field-quantity-delivered"),
+    ("unit", "field-unit"),
+    ("urgency", "field-urgency"),
+    ("needed_by", "field-needed-by"),
+    ("notes", "field-notes"),
+    // Claims, handling and the record's life.
+    ("claim", "field-claim"),
+    ("claim_source_name", "field-source-name"),
+    ("sensitivity", "field-sensitivity"),
+    ("status", "field-status"),
+    ("verification", "field-verification"),
+    ("retracted", "field-retracted"),
+    ("retraction_reason", "field-reason"),
+    ("merged_into", "field-merged-into"),
+    ("duplicate", "field-duplicate"),
+    ("claims_moved", "field-claims-moved"),
+    ("claims", "field-claims"),
+    ("shared", "field-shared"),
+    ("evidence_file", "field-evidence-file"),
+    ("evidence_retracted", "field-evidence-retracted"),
+    ("evidence_purged", "field-evidence-purged"),
+    ("reference", "field-reference"),
+];
+
+/// Where the victim and impact counts stand among `FIELDS`.
+const COUNTS: &str = "(counts)";
+
+/// Where a recorded field comes in the form's order, and its label's message id.
+fn field_label(field: &str) -> Option<((usize, usize), &'static str)> {
     use crate::incidents::model::COUNT_FIELDS;
-    if let Some((_, label)) = COUNT_FIELDS.iter().find(|(name, _)| *name == field) {
-        return Some(label);
+    let at = |name: &str| FIELDS.iter().position(|(n, _)| *n == name);
+    if let Some(k) = COUNT_FIELDS.iter().position(|(name, _)| *name == field) {
+        return Some(((at(COUNTS)?, k), COUNT_FIELDS[k].1));
     }
-    Some(match field {
-        "reference" => "field-reference",
-        "evidence_file" => "field-evidence-file",
-        "evidence_retracted" => "field-evidence-retracted",
-        "evidence_purged" => "field-evidence-purged",
-        "title" => "field-title",
-        "narrative" => "field-narrative",
-        "category" => "field-category",
-        "attack_types" => "field-attack-types",
-        "resources_affected" => "field-resources",
-        "occurred_on" => "field-occurred-on",
-        "time_precision" => "field-time-precision",
-        "occurred_time" => "field-occurred-time",
-        "reported_on" => "field-reported-on",
-        "location" => "field-location",
-        "location_precision" => "field-location-precision",
-        "perpetrator_type" => "field-perpetrator-type",
-        "perpetrator_name" => "field-perpetrator-name",
-        "sensitivity" => "field-sensitivity",
-        "verification" => "field-verification",
-        "status" => "field-status",
-        "retracted" => "field-retracted",
-        "retraction_reason" => "field-reason",
-        "claim" => "field-claim",
-        "claim_source_name" => "field-source-name",
-        "participants" => "field-participants",
-        "origin" => "field-origin",
-        "destination" => "field-destination",
-        "planned_departure" => "field-planned-departure",
-        "route" => "field-route",
-        "trucks" => "field-trucks",
-        "beneficiaries" => "field-beneficiaries",
-        "notification_ref" => "field-notification-ref",
-        "notes" => "field-notes",
-        "cargo" => "field-cargo",
-        "event" => "field-event",
-        "incident" => "field-incident",
-        "facility_name" => "field-facility-name",
-        "facility_type" => "field-facility-type",
-        "item" => "field-item",
-        "item_detail" => "field-item-detail",
-        "quantity_needed" => "field-quantity-needed",
-        "quantity_delivered" => "field-quantity-delivered",
-        "unit" => "field-unit",
-        "urgency" => "field-urgency",
-        "needed_by" => "field-needed-by",
-        "merged_into" => "field-merged-into",
-        "duplicate" => "field-duplicate",
-        "claims_moved" => "field-claims-moved",
-        "claims" => "field-claims",
-        "shared" => "field-shared",
-        _ => return None,
-    })
+    at(field)
+        .filter(|_| field != COUNTS)
+        .map(|i| ((i, 0), FIELDS[i].1))
+}
+
+/// Does history show this field (with a label)?
+pub fn has_label(field: &str) -> bool {
+    field_label(field).is_some()
+}
+
+/// A claim as history keeps it ("own_staff (B3), 2018-02-20: statement") in words: "Own
+/// staff, B – usually reliable, 3 – possibly true, 20 February 2018: statement".
+fn claim_in_words(lang: &crate::i18n::Lang, value: &str) -> Option<String> {
+    use crate::domain::vocab::{Credibility, Reliability, SourceType};
+    let (source, rest) = value.split_once(" (")?;
+    let (grade, rest) = rest.split_once("), ")?;
+    let (date, statement) = rest.split_once(": ")?;
+    let mut g = grade.chars();
+    let reliability = Reliability::parse(&g.next()?.to_string()).ok()?;
+    let credibility = Credibility::parse(g.as_str()).ok()?;
+    let source = SourceType::parse(source).ok()?;
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some(format!(
+        "{}, {}, {}, {}: {}",
+        lang.t(source.label_id()),
+        lang.t(reliability.label_id()),
+        lang.t(credibility.label_id()),
+        lang.date(date),
+        statement
+    ))
 }
 
 /// A stored value in words: vocabulary codes become their labels.
@@ -195,27 +240,58 @@ fn value_in_words(lang: &crate::i18n::Lang, field: &str, value: &str) -> String 
         "attack_types" => list(&|c| label(lang, AttackType::parse, AttackType::label_id, c)),
         "resources_affected" => list(&|c| label(lang, Resource::parse, Resource::label_id, c)),
         "retracted" => lang.t(if value == "true" { "yes" } else { "no" }),
+        "event_tags" => list(&|c| label(lang, EventTag::parse, EventTag::label_id, c)),
+        "figures_qualifier" => label(
+            lang,
+            FiguresQualifier::parse,
+            FiguresQualifier::label_id,
+            value,
+        ),
+        "figures_scope" => label(lang, FiguresScope::parse, FiguresScope::label_id, value),
+        "claim" => claim_in_words(lang, value).unwrap_or_else(|| value.to_string()),
         _ => value.to_string(),
     }
 }
 
-/// The changes of a revision in words, leaving out bookkeeping and empty-to-empty fields; a
-/// value the viewer may not read says so.
-pub fn in_words(lang: &crate::i18n::Lang, changes: &[ScopedChange]) -> Vec<ShownChange> {
+/// The changes of a revision in words, in the form's order, leaving out bookkeeping and
+/// changes that read the same before and after ("No → No"); on a record's first revision
+/// (`first`) also the fields it was created without (empty, "No"). A value the viewer may
+/// not read says so.
+pub fn in_words(
+    lang: &crate::i18n::Lang,
+    changes: &[ScopedChange],
+    first: bool,
+) -> Vec<ShownChange> {
     let word = |field: &str, value: &Option<String>| match value {
+        Some(v) if v.is_empty() => String::new(),
         Some(v) => value_in_words(lang, field, v),
         None => lang.t("history-withheld"),
     };
-    changes
+    let mut shown: Vec<((usize, usize), ShownChange)> = changes
         .iter()
-        .filter(|c| !(c.before.as_deref() == Some("") && c.after.as_deref() == Some("")))
+        .filter(|c| !first || !matches!(c.after.as_deref(), Some("" | "false")))
         .filter_map(|c| {
-            let label = field_label(&c.field)?;
-            Some(ShownChange {
-                label: lang.t(label),
-                before: word(&c.field, &c.before),
-                after: word(&c.field, &c.after),
+            let (position, label) = field_label(&c.field)?;
+            let before = if first {
+                String::new()
+            } else {
+                word(&c.field, &c.before)
+            };
+            let after = word(&c.field, &c.after);
+            // A withheld value is shown as withheld, whatever the other side says.
+            let withheld = c.after.is_none() || (!first && c.before.is_none());
+            (before != after || withheld).then(|| {
+                (
+                    position,
+                    ShownChange {
+                        label: lang.t(label),
+                        before,
+                        after,
+                    },
+                )
             })
         })
-        .collect()
+        .collect();
+    shown.sort_by_key(|(position, _)| *position);
+    shown.into_iter().map(|(_, c)| c).collect()
 }

@@ -3,7 +3,7 @@
 
 use crate::permissions::Viewer;
 use crate::web::extract::Today;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::accounts::{organizations, Organization};
@@ -35,6 +35,9 @@ impl FormPage {
     }
     pub fn checked(&self, code: &str) -> bool {
         self.query.category.iter().any(|c| c == code)
+    }
+    pub fn verification_checked(&self, code: &str) -> bool {
+        self.query.verification.iter().any(|c| c == code)
     }
 }
 
@@ -140,7 +143,8 @@ fn category_chart(page: &Page, data: &ReportData) -> Chart {
 
 /// Vertical bars, one a week, labelled by month.
 fn week_chart(page: &Page, data: &ReportData) -> Chart {
-    let height = 180.0;
+    // Low enough to leave room on paper for the other sections.
+    let height = 120.0;
     let base = height - 24.0;
     let n = data.by_week.len().max(1) as f64;
     let step = (CHART_WIDTH - 40.0) / n;
@@ -203,19 +207,93 @@ pub struct ReportPage {
     /// The audit trail's public key and latest signed checkpoint, printed beside the digest.
     pub audit_key: String,
     pub checkpoint: Option<crate::audit::checkpoint::Checkpoint>,
+    /// The organisation issuing the report: the reader's own.
+    pub issuer: String,
+    /// May write the summary paragraph (coordinators); with the parameters as hidden fields.
+    pub can_summarize: bool,
+    pub params_fields: Vec<(&'static str, String)>,
+    /// The summary as typed, with its message, when it was refused.
+    pub summary_draft: Option<String>,
+    pub summary_errors: FormErrors,
+}
+
+impl ReportPage {
+    /// A figure with its qualifier: "at least 1,100", "about 40", or "12" when exact.
+    pub fn qualified(&self, qualifier: &str, n: impl crate::web::page::WholeNumber) -> String {
+        let words = match qualifier {
+            "at_least" => "report-qualifier-at-least",
+            "about" => "report-qualifier-about",
+            _ => return self.page.number(n),
+        };
+        format!("{} {}", self.page.t(words), self.page.number(n))
+    }
+
+    /// The headline figures after the count of incidents: (id, label, figure).
+    pub fn headline_figures(&self) -> [(&'static str, &'static str, &reports::Figure); 4] {
+        let h = &self.data.headline;
+        [
+            ("killed", "report-fig-killed", &h.killed),
+            ("injured", "report-fig-injured", &h.injured),
+            ("aid", "report-fig-aid", &h.aid_workers),
+            ("affected", "report-fig-affected", &h.people_affected),
+        ]
+    }
+
+    /// A headline figure in words: "1,100 (reported on 1 of 5 incidents)".
+    pub fn reported_on(&self, f: &reports::Figure) -> String {
+        self.page.t_args(
+            "report-reported-on",
+            &[
+                ("reported", crate::i18n::Arg::from(f.reported)),
+                (
+                    "of",
+                    crate::i18n::Arg::from(self.data.headline.with_own_figures),
+                ),
+            ],
+        )
+    }
+}
+
+/// The report's parameters as hidden form fields (the summary form posts them back).
+fn params_fields(q: &ReportQuery) -> Vec<(&'static str, String)> {
+    let mut out = vec![
+        ("from", q.from.clone()),
+        ("to", q.to.clone()),
+        ("admin1", q.admin1.clone()),
+        ("admin2", q.admin2.clone()),
+        ("organization", q.organization.clone()),
+        ("audience", q.audience.clone()),
+    ];
+    out.extend(q.category.iter().map(|c| ("category", c.clone())));
+    out.extend(q.verification.iter().map(|c| ("verification", c.clone())));
+    out
 }
 
 pub async fn situation(
     req: HttpRequest,
     page: Page,
     state: State,
-    query: web::Query<ReportQuery>,
     v: Viewer,
     today: Today,
 ) -> Result<HttpResponse, AppError> {
-    // Repeated `category` values: read the raw query string with the HTML-form parser.
-    let mut query: ReportQuery =
-        serde_html_form::from_str(req.query_string()).unwrap_or_else(|_| query.into_inner());
+    // Repeated (or single) `category` and `verification` values: the HTML-form parser reads
+    // both, where a plain query extractor refuses a single value for a list.
+    let query: ReportQuery = serde_html_form::from_str(req.query_string())
+        .map_err(|_| AppError::BadRequest("error-form-unreadable"))?;
+    render(&req, page, &state, query, v, today, None).await
+}
+
+/// Makes the report with `query` (recording it in the audit trail) and renders it, with the
+/// summary as typed and its message when `draft` holds a refused one.
+async fn render(
+    req: &HttpRequest,
+    page: Page,
+    state: &State,
+    mut query: ReportQuery,
+    v: Viewer,
+    today: Today,
+    draft: Option<(String, FormErrors)>,
+) -> Result<HttpResponse, AppError> {
     // Without a period: the last 30 days.
     if query.to.trim().is_empty() {
         query.to = today.date.to_string();
@@ -225,24 +303,28 @@ pub async fn situation(
     }
     let mut errors = FormErrors::new();
     let Some(params) = query.parse(&mut errors) else {
-        return crate::web::invalid(&form_page(page, &state, query, errors).await?);
+        return crate::web::invalid(&form_page(page, state, query, errors).await?);
     };
-    let actor = page.user().actor(&client_addr(&req));
+    let actor = page.user().actor(&client_addr(req));
     let org_id = params.organization_id;
     let p = params.clone();
+    // A summary sent back with its message shows the report already made (and recorded).
+    let record = draft.is_none();
     let (data, organization) = state
         .db
         .run(move |conn| {
             let data = reports::build(conn, v, &p)?;
             let digest = data.digest();
-            audit::write(conn, |conn| {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new("report.situation", "report", &digest[..16])
-                        .details(reports::audit_details(&p, &digest, data.records)),
-                )
-            })?;
+            if record {
+                audit::write(conn, |conn| {
+                    audit::record(
+                        conn,
+                        &actor,
+                        Event::new("report.situation", "report", &digest[..16])
+                            .details(reports::audit_details(&p, &digest, data.records)),
+                    )
+                })?;
+            }
             let organization = match org_id {
                 Some(id) => organizations::find(conn, id)
                     .map(|o| o.display())
@@ -260,14 +342,25 @@ pub async fn situation(
         .join(" › ");
     let targeted = data.convoys.beneficiaries_targeted.max(1);
     let checkpoint = state.db.run(crate::audit::checkpoint::latest).await?;
-    crate::web::ok(&ReportPage {
+    let query_string = serde_html_form::to_string(&query).unwrap_or_default();
+    let (summary_draft, summary_errors) = match draft {
+        Some((text, errors)) => (Some(text), errors),
+        None => (None, FormErrors::new()),
+    };
+    let page_out = ReportPage {
         audit_key: state.signer.public_key(),
         checkpoint,
         categories_chart: category_chart(&page, &data),
         weeks_chart: week_chart(&page, &data),
         public: params.audience == Audience::Public,
         generated_by: page.user().name().to_string(),
-        query_string: req.query_string().to_string(),
+        issuer: page.user().organization_name.clone(),
+        can_summarize: crate::permissions::allows(
+            page.user().role,
+            crate::permissions::Action::SummarizeReports,
+        ),
+        params_fields: params_fields(&query),
+        query_string,
         reached_percent: data.convoys.beneficiaries_reached * 100 / targeted,
         label_weeks: data.by_week.len() <= 16,
         digest,
@@ -275,7 +368,73 @@ pub async fn situation(
         organization,
         data,
         page,
-    })
+        summary_draft,
+        summary_errors,
+    };
+    if page_out.summary_draft.is_some() {
+        crate::web::invalid(&page_out)
+    } else {
+        crate::web::ok(&page_out)
+    }
+}
+
+/// The summary form's own field; the rest of the form is the report's parameters
+/// (`ReportQuery`), read from the same body.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SummaryText {
+    pub summary: String,
+}
+
+/// The longest summary paragraph kept.
+const SUMMARY_MAX: usize = 3_000;
+
+/// Keeps the coordinator's summary paragraph with the report's parameters (audited), then
+/// shows the report again.
+pub async fn save_summary(
+    req: HttpRequest,
+    page: Page,
+    state: State,
+    body: actix_web::web::Bytes,
+    author: crate::records::store::Author,
+    v: Viewer,
+    today: Today,
+) -> Result<HttpResponse, AppError> {
+    let unreadable = |_| AppError::BadRequest("error-form-unreadable");
+    let query: ReportQuery = serde_html_form::from_bytes(&body).map_err(unreadable)?;
+    let form: SummaryText = serde_html_form::from_bytes(&body).map_err(unreadable)?;
+    let mut errors = FormErrors::new();
+    let summary = errors.check(
+        "summary",
+        crate::domain::text::optional_block(&form.summary, SUMMARY_MAX),
+    );
+    let mut param_errors = FormErrors::new();
+    let params = query.parse(&mut param_errors);
+    let (Some(summary), Some(params)) = (summary, params) else {
+        return render(
+            &req,
+            page,
+            &state,
+            query,
+            v,
+            today,
+            Some((form.summary, errors)),
+        )
+        .await;
+    };
+    let p = params.clone();
+    state
+        .db
+        .run(move |conn| {
+            audit::write(conn, |tx| {
+                reports::save_summary(tx, &author.actor, author.user_id, &p, &summary)
+            })
+        })
+        .await?;
+    let query = serde_html_form::to_string(&query).unwrap_or_default();
+    Ok(crate::web::see_other(&format!(
+        "/reports/situation?{query}#summary"
+    )))
 }
 
 /// Message id for a stored sensitivity code (the report's marking).
@@ -301,4 +460,10 @@ pub fn verification_label(code: &str) -> &'static str {
     crate::domain::vocab::Verification::parse(code)
         .map(|c| c.label_id())
         .unwrap_or("verification-unverified")
+}
+
+pub fn tag_label(code: &str) -> &'static str {
+    crate::domain::vocab::EventTag::parse(code)
+        .map(|c| c.label_id())
+        .unwrap_or("field-event-tag")
 }

@@ -109,6 +109,7 @@ route_table! {
     GET  "/exports/needs.json" => super::exports::needs_json, Can(ExportRecords);
     GET  "/reports" => reports::form, Can(RunReports);
     GET  "/reports/situation" => reports::situation, Can(RunReports);
+    POST "/reports/summary" => reports::save_summary, Can(SummarizeReports);
     GET  "/audit" => audit_trail::list, Can(ReadAuditTrail);
     GET  "/audit/{id:\\d+}" => audit_trail::show, Can(ReadAuditTrail);
     GET  "/incidents/{id:\\d+}/files" => evidence::files, Can(ReadIncidents);

@@ -161,8 +161,8 @@ fn listed_events(page: &Page) -> Vec<(i64, String)> {
             let marker = "<td class=\"num\"><a href=\"/audit/";
             let rest = &row[row.find(marker)? + marker.len()..];
             let id = rest[..rest.find('"')?].parse().ok()?;
-            let action_at = row.find("<td><code>")? + "<td><code>".len();
-            let action_end = row[action_at..].find("</code>")? + action_at;
+            let action_at = row.find("<td data-action=\"")? + "<td data-action=\"".len();
+            let action_end = row[action_at..].find('"')? + action_at;
             Some((id, row[action_at..action_end].to_string()))
         })
         .collect()

@@ -72,6 +72,8 @@ const README_ROLES: &[(Action, [bool; 4])] = &[
     // situation reports, exports
     (Action::RunReports, [false, true, true, false]),
     (Action::ExportRecords, [false, true, true, false]),
+    // write a situation report's summary paragraph
+    (Action::SummarizeReports, [false, true, false, false]),
     // manage users and organisations
     (Action::ManageUsers, [false, false, false, true]),
     (Action::ManageOrganizations, [false, false, false, true]),

@@ -185,6 +185,7 @@ enum Form {
     NeedFiles,
     FileRetraction,
     FilePurge,
+    ReportSummary,
 }
 
 /// Every form field list also has these: the token (a form with a wrong one is refused) and a
@@ -282,7 +283,7 @@ const EVENT_FIELDS: &[&str] = fields![
 ];
 
 impl Form {
-    const ALL: [Form; 33] = [
+    const ALL: [Form; 34] = [
         Form::SignIn,
         Form::SignOut,
         Form::Setup,
@@ -316,6 +317,7 @@ impl Form {
         Form::NeedFiles,
         Form::FileRetraction,
         Form::FilePurge,
+        Form::ReportSummary,
     ];
 
     /// The route it posts to, as the route table writes it.
@@ -354,6 +356,7 @@ impl Form {
             Form::NeedFiles => "/needs/{id:\\d+}/files",
             Form::FileRetraction => "/files/{id:\\d+}/retraction",
             Form::FilePurge => "/files/{id:\\d+}/purge",
+            Form::ReportSummary => "/reports/summary",
         }
     }
 
@@ -410,6 +413,16 @@ impl Form {
                 fields!["files", "caption", "made_on", "sensitivity", "part"]
             }
             Form::FileRetraction | Form::FilePurge => fields!["reason"],
+            Form::ReportSummary => fields![
+                "from",
+                "to",
+                "admin1",
+                "organization",
+                "category",
+                "verification",
+                "audience",
+                "summary",
+            ],
         }
     }
 
@@ -465,6 +478,7 @@ impl Form {
             | Form::NeedFiles
             | Form::FileRetraction
             | Form::FilePurge => &["evidence_files", "revisions"],
+            Form::ReportSummary => &["report_summaries"],
         }
     }
 
@@ -1158,6 +1172,18 @@ async fn prepare(ctx: &Ctx<'_>, form: Form, n: u64) -> Prepared {
             .await;
             prepared(&coordinator, &format!("{path}/edit"), path, base)
         }
+        Form::ReportSummary => prepared(
+            &coordinator,
+            "/reports/situation?from=2018-01-01&to=2018-12-31",
+            "/reports/summary".into(),
+            pairs(&[
+                ("from", "2018-01-01"),
+                ("to", "2018-12-31"),
+                ("audience", "internal"),
+                ("verification", "corroborated"),
+                ("summary", &format!("Access worsened in week {n}.")),
+            ]),
+        ),
         Form::ApiTokenIssue => {
             let expires = corridor::audit::now().date() + chrono::TimeDelta::days(30);
             prepared(
@@ -1540,6 +1566,7 @@ hostile_forms! {
     need_files_never_fail_or_half_write => Form::NeedFiles,
     file_retraction_never_fails_or_half_writes => Form::FileRetraction,
     file_purge_never_fails_or_half_writes => Form::FilePurge,
+    report_summary_never_fails_or_half_writes => Form::ReportSummary,
 }
 
 /// Every POST route of the route table has its form above, and its property: a new route

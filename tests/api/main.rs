@@ -13,6 +13,7 @@ mod convoys;
 mod evidence;
 mod exports;
 mod faults;
+mod figures;
 mod foundation;
 mod hostile;
 mod hxl;

@@ -42,6 +42,10 @@ macro_rules! described_columns {
             incidents::location_precision.eq($f.location_precision.code()),
             incidents::perpetrator_type.eq($f.perpetrator_type.code()),
             incidents::perpetrator_name.eq(&$f.perpetrator_name),
+            incidents::figures_qualifier.eq($f.figures_qualifier.code()),
+            incidents::figures_scope.eq($f.figures_scope.code()),
+            incidents::figures_area_period.eq(&$f.figures_area_period),
+            incidents::event_tags.eq(codes(&$f.event_tags, |t| t.code())),
         )
     };
 }

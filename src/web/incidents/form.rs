@@ -53,6 +53,22 @@ impl FormPage {
             .collect()
     }
 
+    /// The qualifier chosen, exact until another is chosen.
+    pub fn figures_qualifier(&self) -> &str {
+        match self.form.figures_qualifier.trim() {
+            "" => "exact",
+            q => q,
+        }
+    }
+
+    /// The scope chosen, this incident until another is chosen.
+    pub fn figures_scope(&self) -> &str {
+        match self.form.figures_scope.trim() {
+            "" => "incident",
+            s => s,
+        }
+    }
+
     pub fn action(&self) -> String {
         match &self.editing {
             Some((id, _)) => format!("/incidents/{id}"),
@@ -98,6 +114,14 @@ fn form_from(l: &Loaded) -> IncidentForm {
         aid_detained_national: n(i.aid_detained_national),
         aid_detained_international: n(i.aid_detained_international),
         people_affected: n(i.people_affected),
+        figures_qualifier: i.figures_qualifier.clone(),
+        figures_scope: i.figures_scope.clone(),
+        figures_area_period: i.figures_area_period.clone(),
+        event_tags: i
+            .event_tags()
+            .iter()
+            .map(|t| t.code().to_string())
+            .collect(),
         sensitivity: i.sensitivity.code().to_string(),
         status: i.status.code().to_string(),
         version: i.version.to_string(),
@@ -137,6 +161,13 @@ impl VersionedForm for IncidentForm {
                 .zip(self.count_values())
                 .map(|((_, label), value)| (*label, value.to_string())),
         );
+        fields.push(("field-figures-qualifier", self.figures_qualifier.clone()));
+        fields.push(("field-figures-scope", self.figures_scope.clone()));
+        fields.push((
+            "field-figures-area-period",
+            self.figures_area_period.clone(),
+        ));
+        fields.push(("field-event-tags", self.event_tags.join(", ")));
         fields.push(("field-sensitivity", self.sensitivity.clone()));
         fields.push(("field-status", self.status.clone()));
         fields

@@ -939,3 +939,69 @@ api-docs-in = الموضع
 api-docs-required = إلزامي
 api-docs-description = الوصف
 api-docs-statuses = الردود:
+
+## Figures, event tags, report summary (issue 15, part A)
+figures-qualifier-invalid = اختر مدى دقة الأرقام: دقيقة أو على الأقل أو تقريبية.
+figures-exact = دقيقة
+figures-at-least = على الأقل («أكثر من 1,100»)
+figures-about = تقريباً (تقدير)
+figures-scope-invalid = اختر ما تشمله الأرقام: هذا الحادث، أو منطقة خلال فترة.
+figures-scope-incident = هذا الحادث
+figures-scope-area-period = منطقة خلال فترة
+event-tag-invalid = اختر وسوم الحدث من القائمة.
+tag-displacement-order = أمر بالمغادرة (منشورات، تحذيرات)
+tag-safe-passage-refused = رفض الممر الآمن
+tag-siege = حصار أو تطويق
+tag-chemical-weapons-allegation = ادعاء باستخدام أسلحة كيميائية
+tag-incendiary-weapons-allegation = ادعاء باستخدام أسلحة حارقة
+tag-evacuation = إجلاء
+tag-detention-of-staff = احتجاز عاملين في المجال الإنساني
+tag-looting = نهب
+tag-aid-diversion = تحويل المساعدات
+figures-area-period-required = أدخل المنطقة والفترة اللتين تشملهما الأرقام، مثلاً «الغوطة الشرقية، منذ 18 شباط».
+figures-area-period-unexpected = اترك المنطقة والفترة فارغتين لأرقام هذا الحادث، أو اختر «منطقة خلال فترة».
+field-figures-qualifier = ما مدى دقة هذه الأرقام؟
+hint-figures-qualifier = «أكثر من 1,100» تعني على الأقل 1,100؛ والتقدير يعني تقريباً. سجّل الرقم الأكثر تحفظاً.
+field-figures-scope = ماذا تشمل هذه الأرقام؟
+hint-figures-scope = أرقام منطقة كاملة خلال أسابيع («1,100 قتيل في المنطقة») تُعرض في التقارير بجانب مجاميع الحوادث، ولا تُضاف إليها أبداً.
+field-figures-area-period = منطقة الأرقام وفترتها
+hint-figures-area-period = فقط للأرقام التي تشمل منطقة خلال فترة، مثلاً «الغوطة الشرقية، من 18 شباط إلى 10 آذار».
+field-event-tags = وسوم الحدث
+hint-event-tags = ما لا تسمّيه فئة عائق الوصول. اختر كل ما ينطبق.
+field-event-tag = وسم الحدث
+figures-none-reported = لم يُبلَّغ عن أي أرقام.
+figures-rest-not-reported = { $count ->
+    [zero] لم يُبلَّغ عن أي رقم آخر.
+    [one] لم يُبلَّغ عن رقم آخر واحد.
+    [two] لم يُبلَّغ عن الرقمين الآخرين.
+    [few] لم يُبلَّغ عن الأرقام الـ{ $count } الأخرى.
+    [many] لم يُبلَّغ عن الأرقام الـ{ $count } الأخرى.
+   *[other] لم يُبلَّغ عن الأرقام الـ{ $count } الأخرى.
+}
+report-reported-on = أُبلغ عنه في { $reported } من أصل { $of } حوادث
+report-qualifier-at-least = على الأقل
+report-qualifier-about = نحو
+report-unverified-disputed = { $unverified } غير متحقق منها، { $disputed } متنازع عليها
+report-area-figures = أرقام منطقة خلال فترة
+report-area-figures-hint = أُبلغ عنها لمنطقة كاملة خلال فترة، لا لحادث واحد: تُعرض بجانب المجاميع أعلاه ولا تُضاف إليها أبداً.
+report-by-tag = الحوادث حسب وسم الحدث
+report-places-hint = القتلى المدنيون كما أُبلغ عنهم لكل حادث؛ تُستبعد أرقام المناطق خلال فترة.
+report-area-short = منطقة
+report-print-title = الطباعة أو الحفظ بصيغة PDF:
+report-print-hint = استخدم أمر الطباعة في متصفحك واختر «الحفظ بصيغة PDF» كطابعة. تخلو النسخة المطبوعة من القوائم وهذه الأزرار، وتحمل درجة الحساسية والبصمة في كل صفحة.
+report-issued-by = صادر عن
+report-summary = الملخص
+report-summary-none = لم يُكتب ملخص لهذا التقرير بعد.
+report-summary-edit = كتابة الملخص أو تعديله
+hint-report-summary = فقرة للقراء تُحفظ مع معايير هذا التقرير: يراها كل من يُعدّ التقرير نفسه. يُسجَّل كل تغيير في سجل التدقيق.
+report-summary-save = حفظ الملخص
+hint-report-verification = اترك الخيارات كلها دون تحديد لتشمل كل الحالات.
+audit-what-changed = ما الذي تغيّر
+audit-details-raw = تفاصيل تقنية (JSON)
+audit-action-report-summary = كُتب ملخص تقرير
+audit-detail-reference = المرجع
+audit-detail-revision = المراجعة
+audit-detail-reason = السبب
+audit-detail-params = المعايير
+audit-detail-digest = البصمة
+audit-detail-records = السجلات

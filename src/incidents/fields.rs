@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::vocab::{
-    self, AttackType, Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus,
-    Reliability, Resource, Sensitivity, SourceType, TimePrecision,
+    self, AttackType, Category, ClaimStance, Credibility, LocationPrecision, PerpetratorType,
+    RecordStatus, Reliability, Resource, Sensitivity, SourceType, TimePrecision,
 };
 use crate::domain::{text, values, FieldErrors};
 use crate::locations::PlaceFields;
@@ -52,6 +52,8 @@ pub struct IncidentForm {
     pub aid_detained_international: String,
     pub people_affected: String,
     pub sensitivity: String,
+    /// Why the sensitivity is lowered (edits that lower it only).
+    pub sensitivity_reason: String,
     pub status: String,
     /// The version the person started editing from (edits only).
     pub version: String,
@@ -64,6 +66,7 @@ pub struct IncidentForm {
     pub claim_credibility: String,
     pub claim_date: String,
     pub claim_statement: String,
+    pub claim_stance: String,
 }
 
 /// A claim as typed (the first claim on the new-incident form, or a claim added later).
@@ -76,6 +79,7 @@ pub struct ClaimForm {
     pub claim_credibility: String,
     pub claim_date: String,
     pub claim_statement: String,
+    pub claim_stance: String,
 }
 
 /// Where the incident happened: a place typed (to be found in the gazetteer) or a new one.
@@ -102,6 +106,7 @@ pub struct IncidentFields {
     pub perpetrator_name: String,
     pub counts: [Option<i64>; 11],
     pub sensitivity: Sensitivity,
+    pub sensitivity_reason: String,
     pub status: RecordStatus,
 }
 
@@ -113,6 +118,7 @@ pub struct ClaimFields {
     pub credibility: Credibility,
     pub claimed_on: NaiveDate,
     pub statement: String,
+    pub stance: ClaimStance,
 }
 
 impl IncidentForm {
@@ -142,6 +148,7 @@ impl IncidentForm {
             claim_credibility: self.claim_credibility.clone(),
             claim_date: self.claim_date.clone(),
             claim_statement: self.claim_statement.clone(),
+            claim_stance: self.claim_stance.clone(),
         }
     }
 
@@ -242,6 +249,10 @@ impl IncidentForm {
             }
         }
         let sensitivity = errors.check("sensitivity", Sensitivity::parse(&self.sensitivity));
+        let sensitivity_reason = errors.check(
+            "sensitivity_reason",
+            text::optional_block(&self.sensitivity_reason, REASON_MAX),
+        );
         let status = errors.check("status", RecordStatus::parse(&self.status));
         Some(IncidentFields {
             title: title?,
@@ -259,6 +270,7 @@ impl IncidentForm {
             perpetrator_name: perpetrator_name?,
             counts: counts_ok.then_some(counts)?,
             sensitivity: sensitivity?,
+            sensitivity_reason: sensitivity_reason?,
             status: status?,
         })
     }
@@ -295,6 +307,12 @@ impl ClaimForm {
                 Some(s)
             }
         });
+        // Claims sent without a stance (the forms always send one) report the incident, as
+        // every claim did before stances existed.
+        let stance = match self.claim_stance.trim() {
+            "" => Some(ClaimStance::Supports),
+            code => errors.check("claim_stance", ClaimStance::parse(code)),
+        };
         Some(ClaimFields {
             source_type: source_type?,
             source_name: source_name?,
@@ -302,6 +320,7 @@ impl ClaimForm {
             credibility: credibility?,
             claimed_on: claimed_on?,
             statement: statement?,
+            stance: stance?,
         })
     }
 }

@@ -358,11 +358,8 @@ pub fn recent(
     sort: Sort,
     limit: i64,
 ) -> Result<Vec<Row>, AppError> {
-    let q = filtered(conn, viewer, filter);
-    let q = match sort {
-        Sort::UpdatedDesc => q.order((incidents::updated_at.desc(), incidents::id.desc())),
-        _ => q.order((incidents::updated_at.asc(), incidents::id.asc())),
-    };
+    // In the order asked for (the verification queue: oldest events first).
+    let q = sort.apply(filtered(conn, viewer, filter));
     let found = q.limit(limit).select(Incident::as_select()).load(conn)?;
     attach(conn, found)
 }

@@ -632,7 +632,7 @@ both_backends! {
         let page = app.post_raw_with_headers(&app.client, "/admin/organizations", &with(&token),
             &[("Origin", own_origin.as_str()), ("Sec-Fetch-Site", "same-origin")]).await;
         assert_eq!(page.status, 303, "{}", page.body);
-        assert_eq!(page.location.as_deref(), Some("/admin/organizations"));
+        assert_eq!(page.location.as_deref(), Some("/admin/organizations?done=saved"));
         assert_eq!(app.count("organizations"), orgs + 1);
         assert_eq!(app.count_where("organizations", "name = 'Forged Relief'"), 1);
         assert_eq!(app.count("audit_events"), events + 1);

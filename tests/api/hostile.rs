@@ -215,6 +215,8 @@ const INCIDENT_FIELDS: &[&str] = fields![
     "claim_credibility",
     "claim_date",
     "claim_statement",
+    "claim_stance",
+    "sensitivity_reason",
     "attack_types",
     "new_place_name",
     "new_place_alt_names",
@@ -230,6 +232,7 @@ const CLAIM_FIELDS: &[&str] = fields![
     "claim_credibility",
     "claim_date",
     "claim_statement",
+    "claim_stance",
 ];
 
 const CONVOY_FIELDS: &[&str] = fields![
@@ -242,6 +245,7 @@ const CONVOY_FIELDS: &[&str] = fields![
     "notification_ref",
     "sensitivity",
     "notes",
+    "sensitivity_reason",
     "line_item",
     "line_sector",
     "line_quantity",
@@ -263,7 +267,9 @@ const NEED_FIELDS: &[&str] = fields![
     "unit",
     "urgency",
     "needed_by",
+    "assessed_on",
     "sensitivity",
+    "sensitivity_reason",
     "notes",
     "cancelled",
     "version",

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use crate::convoys::model::ConvoyEvent;
 use crate::domain::vocab::{
-    Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus, Reliability,
-    Sensitivity, SourceType, TimePrecision,
+    Category, ClaimStance, LocationPrecision, PerpetratorType, RecordStatus, Sensitivity,
+    SourceType, TimePrecision,
 };
 use crate::error::AppError;
 use crate::incidents::fields::{IncidentFields, IncidentForm};
@@ -51,6 +51,14 @@ impl FormPage {
             .zip(self.form.count_values())
             .map(|((name, label), value)| (*name, *label, value))
             .collect()
+    }
+
+    /// The figures are folded away until one is typed (or wrong): most reports give none.
+    pub fn counts_open(&self) -> bool {
+        COUNT_FIELDS
+            .iter()
+            .zip(self.form.count_values())
+            .any(|((name, _), value)| !value.trim().is_empty() || self.errors.get(name).is_some())
     }
 
     pub fn action(&self) -> String {
@@ -201,10 +209,9 @@ fn prefill_from_convoy(
         .beneficiaries
         .map(|b| b.to_string())
         .unwrap_or_default();
-    // The convoy's own staff saw it: a reliable source, probably true (adjustable).
+    // The convoy's own staff saw it. How far to trust what they said is the recorder's
+    // judgement: the grade is left to be chosen, never defaulted.
     form.claim_source_type = SourceType::OwnStaff.code().into();
-    form.claim_reliability = Reliability::A.code().into();
-    form.claim_credibility = Credibility::Probable.code().into();
     form.claim_date = e.occurred_on.to_string();
     form.claim_statement = if e.note.is_empty() {
         status
@@ -244,6 +251,8 @@ pub async fn new_form(
         location_precision: LocationPrecision::Exact.code().into(),
         sensitivity: Sensitivity::Restricted.code().into(),
         status: RecordStatus::Submitted.code().into(),
+        // The first claim is usually the report itself; the choice stays in view.
+        claim_stance: ClaimStance::Supports.code().into(),
         ..Default::default()
     };
     if let Some(event_id) = query.convoy_event {
@@ -347,8 +356,8 @@ pub async fn edit_form(
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.facts()) {
+        return Err(AppError::Refused(why));
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
     let places = place_labels(&state, &page).await?;
@@ -378,8 +387,8 @@ pub async fn update(
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.facts()) {
+        return Err(AppError::Refused(why));
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
     let editing = Some((id, loaded.incident.reference.clone()));

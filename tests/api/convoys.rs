@@ -375,7 +375,7 @@ both_backends! {
         assert_eq!(back.status, 422);
         let future = event(&app, &c, id, &[("status", "blocked"), ("occurred_on", "9999-01-01")]).await;
         assert_eq!(future.status, 422);
-        assert!(future.body.contains("This date is in the future"));
+        assert!(future.body.contains("the date typed is in the future"));
         let page = app.get_with(&c, &format!("/convoys/{id}")).await;
         assert!(page.body.contains("En route"));
         assert_eq!(app.count("convoy_events"), 4, "planned + three changes");
@@ -464,7 +464,7 @@ both_backends! {
         let need_id = id_from(&need, "/needs/");
         let bad = app.post_form_with(&c, "/needs/new", "/needs", &[("facility_name", "X"), ("quantity_needed", "0"), ("location", "Atlantis")]).await;
         assert_eq!(bad.status, 422);
-        assert!(bad.body.contains("Enter a number greater than zero."));
+        assert!(bad.body.contains("Enter the quantity needed as a number greater than zero."));
         assert!(bad.body.contains("No place with this name is known"));
         let id = create_convoy(&app, &c, &[]).await;
         for status in ["notified", "approved", "en_route"] {

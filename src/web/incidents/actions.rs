@@ -141,9 +141,11 @@ pub async fn merge(
     if form.merge_into.trim().is_empty() {
         errors.add("merge_into", "merge-into-required");
     }
-    let reason = fields::reason_in("merge_reason", &form.merge_reason, &mut errors);
+    // Every problem at once, in the form's order: the reference is looked up even while the
+    // reason is missing.
+    let mut reason_errors = FormErrors::new();
+    let reason = fields::reason_in("merge_reason", &form.merge_reason, &mut reason_errors);
     if reason.is_none() && errors.get("merge_into").is_none() {
-        // Every problem at once: the reference is looked up even while the reason is missing.
         let (into, scope) = (form.merge_into.clone(), Scope::of(author.viewer));
         let wrong = state
             .db
@@ -153,6 +155,7 @@ pub async fn merge(
             errors.add("merge_into", message);
         }
     }
+    errors.extend(reason_errors);
     let outcome = match reason {
         Some(reason) if errors.is_empty() => {
             let into = form.merge_into.clone();

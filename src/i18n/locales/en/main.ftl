@@ -1034,3 +1034,7 @@ field-sensitivity-reason = Reason for lowering the sensitivity
 hint-sensitivity-reason = Only when you lower it (for example restricted to public): more people will read this record. The reason is kept in its history.
 sensitivity-reason-required = Give the reason for lowering the sensitivity: more people will read this record, and the reason is kept in its history.
 section-time-of-day = Time of day (if known)
+likely-duplicates = Possibly the same event
+likely-duplicates-hint = Records of the same access constraint, within two days, in the same district or within 5 km. If one reports the same event, a coordinator merges the duplicate into the record kept.
+likely-duplicates-merge = Merge this record into it
+home-likely-duplicates = Possible duplicates awaiting verification

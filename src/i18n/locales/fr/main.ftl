@@ -1039,3 +1039,7 @@ field-sensitivity-reason = Motif de la baisse de sensibilité
 hint-sensitivity-reason = Seulement si vous la baissez (par exemple de restreint à public) : davantage de personnes liront cette fiche. Le motif est conservé dans son historique.
 sensitivity-reason-required = Indiquez le motif de la baisse de sensibilité : davantage de personnes liront cette fiche, et le motif est conservé dans son historique.
 section-time-of-day = Heure (si elle est connue)
+likely-duplicates = Peut-être le même événement
+likely-duplicates-hint = Fiches de la même contrainte d'accès, à deux jours près, dans le même district ou à moins de 5 km. Si l'une rapporte le même événement, un coordinateur fusionne le doublon dans la fiche conservée.
+likely-duplicates-merge = Fusionner cette fiche dans celle-ci
+home-likely-duplicates = Doublons possibles en attente de vérification

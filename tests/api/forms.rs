@@ -294,7 +294,9 @@ both_backends! {
         let claim: Vec<(String, String)> = claim.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let added = post(&app, reporter, &show, &format!("{show}/claims"), &claim).await;
         assert_eq!(added.status, 303, "{}", added.body);
-        assert!(app.get_with(reporter, &show).await.body.contains("Counter-claim"));
+        let shown = app.get_with(reporter, &show).await.body;
+        assert!(shown.contains("Counter-claim"));
+        assert!(shown.contains("Own staff</strong>: <bdi>Convoy leader Amal</bdi>"), "no stray space before the colon");
         for c in [reporter, coordinator] {
             let found = app.get_with(c, &format!("/incidents?q={}", encode("fake chemical"))).await;
             assert!(found.body.contains(&show), "the claim's words find the incident: {}", found.body);
@@ -350,6 +352,10 @@ both_backends! {
         assert!(!home.body.contains("Past their date"), "{}", home.body);
         let critical = home.body.matches(&format!("href=\"/needs/{}\"", a.need)).count();
         assert_eq!(critical, 1, "a need is listed once on the home page");
+        // A convoy recorded after the fact: its timeline starts at its planned departure.
+        let convoy = app.get_with(reporter, &format!("/convoys/{}", a.convoy)).await.body;
+        let timeline = &convoy[convoy.find("id=\"timeline\"").expect("timeline")..];
+        assert!(timeline.contains("<time datetime=\"2018-02-26\">"), "{timeline}");
         let future = app.post_form_with(reporter, "/needs/new", "/needs", &[("assessed_on", "2999-01-01")]).await;
         assert!(summary_links(&future).iter().any(|(f, _)| f == "assessed_on"));
 

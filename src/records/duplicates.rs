@@ -1,6 +1,6 @@
 //! Likely duplicates: two organisations reporting one event. An incident of the same access
 //! constraint, within two days, in the same district or within 5 km, that the viewer may see
-//! (scoped in SQL), neither retracted nor already merged, is offered for a merge.
+//! (scoped in SQL), submitted, neither retracted nor already merged, is offered for a merge.
 
 use chrono::TimeDelta;
 use diesel::prelude::*;
@@ -44,6 +44,8 @@ pub fn likely(
         .filter(incidents::occurred_on.le(of.occurred_on + TimeDelta::days(DAYS)))
         .filter(incidents::retracted_at.is_null())
         .filter(incidents::merged_into.is_null())
+        // A draft is not a report yet: it is not offered.
+        .filter(incidents::status.ne(crate::domain::vocab::RecordStatus::Draft.code()))
         .order(incidents::id.asc())
         .limit(50)
         .select((

@@ -572,11 +572,12 @@ fn assert_secure_headers(what: &str, page: &Page) {
         .contains(&referrer.as_str()),
         "{what}: Referrer-Policy {referrer} leaks addresses"
     );
-    let is_stylesheet = page
+    // Static files (the stylesheet, the icon) are the same for everyone: they may be kept.
+    let is_static_file = page
         .headers
         .get("content-type")
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/css"));
-    if !is_stylesheet {
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/css") || v.as_bytes().starts_with(b"image/x-icon"));
+    if !is_static_file {
         assert!(
             header("cache-control").contains("no-store"),
             "{what}: pages must not be cached"

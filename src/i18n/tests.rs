@@ -235,7 +235,10 @@ fn every_field_with_errors_says_what_to_enter() {
     let en = Lang::default();
     let mut fields = std::collections::BTreeSet::new();
     // (This folder's own examples are not fields.)
-    for path in walk(root.join("src")).into_iter().filter(|p| !p.starts_with(root.join("src/i18n"))) {
+    for path in walk(root.join("src"))
+        .into_iter()
+        .filter(|p| !p.starts_with(root.join("src/i18n")))
+    {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         for marker in [".add(\"", ".check(\"", "row_field(\""] {
             for piece in text.split(marker).skip(1) {

@@ -573,10 +573,9 @@ fn assert_secure_headers(what: &str, page: &Page) {
         "{what}: Referrer-Policy {referrer} leaks addresses"
     );
     // Static files (the stylesheet, the icon) are the same for everyone: they may be kept.
-    let is_static_file = page
-        .headers
-        .get("content-type")
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/css") || v.as_bytes().starts_with(b"image/x-icon"));
+    let is_static_file = page.headers.get("content-type").is_some_and(|v| {
+        v.as_bytes().starts_with(b"text/css") || v.as_bytes().starts_with(b"image/x-icon")
+    });
     if !is_static_file {
         assert!(
             header("cache-control").contains("no-store"),

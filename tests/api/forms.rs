@@ -65,7 +65,11 @@ fn assert_errors_name_fields(page: &Page, what: &str) {
         page.status,
         page.body
     );
-    assert!(page.body.contains("class=\"error-summary\""), "{what}: no error summary: {}", page.body);
+    assert!(
+        page.body.contains("class=\"error-summary\""),
+        "{what}: no error summary: {}",
+        page.body
+    );
     let links = summary_links(page);
     assert!(!links.is_empty(), "{what}: no errors listed");
     for (field, message) in &links {
@@ -204,6 +208,10 @@ both_backends! {
         assert_eq!(category, "Choose the access constraint.");
         let org = post(&app, admin, "/admin/organizations/new", "/admin/organizations", &[]).await;
         assert!(summary_links(&org).iter().any(|(f, m)| f == "name" && m.starts_with("Enter the name")), "{}", org.body);
+        // An unknown place is said at once, with the other problems.
+        let both = post(&app, reporter, "/incidents/new", "/incidents", &incident_form(&[("title", ""), ("category", ""), ("location", "Atlantis")])).await;
+        let fields: Vec<String> = summary_links(&both).into_iter().map(|(f, _)| f).collect();
+        assert!(fields.contains(&"title".to_string()) && fields.contains(&"location".to_string()), "{fields:?}");
         // A latitude with a decimal comma is asked about, never read as something else.
         let comma = post(&app, reporter, "/incidents/new", "/incidents", &incident_form(&[("location", ""), ("new_place_name", "Saqba"), ("new_place_lat", "33,5711"), ("new_place_lon", "36.4")])).await;
         let lat = summary_links(&comma).into_iter().find(|(f, _)| f == "new_place_lat").expect("latitude message").1;

@@ -57,7 +57,8 @@ both_backends! {
         b.check("location_precision-exact").await;
         b.choose("perpetrator_type", "State forces").await;
         b.fill("perpetrator_name", "Checkpoint personnel").await;
-        // The mistake: a negative count.
+        // The figures are folded away until opened. The mistake: a negative count.
+        b.open("People affected").await;
         b.fill("civilians_killed", "-3").await;
         b.fill("people_affected", "70000").await;
         b.choose("claim_source_type", "Own staff").await;

@@ -17,7 +17,7 @@ use crate::domain::vocab::{
     SourceType, TimePrecision,
 };
 use crate::error::AppError;
-use crate::incidents::fields::{IncidentFields, IncidentForm};
+use crate::incidents::fields::{IncidentFields, IncidentForm, PlaceInput};
 use crate::incidents::model::COUNT_FIELDS;
 use crate::permissions;
 use crate::records::convoys::ObstructionOffer;
@@ -304,7 +304,14 @@ pub async fn create(
             errors.add("status", "status-transition-invalid");
         }
     }
-    let check = fields.clone();
+    // The place typed, to be looked up even when other fields are wrong.
+    let check = match &fields {
+        Some(f) => Some(f.place.clone()),
+        None if !form.has_new_place() && !form.location.trim().is_empty() => {
+            Some(PlaceInput::Typed(form.location.trim().to_string()))
+        }
+        None => None,
+    };
     let convoy_event: Option<i64> = form.convoy_event.trim().parse().ok();
     let outcome = state
         .db
@@ -319,8 +326,8 @@ pub async fn create(
             }),
             _ => {
                 // Also say now whether the place is known, so every problem shows at once.
-                if let Some(f) = &check {
-                    store::check_place(conn, author.viewer, &f.place, &mut errors)?;
+                if let Some(place) = &check {
+                    store::check_place(conn, author.viewer, place, &mut errors)?;
                 }
                 Ok(Err(errors))
             }

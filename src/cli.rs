@@ -256,13 +256,21 @@ fn add_user(
     org: &str,
     display_name: &str,
 ) -> anyhow::Result<ExitCode> {
-    let username = Username::parse(username)
-        .map_err(|e| anyhow::anyhow!("--username: {}", crate::i18n::Lang::default().t(e)))?;
+    let username = Username::parse(username).map_err(|e| {
+        anyhow::anyhow!(
+            "--username: {}",
+            crate::i18n::Lang::default().error("username", e)
+        )
+    })?;
     let role = Role::parse(role).map_err(|_| {
         anyhow::anyhow!("--role: must be one of reporter, coordinator, auditor, admin")
     })?;
-    let org_name = crate::domain::text::required_line(org, 200)
-        .map_err(|e| anyhow::anyhow!("--org: {}", crate::i18n::Lang::default().t(e)))?;
+    let org_name = crate::domain::text::required_line(org, 200).map_err(|e| {
+        anyhow::anyhow!(
+            "--org: {}",
+            crate::i18n::Lang::default().error("org_name", e)
+        )
+    })?;
     if std::io::stdin().is_terminal() {
         eprintln!(
             "Type the password for {} and press Enter:",
@@ -272,8 +280,12 @@ fn add_user(
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let raw = line.trim_end_matches(['\n', '\r']);
-    let password = NewPassword::parse(raw, raw, &[username.as_str(), &org_name])
-        .map_err(|e| anyhow::anyhow!("password: {}", crate::i18n::Lang::default().t(e)))?;
+    let password = NewPassword::parse(raw, raw, &[username.as_str(), &org_name]).map_err(|e| {
+        anyhow::anyhow!(
+            "password: {}",
+            crate::i18n::Lang::default().error("password", e)
+        )
+    })?;
     let hash = accounts::passwords::hash(&password);
 
     let db = open_db(settings)?;

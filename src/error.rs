@@ -12,6 +12,10 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// Refused for a reason the person can act on (the record is verified, another
+    /// organisation's): a 403 whose page says which.
+    #[error("forbidden: {0}")]
+    Refused(&'static str),
     #[error("the security token of the form was missing or wrong")]
     Csrf,
     #[error("bad request: {0}")]
@@ -37,6 +41,7 @@ impl AppError {
         match self {
             Self::NotFound => "error-404-text",
             Self::Forbidden => "error-403-text",
+            Self::Refused(id) => id,
             Self::Csrf => "error-csrf-text",
             Self::BadRequest(id) => id,
             Self::LoginRequired { .. } => "error-login-required",
@@ -52,7 +57,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused(_) | Self::Csrf => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -190,16 +190,29 @@ pub fn can_see_sources(v: Viewer, r: RecordFacts) -> bool {
 /// the record is closed or retracted); coordinators edit any record not retracted. Convoys and
 /// needs are never verified, so reporters edit their own organisation's ones.
 pub fn can_edit_record(v: Viewer, r: RecordFacts) -> bool {
-    if !allows(v.role, RecordIncidents) || r.retracted {
-        return false;
+    edit_refusal(v, r).is_none()
+}
+
+/// Why `v` may not edit the record, as the message the refusal page shows; `None` when they
+/// may. The first reason that applies is the one a person can act on.
+pub fn edit_refusal(v: Viewer, r: RecordFacts) -> Option<&'static str> {
+    if !allows(v.role, RecordIncidents) {
+        return Some("error-403-text");
     }
-    match v.role {
-        Coordinator => true,
-        _ => {
-            v.organization_id == r.organization_id
-                && r.verification == Verification::Unverified
-                && r.status != RecordStatus::Closed
-        }
+    if r.retracted {
+        return Some("error-403-retracted");
+    }
+    if v.role == Coordinator {
+        return None;
+    }
+    if v.organization_id != r.organization_id {
+        Some("error-403-other-organization")
+    } else if r.verification != Verification::Unverified {
+        Some("error-403-verified")
+    } else if r.status == RecordStatus::Closed {
+        Some("error-403-closed")
+    } else {
+        None
     }
 }
 

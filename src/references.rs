@@ -35,6 +35,23 @@ pub fn format(prefix: &str, year: i32, value: i64) -> String {
     format!("{prefix}-{year}-{value:06}")
 }
 
+/// A reference as a person typed it, in the stored form: any case, spaces around, and the
+/// number with or without its leading zeros (`inc-2026-8` is `INC-2026-000008`). Text that is
+/// not shaped like a reference comes back trimmed and upper-cased, to match nothing.
+pub fn normalize(typed: &str) -> String {
+    let upper = typed.trim().to_uppercase();
+    let mut parts = upper.splitn(3, '-');
+    if let (Some(prefix), Some(year), Some(number)) = (parts.next(), parts.next(), parts.next()) {
+        let shaped = !prefix.is_empty() && prefix.chars().all(|c| c.is_ascii_uppercase());
+        if let (true, Ok(year), Ok(value)) = (shaped, year.parse::<i32>(), number.parse::<i64>()) {
+            if value > 0 && number.chars().all(|c| c.is_ascii_digit()) {
+                return format(prefix, year, value);
+            }
+        }
+    }
+    upper
+}
+
 /// Reserves `count` references at once (bulk loads); returns the first number.
 pub fn reserve(conn: &mut DbConn, prefix: &str, year: i32, count: i64) -> Result<i64, AppError> {
     let first = next(conn, prefix, year)?;
@@ -49,4 +66,18 @@ pub fn reserve(conn: &mut DbConn, prefix: &str, year: i32, count: i64) -> Result
             .execute(conn)?;
     }
     Ok(first_value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn references_in_any_case_and_without_leading_zeros() {
+        assert_eq!(normalize("inc-2026-8"), "INC-2026-000008");
+        assert_eq!(normalize(" Inc-2026-000008 "), "INC-2026-000008");
+        assert_eq!(normalize("CVY-2026-1234567"), "CVY-2026-1234567");
+        assert_eq!(normalize("inc-2026-x"), "INC-2026-X");
+        assert_eq!(normalize("inc-2026--8"), "INC-2026--8");
+    }
 }

@@ -26,6 +26,8 @@ pub struct ConvoyForm {
     pub beneficiaries: String,
     pub notification_ref: String,
     pub sensitivity: String,
+    /// Why the sensitivity is lowered (edits that lower it only).
+    pub sensitivity_reason: String,
     pub notes: String,
     pub participants: Vec<String>,
     pub line_item: Vec<String>,
@@ -84,6 +86,7 @@ pub struct ConvoyFields {
     pub beneficiaries: Option<i64>,
     pub notification_ref: String,
     pub sensitivity: Sensitivity,
+    pub sensitivity_reason: String,
     pub notes: String,
     pub participants: Vec<i64>,
     pub lines: Vec<LineFields>,
@@ -165,6 +168,10 @@ impl ConvoyForm {
             text::optional_line(&self.notification_ref, 100),
         );
         let sensitivity = errors.check("sensitivity", Sensitivity::parse(&self.sensitivity));
+        let sensitivity_reason = errors.check(
+            "sensitivity_reason",
+            text::optional_block(&self.sensitivity_reason, 2_000),
+        );
         let notes = errors.check("notes", text::optional_block(&self.notes, 5_000));
         let mut participants = Vec::new();
         for p in self.participants.iter().filter(|p| !p.trim().is_empty()) {
@@ -226,6 +233,7 @@ impl ConvoyForm {
             beneficiaries: beneficiaries?,
             notification_ref: notification_ref?,
             sensitivity: sensitivity?,
+            sensitivity_reason: sensitivity_reason?,
             notes: notes?,
             participants,
             lines: lines_ok.then_some(lines)?,

@@ -194,6 +194,8 @@ diesel::table! {
         /// The organisation and sensitivity of the record the claim was first recorded on.
         organization_id -> Nullable<BigInt>,
         sensitivity -> Text,
+        /// Toward the incident: supports, denies, counter_claim, context.
+        stance -> Text,
     }
 }
 
@@ -310,6 +312,10 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// When the need was assessed (as the person recording it says).
+        assessed_on -> Nullable<Date>,
+        /// The day it was recorded: overdue counts only dates passed after it.
+        recorded_on -> Date,
     }
 }
 

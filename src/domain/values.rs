@@ -104,10 +104,11 @@ pub fn optional_coordinate(raw: &str, limit: f64) -> Result<Option<f64>, Invalid
     if raw.is_empty() {
         return Ok(None);
     }
-    let v: f64 = raw
-        .replace(',', ".")
-        .parse()
-        .map_err(|_| "coordinate-invalid")?;
+    // "33,5711" may be a decimal comma or two numbers run together: ask, never guess.
+    if raw.contains(',') {
+        return Err("coordinate-comma");
+    }
+    let v: f64 = raw.parse().map_err(|_| "coordinate-invalid")?;
     if !v.is_finite() || v.abs() > limit {
         return Err("coordinate-out-of-range");
     }
@@ -156,6 +157,10 @@ mod tests {
         assert_eq!(optional_time("7:05"), Ok("07:05".into()));
         assert_eq!(optional_time("25:00"), Err("time-invalid"));
         assert_eq!(optional_coordinate("33.57", 90.0), Ok(Some(33.57)));
+        assert_eq!(
+            optional_coordinate("33,5711", 90.0),
+            Err("coordinate-comma")
+        );
         assert_eq!(
             optional_coordinate("95", 90.0),
             Err("coordinate-out-of-range")

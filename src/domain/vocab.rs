@@ -153,6 +153,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a claim stands toward its incident: a denial or a counter-claim ("the rebels plan
+    /// to stage a chemical attack") is a claim like any other, graded, dated and attributed.
+    ClaimStance, "stance-invalid" {
+        Supports = "supports" / "stance-supports",
+        Denies = "denies" / "stance-denies",
+        CounterClaim = "counter_claim" / "stance-counter-claim",
+        Context = "context" / "stance-context",
+    }
+}
+
+vocabulary! {
     /// Admiralty grading: how reliable the source has been.
     Reliability, "reliability-invalid" {
         A = "A" / "reliability-a",
@@ -459,6 +470,7 @@ mod tests {
         ids.extend(Resource::ALL.iter().map(|v| v.label_id()));
         ids.extend(PerpetratorType::ALL.iter().map(|v| v.label_id()));
         ids.extend(SourceType::ALL.iter().map(|v| v.label_id()));
+        ids.extend(ClaimStance::ALL.iter().map(|v| v.label_id()));
         ids.extend(Reliability::ALL.iter().map(|v| v.label_id()));
         ids.extend(Credibility::ALL.iter().map(|v| v.label_id()));
         ids.extend(Verification::ALL.iter().map(|v| v.label_id()));
@@ -478,6 +490,7 @@ mod tests {
             Resource::parse("?").unwrap_err(),
             PerpetratorType::parse("?").unwrap_err(),
             SourceType::parse("?").unwrap_err(),
+            ClaimStance::parse("?").unwrap_err(),
             Reliability::parse("?").unwrap_err(),
             Credibility::parse("?").unwrap_err(),
             Verification::parse("?").unwrap_err(),
@@ -493,7 +506,11 @@ mod tests {
             NeedStatus::parse("?").unwrap_err(),
             "field-choose",
         ]);
-        let missing: Vec<&&str> = ids.iter().filter(|id| en.t(id) == **id).collect();
+        // Through `error`, as forms show them: shared messages name the field.
+        let missing: Vec<&&str> = ids
+            .iter()
+            .filter(|id| en.error("category", id) == **id)
+            .collect();
         assert!(missing.is_empty(), "untranslated: {missing:?}");
     }
 

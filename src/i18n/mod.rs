@@ -98,6 +98,19 @@ impl Lang {
         format::write_marked_numbers(&text, |n| self.number(n))
     }
 
+    /// A field's error message, naming what to do for that field: messages shared by many
+    /// fields ("Enter { $what }.") get the field's own words from `what-FIELD` (numbered rows
+    /// such as `line_item_3` use `what-line-item`; a field without words reads "a value").
+    pub fn error(&self, field: &str, message: &str) -> String {
+        let base = field
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .trim_end_matches(['_', '-']);
+        let what = self
+            .t_opt(&format!("what-{}", base.replace('_', "-")))
+            .unwrap_or_else(|| self.t("what-fallback"));
+        self.t_args(message, &[("what", Arg::Text(what))])
+    }
+
     /// Text a person typed, set inside a sentence: in a right-to-left page, or when the text
     /// itself has right-to-left letters, it goes between Unicode's isolation marks (FSI…PDI,
     /// what `<bdi>` does in markup), so "layla.coordinator" or "الهلال الأحمر" keeps its own

@@ -225,3 +225,62 @@ fn messages(ftl: &str) -> Vec<(String, Vec<String>)> {
     }
     out
 }
+
+/// Every field the code notes an error for has its own words (`what-FIELD`), so no message
+/// falls back to "Enter a value": field names are read where errors are noted
+/// (`.add("field"`, `.check("field"`, `row_field("field"`).
+#[test]
+fn every_field_with_errors_says_what_to_enter() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let en = Lang::default();
+    let mut fields = std::collections::BTreeSet::new();
+    // (This folder's own examples are not fields.)
+    for path in walk(root.join("src"))
+        .into_iter()
+        .filter(|p| !p.starts_with(root.join("src/i18n")))
+    {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for marker in [".add(\"", ".check(\"", "row_field(\""] {
+            for piece in text.split(marker).skip(1) {
+                if let Some(end) = piece.find('"') {
+                    let name = &piece[..end];
+                    if !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    {
+                        fields.insert(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        fields.len() > 40,
+        "found only {} fields: is the scan broken?",
+        fields.len()
+    );
+    let missing: Vec<&String> = fields
+        .iter()
+        .filter(|f| {
+            let base = f
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .trim_end_matches('_');
+            en.t_opt(&format!("what-{}", base.replace('_', "-")))
+                .is_none()
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fields without words for their errors: {missing:?}"
+    );
+    assert_eq!(
+        en.error("category", "field-choose"),
+        "Choose the access constraint."
+    );
+    assert_eq!(en.error("line_unit_3", "field-required"), "Enter the unit.");
+    assert_eq!(
+        en.error("no_such_field", "field-required"),
+        "Enter a value."
+    );
+}

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::vocab::{
-    self, AttackType, Category, Credibility, EventTag, FiguresQualifier, FiguresScope,
+    self, AttackType, Category, ClaimStance, Credibility, EventTag, FiguresQualifier, FiguresScope,
     LocationPrecision, PerpetratorType, RecordStatus, Reliability, Resource, Sensitivity,
     SourceType, TimePrecision,
 };
@@ -60,6 +60,8 @@ pub struct IncidentForm {
     pub figures_area_period: String,
     pub event_tags: Vec<String>,
     pub sensitivity: String,
+    /// Why the sensitivity is lowered (edits that lower it only).
+    pub sensitivity_reason: String,
     pub status: String,
     /// The version the person started editing from (edits only).
     pub version: String,
@@ -72,6 +74,7 @@ pub struct IncidentForm {
     pub claim_credibility: String,
     pub claim_date: String,
     pub claim_statement: String,
+    pub claim_stance: String,
 }
 
 /// A claim as typed (the first claim on the new-incident form, or a claim added later).
@@ -84,6 +87,7 @@ pub struct ClaimForm {
     pub claim_credibility: String,
     pub claim_date: String,
     pub claim_statement: String,
+    pub claim_stance: String,
 }
 
 /// Where the incident happened: a place typed (to be found in the gazetteer) or a new one.
@@ -115,6 +119,7 @@ pub struct IncidentFields {
     pub figures_area_period: String,
     pub event_tags: Vec<EventTag>,
     pub sensitivity: Sensitivity,
+    pub sensitivity_reason: String,
     pub status: RecordStatus,
 }
 
@@ -126,6 +131,7 @@ pub struct ClaimFields {
     pub credibility: Credibility,
     pub claimed_on: NaiveDate,
     pub statement: String,
+    pub stance: ClaimStance,
 }
 
 impl IncidentForm {
@@ -155,6 +161,7 @@ impl IncidentForm {
             claim_credibility: self.claim_credibility.clone(),
             claim_date: self.claim_date.clone(),
             claim_statement: self.claim_statement.clone(),
+            claim_stance: self.claim_stance.clone(),
         }
     }
 
@@ -260,6 +267,10 @@ impl IncidentForm {
             vocab::parse_set(&self.event_tags, EventTag::ALL, EventTag::parse),
         );
         let sensitivity = errors.check("sensitivity", Sensitivity::parse(&self.sensitivity));
+        let sensitivity_reason = errors.check(
+            "sensitivity_reason",
+            text::optional_block(&self.sensitivity_reason, REASON_MAX),
+        );
         let status = errors.check("status", RecordStatus::parse(&self.status));
         Some(IncidentFields {
             title: title?,
@@ -281,6 +292,7 @@ impl IncidentForm {
             figures_area_period: figures_area_period?,
             event_tags: event_tags?,
             sensitivity: sensitivity?,
+            sensitivity_reason: sensitivity_reason?,
             status: status?,
         })
     }
@@ -366,6 +378,12 @@ impl ClaimForm {
                 Some(s)
             }
         });
+        // Claims sent without a stance (the forms always send one) report the incident, as
+        // every claim did before stances existed.
+        let stance = match self.claim_stance.trim() {
+            "" => Some(ClaimStance::Supports),
+            code => errors.check("claim_stance", ClaimStance::parse(code)),
+        };
         Some(ClaimFields {
             source_type: source_type?,
             source_name: source_name?,
@@ -373,6 +391,7 @@ impl ClaimForm {
             credibility: credibility?,
             claimed_on: claimed_on?,
             statement: statement?,
+            stance: stance?,
         })
     }
 }

@@ -289,8 +289,11 @@ fn tallied_count(
         include_retracted,
         categories,
         exclude_drafts,
+        verifications,
+        tag,
     } = filter;
     if !search::terms(text).is_empty()
+        || tag.is_some()
         || from.is_some()
         || to.is_some()
         || location_id.is_some()
@@ -317,6 +320,12 @@ fn tallied_count(
     }
     if let Some(v) = verification {
         q = q.filter(incident_tallies::verification.eq(v.code()));
+    }
+    if !verifications.is_empty() {
+        q = q.filter(
+            incident_tallies::verification
+                .eq_any(verifications.iter().map(|v| v.code()).collect::<Vec<_>>()),
+        );
     }
     if let Some(s) = sensitivity {
         q = q.filter(incident_tallies::sensitivity.eq(s.code()));
@@ -462,11 +471,8 @@ pub fn recent(
     sort: Sort,
     limit: i64,
 ) -> Result<Vec<Row>, AppError> {
-    let q = filtered(conn, viewer, filter);
-    let q = match sort {
-        Sort::UpdatedDesc => q.order((incidents::updated_at.desc(), incidents::id.desc())),
-        _ => q.order((incidents::updated_at.asc(), incidents::id.asc())),
-    };
+    // In the order asked for (the verification queue: oldest events first).
+    let q = sort.apply(filtered(conn, viewer, filter));
     let found = q.limit(limit).select(Incident::as_select()).load(conn)?;
     attach(conn, found)
 }

@@ -247,9 +247,13 @@ pub struct Claim {
     /// may read its statement and source follows these (`records::Scope::sees_claim`).
     pub organization_id: Option<i64>,
     pub sensitivity: String,
+    pub stance: String,
 }
 
 impl Claim {
+    pub fn stance(&self) -> Option<crate::domain::vocab::ClaimStance> {
+        crate::domain::vocab::ClaimStance::from_stored(&self.stance)
+    }
     pub fn source_type(&self) -> Option<SourceType> {
         SourceType::from_stored(&self.source_type)
     }

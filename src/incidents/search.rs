@@ -10,8 +10,15 @@ use super::model::Incident;
 use crate::db::DbConn;
 use crate::error::AppError;
 
-/// Rewrites the index entry of one incident.
+/// Rewrites the index entry of one incident: its words, its place's names, and the
+/// statements of its claims that every reader of the incident may read (see `claim_words`).
 pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(), AppError> {
+    let claims = claim_words(conn, incident)?;
+    let narrative = if claims.is_empty() {
+        incident.narrative.clone()
+    } else {
+        format!("{}\n{claims}", incident.narrative)
+    };
     match conn {
         DbConn::Sqlite(c) => {
             diesel::sql_query("DELETE FROM incidents_fts WHERE rowid = ?")
@@ -23,7 +30,7 @@ pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(),
             .bind::<BigInt, _>(incident.id)
             .bind::<Text, _>(&incident.reference)
             .bind::<Text, _>(&incident.title)
-            .bind::<Text, _>(&incident.narrative)
+            .bind::<Text, _>(&narrative)
             .bind::<Text, _>(places)
             .execute(c)?;
         }
@@ -37,12 +44,43 @@ pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(),
             .bind::<BigInt, _>(incident.id)
             .bind::<Text, _>(pg_words(&incident.reference))
             .bind::<Text, _>(pg_words(&incident.title))
-            .bind::<Text, _>(pg_words(&incident.narrative))
+            .bind::<Text, _>(pg_words(&narrative))
             .bind::<Text, _>(pg_words(places))
             .execute(c)?;
         }
     }
     Ok(())
+}
+
+/// The statements of the incident's claims that everyone who may read the incident may read
+/// too, so a search never finds an incident by words its reader could not see: a claim whose
+/// statement is not confidential, or a confidential one of the incident's own organisation on
+/// a confidential incident (read by the same people). A claim merged in from another
+/// organisation's confidential duplicate, or kept confidential on a record shared later, is
+/// left out of the index.
+fn claim_words(conn: &mut DbConn, incident: &Incident) -> Result<String, AppError> {
+    use crate::db::schema::claims;
+    use crate::domain::vocab::Sensitivity;
+    let rows: Vec<(Option<i64>, String, String)> = claims::table
+        .filter(claims::incident_id.eq(incident.id))
+        .order(claims::id.asc())
+        .select((
+            claims::organization_id,
+            claims::sensitivity,
+            claims::statement,
+        ))
+        .load(conn)?;
+    let confidential = Sensitivity::Confidential.code();
+    let incident_confidential = incident.sensitivity == Sensitivity::Confidential;
+    Ok(rows
+        .into_iter()
+        .filter(|(org, sensitivity, _)| {
+            sensitivity != confidential
+                || (incident_confidential && *org == Some(incident.organization_id))
+        })
+        .map(|(_, _, statement)| statement)
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// PostgreSQL's parser reads `INC-2026-000123` as "inc", "-2026", "-000123" (signed

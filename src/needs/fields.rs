@@ -18,7 +18,10 @@ pub struct NeedForm {
     pub unit: String,
     pub urgency: String,
     pub needed_by: String,
+    pub assessed_on: String,
     pub sensitivity: String,
+    /// Why the sensitivity is lowered (edits that lower it only).
+    pub sensitivity_reason: String,
     pub notes: String,
     /// Ticked: the need no longer stands (edits only).
     pub cancelled: String,
@@ -36,7 +39,9 @@ pub struct NeedFields {
     pub unit: String,
     pub urgency: Urgency,
     pub needed_by: Option<NaiveDate>,
+    pub assessed_on: Option<NaiveDate>,
     pub sensitivity: Sensitivity,
+    pub sensitivity_reason: String,
     pub notes: String,
     pub cancelled: bool,
 }
@@ -72,7 +77,16 @@ impl NeedForm {
             "needed_by",
             values::optional_date(&self.needed_by, latest + chrono::TimeDelta::days(731)),
         );
+        // An assessment is in the past: today at the latest.
+        let assessed_on = errors.check(
+            "assessed_on",
+            values::optional_date(&self.assessed_on, latest),
+        );
         let sensitivity = errors.check("sensitivity", Sensitivity::parse(&self.sensitivity));
+        let sensitivity_reason = errors.check(
+            "sensitivity_reason",
+            text::optional_block(&self.sensitivity_reason, 2_000),
+        );
         let notes = errors.check("notes", text::optional_block(&self.notes, 5_000));
         Some(NeedFields {
             facility_name: facility_name?,
@@ -84,7 +98,9 @@ impl NeedForm {
             unit: unit?,
             urgency: urgency?,
             needed_by: needed_by?,
+            assessed_on: assessed_on?,
             sensitivity: sensitivity?,
+            sensitivity_reason: sensitivity_reason?,
             notes: notes?,
             cancelled: !self.cancelled.trim().is_empty(),
         })

@@ -106,7 +106,9 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend
         q = q.filter(needs::active.eq(true));
     }
     if let Some(today) = f.overdue_on {
-        q = q.filter(needs::needed_by.lt(today));
+        q = q
+            .filter(needs::needed_by.lt(today))
+            .filter(needs::needed_by.ge(needs::recorded_on.nullable()));
     }
     q
 }
@@ -185,12 +187,17 @@ impl Group {
         let q = q.filter(needs::active.eq(!matches!(self, Group::Done)));
         match self {
             Group::Critical => q.filter(needs::urgency_rank.eq(0)),
+            // Overdue: its date passed since it was recorded (see `Need::is_overdue`).
             Group::Overdue => q
                 .filter(needs::urgency_rank.gt(0))
-                .filter(needs::needed_by.lt(today)),
-            Group::StillNeeded => q
-                .filter(needs::urgency_rank.gt(0))
-                .filter(needs::needed_by.ge(today).or(needs::needed_by.is_null())),
+                .filter(needs::needed_by.lt(today))
+                .filter(needs::needed_by.ge(needs::recorded_on.nullable())),
+            Group::StillNeeded => q.filter(needs::urgency_rank.gt(0)).filter(
+                needs::needed_by
+                    .ge(today)
+                    .or(needs::needed_by.is_null())
+                    .or(needs::needed_by.lt(needs::recorded_on.nullable())),
+            ),
             Group::Done => q,
         }
     }

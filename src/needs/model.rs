@@ -35,6 +35,8 @@ pub struct Need {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub assessed_on: Option<NaiveDate>,
+    pub recorded_on: NaiveDate,
 }
 
 impl Need {
@@ -61,9 +63,13 @@ impl Need {
     pub fn is_active(&self) -> bool {
         matches!(self.status(), NeedStatus::Open | NeedStatus::PartiallyMet)
     }
-    /// Still needed and past the date it was needed by.
+    /// Still needed, and its date passed since it was recorded (a need typed in after its
+    /// date is history, not overdue at once).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.is_active() && self.needed_by.is_some_and(|d| d < today)
+        self.is_active()
+            && self
+                .needed_by
+                .is_some_and(|d| d < today && d >= self.recorded_on)
     }
     pub fn outstanding(&self) -> i64 {
         (self.quantity_needed - self.quantity_delivered).max(0)
@@ -94,6 +100,7 @@ impl Need {
             "unit": self.unit,
             "urgency": self.urgency,
             "needed_by": self.needed_by.map(|d| d.to_string()),
+            "assessed_on": self.assessed_on.map(|d| d.to_string()),
             "status": self.status,
             "quantity_delivered": self.quantity_delivered,
             "organization_id": self.organization_id,

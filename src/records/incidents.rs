@@ -56,6 +56,8 @@ pub struct IncidentPage {
     /// Duplicates merged into this record.
     pub duplicates: Vec<Link>,
     pub hidden_duplicates: Hidden,
+    /// Records the viewer may see that may report the same event (offered for a merge).
+    pub likely_duplicates: Vec<super::duplicates::Likely>,
     /// The latest revisions, newest first.
     pub timeline: Vec<ScopedRevision>,
 }
@@ -119,7 +121,9 @@ pub fn page(
         None => (None, false),
     };
     let (duplicates, hidden_duplicates) = duplicates(conn, scope, i.id)?;
+    let likely_duplicates = super::duplicates::likely(conn, scope, i, &incident.location)?;
     Ok(IncidentPage {
+        likely_duplicates,
         claims,
         hidden_claims,
         hidden_convoys: Hidden::of(linked, convoys.len()),

@@ -5,11 +5,13 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::store::incidents::{find_visible, find_visible_by_reference};
+use super::store::incidents::{find_visible, find_visible_by_reference, Loaded};
 use super::store::Author;
+use super::Scope;
 use crate::audit::Tx;
 use crate::audit::{self, Event};
 use crate::db::schema::{claims, incidents};
+use crate::db::DbConn;
 use crate::domain::FieldErrors;
 use crate::domain::IncidentId;
 use crate::error::AppError;
@@ -21,6 +23,37 @@ use crate::revisions::{self, NewRevision};
 /// from, and so do its convoy links; figures are not added together (the coordinator edits
 /// the record kept if the duplicate adds to them). Both records get a revision and an audit
 /// event. `Ok(Err(errors))` when the reference names no record that can take the merge.
+/// What is wrong with the record typed to keep, before anything else is checked (so a
+/// form missing its reason can say at once that the reference names nothing): `None` when the
+/// duplicate `id` could be merged into it.
+pub fn check_target(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: IncidentId,
+    into: &str,
+) -> Result<Option<&'static str>, AppError> {
+    Ok(target(conn, id.get(), into, scope.viewer())?.err())
+}
+
+/// The record kept, or the message that says why `into` cannot take the merge.
+fn target(
+    conn: &mut DbConn,
+    id: i64,
+    into: &str,
+    viewer: crate::permissions::Viewer,
+) -> Result<Result<Loaded, &'static str>, AppError> {
+    let Some(kept) = find_visible_by_reference(conn, into, viewer)? else {
+        return Ok(Err("merge-into-unknown"));
+    };
+    if kept.incident.id == id {
+        return Ok(Err("merge-into-itself"));
+    }
+    if !permissions::can_merge_incident(viewer, kept.facts()) {
+        return Ok(Err("merge-into-closed"));
+    }
+    Ok(Ok(kept))
+}
+
 pub fn merge(
     conn: &mut Tx<'_>,
     author: &Author,
@@ -33,19 +66,14 @@ pub fn merge(
     if !permissions::can_merge_incident(author.viewer, duplicate.facts()) {
         return Err(AppError::Forbidden);
     }
-    let mut errors = FieldErrors::new();
-    let Some(kept) = find_visible_by_reference(conn, into, author.viewer)? else {
-        errors.add("merge_into", "merge-into-unknown");
-        return Ok(Err(errors));
+    let kept = match target(conn, id, into, author.viewer)? {
+        Ok(kept) => kept,
+        Err(message) => {
+            let mut errors = FieldErrors::new();
+            errors.add("merge_into", message);
+            return Ok(Err(errors));
+        }
     };
-    if kept.incident.id == id {
-        errors.add("merge_into", "merge-into-itself");
-        return Ok(Err(errors));
-    }
-    if !permissions::can_merge_incident(author.viewer, kept.facts()) {
-        errors.add("merge_into", "merge-into-closed");
-        return Ok(Err(errors));
-    }
     let now = audit::now();
     let claims_moved = diesel::update(claims::table.filter(claims::incident_id.eq(id)))
         .set((
@@ -74,6 +102,10 @@ pub fn merge(
             incidents::updated_at.eq(now),
         ))
         .execute(conn.db())?;
+    // The claims moved: each record's search index follows its claims.
+    for record in [&duplicate, &kept] {
+        crate::incidents::search::index(conn, &record.incident, &record.location.search_text())?;
+    }
     let (dup_ref, kept_ref) = (&duplicate.incident.reference, &kept.incident.reference);
     let mut snapshot = duplicate.incident.snapshot(&duplicate.location.label());
     snapshot["merged_into"] = json!(kept_ref);

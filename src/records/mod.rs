@@ -9,6 +9,7 @@
 //! blocked-convoy offer) lives here too, above both.
 
 pub mod convoys;
+pub mod duplicates;
 pub mod evidence;
 pub mod history;
 pub mod incidents;

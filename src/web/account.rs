@@ -110,9 +110,16 @@ pub async fn change_password(
         errors.add("current_password", "password-locked");
         return super::invalid(&PasswordPage::refused(page, errors));
     }
-    let current = form.current_password.clone();
-    let current_ok =
-        blocking(move || passwords::verify(&current, Some(&stored.password_hash))).await?;
+    // A person who must replace the password they were given signed in with it moments ago:
+    // they are not asked for it again. What is checked instead is that the new one differs.
+    let forced = user.must_change_password;
+    let typed = if forced {
+        form.new_password.clone()
+    } else {
+        form.current_password.clone()
+    };
+    let matches = blocking(move || passwords::verify(&typed, Some(&stored.password_hash))).await?;
+    let current_ok = forced || matches;
     let (name, at, check_actor) = (user.username.clone(), addr.clone(), actor.clone());
     state
         .db
@@ -142,7 +149,12 @@ pub async fn change_password(
         "new_password",
         NewPassword::parse(&form.new_password, &form.new_password_confirm, &context),
     );
-    if form.new_password == form.current_password && !form.new_password.is_empty() {
+    let same = if forced {
+        matches
+    } else {
+        form.new_password == form.current_password
+    };
+    if same && !form.new_password.is_empty() {
         errors.add("new_password", "password-same-as-current");
     }
     let (Some(new), true) = (new, errors.is_empty()) else {
@@ -165,7 +177,13 @@ pub async fn change_password(
             })
         })
         .await?;
-    let mut res = see_other("/account/password?changed=1");
+    // A password the account had to replace (set by an administrator) was the way in, not
+    // what the person came for: after it, home, and the form is not shown again.
+    let mut res = see_other(if forced {
+        "/?done=password"
+    } else {
+        "/account/password?changed=1"
+    });
     res.add_cookie(&session_cookie(&state.settings, token))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
     Ok(res)

@@ -20,6 +20,21 @@ pub struct ErrorPage {
     pub message_id: &'static str,
 }
 
+impl ErrorPage {
+    /// The record a refused change was about (`/incidents/5/edit` → `/incidents/5`), so the
+    /// page can lead back to it.
+    pub fn record_link(&self) -> Option<String> {
+        if self.status != 403 {
+            return None;
+        }
+        let mut parts = self.page.path.trim_start_matches('/').split('/');
+        let (kind, id) = (parts.next()?, parts.next()?);
+        let known = ["incidents", "convoys", "needs"].contains(&kind);
+        (known && !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()))
+            .then(|| format!("/{kind}/{id}"))
+    }
+}
+
 pub async fn render(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

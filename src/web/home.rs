@@ -13,6 +13,8 @@ use crate::error::AppError;
 use crate::incidents::list::{self, Filter, Row, Sort};
 use crate::needs::list::{self as need_list, Filter as NeedFilter, Row as NeedRow};
 use crate::permissions::{self, Action, Viewer};
+use crate::records::duplicates::{self, Likely};
+use crate::records::Scope;
 use crate::revisions::{self, Revision};
 use crate::web::State;
 
@@ -34,6 +36,17 @@ pub struct HomePage {
     pub critical: Vec<NeedRow>,
     pub overdue: Vec<NeedRow>,
     pub today: chrono::NaiveDate,
+    /// Just arrived from the password change the account had to make first.
+    pub password_changed: bool,
+    /// Coordinator: records awaiting verification that may report the same event as another
+    /// (each pair once): the record, its reference, and the others.
+    pub likely: Vec<(i64, String, Vec<Likely>)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct HomeQuery {
+    done: String,
 }
 
 impl HomePage {
@@ -46,7 +59,11 @@ impl HomePage {
     }
 }
 
-pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    page: Page,
+    state: State,
+    query: actix_web::web::Query<HomeQuery>,
+) -> Result<HttpResponse, AppError> {
     let user = page.user();
     let role = user.role;
     let viewer = Viewer {
@@ -54,7 +71,7 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
         organization_id: user.organization_id,
     };
     let today = chrono::Utc::now().date_naive();
-    let (records, records_title, drafts, changes, (moving, critical, overdue)) = state
+    let (records, records_title, drafts, changes, (moving, critical, overdue), likely) = state
         .db
         .run(move |conn| {
             let watch = if role == Role::Coordinator {
@@ -71,10 +88,14 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
                     overdue_on: Some(today),
                     ..Default::default()
                 };
+                let critical = need_list::top(conn, viewer, &critical, today, 20)?;
+                // A critical need past its date is listed once, under "Critical".
+                let mut overdue = need_list::top(conn, viewer, &overdue, today, 20)?;
+                overdue.retain(|o| critical.iter().all(|c| c.need.id != o.need.id));
                 (
                     convoy_list::list(conn, viewer, &moving, 1, 20)?.rows,
-                    need_list::top(conn, viewer, &critical, today, 20)?,
-                    need_list::top(conn, viewer, &overdue, today, 20)?,
+                    critical,
+                    overdue,
                 )
             } else {
                 (Vec::new(), Vec::new(), Vec::new())
@@ -113,7 +134,22 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
                 Role::Auditor => (Vec::new(), "", Vec::new(), revisions::recent(conn, 20)?),
                 Role::Admin => (Vec::new(), "", Vec::new(), Vec::new()),
             };
-            Ok((records, title, drafts, changes, watch))
+            // Likely duplicates among the queue, each pair offered once.
+            let mut likely = Vec::new();
+            if role == Role::Coordinator {
+                let scope = Scope::of(viewer);
+                let mut seen = std::collections::HashSet::new();
+                for r in &records {
+                    let mut found = duplicates::likely(conn, &scope, &r.incident, &r.location)?;
+                    found.retain(|d| {
+                        seen.insert((d.id.min(r.incident.id), d.id.max(r.incident.id)))
+                    });
+                    if !found.is_empty() {
+                        likely.push((r.incident.id, r.incident.reference.clone(), found));
+                    }
+                }
+            }
+            Ok((records, title, drafts, changes, watch, likely))
         })
         .await?;
     super::ok(&HomePage {
@@ -128,6 +164,8 @@ pub async fn show(page: Page, state: State) -> Result<HttpResponse, AppError> {
         critical,
         overdue,
         today,
+        password_changed: query.done == "password",
+        likely,
         page,
     })
 }

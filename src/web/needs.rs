@@ -129,6 +129,7 @@ impl VersionedForm for NeedForm {
             ("field-unit", self.unit.clone()),
             ("field-urgency", self.urgency.clone()),
             ("field-needed-by", self.needed_by.clone()),
+            ("field-assessed-on", self.assessed_on.clone()),
             ("field-sensitivity", self.sensitivity.clone()),
             ("field-notes", self.notes.clone()),
             ("need-cancel", self.cancelled.clone()),
@@ -148,6 +149,8 @@ fn form_from(l: &Loaded) -> NeedForm {
         unit: n.unit.clone(),
         urgency: n.urgency.clone(),
         needed_by: n.needed_by.map(|d| d.to_string()).unwrap_or_default(),
+        assessed_on: n.assessed_on.map(|d| d.to_string()).unwrap_or_default(),
+        sensitivity_reason: String::new(),
         sensitivity: n.sensitivity.code().to_string(),
         notes: n.notes.clone(),
         cancelled: if n.status == "cancelled" {
@@ -159,8 +162,10 @@ fn form_from(l: &Loaded) -> NeedForm {
     }
 }
 
-pub async fn new_form(page: Page, state: State) -> Result<HttpResponse, AppError> {
+pub async fn new_form(page: Page, state: State, today: Today) -> Result<HttpResponse, AppError> {
     let form = NeedForm {
+        // Most needs are recorded the day they are assessed; one typed in later says when.
+        assessed_on: today.date.to_string(),
         urgency: Urgency::High.code().into(),
         sensitivity: Sensitivity::Restricted.code().into(),
         ..Default::default()
@@ -228,8 +233,8 @@ pub async fn edit_form(
         .db
         .run(move |conn| records::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.need.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.need.facts()) {
+        return Err(AppError::Refused(why));
     }
     let places = place_labels(&state, &page).await?;
     crate::web::ok(&FormPage {
@@ -257,8 +262,8 @@ pub async fn update(
         .db
         .run(move |conn| records::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.need.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.need.facts()) {
+        return Err(AppError::Refused(why));
     }
     let editing = Some((id, loaded.need.reference.clone()));
     let edit = edit::save(

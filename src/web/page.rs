@@ -98,6 +98,8 @@ pub struct Page {
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub path: String,
+    /// The address carries a query (filters, a page number): the list's filters were used.
+    pub has_query: bool,
 }
 
 impl Page {
@@ -111,7 +113,13 @@ impl Page {
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
             path: req.path().to_string(),
+            has_query: !req.query_string().is_empty(),
         }
+    }
+
+    /// Whether the list on this page was filtered (its filter panel then starts folded).
+    pub fn filtered(&self) -> bool {
+        self.has_query
     }
 
     /// A translated message.
@@ -122,6 +130,11 @@ impl Page {
     /// A translated message with arguments.
     pub fn t_args(&self, id: &str, args: &[(&'static str, Arg)]) -> String {
         self.lang.t_args(id, args)
+    }
+
+    /// A field's error message, naming what to do for that field (see `Lang::error`).
+    pub fn error(&self, field: &str, message: &str) -> String {
+        self.lang.error(field, message)
     }
 
     /// A whole number as the reader writes it.

@@ -50,6 +50,7 @@ route_table! {
     GET  "/healthz" => health::healthz, Public;
     GET  "/readyz" => health::readyz, Public;
     GET  "/static/{file}" => assets::serve, Public;
+    GET  "/favicon.ico" => assets::favicon, Public;
     GET  "/login" => login::form, Public;
     POST "/login" => login::submit, Public;
     POST "/logout" => login::logout, Can(UseAccount);

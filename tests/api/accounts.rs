@@ -150,8 +150,10 @@ both_backends! {
             ("name", "Sahel Health Alliance"), ("acronym", "SHA"), ("org_type", "national_ngo"),
         ]).await;
         assert_eq!(created.status, 303, "{}", created.body);
-        assert_eq!(created.location.as_deref(), Some("/admin/organizations"));
-        assert!(app.get("/admin/organizations").await.body.contains("Sahel Health Alliance"));
+        assert_eq!(created.location.as_deref(), Some("/admin/organizations?done=saved"));
+        let listed = app.get("/admin/organizations?done=saved").await;
+        assert!(listed.body.contains("Sahel Health Alliance"));
+        assert!(listed.body.contains("The organisation is saved."), "a confirmation: {}", listed.body);
         let org_id = app.get("/admin/users/new").await.option_value("Sahel Health Alliance (SHA)");
         let team = [
             // username, role, as shown, temporary password, their own password
@@ -168,7 +170,10 @@ both_backends! {
                 ("role", role), ("password", temporary), ("password_confirm", temporary),
             ]).await;
             assert_eq!(page.status, 303, "{username}: {}", page.body);
-            assert_eq!(page.location.as_deref(), Some("/admin/users"));
+            let location = page.location.clone().unwrap_or_default();
+            assert!(location.starts_with("/admin/users/") && location.ends_with("?done=created"), "{location}");
+            let confirmed = app.get(&location).await;
+            assert!(confirmed.body.contains("The account is created."), "a confirmation: {}", confirmed.body);
         }
         let list = app.get("/admin/users").await;
         for (username, ..) in team {
@@ -186,11 +191,19 @@ both_backends! {
             let form = app.get_with(&person, "/account/password").await;
             assert_eq!(form.status, 200);
             assert!(form.body.contains("Choose a new password before you continue"), "{username}");
+            // They are not asked again for the temporary password they have just signed in with.
+            assert!(!form.body.contains("name=\"current_password\""), "{username}");
+            let same = app.post_form_with(&person, "/account/password", "/account/password", &[
+                ("new_password", temporary), ("new_password_confirm", temporary),
+            ]).await;
+            assert_eq!(same.status, 422, "the temporary password cannot be kept: {}", same.body);
             let changed = app.post_form_with(&person, "/account/password", "/account/password", &[
-                ("current_password", temporary), ("new_password", own), ("new_password_confirm", own),
+                ("new_password", own), ("new_password_confirm", own),
             ]).await;
             assert_eq!(changed.status, 303, "{username}: {}", changed.body);
-            assert_eq!(changed.location.as_deref(), Some("/account/password?changed=1"));
+            assert_eq!(changed.location.as_deref(), Some("/?done=password"), "home after the forced change");
+            let home = app.get_with(&person, "/?done=password").await;
+            assert!(home.body.contains("Your password has been changed"), "{username}: {}", home.body);
             let home = app.get_with(&person, "/").await;
             assert_eq!(home.status, 200, "{username}: {:?}", home.location);
             let role_line = format!("You are signed in as {label} of Sahel Health Alliance (SHA).");

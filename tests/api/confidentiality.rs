@@ -246,6 +246,10 @@ pub(crate) async fn arrange(app: &TestApp) -> Records {
         ("narrative", "Details withheld."),
         ("location", "Douma"),
         ("sensitivity", "restricted"),
+        (
+            "sensitivity_reason",
+            "Shared once the details were withheld.",
+        ),
         ("version", &edit.input_value("version")),
     ]);
     fields.retain(|(k, _)| !k.starts_with("claim_"));

@@ -375,7 +375,7 @@ both_backends! {
         assert_eq!(back.status, 422);
         let future = event(&app, &c, id, &[("status", "blocked"), ("occurred_on", "9999-01-01")]).await;
         assert_eq!(future.status, 422);
-        assert!(future.body.contains("This date is in the future"));
+        assert!(future.body.contains("the date typed is in the future"));
         let page = app.get_with(&c, &format!("/convoys/{id}")).await;
         assert!(page.body.contains("En route"));
         assert_eq!(app.count("convoy_events"), 4, "planned + three changes");
@@ -464,7 +464,7 @@ both_backends! {
         let need_id = id_from(&need, "/needs/");
         let bad = app.post_form_with(&c, "/needs/new", "/needs", &[("facility_name", "X"), ("quantity_needed", "0"), ("location", "Atlantis")]).await;
         assert_eq!(bad.status, 422);
-        assert!(bad.body.contains("Enter a number greater than zero."));
+        assert!(bad.body.contains("Enter the quantity needed as a number greater than zero."));
         assert!(bad.body.contains("No place with this name is known"));
         let id = create_convoy(&app, &c, &[]).await;
         for status in ["notified", "approved", "en_route"] {
@@ -518,6 +518,14 @@ both_backends! {
             ]).await;
             assert_eq!(page.status, 303, "{}", page.body);
         }
+        // Overdue is a date passed since the need was recorded: this one was recorded before
+        // its date (as if in 2017); one typed in after its date is history, not overdue.
+        app.sql("UPDATE needs SET recorded_on = '2017-12-01' WHERE facility_name = 'High overdue'").expect("date the record");
+        let page = app.post_form_with(&c, "/needs/new", "/needs", &[
+            ("facility_name", "High after the fact"), ("facility_type", "hospital"), ("location", "Douma"), ("item", "oxygen"),
+            ("quantity_needed", "10"), ("unit", "cylinders"), ("urgency", "high"), ("needed_by", "2018-01-01"), ("sensitivity", "public"),
+        ]).await;
+        assert_eq!(page.status, 303, "{}", page.body);
         let list = app.get_with(&c, "/needs").await;
         // The rows of the table, in the order listed (the filters and the hint above it name
         // the urgencies too).
@@ -531,6 +539,9 @@ both_backends! {
         by_position.sort_by_key(|name| rows.find(name));
         assert_eq!(by_position, ["Critical soon", "High overdue", "Medium later", "Low later"], "critical, then overdue, then by urgency");
         assert!(rows.contains("Overdue"));
+        let after = rows.find("High after the fact").expect("listed");
+        assert!(after > rows.find("High overdue").unwrap() && after < rows.find("Medium later").unwrap(), "with the other high needs, not overdue");
+        assert_eq!(rows.matches(">Overdue<").count(), 1, "only the need whose date passed since it was recorded");
         let home = app.get_with(&c, "/").await;
         assert!(home.body.contains("Critical needs still open") && home.body.contains("Needs past their date"));
         let filtered = app.get_with(&c, "/needs?urgency=critical").await;

@@ -216,6 +216,8 @@ const INCIDENT_FIELDS: &[&str] = fields![
     "claim_credibility",
     "claim_date",
     "claim_statement",
+    "claim_stance",
+    "sensitivity_reason",
     "attack_types",
     "new_place_name",
     "new_place_alt_names",
@@ -231,6 +233,7 @@ const CLAIM_FIELDS: &[&str] = fields![
     "claim_credibility",
     "claim_date",
     "claim_statement",
+    "claim_stance",
 ];
 
 const CONVOY_FIELDS: &[&str] = fields![
@@ -243,6 +246,7 @@ const CONVOY_FIELDS: &[&str] = fields![
     "notification_ref",
     "sensitivity",
     "notes",
+    "sensitivity_reason",
     "line_item",
     "line_sector",
     "line_quantity",
@@ -264,7 +268,9 @@ const NEED_FIELDS: &[&str] = fields![
     "unit",
     "urgency",
     "needed_by",
+    "assessed_on",
     "sensitivity",
+    "sensitivity_reason",
     "notes",
     "cancelled",
     "version",

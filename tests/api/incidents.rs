@@ -147,22 +147,22 @@ both_backends! {
         let long_title = "x".repeat(201);
         // (fields changed, the field that is wrong, words of its message)
         let cases: Vec<Case> = vec![
-            (vec![("title", "")], "title", "Enter a value: this cannot be left empty."),
-            (vec![("title", long_title.as_str())], "title", "This is too long"),
+            (vec![("title", "")], "title", "Enter the title."),
+            (vec![("title", long_title.as_str())], "title", "Shorten the title: it is too long."),
             (vec![("narrative", "  ")], "narrative", "Describe what happened."),
             (vec![("category", "teleportation")], "category", "Choose one of the categories listed."),
-            (vec![("category", "")], "category", "Choose one of the options."),
-            (vec![("occurred_on", "9999-12-31")], "occurred_on", "This date is in the future"),
-            (vec![("occurred_on", "0000-00-00")], "occurred_on", "Enter a real date"),
-            (vec![("occurred_on", "")], "occurred_on", "Enter a date."),
+            (vec![("category", "")], "category", "Choose the access constraint."),
+            (vec![("occurred_on", "9999-12-31")], "occurred_on", "Enter the date it happened: the date typed is in the future."),
+            (vec![("occurred_on", "0000-00-00")], "occurred_on", "Enter the date it happened as a real date"),
+            (vec![("occurred_on", "")], "occurred_on", "Enter the date it happened."),
             (vec![("reported_on", "2018-01-01")], "reported_on", "The report date cannot be before"),
-            (vec![("civilians_killed", "-3")], "civilians_killed", "a count cannot be negative"),
-            (vec![("people_affected", "dozens")], "people_affected", "Enter a whole number"),
+            (vec![("civilians_killed", "-3")], "civilians_killed", "Enter the number of civilians killed as zero or more: a count cannot be negative."),
+            (vec![("people_affected", "dozens")], "people_affected", "Enter the number of people affected as a whole number"),
             (vec![("location", "Atlantis")], "location", "No place with this name is known"),
             (vec![("location", "")], "location", "Enter the place where it happened"),
             (vec![("sensitivity", "top-secret")], "sensitivity", "Choose one of the sensitivity levels listed."),
             (vec![("attack_types", "orbital_laser")], "attack_types", "Choose only attack types from the list."),
-            (vec![("occurred_time", "25:61")], "occurred_time", "Enter the time as hours and minutes"),
+            (vec![("occurred_time", "25:61")], "occurred_time", "Enter the time it happened as hours and minutes"),
             (vec![("claim_statement", "")], "claim_statement", "Enter what the source said."),
             (vec![("claim_reliability", "Z")], "claim_reliability", "Choose a reliability grade from A to F."),
             (vec![("new_place_name", "Nowhere"), ("new_place_lat", "123")], "new_place_lat", "Latitude is between -90 and 90"),
@@ -256,7 +256,7 @@ both_backends! {
         assert_eq!(refused.status, 403);
         let no_reason = app.post_form_with(&coordinator, &show, &format!("/incidents/{id}/verification"), &[("verification", "disputed"), ("reason", "")]).await;
         assert_eq!(no_reason.status, 422);
-        assert!(no_reason.body.contains("Give a reason"));
+        assert!(no_reason.body.contains("Give the reason: it is kept in the history."));
         let verified = app.post_form_with(&coordinator, &show, &format!("/incidents/{id}/verification"), &[("verification", "disputed"), ("reason", "Medical reports and denial conflict.")]).await;
         assert_eq!(verified.status, 303);
         // Once verified, the reporter can no longer edit; the coordinator can.
@@ -393,7 +393,7 @@ both_backends! {
         assert_eq!(app.post_form_with(&sarc, &form, &action, &[("merge_into", &kept_ref), ("merge_reason", "Same convoy.")]).await.status, 403);
         for (into, reason, field, message) in [
             ("", "Same convoy.", "merge_into", "Enter the reference of the record to keep."),
-            (kept_ref.as_str(), "", "merge_reason", "Give a reason: it is kept in the history."),
+            (kept_ref.as_str(), "", "merge_reason", "Give the reason for the merge: it is kept in the history."),
             ("INC-1999-000001", "Same convoy.", "merge_into", "No record you can see has this reference."),
             (&format!("INC-{year}-{dup:06}"), "Same convoy.", "merge_into", "cannot be merged into itself"),
         ] {

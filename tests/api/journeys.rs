@@ -57,7 +57,8 @@ both_backends! {
         b.check("location_precision-exact").await;
         b.choose("perpetrator_type", "State forces").await;
         b.fill("perpetrator_name", "Checkpoint personnel").await;
-        // The mistake: a negative count.
+        // The figures are folded away until opened. The mistake: a negative count.
+        b.open("People affected").await;
         b.fill("civilians_killed", "-3").await;
         b.fill("people_affected", "70000").await;
         b.choose("claim_source_type", "Own staff").await;
@@ -220,10 +221,12 @@ both_backends! {
         assert_eq!(b.value("occurred_on").await, "2018-02-26");
         assert!(b.value("location").await.starts_with("Douma"), "place prefilled");
         assert!(b.is_checked("category-movement_restriction").await);
-        // The convoy's own staff saw it: the claim comes graded (reliable, probably true), so
-        // the form is saved as it came, with nothing more to choose.
-        assert_eq!(b.value("claim_reliability").await, "A", "reliability prefilled");
-        assert_eq!(b.value("claim_credibility").await, "2", "credibility prefilled");
+        // The convoy's own staff saw it, but how far to trust what they said is a judgement:
+        // the grade is chosen, never filled in.
+        assert_eq!(b.value("claim_reliability").await, "", "reliability is chosen, not prefilled");
+        assert_eq!(b.value("claim_credibility").await, "", "credibility is chosen, not prefilled");
+        b.choose("claim_reliability", "A – completely reliable").await;
+        b.choose("claim_credibility", "2 – probably true").await;
         b.press("Save incident").await;
         let errors = b.error_links().await;
         assert!(errors.is_empty(), "the prefilled form is refused: {errors:?}");

@@ -312,11 +312,13 @@ pub fn create(
         .get_result(conn.db())?;
     replace_participants(conn, id, &f.participants)?;
     replace_lines(conn, id, f)?;
+    // The timeline starts at the planned departure (a convoy recorded after the fact), or
+    // today for a convoy planned ahead.
     insert_event(
         conn,
         id,
         ConvoyStatus::Planned,
-        today,
+        f.planned_departure.min(today),
         "",
         Some(origin.id),
         "",
@@ -354,6 +356,12 @@ pub fn update(
         return Ok(Saved::Conflict(Box::new(current)));
     }
     let mut errors = FieldErrors::new();
+    let reason = super::lowering_reason(
+        current.convoy.sensitivity,
+        f.sensitivity,
+        &f.sensitivity_reason,
+        &mut errors,
+    );
     let Some((origin, destination)) = check(conn, author.viewer, f, &mut errors)? else {
         return Ok(Saved::Invalid(errors));
     };
@@ -392,7 +400,7 @@ pub fn update(
         Some(&current),
         id,
         "edit",
-        "",
+        reason,
         "convoy.update",
         json!({}),
     )?;

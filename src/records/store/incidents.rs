@@ -133,7 +133,7 @@ pub(in crate::records) fn find_visible_by_reference(
     viewer: Viewer,
 ) -> Result<Option<Loaded>, AppError> {
     let id: Option<i64> = incidents::table
-        .filter(incidents::reference.eq(typed.trim().to_uppercase()))
+        .filter(incidents::reference.eq(crate::references::normalize(typed)))
         .select(incidents::id)
         .first(conn)
         .optional()?;
@@ -219,6 +219,7 @@ fn insert_claim(
             claims::credibility.eq(c.credibility.code()),
             claims::claimed_on.eq(c.claimed_on),
             claims::statement.eq(&c.statement),
+            claims::stance.eq(c.stance.code()),
             claims::created_by.eq(user_id),
             claims::created_at.eq(audit::now()),
             claims::organization_id.eq(Some(record.organization_id)),
@@ -278,6 +279,7 @@ pub fn create(
     let snapshot = incident.snapshot(&location.label());
     let mut changes = revisions::diff(&json!({}), &snapshot);
     changes["claim"] = json!([null, claim_text(claim)]);
+    changes["claim_stance"] = json!([null, claim.stance.code()]);
     changes["claim_source_name"] = json!([null, claim.source_name]);
     revisions::record(
         conn,
@@ -331,6 +333,12 @@ pub fn update(
     {
         errors.add("status", "status-transition-invalid");
     }
+    let reason = super::lowering_reason(
+        current.incident.sensitivity,
+        f.sensitivity,
+        &f.sensitivity_reason,
+        &mut errors,
+    );
     check_place(conn, author.viewer, &f.place, &mut errors)?;
     if !errors.is_empty() {
         return Ok(Saved::Invalid(errors));
@@ -379,7 +387,7 @@ pub fn update(
         &current,
         &after,
         "edit",
-        "",
+        reason,
         "incident.update",
     )?;
     Ok(Saved::Saved)
@@ -437,8 +445,14 @@ pub fn add_claim(
     diesel::update(incidents::table.find(id))
         .set(incidents::updated_at.eq(audit::now()))
         .execute(conn.db())?;
+    // The statement is searched with the rest of the incident.
+    search::index(conn, &current.incident, &current.location.search_text())?;
     let snapshot = current.incident.snapshot(&current.location.label());
-    let changes = json!({ "claim": [null, claim_text(claim)], "claim_source_name": [null, claim.source_name] });
+    let changes = json!({
+        "claim": [null, claim_text(claim)],
+        "claim_stance": [null, claim.stance.code()],
+        "claim_source_name": [null, claim.source_name],
+    });
     let number = revisions::record(
         conn,
         &author.actor,

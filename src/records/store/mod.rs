@@ -10,7 +10,27 @@ pub mod incidents;
 pub mod needs;
 
 use crate::audit::Actor;
+use crate::domain::vocab::Sensitivity;
+use crate::domain::FieldErrors;
 use crate::permissions::Viewer;
+
+/// Lowering a record's sensitivity (confidential → restricted, restricted → public) widens who
+/// reads it: the change needs a reason, which the revision keeps. Notes the missing reason
+/// under `sensitivity_reason`; returns the reason to record (empty when not lowered).
+pub(in crate::records) fn lowering_reason<'a>(
+    from: Sensitivity,
+    to: Sensitivity,
+    reason: &'a str,
+    errors: &mut FieldErrors,
+) -> &'a str {
+    if to.rank() >= from.rank() {
+        return "";
+    }
+    if reason.trim().is_empty() {
+        errors.add("sensitivity_reason", "sensitivity-reason-required");
+    }
+    reason.trim()
+}
 
 /// Who is writing: the audit trail's actor plus the account and organisation it acts for.
 pub struct Author {

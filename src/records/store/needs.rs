@@ -77,7 +77,7 @@ fn record(
     actor: &Actor,
     before: Option<&Loaded>,
     id: i64,
-    action: &'static str,
+    (action, reason): (&'static str, &str),
     audit_action: &'static str,
 ) -> Result<(), AppError> {
     let after = find(conn, id)?;
@@ -94,7 +94,7 @@ fn record(
             entity_type: "need",
             entity_id: id,
             action,
-            reason: "",
+            reason,
             changes: &changes,
             snapshot: &new,
             facts: Some(after.need.facts()),
@@ -104,7 +104,7 @@ fn record(
         conn,
         actor,
         Event::new(audit_action, "need", id).details(
-            json!({ "reference": after.need.reference, "revision": number, "changes": changes }),
+            json!({ "reference": after.need.reference, "revision": number, "changes": changes, "reason": reason }),
         ),
     )?;
     Ok(())
@@ -135,6 +135,8 @@ pub fn create(
             needs::urgency.eq(f.urgency.code()),
             needs::urgency_rank.eq(f.urgency.rank()),
             needs::needed_by.eq(f.needed_by),
+            needs::assessed_on.eq(f.assessed_on),
+            needs::recorded_on.eq(today),
             needs::status.eq(NeedStatus::from_deliveries(f.cancelled, f.quantity_needed, 0).code()),
             needs::quantity_delivered.eq(0),
             needs::organization_id.eq(author.viewer.organization_id),
@@ -147,7 +149,7 @@ pub fn create(
         ))
         .returning(needs::id)
         .get_result(conn.db())?;
-    record(conn, &author.actor, None, id, "create", "need.create")?;
+    record(conn, &author.actor, None, id, ("create", ""), "need.create")?;
     Ok(Ok(id))
 }
 
@@ -169,9 +171,18 @@ pub fn update(
         return Ok(Saved::Conflict(Box::new(current)));
     }
     let mut errors = FieldErrors::new();
+    let reason = super::lowering_reason(
+        current.need.sensitivity,
+        f.sensitivity,
+        &f.sensitivity_reason,
+        &mut errors,
+    );
     let Some(location) = check_place(conn, author.viewer, &f.location, &mut errors)? else {
         return Ok(Saved::Invalid(errors));
     };
+    if !errors.is_empty() {
+        return Ok(Saved::Invalid(errors));
+    }
     let status = NeedStatus::from_deliveries(
         f.cancelled,
         f.quantity_needed,
@@ -193,6 +204,7 @@ pub fn update(
         needs::urgency.eq(f.urgency.code()),
         needs::urgency_rank.eq(f.urgency.rank()),
         needs::needed_by.eq(f.needed_by),
+        needs::assessed_on.eq(f.assessed_on),
         needs::status.eq(status.code()),
         needs::sensitivity.eq(f.sensitivity.code()),
         needs::notes.eq(&f.notes),
@@ -208,7 +220,7 @@ pub fn update(
         &author.actor,
         Some(&current),
         id,
-        "edit",
+        ("edit", reason),
         "need.update",
     )?;
     Ok(Saved::Saved)
@@ -296,7 +308,7 @@ pub fn add_delivery(
         &author.actor,
         Some(&current),
         need_id,
-        "delivery",
+        ("delivery", ""),
         "need.delivery",
     )?;
     Ok(Ok(()))

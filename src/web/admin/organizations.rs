@@ -16,6 +16,7 @@ use crate::web::{client_addr, see_other, Page};
 pub struct ListPage {
     pub page: Page,
     pub organizations: Vec<(Organization, i64)>,
+    pub saved: bool,
 }
 
 #[derive(Template)]
@@ -50,11 +51,18 @@ impl OrgForm {
     }
 }
 
-pub async fn list(page: Page, state: State) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    page: Page,
+    state: State,
+    query: web::Query<super::users::NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
     let organizations = state.db.run(organizations::list).await?;
+    // Said after a save, so the administrator knows the organisation was kept.
+    let saved = query.done.as_deref() == Some("saved");
     crate::web::ok(&ListPage {
         page,
         organizations,
+        saved,
     })
 }
 
@@ -148,7 +156,7 @@ async fn save(
         })
         .await?;
     match saved {
-        Ok(_) => Ok(see_other("/admin/organizations")),
+        Ok(_) => Ok(see_other("/admin/organizations?done=saved")),
         Err(OrgSaveError::NameTaken) => {
             errors.add("name", "org-name-taken");
             crate::web::invalid(&FormPage {

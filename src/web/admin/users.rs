@@ -73,7 +73,7 @@ pub struct ResetForm {
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
-    done: Option<String>,
+    pub done: Option<String>,
 }
 
 /// The organisation id from a form, if it names one that exists.
@@ -170,7 +170,7 @@ pub async fn create(
         .run(move |conn| audit::write(conn, |conn| users::create(conn, &actor, &account)))
         .await?;
     match created {
-        Some(_) => Ok(see_other("/admin/users")),
+        Some(user) => Ok(see_other(&format!("/admin/users/{}?done=created", user.id))),
         None => {
             errors.add("username", "username-taken");
             form.password.clear();
@@ -231,6 +231,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let notice = match query.done.as_deref() {
         Some("saved") => Some("admin-user-saved"),
+        Some("created") => Some("admin-user-created"),
         Some("disabled") => Some("admin-user-disabled"),
         Some("enabled") => Some("admin-user-enabled"),
         Some("password") => Some("admin-user-password-reset"),

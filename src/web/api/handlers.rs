@@ -269,7 +269,10 @@ pub async fn report(
             .all()
             .iter()
             .map(|(field, message)| {
-                format!("{field} ({})", crate::i18n::Lang::default().t(message))
+                format!(
+                    "{field} ({})",
+                    crate::i18n::Lang::default().error(field, message)
+                )
             })
             .collect();
         return Err(ApiError::BadRequest(format!(

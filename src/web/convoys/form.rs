@@ -86,18 +86,20 @@ impl ConvoyForm {
     }
 }
 
+/// The places offered, and the organisations that may take part: every one but `recorder`,
+/// the organisation that records the convoy (it is part of it already).
 async fn context(
     state: &State,
     page: &Page,
+    recorder: i64,
 ) -> Result<(Vec<String>, Vec<(Organization, i64)>), AppError> {
     let scope = page.scope();
     state
         .db
         .run(move |conn| {
-            Ok((
-                records::places::suggestions(conn, &scope)?,
-                organizations::list(conn)?,
-            ))
+            let mut organizations = organizations::list(conn)?;
+            organizations.retain(|(org, _)| org.id != recorder);
+            Ok((records::places::suggestions(conn, &scope)?, organizations))
         })
         .await
 }
@@ -185,7 +187,7 @@ fn form_from(l: &Loaded) -> ConvoyForm {
 }
 
 pub async fn new_form(page: Page, state: State, today: Today) -> Result<HttpResponse, AppError> {
-    let (places, organizations) = context(&state, &page).await?;
+    let (places, organizations) = context(&state, &page, page.user().organization_id).await?;
     let mut form = ConvoyForm {
         planned_departure: today.date.to_string(),
         sensitivity: Sensitivity::Restricted.code().into(),
@@ -219,7 +221,7 @@ pub async fn create(
     today: Today,
 ) -> Result<HttpResponse, AppError> {
     let mut form = form.0;
-    let (places, organizations) = context(&state, &page).await?;
+    let (places, organizations) = context(&state, &page, page.user().organization_id).await?;
     let render = |page, form, errors, status| {
         let p = FormPage {
             page,
@@ -288,10 +290,10 @@ pub async fn edit_form(
         .db
         .run(move |conn| records::convoys::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.convoy.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.convoy.facts()) {
+        return Err(AppError::Refused(why));
     }
-    let (places, organizations) = context(&state, &page).await?;
+    let (places, organizations) = context(&state, &page, loaded.convoy.organization_id).await?;
     crate::web::ok(&FormPage {
         page,
         form: form_from(&loaded),
@@ -320,8 +322,8 @@ pub async fn update(
         .db
         .run(move |conn| records::convoys::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.convoy.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.convoy.facts()) {
+        return Err(AppError::Refused(why));
     }
     let cargo_editable = loaded.convoy.cargo_editable();
     if !cargo_editable {
@@ -334,7 +336,7 @@ pub async fn update(
         form.line_weight = stored.line_weight;
         form.line_remove.clear();
     }
-    let (places, organizations) = context(&state, &page).await?;
+    let (places, organizations) = context(&state, &page, loaded.convoy.organization_id).await?;
     let editing = Some((id, loaded.convoy.reference.clone()));
     let locked_cargo: Vec<String> = loaded.lines.iter().map(|l| l.describe()).collect();
     let render = |page, form, errors, status, conflict| {

@@ -4,6 +4,7 @@
 
 use crate::domain::IncidentId;
 use crate::records::store::Author;
+use crate::records::Scope;
 use crate::web::extract::Today;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -87,7 +88,10 @@ pub async fn verify(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RetractionForm {
-    reason: String,
+    /// Named apart from the verification's reason: both forms are on the incident's page, and
+    /// each field's id is its name. (`reason` is what older pages sent.)
+    #[serde(alias = "reason")]
+    retraction_reason: String,
 }
 
 pub async fn retract(
@@ -100,9 +104,10 @@ pub async fn retract(
     let id = id.into_inner();
     let form = form.0;
     let mut errors = FormErrors::new();
-    let Some(reason) = fields::reason(&form.reason, &mut errors) else {
+    let Some(reason) = fields::reason_in("retraction_reason", &form.retraction_reason, &mut errors)
+    else {
         let kept = Kept {
-            retraction_reason: form.reason,
+            retraction_reason: form.retraction_reason,
             retraction_errors: errors,
             ..Default::default()
         };
@@ -136,7 +141,21 @@ pub async fn merge(
     if form.merge_into.trim().is_empty() {
         errors.add("merge_into", "merge-into-required");
     }
-    let reason = fields::reason_in("merge_reason", &form.merge_reason, &mut errors);
+    // Every problem at once, in the form's order: the reference is looked up even while the
+    // reason is missing.
+    let mut reason_errors = FormErrors::new();
+    let reason = fields::reason_in("merge_reason", &form.merge_reason, &mut reason_errors);
+    if reason.is_none() && errors.get("merge_into").is_none() {
+        let (into, scope) = (form.merge_into.clone(), Scope::of(author.viewer));
+        let wrong = state
+            .db
+            .run(move |conn| crate::records::merge::check_target(conn, &scope, id, &into))
+            .await?;
+        if let Some(message) = wrong {
+            errors.add("merge_into", message);
+        }
+    }
+    errors.extend(reason_errors);
     let outcome = match reason {
         Some(reason) if errors.is_empty() => {
             let into = form.merge_into.clone();

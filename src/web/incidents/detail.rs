@@ -49,6 +49,8 @@ pub struct ShowPage {
     /// Duplicates merged into this record (those the viewer may see).
     pub duplicates: Vec<Link>,
     pub hidden_duplicates: Hidden,
+    /// Records that may report the same event, offered for a merge.
+    pub likely_duplicates: Vec<crate::records::duplicates::Likely>,
     pub timeline: Vec<ShownRevision>,
     /// Convoys this incident obstructed (those the viewer may see).
     pub convoys: Vec<Convoy>,
@@ -118,12 +120,15 @@ pub async fn build(
         merged_into_hidden: related.merged_into_hidden,
         duplicates: related.duplicates,
         hidden_duplicates: related.hidden_duplicates,
+        likely_duplicates: related.likely_duplicates,
         claims: related.claims,
         hidden_claims: related.hidden_claims,
         convoys: related.convoys,
         hidden_convoys: related.hidden_convoys,
         claim_form: kept.claim_form.unwrap_or_else(|| ClaimForm {
             claim_date: today.date.to_string(),
+            // In view and changed with a click: what a claim sent without one counts as.
+            claim_stance: crate::domain::vocab::ClaimStance::Supports.code().into(),
             ..Default::default()
         }),
         claim_errors: kept.claim_errors,
@@ -142,6 +147,8 @@ pub async fn build(
 #[derive(Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
+    /// A likely duplicate offered for a merge: the merge form comes filled in with it.
+    merge_into: Option<String>,
 }
 
 pub async fn show(
@@ -160,7 +167,11 @@ pub async fn show(
         Some("exists") => Some("incident-exists-for-event"),
         _ => None,
     };
-    let p = build(page, &state, id.into_inner(), Kept::default(), notice).await?;
+    let kept = Kept {
+        merge: query.merge_into.clone().map(|r| (r, String::new())),
+        ..Kept::default()
+    };
+    let p = build(page, &state, id.into_inner(), kept, notice).await?;
     crate::web::ok(&p)
 }
 

@@ -13,11 +13,11 @@ use serde::Deserialize;
 
 use crate::convoys::model::ConvoyEvent;
 use crate::domain::vocab::{
-    Category, Credibility, LocationPrecision, PerpetratorType, RecordStatus, Reliability,
-    Sensitivity, SourceType, TimePrecision,
+    Category, ClaimStance, LocationPrecision, PerpetratorType, RecordStatus, Sensitivity,
+    SourceType, TimePrecision,
 };
 use crate::error::AppError;
-use crate::incidents::fields::{IncidentFields, IncidentForm};
+use crate::incidents::fields::{IncidentFields, IncidentForm, PlaceInput};
 use crate::incidents::model::COUNT_FIELDS;
 use crate::permissions;
 use crate::records::convoys::ObstructionOffer;
@@ -67,6 +67,14 @@ impl FormPage {
             "" => "incident",
             s => s,
         }
+    }
+
+    /// The figures are folded away until one is typed (or wrong): most reports give none.
+    pub fn counts_open(&self) -> bool {
+        COUNT_FIELDS
+            .iter()
+            .zip(self.form.count_values())
+            .any(|((name, _), value)| !value.trim().is_empty() || self.errors.get(name).is_some())
     }
 
     pub fn action(&self) -> String {
@@ -232,10 +240,9 @@ fn prefill_from_convoy(
         .beneficiaries
         .map(|b| b.to_string())
         .unwrap_or_default();
-    // The convoy's own staff saw it: a reliable source, probably true (adjustable).
+    // The convoy's own staff saw it. How far to trust what they said is the recorder's
+    // judgement: the grade is left to be chosen, never defaulted.
     form.claim_source_type = SourceType::OwnStaff.code().into();
-    form.claim_reliability = Reliability::A.code().into();
-    form.claim_credibility = Credibility::Probable.code().into();
     form.claim_date = e.occurred_on.to_string();
     form.claim_statement = if e.note.is_empty() {
         status
@@ -275,6 +282,8 @@ pub async fn new_form(
         location_precision: LocationPrecision::Exact.code().into(),
         sensitivity: Sensitivity::Restricted.code().into(),
         status: RecordStatus::Submitted.code().into(),
+        // The first claim is usually the report itself; the choice stays in view.
+        claim_stance: ClaimStance::Supports.code().into(),
         ..Default::default()
     };
     if let Some(event_id) = query.convoy_event {
@@ -326,7 +335,14 @@ pub async fn create(
             errors.add("status", "status-transition-invalid");
         }
     }
-    let check = fields.clone();
+    // The place typed, to be looked up even when other fields are wrong.
+    let check = match &fields {
+        Some(f) => Some(f.place.clone()),
+        None if !form.has_new_place() && !form.location.trim().is_empty() => {
+            Some(PlaceInput::Typed(form.location.trim().to_string()))
+        }
+        None => None,
+    };
     let convoy_event: Option<i64> = form.convoy_event.trim().parse().ok();
     let outcome = state
         .db
@@ -341,8 +357,8 @@ pub async fn create(
             }),
             _ => {
                 // Also say now whether the place is known, so every problem shows at once.
-                if let Some(f) = &check {
-                    store::check_place(conn, author.viewer, &f.place, &mut errors)?;
+                if let Some(place) = &check {
+                    store::check_place(conn, author.viewer, place, &mut errors)?;
                 }
                 Ok(Err(errors))
             }
@@ -378,8 +394,8 @@ pub async fn edit_form(
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.facts()) {
+        return Err(AppError::Refused(why));
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
     let places = place_labels(&state, &page).await?;
@@ -409,8 +425,8 @@ pub async fn update(
         .db
         .run(move |conn| records::incidents::find(conn, &Scope::of(v), id))
         .await?;
-    if !permissions::can_edit_record(v, loaded.facts()) {
-        return Err(AppError::Forbidden);
+    if let Some(why) = permissions::edit_refusal(v, loaded.facts()) {
+        return Err(AppError::Refused(why));
     }
     let statuses = permissions::allowed_statuses(v, Some(loaded.incident.status()));
     let editing = Some((id, loaded.incident.reference.clone()));

@@ -644,7 +644,7 @@ fn event(
         status,
         occurred_on: on,
         occurred_time: String::new(),
-        place: place.into(),
+        place: (!place.is_empty()).then(|| place.into()),
         note: note.into(),
         outcomes,
     }

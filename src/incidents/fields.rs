@@ -9,7 +9,8 @@ use crate::domain::vocab::{
     Reliability, Resource, Sensitivity, SourceType, TimePrecision,
 };
 use crate::domain::{text, values, FieldErrors};
-use crate::locations::PlaceFields;
+use crate::locations::NewPlace;
+pub use crate::locations::PlaceInput;
 
 pub const TITLE_MAX: usize = 200;
 pub const NARRATIVE_MAX: usize = 20_000;
@@ -78,13 +79,6 @@ pub struct ClaimForm {
     pub claim_statement: String,
 }
 
-/// Where the incident happened: a place typed (to be found in the gazetteer) or a new one.
-#[derive(Debug, Clone)]
-pub enum PlaceInput {
-    Typed(String),
-    New(PlaceFields),
-}
-
 #[derive(Debug, Clone)]
 pub struct IncidentFields {
     pub title: String,
@@ -146,7 +140,20 @@ impl IncidentForm {
     }
 
     pub fn has_new_place(&self) -> bool {
-        !self.new_place_name.trim().is_empty()
+        self.new_place().is_typed()
+    }
+
+    /// The new place's fields as typed.
+    pub fn new_place(&self) -> NewPlace {
+        NewPlace {
+            name: self.new_place_name.clone(),
+            alt_names: self.new_place_alt_names.clone(),
+            admin1: self.new_place_admin1.clone(),
+            admin2: self.new_place_admin2.clone(),
+            pcode: self.new_place_pcode.clone(),
+            lat: self.new_place_lat.clone(),
+            lon: self.new_place_lon.clone(),
+        }
     }
 
     /// Parses every field; `None` when any is wrong (then `errors` says which and why).
@@ -184,40 +191,13 @@ impl IncidentForm {
                 errors.add("reported_on", "reported-before-occurred");
             }
         }
-        let place = if self.has_new_place() {
-            PlaceFields::parse(
-                errors,
-                [
-                    "new_place_name",
-                    "new_place_admin1",
-                    "new_place_admin2",
-                    "new_place_pcode",
-                    "new_place_lat",
-                    "new_place_lon",
-                    "new_place_alt_names",
-                ],
-                &self.new_place_name,
-                &self.new_place_admin1,
-                &self.new_place_admin2,
-                &self.new_place_pcode,
-                &self.new_place_lat,
-                &self.new_place_lon,
-                &self.new_place_alt_names,
-            )
-            .map(PlaceInput::New)
-        } else {
-            match text::required_line(&self.location, 300) {
-                Ok(t) => Some(PlaceInput::Typed(t)),
-                Err("field-required") => {
-                    errors.add("location", "location-required");
-                    None
-                }
-                Err(e) => {
-                    errors.add("location", e);
-                    None
-                }
-            }
-        };
+        let place = PlaceInput::parse(
+            errors,
+            ("location", &self.location),
+            ("new_place", &self.new_place()),
+            Some("location-required"),
+        )
+        .flatten();
         let location_precision = errors.check(
             "location_precision",
             LocationPrecision::parse(&self.location_precision),

@@ -14,6 +14,7 @@ pub mod history;
 pub mod incidents;
 pub mod merge;
 pub mod needs;
+pub mod place_merge;
 pub mod places;
 mod scope;
 pub mod store;

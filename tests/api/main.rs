@@ -19,6 +19,7 @@ mod hxl;
 mod incidents;
 mod journeys;
 mod languages;
+mod places;
 mod read_api;
 mod reports;
 mod scale_out;

@@ -16,10 +16,10 @@ use crate::domain::vocab::NeedStatus;
 use crate::domain::FieldErrors;
 use crate::domain::{ConvoyId, NeedId};
 use crate::error::AppError;
-use crate::locations::{self, Location};
+use crate::locations::{self, Location, PlaceInput};
 use crate::needs::fields::NeedFields;
 use crate::needs::model::Need;
-use crate::permissions::{self, Viewer};
+use crate::permissions::{self, RecordFacts, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
 
@@ -62,14 +62,40 @@ pub(in crate::records) fn find_visible(
     }
 }
 
-/// Finds the typed place among those `viewer` may see, noting a problem under `location`.
+/// Checks the need's place without writing (for forms sent back with other errors).
 pub fn check_place(
     conn: &mut DbConn,
     viewer: Viewer,
-    typed: &str,
+    input: &PlaceInput,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    super::places::check(conn, viewer, input, ("location", "place-unknown"), errors)
+}
+
+/// The need's place, a new one added to the gazetteer (restricted to the organisation when the
+/// need is confidential).
+fn place_of(
+    conn: &mut Tx<'_>,
+    author: &Author,
+    f: &NeedFields,
+    organization_id: i64,
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
-    locations::pick(conn, viewer, typed, "location", "place-unknown", errors)
+    let record = RecordFacts {
+        organization_id,
+        sensitivity: f.sensitivity,
+        status: crate::domain::vocab::RecordStatus::Submitted,
+        verification: crate::domain::vocab::Verification::Unverified,
+        retracted: false,
+    };
+    super::places::place_for(
+        conn,
+        author,
+        &f.location,
+        ("location", "place-unknown"),
+        record,
+        errors,
+    )
 }
 
 fn record(
@@ -117,7 +143,8 @@ pub fn create(
     today: NaiveDate,
 ) -> Result<Result<i64, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new();
-    let Some(location) = check_place(conn, author.viewer, &f.location, &mut errors)? else {
+    let organization_id = author.viewer.organization_id;
+    let Some(location) = place_of(conn, author, f, organization_id, &mut errors)? else {
         return Ok(Err(errors));
     };
     let reference = references::next(conn, "NEED", today.year())?;
@@ -169,7 +196,8 @@ pub fn update(
         return Ok(Saved::Conflict(Box::new(current)));
     }
     let mut errors = FieldErrors::new();
-    let Some(location) = check_place(conn, author.viewer, &f.location, &mut errors)? else {
+    let organization_id = current.need.organization_id;
+    let Some(location) = place_of(conn, author, f, organization_id, &mut errors)? else {
         return Ok(Saved::Invalid(errors));
     };
     let status = NeedStatus::from_deliveries(

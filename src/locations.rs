@@ -220,6 +220,22 @@ pub struct NewPlace {
     pub lon: String,
 }
 
+/// The new place a form holds in seven fields of its own (`new_origin_name`…), as typed.
+#[macro_export]
+macro_rules! typed_place {
+    ($form:expr => $name:ident, $alt:ident, $admin1:ident, $admin2:ident, $pcode:ident, $lat:ident, $lon:ident) => {
+        $crate::locations::NewPlace {
+            name: $form.$name.clone(),
+            alt_names: $form.$alt.clone(),
+            admin1: $form.$admin1.clone(),
+            admin2: $form.$admin2.clone(),
+            pcode: $form.$pcode.clone(),
+            lat: $form.$lat.clone(),
+            lon: $form.$lon.clone(),
+        }
+    };
+}
+
 impl NewPlace {
     pub fn is_typed(&self) -> bool {
         !self.name.trim().is_empty()

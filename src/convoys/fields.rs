@@ -122,28 +122,12 @@ pub fn row_field(base: &str, i: usize) -> String {
 impl ConvoyForm {
     /// The new origin as typed.
     pub fn new_origin(&self) -> NewPlace {
-        NewPlace {
-            name: self.new_origin_name.clone(),
-            alt_names: self.new_origin_alt_names.clone(),
-            admin1: self.new_origin_admin1.clone(),
-            admin2: self.new_origin_admin2.clone(),
-            pcode: self.new_origin_pcode.clone(),
-            lat: self.new_origin_lat.clone(),
-            lon: self.new_origin_lon.clone(),
-        }
+        crate::typed_place!(self => new_origin_name, new_origin_alt_names, new_origin_admin1, new_origin_admin2, new_origin_pcode, new_origin_lat, new_origin_lon)
     }
 
     /// The new destination as typed.
     pub fn new_destination(&self) -> NewPlace {
-        NewPlace {
-            name: self.new_destination_name.clone(),
-            alt_names: self.new_destination_alt_names.clone(),
-            admin1: self.new_destination_admin1.clone(),
-            admin2: self.new_destination_admin2.clone(),
-            pcode: self.new_destination_pcode.clone(),
-            lat: self.new_destination_lat.clone(),
-            lon: self.new_destination_lon.clone(),
-        }
+        crate::typed_place!(self => new_destination_name, new_destination_alt_names, new_destination_admin1, new_destination_admin2, new_destination_pcode, new_destination_lat, new_destination_lon)
     }
 
     /// The rows as typed, without those ticked for removal.
@@ -333,15 +317,7 @@ pub struct EventFields {
 impl EventForm {
     /// The new place as typed.
     pub fn new_place(&self) -> NewPlace {
-        NewPlace {
-            name: self.new_place_name.clone(),
-            alt_names: self.new_place_alt_names.clone(),
-            admin1: self.new_place_admin1.clone(),
-            admin2: self.new_place_admin2.clone(),
-            pcode: self.new_place_pcode.clone(),
-            lat: self.new_place_lat.clone(),
-            lon: self.new_place_lon.clone(),
-        }
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
     }
 
     /// Parses the event; checks against the lines' loaded quantities happen in the store.

@@ -145,15 +145,7 @@ impl IncidentForm {
 
     /// The new place's fields as typed.
     pub fn new_place(&self) -> NewPlace {
-        NewPlace {
-            name: self.new_place_name.clone(),
-            alt_names: self.new_place_alt_names.clone(),
-            admin1: self.new_place_admin1.clone(),
-            admin2: self.new_place_admin2.clone(),
-            pcode: self.new_place_pcode.clone(),
-            lat: self.new_place_lat.clone(),
-            lon: self.new_place_lon.clone(),
-        }
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
     }
 
     /// Parses every field; `None` when any is wrong (then `errors` says which and why).

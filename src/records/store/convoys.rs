@@ -22,7 +22,7 @@ use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::incidents::Incident;
 use crate::locations::{self, Location};
-use crate::permissions::{self, RecordFacts, Viewer};
+use crate::permissions::{self, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
 
@@ -159,13 +159,7 @@ fn places_of(
     organization_id: i64,
     errors: &mut FieldErrors,
 ) -> Result<Option<(Location, Location)>, AppError> {
-    let record = RecordFacts {
-        organization_id,
-        sensitivity: f.sensitivity,
-        status: crate::domain::vocab::RecordStatus::Submitted,
-        verification: crate::domain::vocab::Verification::Unverified,
-        retracted: false,
-    };
+    let record = super::places::undrafted(organization_id, f.sensitivity);
     let origin = places::place_for(
         conn,
         author,

@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::locations::{self, Location, PlaceInput};
 use crate::needs::fields::NeedFields;
 use crate::needs::model::Need;
-use crate::permissions::{self, RecordFacts, Viewer};
+use crate::permissions::{self, Viewer};
 use crate::references;
 use crate::revisions::{self, NewRevision};
 
@@ -81,13 +81,7 @@ fn place_of(
     organization_id: i64,
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
-    let record = RecordFacts {
-        organization_id,
-        sensitivity: f.sensitivity,
-        status: crate::domain::vocab::RecordStatus::Submitted,
-        verification: crate::domain::vocab::Verification::Unverified,
-        retracted: false,
-    };
+    let record = super::places::undrafted(organization_id, f.sensitivity);
     super::places::place_for(
         conn,
         author,

@@ -122,6 +122,21 @@ pub fn update(
     Ok(Saved::Saved)
 }
 
+/// The facts of a convoy or need (never a draft, never verified) for its places: whether a
+/// new place stays with the organisation depends on them.
+pub(in crate::records) fn undrafted(
+    organization_id: i64,
+    sensitivity: crate::domain::vocab::Sensitivity,
+) -> RecordFacts {
+    RecordFacts {
+        organization_id,
+        sensitivity,
+        status: crate::domain::vocab::RecordStatus::Submitted,
+        verification: crate::domain::vocab::Verification::Unverified,
+        retracted: false,
+    }
+}
+
 /// Finds or creates the place of a record with `record` facts, noting a problem under
 /// `field` (`unknown`: the message for a name nobody answers to). A new place typed on a
 /// draft or confidential record stays with the author's organisation until a record others

@@ -24,6 +24,7 @@ pub struct ListQuery {
     pub organization: String,
     pub destination: String,
     /// Any name of a place the convoy leaves from, goes to or passes (an event's place).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub place: String,
     pub from: String,
     pub to: String,

@@ -14,8 +14,8 @@ use crate::convoys::fields::{ConvoyFields, EventFields, LineFields, LineOutcome}
 use crate::db::DbConn;
 use crate::domain::vocab::{
     AttackType, Category, ConvoyStatus, Credibility, FacilityType, LocationPrecision, NeedItem,
-    PerpetratorType, RecordStatus, Reliability, Resource, Sector, Sensitivity, SourceType,
-    TimePrecision, Urgency, Verification,
+    PerpetratorType, PlaceKind, RecordStatus, Reliability, Resource, Sector, Sensitivity,
+    SourceType, TimePrecision, Urgency, Verification,
 };
 use crate::domain::{ConvoyId, NeedId};
 use crate::domain::{NewPassword, OrgType, Role, Username};
@@ -467,6 +467,11 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                     admin2: admin2.into(),
                     latitude: Some(lat),
                     longitude: Some(lon),
+                    kind: Some(if name.contains("checkpoint") {
+                        PlaceKind::Checkpoint
+                    } else {
+                        PlaceKind::Town
+                    }),
                     ..Default::default()
                 };
                 locations::create(conn, &actor, &place, None)?;

@@ -25,6 +25,7 @@ pub struct ListQuery {
     pub admin1: String,
     pub location: String,
     /// Any name of the need's place (any language or spelling).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub place: String,
     pub item: String,
     pub urgency: String,

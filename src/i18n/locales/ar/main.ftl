@@ -1009,3 +1009,4 @@ audit-action-convoy-place-merged = دُمج مكان قافلة
 revision-place-merged = دُمج مكانه في مكان آخر
 new-origin-summary = مكان الانطلاق ليس في القائمة: أضف مكانًا جديدًا
 new-destination-summary = الوجهة ليست في القائمة: أضف مكانًا جديدًا
+field-any-place = المكان (بأي من أسمائه)

@@ -971,3 +971,4 @@ audit-action-convoy-place-merged = Convoy's place merged
 revision-place-merged = Its place was merged into another
 new-origin-summary = The place of departure is not in the list: add a new place
 new-destination-summary = The destination is not in the list: add a new place
+field-any-place = Place (any of its names)

@@ -976,3 +976,4 @@ audit-action-convoy-place-merged = Lieu du convoi fusionné
 revision-place-merged = Son lieu a été fusionné dans un autre
 new-origin-summary = Le lieu de départ n’est pas dans la liste : ajouter un nouveau lieu
 new-destination-summary = La destination n’est pas dans la liste : ajouter un nouveau lieu
+field-any-place = Lieu (n’importe lequel de ses noms)

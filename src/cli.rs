@@ -45,6 +45,9 @@ pub enum Command {
     /// Evidence bundles.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Administrative areas of the gazetteer (OCHA common operational datasets).
+    #[command(subcommand)]
+    Places(PlacesCommand),
     /// Load the Eastern Ghouta demonstration scenario: organisations, one account of every
     /// role (their passwords are printed once), places with their other spellings, and
     /// incidents with conflicting claims. Add `--synthetic N` for N random incidents more.
@@ -164,6 +167,24 @@ pub enum EvidenceCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum PlacesCommand {
+    /// Add and update administrative areas (governorates, districts, sub-districts) from an
+    /// OCHA COD admin-boundaries file: the tabular CSV from HDX (`admin1Name_en`,
+    /// `admin1Name_ar`, `admin1Pcode`, `admin0Pcode`, …; the deepest level present is read)
+    /// or a GeoJSON file with the same properties (or `ADM1_EN`, `ADM1_PCODE`). Areas are
+    /// matched by p-code: running it again adds nothing twice, and prints what it added and
+    /// changed. The import is one transaction with its audit event.
+    Import {
+        /// The CSV or GeoJSON file.
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+    /// Write every administrative area as CSV to standard output (level, p-code, parent
+    /// p-code, country, names in English, Arabic and French); `places import` reads it back.
+    Export,
+}
+
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -193,6 +214,8 @@ pub fn main() -> ExitCode {
             evidence_verify(&bundle, public_key.as_deref())
         }
         Command::Demo { synthetic, seed } => demo(&settings, synthetic, seed),
+        Command::Places(PlacesCommand::Import { file }) => places_import(&settings, &file),
+        Command::Places(PlacesCommand::Export) => places_export(&settings),
         Command::Backup { file, force } => backup(&settings, &file, force),
         Command::Restore { file, force } => restore(&settings, &file, force),
     };
@@ -416,6 +439,58 @@ fn audit_checkpoint(settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     println!("Public key: {}", signer.public_key());
     println!("Checkpoint file: {}", signer.file().display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn places_import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use crate::locations::areas;
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let read = match areas::read(&bytes) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("corridor: {}: {e}", file.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    println!("{}: {} areas read.", file.display(), read.len());
+    let db = open_db(settings)?;
+    let mut conn = db.conn()?;
+    let n = read.len();
+    let bar = indicatif::ProgressBar::new(n as u64);
+    let quiet = bar.is_hidden();
+    let mut last_line = 0;
+    let name = file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let done = areas::import(
+        &mut conn,
+        &Actor::system("places import"),
+        &name,
+        &read,
+        |i| {
+            bar.set_position(i as u64);
+            // Without a terminal (logs, CI), a plain line every tenth of the way.
+            if quiet && (i * 10 / n > last_line || i == n) {
+                last_line = i * 10 / n;
+                println!("areas: {i}/{n}");
+            }
+        },
+    )?;
+    bar.finish_and_clear();
+    println!(
+        "Imported: {} added, {} changed, {} already up to date.",
+        done.added, done.changed, done.unchanged
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn places_export(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let db = open_db(settings)?;
+    let mut conn = db.conn()?;
+    let all = crate::locations::areas::all(&mut conn)?;
+    crate::locations::areas::export(&all, std::io::stdout().lock())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,10 @@
 //! The gazetteer: places with admin areas (admin1 governorate, admin2 district, admin3
 //! sub-district), optional OCHA p-code and coordinates, and alternate spellings (Douma / Duma /
-//! دوما), which forms and search both understand.
+//! دوما), which forms and search both understand. `names` keeps each name with its language.
+
+pub mod areas;
+pub mod edit;
+pub mod names;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -10,6 +14,7 @@ use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::locations;
 use crate::db::{Backend, DbConn};
+use crate::domain::vocab::PlaceKind;
 use crate::domain::{text, values, FieldErrors};
 use crate::error::AppError;
 use crate::permissions::{self, RecordFacts, Viewer};
@@ -33,6 +38,14 @@ pub struct Location {
     /// Seen only by this organisation (and coordinators, auditors) until a record others may
     /// see uses the place; `None`: shared.
     pub restricted_to_org: Option<i64>,
+    /// `PlaceKind` code; '' when not said.
+    pub kind: String,
+    /// The preferred Arabic and French names; '' when the place has none.
+    pub name_ar: String,
+    pub name_fr: String,
+    /// The place kept when this one was merged into it as a duplicate.
+    pub merged_into: Option<i64>,
+    pub version: i32,
 }
 
 /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
@@ -66,6 +79,35 @@ impl Location {
     /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
     pub fn label(&self) -> String {
         label(&self.name, &self.admin2, &self.admin1)
+    }
+
+    /// The place's preferred name in the reader's language (`ar`, `fr`; otherwise, or when it
+    /// has none in that language, its main name).
+    pub fn name_in(&self, language: &str) -> &str {
+        let own = match language {
+            "ar" => &self.name_ar,
+            "fr" => &self.name_fr,
+            _ => &self.name,
+        };
+        if own.is_empty() {
+            &self.name
+        } else {
+            own
+        }
+    }
+
+    pub fn kind(&self) -> Option<PlaceKind> {
+        PlaceKind::from_stored(&self.kind)
+    }
+
+    /// What a revision of the place records.
+    pub fn snapshot(&self, names: &[names::Name]) -> serde_json::Value {
+        json!({
+            "names": names, "kind": self.kind, "country_code": self.country_code,
+            "admin1": self.admin1, "admin2": self.admin2, "admin3": self.admin3,
+            "pcode": self.pcode, "latitude": self.latitude, "longitude": self.longitude,
+            "restricted_to_org": self.restricted_to_org, "merged_into": self.merged_into,
+        })
     }
 
     pub fn alternate_names(&self) -> impl Iterator<Item = &str> {
@@ -110,31 +152,38 @@ pub struct PlaceFields {
     pub pcode: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    pub kind: Option<PlaceKind>,
+    /// Names with their languages; when empty, `name` (English) and `alt_names` (Arabic
+    /// script as Arabic, the rest of unknown language) make them.
+    pub names: Vec<names::Name>,
 }
 
 impl PlaceFields {
-    /// Parses a new place from form values, noting errors under `prefix`-named fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn parse(
-        errors: &mut FieldErrors,
-        fields: [&'static str; 7],
-        name: &str,
-        admin1: &str,
-        admin2: &str,
-        pcode: &str,
-        latitude: &str,
-        longitude: &str,
-        alt_names: &str,
-    ) -> Option<Self> {
-        let name = errors.check(fields[0], text::required_line(name, 200));
-        let admin1 = errors.check(fields[1], text::optional_line(admin1, 200));
-        let admin2 = errors.check(fields[2], text::optional_line(admin2, 200));
-        let pcode = errors.check(fields[3], text::optional_line(pcode, 30));
-        let latitude = errors.check(fields[4], values::optional_coordinate(latitude, 90.0));
-        let longitude = errors.check(fields[5], values::optional_coordinate(longitude, 180.0));
-        let alt = errors.check(fields[6], text::optional_block(alt_names, 2000));
+    /// The names the place gets.
+    pub fn all_names(&self) -> Vec<names::Name> {
+        if self.names.is_empty() {
+            names::from_typed(&self.name, &self.alt_names)
+        } else {
+            self.names.clone()
+        }
+    }
+
+    /// Parses a new place typed on a form, noting each problem under its field
+    /// (`{prefix}_name`, `{prefix}_lat`…).
+    pub fn parse(errors: &mut FieldErrors, prefix: &str, typed: &NewPlace) -> Option<Self> {
+        let field = |f: &str| format!("{prefix}_{f}");
+        let name = errors.check(field("name"), text::required_line(&typed.name, 200));
+        let admin1 = errors.check(field("admin1"), text::optional_line(&typed.admin1, 200));
+        let admin2 = errors.check(field("admin2"), text::optional_line(&typed.admin2, 200));
+        let pcode = errors.check(field("pcode"), text::optional_line(&typed.pcode, 30));
+        let latitude = errors.check(field("lat"), values::optional_coordinate(&typed.lat, 90.0));
+        let longitude = errors.check(field("lon"), values::optional_coordinate(&typed.lon, 180.0));
+        let alt = errors.check(
+            field("alt_names"),
+            text::optional_block(&typed.alt_names, 2000),
+        );
         if let (Some(Some(_)), Some(None)) | (Some(None), Some(Some(_))) = (latitude, longitude) {
-            errors.add(fields[5], "coordinates-both");
+            errors.add(field("lon"), "coordinates-both");
         }
         Some(Self {
             name: name?,
@@ -148,10 +197,93 @@ impl PlaceFields {
             admin1: admin1?,
             admin2: admin2?,
             admin3: String::new(),
-            pcode: pcode?,
+            pcode: pcode?.to_uppercase(),
             latitude: latitude?,
             longitude: longitude?,
+            kind: None,
+            names: Vec::new(),
         })
+    }
+}
+
+/// A new place as typed on a form (incident, convoy origin and destination, convoy event,
+/// need): the same fields and checks wherever a place is asked.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewPlace {
+    pub name: String,
+    pub alt_names: String,
+    pub admin1: String,
+    pub admin2: String,
+    pub pcode: String,
+    pub lat: String,
+    pub lon: String,
+}
+
+/// The new place a form holds in seven fields of its own (`new_origin_name`…), as typed.
+#[macro_export]
+macro_rules! typed_place {
+    ($form:expr => $name:ident, $alt:ident, $admin1:ident, $admin2:ident, $pcode:ident, $lat:ident, $lon:ident) => {
+        $crate::locations::NewPlace {
+            name: $form.$name.clone(),
+            alt_names: $form.$alt.clone(),
+            admin1: $form.$admin1.clone(),
+            admin2: $form.$admin2.clone(),
+            pcode: $form.$pcode.clone(),
+            lat: $form.$lat.clone(),
+            lon: $form.$lon.clone(),
+        }
+    };
+}
+
+impl NewPlace {
+    pub fn is_typed(&self) -> bool {
+        !self.name.trim().is_empty()
+    }
+}
+
+/// Where a record happened or goes: a place typed (to be found in the gazetteer) or a new one.
+#[derive(Debug, Clone)]
+pub enum PlaceInput {
+    Typed(String),
+    New(Box<PlaceFields>),
+}
+
+/// A place named as typed (the demo and tools name places the gazetteer knows).
+impl From<&str> for PlaceInput {
+    fn from(typed: &str) -> Self {
+        PlaceInput::Typed(typed.to_string())
+    }
+}
+
+impl PlaceInput {
+    /// The place of form field `field`: the new place typed under `prefix` when it has a
+    /// name, else the place named in `field` (`None` inside when it may be left empty and
+    /// was). `missing`: the message for a required place left empty.
+    pub fn parse(
+        errors: &mut FieldErrors,
+        (field, typed): (&'static str, &str),
+        (prefix, new): (&str, &NewPlace),
+        missing: Option<&'static str>,
+    ) -> Option<Option<Self>> {
+        if new.is_typed() {
+            return PlaceFields::parse(errors, prefix, new)
+                .map(|p| Some(PlaceInput::New(Box::new(p))));
+        }
+        match text::optional_line(typed, 300) {
+            Ok(t) if t.is_empty() => match missing {
+                Some(message) => {
+                    errors.add(field, message);
+                    None
+                }
+                None => Some(None),
+            },
+            Ok(t) => Some(Some(PlaceInput::Typed(t))),
+            Err(e) => {
+                errors.add(field, e);
+                None
+            }
+        }
     }
 }
 
@@ -172,7 +304,9 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {
 
 /// The places `viewer` may see, by name (for the forms' lists of suggestions).
 pub fn all(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<Location>, AppError> {
-    let mut q = locations::table.into_boxed::<Backend>();
+    let mut q = locations::table
+        .filter(locations::merged_into.is_null())
+        .into_boxed::<Backend>();
     if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
         q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
     }
@@ -192,7 +326,10 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
     // The label starts with the name; other spellings sit in alt_names.
     let first = t.split(',').next().unwrap_or(t).trim().to_lowercase();
     let like = format!("%{}%", first.replace(['%', '_'], ""));
-    let mut q = locations::table.into_boxed::<Backend>();
+    // A duplicate merged away answers no more: its names live on the place kept.
+    let mut q = locations::table
+        .filter(locations::merged_into.is_null())
+        .into_boxed::<Backend>();
     if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
         q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
     }
@@ -295,6 +432,7 @@ pub fn create(
     restricted_to: Option<i64>,
 ) -> Result<Location, AppError> {
     let now = audit::now();
+    let all_names = place.all_names();
     let id: i64 = diesel::insert_into(locations::table)
         .values((
             locations::name.eq(&place.name),
@@ -309,15 +447,13 @@ pub fn create(
             locations::created_at.eq(now),
             locations::updated_at.eq(now),
             locations::restricted_to_org.eq(restricted_to),
+            locations::kind.eq(place.kind.map_or("", PlaceKind::code)),
         ))
         .returning(locations::id)
         .get_result(conn.db())?;
-    let snapshot = json!({
-        "name": place.name, "alt_names": place.alt_names, "country_code": place.country_code,
-        "admin1": place.admin1, "admin2": place.admin2, "admin3": place.admin3, "pcode": place.pcode,
-        "latitude": place.latitude, "longitude": place.longitude,
-        "restricted_to_org": restricted_to,
-    });
+    names::write(conn, id, &all_names)?;
+    let created = find(conn, id)?;
+    let snapshot = created.snapshot(&all_names);
     revisions::record(
         conn,
         actor,
@@ -336,7 +472,7 @@ pub fn create(
         actor,
         Event::new("location.create", "location", id).details(snapshot),
     )?;
-    find(conn, id)
+    Ok(created)
 }
 
 /// A record that others may see (`record`) uses the place: a place still restricted to its

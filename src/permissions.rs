@@ -42,6 +42,10 @@ pub enum Action {
     ExportRecords,
     /// Remove an evidence file's bytes for a legal or safety reason (its hash stays).
     PurgeEvidence,
+    /// See the gazetteer (which places: `can_view_place`).
+    ReadPlaces,
+    /// Correct places, their names and areas, and merge duplicates.
+    ManagePlaces,
 }
 
 use Action::*;
@@ -66,6 +70,8 @@ const TABLE: &[(Action, &[Role])] = &[
     (SummarizeReports, &[Coordinator]),
     (ExportRecords, &[Coordinator, Auditor]),
     (PurgeEvidence, &[Admin]),
+    (ReadPlaces, &[Reporter, Coordinator, Auditor, Admin]),
+    (ManagePlaces, &[Coordinator, Admin]),
 ];
 
 /// May a person with `role` do `action`?
@@ -139,18 +145,21 @@ pub fn visible_sql(v: Viewer, table: &str, has_drafts: bool) -> Option<String> {
 
 /// Places: a place first typed on a draft or confidential record is seen only by that record's
 /// organisation (`restricted_to`), coordinators and auditors, until a record others may see
-/// uses it; a shared place (`None`) is seen by everyone who reads records.
+/// uses it; a shared place (`None`) is seen by everyone who reads records, and by
+/// administrators, who keep the gazetteer but read no records.
 pub fn can_view_place(v: Viewer, restricted_to: Option<i64>) -> bool {
-    allows(v.role, ReadIncidents)
-        && match (v.role, restricted_to) {
-            (_, None) | (Coordinator | Auditor, _) => true,
-            (_, Some(org)) => org == v.organization_id,
-        }
+    match (v.role, restricted_to) {
+        (Admin, r) => r.is_none(),
+        _ if !allows(v.role, ReadIncidents) => false,
+        (_, None) | (Coordinator | Auditor, _) => true,
+        (_, Some(org)) => org == v.organization_id,
+    }
 }
 
 /// `can_view_place` as an SQL condition on the locations table `alias`; `None`: every place.
 pub fn place_visible_sql(v: Viewer, alias: &str) -> Option<String> {
     match v.role {
+        Admin => Some(format!("{alias}.restricted_to_org IS NULL")),
         _ if !allows(v.role, ReadIncidents) => Some("1 = 0".into()),
         Coordinator | Auditor => None,
         _ => Some(format!(

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::vocab::{ConvoyStatus, Sector, Sensitivity};
 use crate::domain::{text, values, FieldErrors};
+use crate::locations::{NewPlace, PlaceInput};
 
 /// Blank rows offered on a new form, and added by "add more rows".
 pub const BLANK_ROWS: usize = 3;
@@ -20,6 +21,21 @@ const MAX_QUANTITY: i64 = 1_000_000_000;
 pub struct ConvoyForm {
     pub origin: String,
     pub destination: String,
+    // A new origin or destination, typed when the gazetteer does not know it yet.
+    pub new_origin_name: String,
+    pub new_origin_alt_names: String,
+    pub new_origin_admin1: String,
+    pub new_origin_admin2: String,
+    pub new_origin_pcode: String,
+    pub new_origin_lat: String,
+    pub new_origin_lon: String,
+    pub new_destination_name: String,
+    pub new_destination_alt_names: String,
+    pub new_destination_admin1: String,
+    pub new_destination_admin2: String,
+    pub new_destination_pcode: String,
+    pub new_destination_lat: String,
+    pub new_destination_lon: String,
     pub planned_departure: String,
     pub route: String,
     pub trucks: String,
@@ -78,8 +94,8 @@ pub struct LineFields {
 
 #[derive(Debug, Clone)]
 pub struct ConvoyFields {
-    pub origin: String,
-    pub destination: String,
+    pub origin: PlaceInput,
+    pub destination: PlaceInput,
     pub planned_departure: NaiveDate,
     pub route: String,
     pub trucks: i32,
@@ -107,6 +123,16 @@ pub fn row_field(base: &str, i: usize) -> String {
 }
 
 impl ConvoyForm {
+    /// The new origin as typed.
+    pub fn new_origin(&self) -> NewPlace {
+        crate::typed_place!(self => new_origin_name, new_origin_alt_names, new_origin_admin1, new_origin_admin2, new_origin_pcode, new_origin_lat, new_origin_lon)
+    }
+
+    /// The new destination as typed.
+    pub fn new_destination(&self) -> NewPlace {
+        crate::typed_place!(self => new_destination_name, new_destination_alt_names, new_destination_admin1, new_destination_admin2, new_destination_pcode, new_destination_lat, new_destination_lon)
+    }
+
     /// The rows as typed, without those ticked for removal.
     pub fn rows(&self) -> Vec<LineInput> {
         let n = [
@@ -150,8 +176,20 @@ impl ConvoyForm {
 
     /// Parses the convoy; origin and destination stay typed (the gazetteer resolves them).
     pub fn parse(&self, latest: NaiveDate, errors: &mut FieldErrors) -> Option<ConvoyFields> {
-        let origin = errors.check("origin", text::required_line(&self.origin, 300));
-        let destination = errors.check("destination", text::required_line(&self.destination, 300));
+        let origin = PlaceInput::parse(
+            errors,
+            ("origin", &self.origin),
+            ("new_origin", &self.new_origin()),
+            Some("field-required"),
+        )
+        .flatten();
+        let destination = PlaceInput::parse(
+            errors,
+            ("destination", &self.destination),
+            ("new_destination", &self.new_destination()),
+            Some("field-required"),
+        )
+        .flatten();
         let planned = errors.check(
             "planned_departure",
             values::date(
@@ -249,6 +287,14 @@ pub struct EventForm {
     pub occurred_on: String,
     pub occurred_time: String,
     pub place: String,
+    /// A new place for the event (a checkpoint the gazetteer does not know yet).
+    pub new_place_name: String,
+    pub new_place_alt_names: String,
+    pub new_place_admin1: String,
+    pub new_place_admin2: String,
+    pub new_place_pcode: String,
+    pub new_place_lat: String,
+    pub new_place_lon: String,
     pub note: String,
     /// Per cargo line (by line id): quantity that arrived, and that was removed on the way.
     pub delivered_line: Vec<String>,
@@ -271,19 +317,29 @@ pub struct EventFields {
     pub status: ConvoyStatus,
     pub occurred_on: NaiveDate,
     pub occurred_time: String,
-    pub place: String,
+    pub place: Option<PlaceInput>,
     pub note: String,
     pub outcomes: Vec<LineOutcome>,
 }
 
 impl EventForm {
+    /// The new place as typed.
+    pub fn new_place(&self) -> NewPlace {
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
+    }
+
     /// Parses the event; checks against the lines' loaded quantities happen in the store.
     pub fn parse(&self, latest: NaiveDate, errors: &mut FieldErrors) -> Option<EventFields> {
         let status = errors.check("status", ConvoyStatus::parse(&self.status));
         let occurred_on = errors.check("occurred_on", values::date(&self.occurred_on, latest));
         let occurred_time =
             errors.check("occurred_time", values::optional_time(&self.occurred_time));
-        let place = errors.check("place", text::optional_line(&self.place, 300));
+        let place = PlaceInput::parse(
+            errors,
+            ("place", &self.place),
+            ("new_place", &self.new_place()),
+            None,
+        );
         let note = errors.check("note", text::optional_block(&self.note, 5_000));
         let mut outcomes = Vec::new();
         let mut ok = true;

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Convoy;
@@ -10,7 +10,7 @@ use crate::db::schema::{convoy_tallies, convoys, locations, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::ConvoyStatus;
 use crate::error::AppError;
-use crate::locations::{Location, PlaceName};
+use crate::locations::{names, Location, PlaceName};
 use crate::permissions::{self, Viewer};
 
 use crate::db::Backend;
@@ -23,6 +23,9 @@ pub struct ListQuery {
     pub status: String,
     pub organization: String,
     pub destination: String,
+    /// Any name of a place the convoy leaves from, goes to or passes (an event's place).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub place: String,
     pub from: String,
     pub to: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -34,6 +37,10 @@ pub struct Filter {
     pub statuses: Vec<ConvoyStatus>,
     pub organization_id: Option<i64>,
     pub destination_id: Option<i64>,
+    /// A name of the place (any language or spelling).
+    pub place: Option<String>,
+    /// The place itself (its page lists the convoys that use it).
+    pub place_id: Option<i64>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -57,6 +64,9 @@ impl ListQuery {
             statuses: ConvoyStatus::parse(&self.status).ok().into_iter().collect(),
             organization_id: self.organization.trim().parse().ok(),
             destination_id: self.destination.trim().parse().ok(),
+            place: Some(self.place.trim().chars().take(100).collect::<String>())
+                .filter(|p| !p.is_empty()),
+            place_id: None,
             from,
             to,
         };
@@ -88,6 +98,33 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> convoys::BoxedQuery<'a, Backe
     if let Some(d) = f.destination_id {
         q = q.filter(convoys::destination_id.eq(d));
     }
+    if let Some(typed) = &f.place {
+        let like = names::like_pattern(typed);
+        let any = names::ANY_NAME_LIKE;
+        q = q.filter(
+            diesel::dsl::sql::<Bool>(&format!("(convoys.origin_id IN ({any}"))
+                .bind::<Text, _>(like.clone())
+                .sql(&format!(") OR convoys.destination_id IN ({any}"))
+                .bind::<Text, _>(like.clone())
+                .sql(&format!(
+                    ") OR convoys.id IN (SELECT convoy_id FROM convoy_events WHERE location_id IN ({any}"
+                ))
+                .bind::<Text, _>(like)
+                .sql(")))"),
+        );
+    }
+    if let Some(p) = f.place_id {
+        q = q.filter(
+            convoys::origin_id
+                .eq(p)
+                .or(convoys::destination_id.eq(p))
+                .or(diesel::dsl::sql::<Bool>(
+                    "convoys.id IN (SELECT convoy_id FROM convoy_events WHERE location_id = ",
+                )
+                .bind::<diesel::sql_types::BigInt, _>(p)
+                .sql(")")),
+        );
+    }
     if let Some(d) = f.from {
         q = q.filter(convoys::planned_departure.ge(d));
     }
@@ -108,8 +145,15 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
         destination_id,
         from,
         to,
+        place,
+        place_id,
     } = f;
-    if destination_id.is_some() || from.is_some() || to.is_some() {
+    if destination_id.is_some()
+        || from.is_some()
+        || to.is_some()
+        || place.is_some()
+        || place_id.is_some()
+    {
         return Ok(None);
     }
     let mut q = convoy_tallies::table.into_boxed::<Backend>();

@@ -116,6 +116,41 @@ diesel::table! {
         /// The organisation a place first typed on a draft or confidential record belongs to,
         /// until a record others may see uses it; NULL: shared by everyone.
         restricted_to_org -> Nullable<BigInt>,
+        /// Town, checkpoint, crossing… (`PlaceKind`); '' when not said.
+        kind -> Text,
+        /// The preferred Arabic and French names ('' when none), kept from `place_names`.
+        name_ar -> Text,
+        name_fr -> Text,
+        /// The place kept when this one was merged into it as a duplicate.
+        merged_into -> Nullable<BigInt>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Every name of a place with its language; `locations` keeps the preferred ones.
+    place_names (id) {
+        id -> BigInt,
+        location_id -> BigInt,
+        name -> Text,
+        language -> Text,
+        preferred -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Administrative areas from OCHA's common operational datasets, by p-code.
+    admin_areas (pcode) {
+        pcode -> Text,
+        level -> Integer,
+        parent_pcode -> Text,
+        country_code -> Text,
+        name_en -> Text,
+        name_ar -> Text,
+        name_fr -> Text,
+        geometry -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -363,6 +398,7 @@ diesel::joinable!(convoy_organizations -> organizations (organization_id));
 diesel::joinable!(convoy_incidents -> incidents (incident_id));
 diesel::joinable!(convoy_incidents -> convoys (convoy_id));
 diesel::joinable!(incidents -> locations (location_id));
+diesel::joinable!(place_names -> locations (location_id));
 diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(claims -> incidents (incident_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -414,6 +450,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     audit_chain_head,
     locations,
+    place_names,
+    admin_areas,
     reference_counters,
     incidents,
     claims,

@@ -14,8 +14,9 @@ use crate::convoys::fields::{ConvoyFields, EventFields, LineFields, LineOutcome}
 use crate::db::DbConn;
 use crate::domain::vocab::{
     AttackType, Category, ClaimStance, ConvoyStatus, Credibility, EventTag, FacilityType,
-    FiguresQualifier, FiguresScope, LocationPrecision, NeedItem, PerpetratorType, RecordStatus,
-    Reliability, Resource, Sector, Sensitivity, SourceType, TimePrecision, Urgency, Verification,
+    FiguresQualifier, FiguresScope, LocationPrecision, NeedItem, PerpetratorType, PlaceKind,
+    RecordStatus, Reliability, Resource, Sector, Sensitivity, SourceType, TimePrecision, Urgency,
+    Verification,
 };
 use crate::domain::{ConvoyId, NeedId};
 use crate::domain::{NewPassword, OrgType, Role, Username};
@@ -487,6 +488,11 @@ pub fn load(conn: &mut DbConn) -> Result<Result<DemoSummary, String>, AppError> 
                     admin2: admin2.into(),
                     latitude: Some(lat),
                     longitude: Some(lon),
+                    kind: Some(if name.contains("checkpoint") {
+                        PlaceKind::Checkpoint
+                    } else {
+                        PlaceKind::Town
+                    }),
                     ..Default::default()
                 };
                 locations::create(conn, &actor, &place, None)?;
@@ -680,7 +686,7 @@ fn event(
         status,
         occurred_on: on,
         occurred_time: String::new(),
-        place: place.into(),
+        place: (!place.is_empty()).then(|| place.into()),
         note: note.into(),
         outcomes,
     }

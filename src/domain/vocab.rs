@@ -245,6 +245,35 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What kind of place a gazetteer entry is (the field's place kinds).
+    PlaceKind, "place-kind-invalid" {
+        Town = "town" / "place-kind-town",
+        Neighbourhood = "neighbourhood" / "place-kind-neighbourhood",
+        District = "district" / "place-kind-district",
+        Governorate = "governorate" / "place-kind-governorate",
+        Checkpoint = "checkpoint" / "place-kind-checkpoint",
+        Crossing = "crossing" / "place-kind-crossing",
+        Facility = "facility" / "place-kind-facility",
+        School = "school" / "place-kind-school",
+        Camp = "camp" / "place-kind-camp",
+        Warehouse = "warehouse" / "place-kind-warehouse",
+        Road = "road" / "place-kind-road",
+    }
+}
+
+vocabulary! {
+    /// The language of a place's name (BCP 47): `ar-Latn` is Arabic written in Latin letters
+    /// (a transliteration such as "Duma"), `und` a name whose language nobody said.
+    NameLanguage, "name-language-invalid" {
+        En = "en" / "name-language-en",
+        Ar = "ar" / "name-language-ar",
+        Fr = "fr" / "name-language-fr",
+        ArLatn = "ar-Latn" / "name-language-ar-latn",
+        Und = "und" / "name-language-und",
+    }
+}
+
+vocabulary! {
     /// Where a convoy is in its life (Logistics Cluster / humanitarian notification practice).
     ConvoyStatus, "convoy-status-invalid" {
         Planned = "planned" / "convoy-planned",
@@ -484,6 +513,8 @@ mod tests {
         ids.extend(NeedItem::ALL.iter().map(|v| v.label_id()));
         ids.extend(Urgency::ALL.iter().map(|v| v.label_id()));
         ids.extend(NeedStatus::ALL.iter().map(|v| v.label_id()));
+        ids.extend(PlaceKind::ALL.iter().map(|v| v.label_id()));
+        ids.extend(NameLanguage::ALL.iter().map(|v| v.label_id()));
         ids.extend([
             Category::parse("?").unwrap_err(),
             AttackType::parse("?").unwrap_err(),
@@ -504,6 +535,8 @@ mod tests {
             NeedItem::parse("?").unwrap_err(),
             Urgency::parse("?").unwrap_err(),
             NeedStatus::parse("?").unwrap_err(),
+            PlaceKind::parse("?").unwrap_err(),
+            NameLanguage::parse("?").unwrap_err(),
             "field-choose",
         ]);
         // Through `error`, as forms show them: shared messages name the field.

@@ -10,7 +10,8 @@ use crate::domain::vocab::{
     SourceType, TimePrecision,
 };
 use crate::domain::{text, values, FieldErrors};
-use crate::locations::PlaceFields;
+use crate::locations::NewPlace;
+pub use crate::locations::PlaceInput;
 
 pub const TITLE_MAX: usize = 200;
 pub const NARRATIVE_MAX: usize = 20_000;
@@ -90,13 +91,6 @@ pub struct ClaimForm {
     pub claim_stance: String,
 }
 
-/// Where the incident happened: a place typed (to be found in the gazetteer) or a new one.
-#[derive(Debug, Clone)]
-pub enum PlaceInput {
-    Typed(String),
-    New(PlaceFields),
-}
-
 #[derive(Debug, Clone)]
 pub struct IncidentFields {
     pub title: String,
@@ -166,7 +160,12 @@ impl IncidentForm {
     }
 
     pub fn has_new_place(&self) -> bool {
-        !self.new_place_name.trim().is_empty()
+        self.new_place().is_typed()
+    }
+
+    /// The new place's fields as typed.
+    pub fn new_place(&self) -> NewPlace {
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
     }
 
     /// Parses every field; `None` when any is wrong (then `errors` says which and why).
@@ -204,40 +203,13 @@ impl IncidentForm {
                 errors.add("reported_on", "reported-before-occurred");
             }
         }
-        let place = if self.has_new_place() {
-            PlaceFields::parse(
-                errors,
-                [
-                    "new_place_name",
-                    "new_place_admin1",
-                    "new_place_admin2",
-                    "new_place_pcode",
-                    "new_place_lat",
-                    "new_place_lon",
-                    "new_place_alt_names",
-                ],
-                &self.new_place_name,
-                &self.new_place_admin1,
-                &self.new_place_admin2,
-                &self.new_place_pcode,
-                &self.new_place_lat,
-                &self.new_place_lon,
-                &self.new_place_alt_names,
-            )
-            .map(PlaceInput::New)
-        } else {
-            match text::required_line(&self.location, 300) {
-                Ok(t) => Some(PlaceInput::Typed(t)),
-                Err("field-required") => {
-                    errors.add("location", "location-required");
-                    None
-                }
-                Err(e) => {
-                    errors.add("location", e);
-                    None
-                }
-            }
-        };
+        let place = PlaceInput::parse(
+            errors,
+            ("location", &self.location),
+            ("new_place", &self.new_place()),
+            Some("location-required"),
+        )
+        .flatten();
         let location_precision = errors.check(
             "location_precision",
             LocationPrecision::parse(&self.location_precision),

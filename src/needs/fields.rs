@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::domain::vocab::{FacilityType, NeedItem, Sensitivity, Urgency};
 use crate::domain::{text, values, FieldErrors};
+use crate::locations::{NewPlace, PlaceInput};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -12,6 +13,14 @@ pub struct NeedForm {
     pub facility_name: String,
     pub facility_type: String,
     pub location: String,
+    // A new place, typed when the gazetteer does not know it yet.
+    pub new_place_name: String,
+    pub new_place_alt_names: String,
+    pub new_place_admin1: String,
+    pub new_place_admin2: String,
+    pub new_place_pcode: String,
+    pub new_place_lat: String,
+    pub new_place_lon: String,
     pub item: String,
     pub item_detail: String,
     pub quantity_needed: String,
@@ -32,7 +41,7 @@ pub struct NeedForm {
 pub struct NeedFields {
     pub facility_name: String,
     pub facility_type: FacilityType,
-    pub location: String,
+    pub location: PlaceInput,
     pub item: NeedItem,
     pub item_detail: String,
     pub quantity_needed: i64,
@@ -47,6 +56,15 @@ pub struct NeedFields {
 }
 
 impl NeedForm {
+    pub fn has_new_place(&self) -> bool {
+        self.new_place().is_typed()
+    }
+
+    /// The new place as typed.
+    pub fn new_place(&self) -> NewPlace {
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
+    }
+
     /// `latest` bounds the needed-by date (a need can be for the coming two years).
     pub fn parse(&self, latest: NaiveDate, errors: &mut FieldErrors) -> Option<NeedFields> {
         let facility_name = errors.check(
@@ -54,17 +72,13 @@ impl NeedForm {
             text::required_line(&self.facility_name, 200),
         );
         let facility_type = errors.check("facility_type", FacilityType::parse(&self.facility_type));
-        let location = match text::required_line(&self.location, 300) {
-            Ok(l) => Some(l),
-            Err("field-required") => {
-                errors.add("location", "place-required");
-                None
-            }
-            Err(e) => {
-                errors.add("location", e);
-                None
-            }
-        };
+        let location = PlaceInput::parse(
+            errors,
+            ("location", &self.location),
+            ("new_place", &self.new_place()),
+            Some("place-required"),
+        )
+        .flatten();
         let item = errors.check("item", NeedItem::parse(&self.item));
         let item_detail = errors.check("item_detail", text::optional_line(&self.item_detail, 200));
         let quantity_needed = errors.check(

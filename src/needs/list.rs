@@ -11,7 +11,7 @@ use crate::db::schema::{locations, need_tallies, needs};
 use crate::db::DbConn;
 use crate::domain::vocab::{NeedItem, NeedStatus, Urgency};
 use crate::error::AppError;
-use crate::locations::Location;
+use crate::locations::{names, Location};
 use crate::permissions::{self, Viewer};
 
 use crate::db::Backend;
@@ -24,6 +24,9 @@ pub struct ListQuery {
     pub facility: String,
     pub admin1: String,
     pub location: String,
+    /// Any name of the need's place (any language or spelling).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub place: String,
     pub item: String,
     pub urgency: String,
     pub status: String,
@@ -36,6 +39,7 @@ pub struct Filter {
     pub facility: Option<String>,
     pub admin1: Option<String>,
     pub location_id: Option<i64>,
+    pub place: Option<String>,
     pub item: Option<NeedItem>,
     pub urgency: Option<Urgency>,
     pub status: Option<NeedStatus>,
@@ -52,6 +56,7 @@ impl ListQuery {
             facility: opt(&self.facility).map(|f| f.chars().take(100).collect()),
             admin1: opt(&self.admin1),
             location_id: opt(&self.location).and_then(|l| l.parse().ok()),
+            place: opt(&self.place).map(|p| p.chars().take(100).collect()),
             item: opt(&self.item).and_then(|c| NeedItem::parse(&c).ok()),
             urgency: opt(&self.urgency).and_then(|c| Urgency::parse(&c).ok()),
             status: opt(&self.status).and_then(|c| NeedStatus::parse(&c).ok()),
@@ -74,10 +79,25 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend
     if let Some(visible) = permissions::visible_sql(viewer, "needs", false) {
         q = q.filter(diesel::dsl::sql::<Bool>(&visible));
     }
+    // A facility is found by its name or by any name of its place (Douma, Duma, دوما).
     if let Some(facility) = &f.facility {
-        let like = format!("%{}%", facility.to_lowercase().replace(['%', '_'], ""));
+        let like = names::like_pattern(facility);
         q = q.filter(
-            diesel::dsl::sql::<Bool>("lower(needs.facility_name) LIKE ").bind::<Text, _>(like),
+            diesel::dsl::sql::<Bool>("(lower(needs.facility_name) LIKE ")
+                .bind::<Text, _>(like.clone())
+                .sql(&format!(
+                    " OR needs.location_id IN ({}",
+                    names::ANY_NAME_LIKE
+                ))
+                .bind::<Text, _>(like)
+                .sql("))"),
+        );
+    }
+    if let Some(place) = &f.place {
+        q = q.filter(
+            diesel::dsl::sql::<Bool>(&format!("needs.location_id IN ({}", names::ANY_NAME_LIKE))
+                .bind::<Text, _>(names::like_pattern(place))
+                .sql(")"),
         );
     }
     if let Some(a) = &f.admin1 {
@@ -127,8 +147,14 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
         status,
         active_only,
         overdue_on,
+        place,
     } = f;
-    if facility.is_some() || admin1.is_some() || location_id.is_some() || overdue_on.is_some() {
+    if facility.is_some()
+        || admin1.is_some()
+        || location_id.is_some()
+        || overdue_on.is_some()
+        || place.is_some()
+    {
         return Ok(None);
     }
     let mut q = need_tallies::table.into_boxed::<Backend>();

@@ -15,6 +15,7 @@ pub mod history;
 pub mod incidents;
 pub mod merge;
 pub mod needs;
+pub mod place_merge;
 pub mod places;
 pub mod references;
 mod scope;

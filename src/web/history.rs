@@ -71,6 +71,7 @@ pub fn revision_label(action: &str) -> &'static str {
         "link" => "revision-link",
         "delivery" => "revision-delivery",
         "merge" => "revision-merge",
+        "place_merged" => "revision-place-merged",
         "duplicate" => "revision-duplicate",
         "evidence" => "revision-evidence",
         "evidence_retraction" => "revision-evidence-retraction",

@@ -27,6 +27,7 @@ pub mod menus;
 pub mod multipart_token;
 pub mod needs;
 pub mod page;
+pub mod places;
 pub mod reports;
 pub mod routes;
 pub mod session;

@@ -159,6 +159,7 @@ fn form_from(l: &Loaded) -> NeedForm {
             String::new()
         },
         version: n.version.to_string(),
+        ..Default::default()
     }
 }
 
@@ -191,7 +192,9 @@ pub async fn create(
     let form = form.0;
     let mut errors = FormErrors::new();
     let fields = form.parse(today.latest, &mut errors);
-    let typed_place = form.location.clone();
+    // Also say now whether a typed place is known, so every problem shows at once.
+    let typed_place = (!form.has_new_place() && !form.location.trim().is_empty())
+        .then(|| crate::locations::PlaceInput::Typed(form.location.clone()));
     let outcome = state
         .db
         .run(move |conn| match (fields, errors.is_empty()) {
@@ -199,8 +202,8 @@ pub async fn create(
                 audit::write(conn, |conn| store::create(conn, &author, &f, today.date))
             }
             _ => {
-                if !typed_place.trim().is_empty() {
-                    store::check_place(conn, author.viewer, &typed_place, &mut errors)?;
+                if let Some(typed) = &typed_place {
+                    store::check_place(conn, author.viewer, typed, &mut errors)?;
                 }
                 Ok(Err(errors))
             }

@@ -19,11 +19,12 @@ pub struct NavLink {
 }
 
 /// Navigation entries and the action each needs.
-const NAV: [(&str, &str, Action); 9] = [
+const NAV: [(&str, &str, Action); 10] = [
     ("/", "nav-home", Action::UseAccount),
     ("/incidents", "nav-incidents", Action::ReadIncidents),
     ("/convoys", "nav-convoys", Action::ReadConvoys),
     ("/needs", "nav-needs", Action::ReadNeeds),
+    ("/places", "nav-places", Action::ManagePlaces),
     ("/reports", "nav-reports", Action::RunReports),
     ("/audit", "nav-audit", Action::ReadAuditTrail),
     ("/admin/users", "nav-users", Action::ManageUsers),

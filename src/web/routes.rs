@@ -6,7 +6,7 @@ use actix_web::{web, Route};
 
 use super::{
     account, admin, api, assets, audit_trail, convoys, evidence, health, home, incidents, login,
-    needs, reports, setup,
+    needs, places, reports, setup,
 };
 use crate::permissions::Action;
 
@@ -138,6 +138,11 @@ route_table! {
     GET  "/api/v1/report" => api::handlers::report, Token;
     GET  "/api/v1/openapi.json" => api::openapi::json, Public;
     GET  "/api/v1/docs" => api::docs::page, Public;
+    GET  "/places" => places::list, Can(ReadPlaces);
+    GET  "/places/{id:\\d+}" => places::show, Can(ReadPlaces);
+    GET  "/places/{id:\\d+}/edit" => places::edit_form, Can(ManagePlaces);
+    POST "/places/{id:\\d+}" => places::update, Can(ManagePlaces);
+    POST "/places/{id:\\d+}/merge" => places::merge, Can(ManagePlaces);
 }
 
 /// Registers every route, one resource per path (so a wrong method answers 405).

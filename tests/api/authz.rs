@@ -81,6 +81,10 @@ const README_ROLES: &[(Action, [bool; 4])] = &[
     (Action::ReadAuditTrail, [false, false, true, false]),
     // purge an evidence file's bytes (legal or safety reason; the hash stays)
     (Action::PurgeEvidence, [false, false, false, true]),
+    // read the gazetteer (places)
+    (Action::ReadPlaces, [true, true, true, true]),
+    // correct places and merge duplicate places
+    (Action::ManagePlaces, [false, true, false, true]),
 ];
 
 /// The README's table for one cell. A route naming an action the README does not list stops
@@ -270,6 +274,8 @@ async fn seed_world(app: &TestApp) -> Objects {
             ("/admin/organizations/", org_id),
             ("/audit/", 1),
             ("/files/", file),
+            // A shared place (Damascus, the first of `convoys::places`).
+            ("/places/", 1),
             // The read API answers every visitor without a token alike (401).
             ("/api/v1/", 1),
         ],

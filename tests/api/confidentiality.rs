@@ -391,6 +391,9 @@ pub(crate) fn every_get_path(r: &Records) -> Vec<String> {
             r.convoys.clone()
         } else if kind_path.starts_with("/needs/{") {
             r.needs.clone()
+        } else if kind_path.starts_with("/places/{") {
+            // Every place of the arrangement, the hidden ones too (a handful).
+            (1..=30).collect()
         } else if route.path.contains('{') {
             // Accounts, organisations, audit events and static files hold no record text;
             // the first of each is enough to see that the page answers.
@@ -428,6 +431,8 @@ pub(crate) fn every_get_path(r: &Records) -> Vec<String> {
     }
     paths.insert("/incidents?q=canaryhideout*".into());
     paths.insert("/needs?place=canaryhideoutalias".into());
+    paths.insert("/places?q=canaryhideout".into());
+    paths.insert("/convoys?place=canaryhideoutalias".into());
     for kind in ["incidents", "convoys", "needs"] {
         paths.insert(format!("/exports/{kind}.csv?hxl=1"));
     }

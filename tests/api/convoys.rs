@@ -5,7 +5,7 @@ use crate::helpers::{Page, TestApp};
 use crate::incidents::{incident_form, post, seed_place, signed_in};
 use corridor::domain::Role;
 
-fn convoy_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub fn convoy_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = [
         ("origin", "Damascus"),
         ("destination", "Douma"),

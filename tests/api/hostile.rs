@@ -186,6 +186,8 @@ enum Form {
     FileRetraction,
     FilePurge,
     ReportSummary,
+    PlaceUpdate,
+    PlaceMerge,
 }
 
 /// Every form field list also has these: the token (a form with a wrong one is refused) and a
@@ -223,6 +225,8 @@ const INCIDENT_FIELDS: &[&str] = fields![
     "new_place_alt_names",
     "new_place_lat",
     "new_place_lon",
+    "new_place_admin1",
+    "new_place_pcode",
     "version",
 ];
 
@@ -255,6 +259,13 @@ const CONVOY_FIELDS: &[&str] = fields![
     "line_remove",
     "action",
     "status",
+    "new_origin_name",
+    "new_origin_alt_names",
+    "new_origin_lat",
+    "new_origin_lon",
+    "new_destination_name",
+    "new_destination_admin1",
+    "new_destination_pcode",
     "version",
 ];
 
@@ -273,6 +284,10 @@ const NEED_FIELDS: &[&str] = fields![
     "sensitivity_reason",
     "notes",
     "cancelled",
+    "new_place_name",
+    "new_place_alt_names",
+    "new_place_lat",
+    "new_place_lon",
     "version",
 ];
 
@@ -281,6 +296,10 @@ const EVENT_FIELDS: &[&str] = fields![
     "occurred_on",
     "occurred_time",
     "place",
+    "new_place_name",
+    "new_place_admin2",
+    "new_place_lat",
+    "new_place_lon",
     "note",
     "delivered_line",
     "delivered_quantity",
@@ -289,7 +308,7 @@ const EVENT_FIELDS: &[&str] = fields![
 ];
 
 impl Form {
-    const ALL: [Form; 34] = [
+    const ALL: [Form; 36] = [
         Form::SignIn,
         Form::SignOut,
         Form::Setup,
@@ -324,6 +343,8 @@ impl Form {
         Form::FileRetraction,
         Form::FilePurge,
         Form::ReportSummary,
+        Form::PlaceUpdate,
+        Form::PlaceMerge,
     ];
 
     /// The route it posts to, as the route table writes it.
@@ -363,6 +384,8 @@ impl Form {
             Form::FileRetraction => "/files/{id:\\d+}/retraction",
             Form::FilePurge => "/files/{id:\\d+}/purge",
             Form::ReportSummary => "/reports/summary",
+            Form::PlaceUpdate => "/places/{id:\\d+}",
+            Form::PlaceMerge => "/places/{id:\\d+}/merge",
         }
     }
 
@@ -429,6 +452,21 @@ impl Form {
                 "audience",
                 "summary",
             ],
+            Form::PlaceUpdate => fields![
+                "name_text",
+                "name_language",
+                "name_preferred",
+                "kind",
+                "country_code",
+                "admin1",
+                "admin2",
+                "pcode",
+                "latitude",
+                "longitude",
+                "share",
+                "version",
+            ],
+            Form::PlaceMerge => fields!["merge_into", "merge_reason"],
         }
     }
 
@@ -441,6 +479,7 @@ impl Form {
             "revisions",
             "reference_counters",
             "locations",
+            "place_names",
         ];
         match self {
             Form::SignIn => &["sessions", "login_throttle", "users"],
@@ -466,6 +505,8 @@ impl Form {
                 "cargo_lines",
                 "revisions",
                 "reference_counters",
+                "locations",
+                "place_names",
             ],
             Form::ConvoyUpdate => &[
                 "convoys",
@@ -473,11 +514,26 @@ impl Form {
                 "cargo_lines",
                 "revisions",
                 "reference_counters",
+                "locations",
+                "place_names",
             ],
-            Form::ConvoyEvent => &["convoys", "convoy_events", "cargo_lines", "revisions"],
+            Form::ConvoyEvent => &[
+                "convoys",
+                "convoy_events",
+                "cargo_lines",
+                "revisions",
+                "locations",
+                "place_names",
+            ],
             Form::Delivery => &["need_deliveries", "needs", "revisions"],
             Form::ConvoyLink => &["convoy_incidents", "revisions"],
-            Form::NeedCreate | Form::NeedUpdate => &["needs", "revisions", "reference_counters"],
+            Form::NeedCreate | Form::NeedUpdate => &[
+                "needs",
+                "revisions",
+                "reference_counters",
+                "locations",
+                "place_names",
+            ],
             Form::ApiTokenIssue | Form::ApiTokenRevoke => &["api_tokens"],
             Form::IncidentFiles
             | Form::ConvoyFiles
@@ -485,6 +541,17 @@ impl Form {
             | Form::FileRetraction
             | Form::FilePurge => &["evidence_files", "revisions"],
             Form::ReportSummary => &["report_summaries"],
+            // A correction rewrites the search entries of the incidents at the place.
+            Form::PlaceUpdate => &["locations", "place_names", "revisions", "incidents*"],
+            Form::PlaceMerge => &[
+                "locations",
+                "place_names",
+                "revisions",
+                "incidents*",
+                "needs",
+                "convoys",
+                "convoy_events",
+            ],
         }
     }
 
@@ -1277,6 +1344,42 @@ async fn prepare(ctx: &Ctx<'_>, form: Form, n: u64) -> Prepared {
                 )
             }
         }
+        Form::PlaceUpdate => {
+            // Douma, the first place of the context.
+            let path = "/places/1".to_string();
+            let base = edit_base(
+                app,
+                &coordinator,
+                &path,
+                pairs(&[
+                    ("name_text", "Douma"),
+                    ("name_language", "en"),
+                    ("name_preferred", "0"),
+                    ("name_text", "دوما"),
+                    ("name_language", "ar"),
+                    ("kind", "town"),
+                    ("country_code", "SY"),
+                    ("admin1", "Rural Damascus"),
+                    ("admin2", "Duma"),
+                    ("pcode", ""),
+                    ("latitude", "33.57"),
+                ]),
+                ("longitude", &format!("36.{n}")),
+            )
+            .await;
+            prepared(&coordinator, &format!("{path}/edit"), path, base)
+        }
+        Form::PlaceMerge => {
+            // A fresh duplicate each time: a place is merged once.
+            let id = seed_place(app, &format!("Doumah {n}"), "", "Rural Damascus", "Duma");
+            let path = format!("/places/{id}");
+            prepared(
+                &coordinator,
+                &path,
+                format!("{path}/merge"),
+                pairs(&[("merge_into", "1"), ("merge_reason", "Same town.")]),
+            )
+        }
     }
 }
 
@@ -1573,6 +1676,8 @@ hostile_forms! {
     file_retraction_never_fails_or_half_writes => Form::FileRetraction,
     file_purge_never_fails_or_half_writes => Form::FilePurge,
     report_summary_never_fails_or_half_writes => Form::ReportSummary,
+    place_update_never_fails_or_half_writes => Form::PlaceUpdate,
+    place_merge_never_fails_or_half_writes => Form::PlaceMerge,
 }
 
 /// Every POST route of the route table has its form above, and its property: a new route

@@ -22,6 +22,7 @@ mod incidents;
 mod journeys;
 mod languages;
 mod phones;
+mod places;
 mod read_api;
 mod reports;
 mod scale_out;

@@ -5,7 +5,7 @@
 
 use crate::browser::Browser;
 use crate::forms::{arrange, main_pages};
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::PASSWORD;
 
 /// The narrowest phone screens in common use, in CSS pixels.
 const PHONE: u32 = 360;
@@ -37,9 +37,16 @@ fn file_part(path: &str) -> String {
     }
 }
 
-both_backends! {
-    #[cfg_attr(not(corridor_test_browser), ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)")]
-    async fn pages_fit_a_phone_and_enter_saves(app: TestApp) {
+// On SQLite only: a page's width does not depend on the database, and the walk over every
+// page of every role is the suite's longest browser test.
+#[cfg_attr(
+    not(corridor_test_browser),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
+#[actix_web::test]
+async fn pages_fit_a_phone_and_enter_saves() {
+    {
+        let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
         let a = arrange(&app).await;
         let b = Browser::start(&app, module_path!()).await;
 
@@ -57,22 +64,37 @@ both_backends! {
         trucks.send_keys("\u{E007}").await.expect("press Enter");
         b.sees("Convoy recorded.").await;
         let path = b.path().await;
-        assert!(path.starts_with(&format!("/convoys/{}", a.convoy + 1)), "Enter saved the convoy: {path}");
+        assert!(
+            path.starts_with(&format!("/convoys/{}", a.convoy + 1)),
+            "Enter saved the convoy: {path}"
+        );
 
         let mut wide = Vec::new();
         for (role, username, _) in &a.clients {
             b.client().delete_all_cookies().await.expect("sign out");
-            b.client().set_window_size(1280, 900).await.expect("window size");
+            b.client()
+                .set_window_size(1280, 900)
+                .await
+                .expect("window size");
             sign_in(&b, username).await;
             for path in main_pages(*role, a.incident, a.convoy, a.need) {
                 let name = format!("{role:?}-{}", file_part(&path)).to_lowercase();
-                b.client().set_window_size(1280, 900).await.expect("window size");
+                b.client()
+                    .set_window_size(1280, 900)
+                    .await
+                    .expect("window size");
                 b.goto(&path).await;
                 b.screenshot(&format!("{name}-1280")).await;
-                b.client().set_window_size(PHONE, 800).await.expect("window size");
+                b.client()
+                    .set_window_size(PHONE, 800)
+                    .await
+                    .expect("window size");
                 b.goto(&path).await;
                 let viewport = number(&b, "return document.documentElement.clientWidth").await;
-                assert!(viewport <= i64::from(PHONE), "the window is a phone's: {viewport}px");
+                assert!(
+                    viewport <= i64::from(PHONE),
+                    "the window is a phone's: {viewport}px"
+                );
                 let width = number(&b, "return document.documentElement.scrollWidth").await;
                 b.screenshot(&format!("{name}-360")).await;
                 if width > viewport {
@@ -80,7 +102,11 @@ both_backends! {
                 }
             }
         }
-        assert!(wide.is_empty(), "pages wider than a {PHONE}px screen:\n{}", wide.join("\n"));
+        assert!(
+            wide.is_empty(),
+            "pages wider than a {PHONE}px screen:\n{}",
+            wide.join("\n")
+        );
         b.close().await;
     }
 }

@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::places;
 use super::Author;
 use crate::accounts::Organization;
 use crate::audit::Tx;
@@ -123,26 +124,22 @@ pub(in crate::records) fn find_visible(
     }
 }
 
-/// Finds a typed place among those `viewer` may see, noting a problem under `field`.
-fn place(
-    conn: &mut DbConn,
-    viewer: Viewer,
-    typed: &str,
-    field: &'static str,
-    errors: &mut FieldErrors,
-) -> Result<Option<Location>, AppError> {
-    locations::pick(conn, viewer, typed, field, "place-unknown", errors)
-}
-
-/// Checks places and organisations without writing (for forms sent back with other errors).
+/// Checks places and organisations without writing (for forms sent back with other errors,
+/// and before a save writes anything).
 pub fn check(
     conn: &mut DbConn,
     viewer: Viewer,
     f: &ConvoyFields,
     errors: &mut FieldErrors,
-) -> Result<Option<(Location, Location)>, AppError> {
-    let origin = place(conn, viewer, &f.origin, "origin", errors)?;
-    let destination = place(conn, viewer, &f.destination, "destination", errors)?;
+) -> Result<(), AppError> {
+    places::check(conn, viewer, &f.origin, ("origin", "place-unknown"), errors)?;
+    places::check(
+        conn,
+        viewer,
+        &f.destination,
+        ("destination", "place-unknown"),
+        errors,
+    )?;
     let known: i64 = organizations::table
         .filter(organizations::id.eq_any(&f.participants))
         .count()
@@ -150,6 +147,35 @@ pub fn check(
     if known != f.participants.len() as i64 {
         errors.add("participants", "org-invalid");
     }
+    Ok(())
+}
+
+/// The convoy's origin and destination, new ones added to the gazetteer (call after `check`
+/// found nothing wrong, so that nothing is written for a form sent back).
+fn places_of(
+    conn: &mut Tx<'_>,
+    author: &Author,
+    f: &ConvoyFields,
+    organization_id: i64,
+    errors: &mut FieldErrors,
+) -> Result<Option<(Location, Location)>, AppError> {
+    let record = super::places::undrafted(organization_id, f.sensitivity);
+    let origin = places::place_for(
+        conn,
+        author,
+        &f.origin,
+        ("origin", "place-unknown"),
+        record,
+        errors,
+    )?;
+    let destination = places::place_for(
+        conn,
+        author,
+        &f.destination,
+        ("destination", "place-unknown"),
+        record,
+        errors,
+    )?;
     Ok(origin.zip(destination))
 }
 
@@ -247,6 +273,50 @@ fn record_change(
     Ok(())
 }
 
+/// Moves convoy `id` from place `from` to place `to` (origin, destination, events) when a
+/// duplicate place is merged into the place kept, with the convoy's revision and audit event.
+/// Returns how many of its events moved. For `records::place_merge`, inside its write.
+pub(in crate::records) fn move_place(
+    conn: &mut Tx<'_>,
+    actor: &Actor,
+    id: i64,
+    (from, to): (i64, i64),
+    reason: &str,
+) -> Result<usize, AppError> {
+    let before = find(conn, id)?;
+    let at = convoys::table.find(id);
+    diesel::update(at.filter(convoys::origin_id.eq(from)))
+        .set(convoys::origin_id.eq(to))
+        .execute(conn.db())?;
+    diesel::update(at.filter(convoys::destination_id.eq(from)))
+        .set(convoys::destination_id.eq(to))
+        .execute(conn.db())?;
+    let events = diesel::update(
+        convoy_events::table
+            .filter(convoy_events::convoy_id.eq(id))
+            .filter(convoy_events::location_id.eq(from)),
+    )
+    .set(convoy_events::location_id.eq(Some(to)))
+    .execute(conn.db())?;
+    diesel::update(at)
+        .set((
+            convoys::version.eq(before.convoy.version + 1),
+            convoys::updated_at.eq(audit::now()),
+        ))
+        .execute(conn.db())?;
+    record_change(
+        conn,
+        actor,
+        Some(&before),
+        id,
+        "place_merged",
+        reason,
+        "convoy.place_merged",
+        json!({ "events_moved": events }),
+    )?;
+    Ok(events)
+}
+
 #[allow(clippy::too_many_arguments)] // the columns of one event row
 fn insert_event(
     conn: &mut DbConn,
@@ -281,12 +351,15 @@ pub fn create(
     today: NaiveDate,
 ) -> Result<Result<i64, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new();
-    let Some((origin, destination)) = check(conn, author.viewer, f, &mut errors)? else {
-        return Ok(Err(errors));
-    };
+    check(conn, author.viewer, f, &mut errors)?;
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
+    let organization_id = author.viewer.organization_id;
+    let Some((origin, destination)) = places_of(conn, author, f, organization_id, &mut errors)?
+    else {
+        return Ok(Err(errors));
+    };
     let reference = references::next(conn, "CVY", today.year())?;
     let now = audit::now();
     let id: i64 = diesel::insert_into(convoys::table)
@@ -362,12 +435,15 @@ pub fn update(
         &f.sensitivity_reason,
         &mut errors,
     );
-    let Some((origin, destination)) = check(conn, author.viewer, f, &mut errors)? else {
-        return Ok(Saved::Invalid(errors));
-    };
+    check(conn, author.viewer, f, &mut errors)?;
     if !errors.is_empty() {
         return Ok(Saved::Invalid(errors));
     }
+    let organization_id = current.convoy.organization_id;
+    let Some((origin, destination)) = places_of(conn, author, f, organization_id, &mut errors)?
+    else {
+        return Ok(Saved::Invalid(errors));
+    };
     let updated = diesel::update(
         convoys::table
             .filter(convoys::id.eq(id))
@@ -423,11 +499,15 @@ pub fn add_event(
     if !current.convoy.status().next().contains(&e.status) {
         errors.add("status", "convoy-transition-invalid");
     }
-    let place = if e.place.is_empty() {
-        None
-    } else {
-        place(conn, author.viewer, &e.place, "place", &mut errors)?
-    };
+    if let Some(input) = &e.place {
+        places::check(
+            conn,
+            author.viewer,
+            input,
+            ("place", "place-unknown"),
+            &mut errors,
+        )?;
+    }
     for (i, outcome) in e.outcomes.iter().enumerate() {
         let Some(line) = current.lines.iter().find(|l| l.id == outcome.line_id) else {
             return Err(AppError::BadRequest("error-form-unreadable"));
@@ -463,6 +543,17 @@ pub fn add_event(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
+    let place = match &e.place {
+        Some(input) => places::place_for(
+            conn,
+            author,
+            input,
+            ("place", "place-unknown"),
+            current.convoy.facts(),
+            &mut errors,
+        )?,
+        None => None,
+    };
     let event_id = insert_event(
         conn,
         id,

@@ -143,9 +143,8 @@ pub(in crate::records) fn find_visible_by_reference(
     }
 }
 
-/// Finds or creates the place of a record with `record` facts; notes a problem under
-/// `location` when it cannot. A new place typed on a draft or confidential record stays with
-/// the author's organisation until a record others may see uses it.
+/// Finds or creates the incident's place (see `places::place_for`), noting a problem under
+/// `location`.
 fn place(
     conn: &mut Tx<'_>,
     author: &Author,
@@ -153,25 +152,14 @@ fn place(
     record: RecordFacts,
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
-    let found = match input {
-        PlaceInput::New(fields) => {
-            let restricted = (!permissions::seen_beyond_organization(record))
-                .then_some(author.viewer.organization_id);
-            Some(locations::create(conn, &author.actor, fields, restricted)?)
-        }
-        PlaceInput::Typed(typed) => locations::pick(
-            conn,
-            author.viewer,
-            typed,
-            "location",
-            "location-unknown",
-            errors,
-        )?,
-    };
-    if let Some(l) = &found {
-        locations::share_if_used_openly(conn, &author.actor, l.id, record)?;
-    }
-    Ok(found)
+    super::places::place_for(
+        conn,
+        author,
+        input,
+        ("location", "location-unknown"),
+        record,
+        errors,
+    )
 }
 
 /// Checks a typed place without writing anything (for forms sent back with other errors).
@@ -181,10 +169,13 @@ pub fn check_place(
     input: &PlaceInput,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
-    if let PlaceInput::Typed(typed) = input {
-        locations::pick(conn, viewer, typed, "location", "location-unknown", errors)?;
-    }
-    Ok(())
+    super::places::check(
+        conn,
+        viewer,
+        input,
+        ("location", "location-unknown"),
+        errors,
+    )
 }
 
 fn codes<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> String {

@@ -8,6 +8,7 @@ pub mod convoys;
 pub mod evidence;
 pub mod incidents;
 pub mod needs;
+pub mod places;
 
 use crate::audit::Actor;
 use crate::domain::vocab::Sensitivity;

@@ -16,7 +16,7 @@ use crate::domain::vocab::NeedStatus;
 use crate::domain::FieldErrors;
 use crate::domain::{ConvoyId, NeedId};
 use crate::error::AppError;
-use crate::locations::{self, Location};
+use crate::locations::{self, Location, PlaceInput};
 use crate::needs::fields::NeedFields;
 use crate::needs::model::Need;
 use crate::permissions::{self, Viewer};
@@ -62,14 +62,34 @@ pub(in crate::records) fn find_visible(
     }
 }
 
-/// Finds the typed place among those `viewer` may see, noting a problem under `location`.
+/// Checks the need's place without writing (for forms sent back with other errors).
 pub fn check_place(
     conn: &mut DbConn,
     viewer: Viewer,
-    typed: &str,
+    input: &PlaceInput,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    super::places::check(conn, viewer, input, ("location", "place-unknown"), errors)
+}
+
+/// The need's place, a new one added to the gazetteer (restricted to the organisation when the
+/// need is confidential).
+fn place_of(
+    conn: &mut Tx<'_>,
+    author: &Author,
+    f: &NeedFields,
+    organization_id: i64,
     errors: &mut FieldErrors,
 ) -> Result<Option<Location>, AppError> {
-    locations::pick(conn, viewer, typed, "location", "place-unknown", errors)
+    let record = super::places::undrafted(organization_id, f.sensitivity);
+    super::places::place_for(
+        conn,
+        author,
+        &f.location,
+        ("location", "place-unknown"),
+        record,
+        errors,
+    )
 }
 
 fn record(
@@ -117,7 +137,8 @@ pub fn create(
     today: NaiveDate,
 ) -> Result<Result<i64, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new();
-    let Some(location) = check_place(conn, author.viewer, &f.location, &mut errors)? else {
+    let organization_id = author.viewer.organization_id;
+    let Some(location) = place_of(conn, author, f, organization_id, &mut errors)? else {
         return Ok(Err(errors));
     };
     let reference = references::next(conn, "NEED", today.year())?;
@@ -177,7 +198,13 @@ pub fn update(
         &f.sensitivity_reason,
         &mut errors,
     );
-    let Some(location) = check_place(conn, author.viewer, &f.location, &mut errors)? else {
+    // Every error at once, and no new place written for a form sent back.
+    check_place(conn, author.viewer, &f.location, &mut errors)?;
+    if !errors.is_empty() {
+        return Ok(Saved::Invalid(errors));
+    }
+    let organization_id = current.need.organization_id;
+    let Some(location) = place_of(conn, author, f, organization_id, &mut errors)? else {
         return Ok(Saved::Invalid(errors));
     };
     if !errors.is_empty() {

@@ -51,6 +51,8 @@ pub struct ShowPage {
     pub served: Vec<(Delivery, Need)>,
     pub hidden_served: Hidden,
     pub notice: Option<&'static str>,
+    /// The places the event form suggests (for those who may record events).
+    pub places: Vec<String>,
 }
 
 /// A cargo line in the event form, with what was typed and its messages.
@@ -95,6 +97,11 @@ pub async fn build(
         })
         .await?;
     let can_edit = permissions::can_edit_record(v, l.convoy.facts());
+    let places = if can_edit {
+        crate::web::incidents::form::place_labels(state, &page).await?
+    } else {
+        Vec::new()
+    };
     let event = kept.event.unwrap_or_else(|| EventForm {
         occurred_on: today.date.to_string(),
         ..Default::default()
@@ -166,6 +173,7 @@ pub async fn build(
         page,
         l,
         notice,
+        places,
     })
 }
 

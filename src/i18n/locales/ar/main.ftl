@@ -1137,3 +1137,74 @@ likely-duplicates = ربما الحدث نفسه
 likely-duplicates-hint = سجلات من نوع القيد نفسه، في غضون يومين، في المنطقة نفسها أو على بعد أقل من 5 كم. إن كان أحدها يُبلغ عن الحدث نفسه، يدمج المنسّق السجل المكرر في السجل المُحتفظ به.
 likely-duplicates-merge = دمج هذا السجل فيه
 home-likely-duplicates = سجلات مكررة محتملة بانتظار التحقق
+place-kind-town = مدينة أو قرية
+place-kind-neighbourhood = حي
+place-kind-district = منطقة
+place-kind-governorate = محافظة
+place-kind-checkpoint = حاجز
+place-kind-crossing = معبر حدودي
+place-kind-facility = منشأة صحية
+place-kind-school = مدرسة
+place-kind-camp = مخيم
+place-kind-warehouse = مستودع
+place-kind-road = طريق
+place-kind-invalid = اختر نوع المكان من القائمة.
+name-language-en = الإنكليزية
+name-language-ar = العربية
+name-language-fr = الفرنسية
+name-language-ar-latn = العربية بحروف لاتينية (نقحرة)
+name-language-und = كتابة أخرى
+name-language-invalid = اختر لغة هذا الاسم من القائمة.
+nav-places = الأماكن
+places-intro = دليل الأماكن: كل مكان مسجَّل بأسمائه في كل لغة ومناطقه الإدارية ورمزه (p-code). المكان الذي كُتب في سجل سري أو مسودة لا يظهر إلا لمن يحق له رؤية ذلك السجل.
+places-search-label = الاسم أو الرمز
+places-search-hint = أي اسم بأي لغة أو كتابة: Douma وDuma ودوما تجد المكان نفسه.
+places-found = { $count ->
+    [zero] لا أماكن
+    [one] مكان واحد
+    [two] مكانان
+    [few] { $count } أماكن
+    [many] { $count } مكانًا
+   *[other] { $count } مكان
+}
+places-none = لا يوجد مكان يطابق عوامل التصفية هذه.
+place-not-shared = تراه منظمة واحدة فقط
+back-to-places = العودة إلى الأماكن
+place-merged-banner = كان هذا المكان مكرَّرًا فدُمج في المكان المحتفَظ به، وانتقلت إليه سجلاته وأسماؤه.
+place-kept-link = الانتقال إلى المكان المحتفَظ به
+place-edit = تصحيح هذا المكان
+place-number = رقم المكان
+field-admin3 = الناحية
+field-country-code = رمز البلد (ISO، مثل SY)
+place-coordinates = الإحداثيات
+place-names = الأسماء
+field-name-language = اللغة
+field-name-preferred = المفضَّل في لغته
+place-records = السجلات في هذا المكان
+place-no-records = لا شيء مما يحق لك رؤيته.
+place-all-incidents = كل الحوادث في هذا المكان
+place-namesakes = أماكن بالاسم نفسه
+place-namesakes-hint = هذه الأماكن تحمل أحد أسماء هذا المكان. إن كان أحدها المكان نفسه فادمج المكرَّر في المكان الذي تحتفظ به.
+place-merge = دمج هذا المكان في مكان آخر
+place-merge-hint = للمكرَّر: تنتقل حوادثه وقوافله واحتياجاته إلى المكان المحتفَظ به، وتصبح أسماؤه أسماء أخرى لذلك المكان. يبقى هذا المكان موسومًا بأنه مدموج. لا يمكن التراجع عن ذلك من هنا.
+field-place-merge-into = المكان المحتفَظ به
+hint-place-merge-into = رقمه (المذكور في صفحته) أو اسمه.
+hint-place-names = اسم في كل سطر مع لغته؛ ضع علامة على الاسم الذي يُعرض لكل لغة. اترك السطر فارغًا كي لا تضيف شيئًا، وامسح الاسم لحذفه.
+field-place-kind = نوع المكان
+place-share = مشاركة هذا المكان مع كل المنظمات (تراه الآن منظمة واحدة فقط)
+place-saved = حُفظ المكان.
+place-merged = دُمج المكرَّر في هذا المكان.
+place-name-required = أعطِ المكان اسمًا واحدًا على الأقل.
+place-name-preferred-twice = ضع علامة على اسم مفضَّل واحد فقط لكل لغة.
+place-merge-unknown = لا يُعرف مكان بهذا الرقم أو الاسم، أو أنه هو نفسه دُمج في غيره.
+place-merge-ambiguous = عدة أماكن تحمل هذا الاسم: أدخل رقم المكان بدلًا منه.
+place-merge-itself = لا يمكن دمج مكان في نفسه.
+place-merge-required = أدخل المكان المحتفَظ به.
+audit-action-location-update = صُحِّح مكان
+audit-action-location-merge = دُمج مكان في آخر
+audit-action-location-duplicate-merged = دُمج فيه مكان مكرَّر
+audit-action-convoy-place-merged = دُمج مكان قافلة
+revision-place-merged = دُمج مكانه في مكان آخر
+new-origin-summary = مكان الانطلاق ليس في القائمة: أضف مكانًا جديدًا
+new-destination-summary = الوجهة ليست في القائمة: أضف مكانًا جديدًا
+field-any-place = المكان (بأي من أسمائه)

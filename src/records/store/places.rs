@@ -1,0 +1,181 @@
+//! Writing the gazetteer: a coordinator's or administrator's correction of a place (names,
+//! kind, areas, p-code, coordinates), with its revision and audit event in the same
+//! transaction, and the search entries of the incidents there rewritten (search finds an
+//! incident by every name of its place).
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::Author;
+use crate::audit::{self, Event, Tx};
+use crate::db::schema::{incidents, locations};
+use crate::db::DbConn;
+use crate::domain::vocab::PlaceKind;
+use crate::domain::{FieldErrors, Saved};
+use crate::error::AppError;
+use crate::incidents::model::Incident;
+use crate::incidents::search;
+use crate::locations::edit::PlaceEdit;
+use crate::locations::{self as gazetteer, names, Location, PlaceInput};
+use crate::permissions::{self, RecordFacts, Viewer};
+use crate::revisions::{self, NewRevision};
+
+/// A place with its names, as the edit form and its conflict page show it.
+pub type Loaded = (Location, Vec<names::Name>);
+
+/// A place `author` may see and change, or 404 (403 for who may not manage places).
+pub(in crate::records) fn find_managed(
+    conn: &mut DbConn,
+    author: &Author,
+    id: i64,
+) -> Result<Location, AppError> {
+    let place = gazetteer::find(conn, id)?;
+    if !permissions::can_view_place(author.viewer, place.restricted_to_org) {
+        return Err(AppError::NotFound);
+    }
+    if !permissions::allows(author.viewer.role, permissions::Action::ManagePlaces) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(place)
+}
+
+/// Rewrites the search entries of the incidents at `place` (after its names changed).
+pub(in crate::records) fn reindex_incidents_at(
+    conn: &mut Tx<'_>,
+    place: &Location,
+) -> Result<usize, AppError> {
+    let at: Vec<Incident> = incidents::table
+        .filter(incidents::location_id.eq(place.id))
+        .select(Incident::as_select())
+        .load(conn.db())?;
+    let text = place.search_text();
+    for incident in &at {
+        search::index(conn.db(), incident, &text)?;
+    }
+    Ok(at.len())
+}
+
+/// Saves a correction of place `id` made from `version`; `Saved::Conflict` when someone saved
+/// the place in between. A merged place is frozen.
+pub fn update(
+    conn: &mut Tx<'_>,
+    author: &Author,
+    id: i64,
+    version: i32,
+    edit: &PlaceEdit,
+) -> Result<Saved<Loaded>, AppError> {
+    let before = find_managed(conn, author, id)?;
+    if before.merged_into.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let names_before = names::load(conn, id)?;
+    if before.version != version {
+        return Ok(Saved::Conflict(Box::new((before, names_before))));
+    }
+    // Sharing is one way: a place once seen by every organisation stays so.
+    let restricted = if edit.share {
+        None
+    } else {
+        before.restricted_to_org
+    };
+    diesel::update(locations::table.find(id))
+        .set((
+            locations::kind.eq(edit.kind.map_or("", PlaceKind::code)),
+            locations::country_code.eq(&edit.country_code),
+            locations::admin1.eq(&edit.admin1),
+            locations::admin2.eq(&edit.admin2),
+            locations::admin3.eq(&edit.admin3),
+            locations::pcode.eq(&edit.pcode),
+            locations::latitude.eq(edit.latitude),
+            locations::longitude.eq(edit.longitude),
+            locations::restricted_to_org.eq(restricted),
+            locations::version.eq(version + 1),
+            locations::updated_at.eq(audit::now()),
+        ))
+        .execute(conn.db())?;
+    names::write(conn, id, &edit.names)?;
+    let after = gazetteer::find(conn, id)?;
+    let old = before.snapshot(&names_before);
+    let new = after.snapshot(&edit.names);
+    let reindexed = reindex_incidents_at(conn, &after)?;
+    let changes = revisions::diff(&old, &new);
+    let revision = revisions::record(
+        conn,
+        &author.actor,
+        NewRevision {
+            entity_type: "location",
+            entity_id: id,
+            action: "update",
+            reason: "",
+            changes: &changes,
+            snapshot: &new,
+            facts: None,
+        },
+    )?;
+    audit::record(
+        conn,
+        &author.actor,
+        Event::new("location.update", "location", id).details(json!({
+            "revision": revision, "changes": changes, "incidents_reindexed": reindexed,
+        })),
+    )?;
+    Ok(Saved::Saved)
+}
+
+/// The facts of a convoy or need (never a draft, never verified) for its places: whether a
+/// new place stays with the organisation depends on them.
+pub(in crate::records) fn undrafted(
+    organization_id: i64,
+    sensitivity: crate::domain::vocab::Sensitivity,
+) -> RecordFacts {
+    RecordFacts {
+        organization_id,
+        sensitivity,
+        status: crate::domain::vocab::RecordStatus::Submitted,
+        verification: crate::domain::vocab::Verification::Unverified,
+        retracted: false,
+    }
+}
+
+/// Finds or creates the place of a record with `record` facts, noting a problem under
+/// `field` (`unknown`: the message for a name nobody answers to). A new place typed on a
+/// draft or confidential record stays with the author's organisation until a record others
+/// may see uses it; a place used by such a record is shared from now on.
+pub(in crate::records) fn place_for(
+    conn: &mut Tx<'_>,
+    author: &Author,
+    input: &PlaceInput,
+    (field, unknown): (&'static str, &'static str),
+    record: RecordFacts,
+    errors: &mut FieldErrors,
+) -> Result<Option<Location>, AppError> {
+    let found = match input {
+        PlaceInput::New(fields) => {
+            let restricted = (!permissions::seen_beyond_organization(record))
+                .then_some(author.viewer.organization_id);
+            Some(gazetteer::create(conn, &author.actor, fields, restricted)?)
+        }
+        PlaceInput::Typed(typed) => {
+            gazetteer::pick(conn, author.viewer, typed, field, unknown, errors)?
+        }
+    };
+    if let Some(l) = &found {
+        gazetteer::share_if_used_openly(conn, &author.actor, l.id, record)?;
+    }
+    Ok(found)
+}
+
+/// Checks a typed place without writing anything (for forms sent back with other errors); a
+/// new place has nothing to look up.
+pub fn check(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    input: &PlaceInput,
+    (field, unknown): (&'static str, &'static str),
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    if let PlaceInput::Typed(typed) = input {
+        gazetteer::pick(conn, viewer, typed, field, unknown, errors)?;
+    }
+    Ok(())
+}

@@ -61,9 +61,38 @@ pub fn safe_next(next: Option<&str>) -> String {
                 && !n.contains('\\')
                 && !n.chars().any(char::is_control) =>
         {
-            n.to_string()
+            // A `Location` header holds ASCII only: letters of other scripts ("/places?q=دوما")
+            // go percent-encoded, as a browser would have sent them.
+            percent_encoding::utf8_percent_encode(n, NOT_ASCII).to_string()
         }
         _ => "/".to_string(),
+    }
+}
+
+/// Percent-encode only what is not ASCII (controls were refused before).
+const NOT_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_way_back_stays_on_the_site_and_in_ascii() {
+        use super::safe_next;
+        assert_eq!(safe_next(Some("/incidents?page=2")), "/incidents?page=2");
+        assert_eq!(safe_next(Some("/\u{1930}")), "/%E1%A4%B0");
+        assert_eq!(
+            safe_next(Some("/places?q=دوما")),
+            "/places?q=%D8%AF%D9%88%D9%85%D8%A7"
+        );
+        for off_site in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/a\nb",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(off_site)), "/", "{off_site:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }
 

@@ -36,12 +36,12 @@ pub fn target(
         run.connections, run.seconds
     );
     println!(
-        "{:<52} {:>8} {:>7} {:>7} {:>7} {:>6} {:>10}",
+        "{:<58} {:>8} {:>7} {:>7} {:>7} {:>6} {:>10}",
         HEADER[0], HEADER[1], HEADER[2], HEADER[3], HEADER[4], HEADER[5], HEADER[6]
     );
     let line = |m: &Measure, share: Option<f64>| {
         println!(
-            "{:<52} {:>8.0} {:>7.1} {:>7.1} {:>7.1} {:>6} {:>10}",
+            "{:<58} {:>8.0} {:>7.1} {:>7.1} {:>7.1} {:>6} {:>10}",
             m.name,
             m.rps,
             m.p50,
@@ -75,7 +75,7 @@ pub fn target(
 pub fn curve(runs: &[(u64, Vec<Measure>)], ceiling: &Measure) {
     println!();
     println!("Cost curve: p95 in ms by size");
-    print!("{:<52}", "page");
+    print!("{:<58}", "page");
     for (scale, _) in runs {
         print!(" {:>11}", scale);
     }
@@ -85,7 +85,7 @@ pub fn curve(runs: &[(u64, Vec<Measure>)], ceiling: &Measure) {
         .map(|(_, ms)| ms.iter().map(|m| m.name.as_str()).collect())
         .unwrap_or_default();
     for name in names {
-        print!("{name:<52}");
+        print!("{name:<58}");
         for (_, ms) in runs {
             match ms.iter().find(|m| m.name == name) {
                 Some(m) => print!(" {:>11.1}", m.p95),

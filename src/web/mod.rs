@@ -70,31 +70,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 /// Percent-encode only what is not ASCII (controls were refused before).
-const NOT_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS;
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_way_back_stays_on_the_site_and_in_ascii() {
-        use super::safe_next;
-        assert_eq!(safe_next(Some("/incidents?page=2")), "/incidents?page=2");
-        assert_eq!(safe_next(Some("/\u{1930}")), "/%E1%A4%B0");
-        assert_eq!(
-            safe_next(Some("/places?q=دوما")),
-            "/places?q=%D8%AF%D9%88%D9%85%D8%A7"
-        );
-        for off_site in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil",
-            "/a\nb",
-            "",
-        ] {
-            assert_eq!(safe_next(Some(off_site)), "/", "{off_site:?}");
-        }
-        assert_eq!(safe_next(None), "/");
-    }
-}
+const NOT_ASCII: &percent_encoding::AsciiSet = percent_encoding::CONTROLS;
 
 /// The client's address. It is the TCP peer, unless that peer is one of the trusted proxies
 /// (`CORRIDOR_TRUSTED_PROXIES`): then it is the nearest address in `X-Forwarded-For` that is
@@ -193,4 +169,28 @@ pub fn urlencode(value: &str) -> String {
     serde_urlencoded::to_string([("", value)])
         .map(|s| s.trim_start_matches('=').to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_way_back_stays_on_the_site_and_in_ascii() {
+        use super::safe_next;
+        assert_eq!(safe_next(Some("/incidents?page=2")), "/incidents?page=2");
+        assert_eq!(safe_next(Some("/\u{1930}")), "/%E1%A4%B0");
+        assert_eq!(
+            safe_next(Some("/places?q=دوما")),
+            "/places?q=%D8%AF%D9%88%D9%85%D8%A7"
+        );
+        for off_site in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/a\nb",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(off_site)), "/", "{off_site:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

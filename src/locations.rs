@@ -299,7 +299,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {
     Ok(locations::table
         .find(id)
         .select(Location::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// The places `viewer` may see, by name (for the forms' lists of suggestions).

@@ -12,7 +12,7 @@ pub fn next(conn: &mut DbConn, prefix: &str, year: i32) -> Result<String, AppErr
     let last: Option<i64> = reference_counters::table
         .find((prefix, year))
         .select(reference_counters::last_value)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let value = last.unwrap_or(0) + 1;
     if last.is_some() {

@@ -872,7 +872,7 @@ fn summary_of(conn: &mut DbConn, p: &Params) -> Result<String, AppError> {
     Ok(report_summaries::table
         .filter(report_summaries::params_key.eq(summary_key(p)))
         .select(report_summaries::summary)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .unwrap_or_default())
 }
@@ -893,7 +893,7 @@ pub fn save_summary(
     let before: Option<String> = report_summaries::table
         .filter(report_summaries::params_key.eq(&key))
         .select(report_summaries::summary)
-        .first(tx.db())
+        .get_result(tx.db())
         .optional()?;
     let now = crate::audit::now();
     diesel::delete(report_summaries::table.filter(report_summaries::params_key.eq(&key)))

@@ -109,11 +109,15 @@ pub struct NewRevision<'a> {
 
 /// Appends the next revision of a record; returns its number.
 pub fn record(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<i32, AppError> {
-    let last: Option<i32> = revisions::table
-        .filter(revisions::entity_type.eq(rev.entity_type))
-        .filter(revisions::entity_id.eq(rev.entity_id))
-        .select(diesel::dsl::max(revisions::revision_no))
-        .first(tx.db())?;
+    // A record's creation is its first revision: no earlier one to count.
+    let last: Option<i32> = match rev.action {
+        "create" => None,
+        _ => revisions::table
+            .filter(revisions::entity_type.eq(rev.entity_type))
+            .filter(revisions::entity_id.eq(rev.entity_id))
+            .select(diesel::dsl::max(revisions::revision_no))
+            .get_result(tx.db())?,
+    };
     let number = last.unwrap_or(0) + 1;
     let id: i64 = diesel::insert_into(revisions::table)
         .values((

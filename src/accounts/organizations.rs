@@ -47,7 +47,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Organization, AppError> {
     Ok(organizations::table
         .find(id)
         .select(Organization::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// By name or acronym, ignoring case.

@@ -141,7 +141,7 @@ pub fn lookup(
             User::as_select(),
             Organization::as_select(),
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let Some((session, user, org)) = found else {
         return Ok(Lookup::Unknown);

@@ -44,7 +44,7 @@ pub fn record_failure(
         let failures: i32 = login_throttle::table
             .find(key)
             .select(login_throttle::failures)
-            .first(conn)
+            .get_result(conn)
             .optional()?
             .unwrap_or(0)
             + 1;

@@ -50,21 +50,21 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<(User, Organization), AppError
         .inner_join(organizations::table)
         .filter(users::id.eq(id))
         .select((User::as_select(), Organization::as_select()))
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 fn find_row(conn: &mut DbConn, id: i64) -> Result<User, AppError> {
     Ok(users::table
         .find(id)
         .select(User::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User>, AppError> {
     Ok(users::table
         .filter(users::username.eq(username.trim().to_lowercase()))
         .select(User::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -88,7 +88,7 @@ pub fn issue(
     let token: ApiToken = api_tokens::table
         .find(id)
         .select(ApiToken::as_select())
-        .first(conn.db())?;
+        .get_result(conn.db())?;
     audit::record(
         conn,
         actor,
@@ -136,7 +136,7 @@ pub fn revoke(
     let Some(token) = api_tokens::table
         .find(id)
         .select(ApiToken::as_select())
-        .first(conn.db())
+        .get_result(conn.db())
         .optional()?
     else {
         return Ok(false);
@@ -172,7 +172,7 @@ pub fn authenticate(
     let found = api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash(presented.trim())))
         .select(ApiToken::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(found.filter(|t| t.usable_at(now)))
 }
@@ -197,7 +197,7 @@ pub fn count_read(conn: &mut DbConn, token: &ApiToken, now: NaiveDateTime) -> Re
         let current: ApiToken = api_tokens::table
             .find(token.id)
             .select(ApiToken::as_select())
-            .first(conn.db())?;
+            .get_result(conn.db())?;
         let still_over = current
             .period_start
             .is_none_or(|start| now - start >= SUMMARY_PERIOD);

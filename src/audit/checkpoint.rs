@@ -246,7 +246,7 @@ pub fn take(
         let id: i64 = audit_checkpoints::table
             .filter(audit_checkpoints::signature.eq(&signature))
             .select(audit_checkpoints::id)
-            .first(conn.db())?;
+            .get_result(conn.db())?;
         Ok(Some(Checkpoint {
             id,
             events,

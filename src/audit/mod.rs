@@ -136,13 +136,13 @@ fn lock_head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
             audit_chain_head::table
                 .find(1)
                 .select((audit_chain_head::last_id, audit_chain_head::last_hash))
-                .first(conn)
+                .get_result(conn)
         }
         DbConn::Pg(pg) => audit_chain_head::table
             .find(1)
             .select((audit_chain_head::last_id, audit_chain_head::last_hash))
             .for_update()
-            .first(pg),
+            .get_result(pg),
     }
 }
 
@@ -156,8 +156,8 @@ where
 {
     let _turn = matches!(conn, DbConn::Sqlite(_)).then(writer_turn);
     conn.transaction(|conn| {
-        lock_head(conn)?;
-        f(&mut Tx { conn })
+        let head = lock_head(conn)?;
+        f(&mut Tx { conn, head })
     })
 }
 
@@ -165,6 +165,9 @@ where
 /// connection (`db()`, or wherever a `&mut DbConn` is asked for); only `write` makes one.
 pub struct Tx<'c> {
     conn: &'c mut DbConn,
+    /// The chain head as of the last event this transaction wrote: read once under the lock,
+    /// which no other writer can move while it is held, so `record` need not read it again.
+    head: (i64, String),
 }
 
 impl Tx<'_> {
@@ -230,8 +233,8 @@ impl Drop for WriterTurn {
 
 /// Appends one event to the chain, in the same transaction as the change.
 pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppError> {
+    let (last_id, last_hash) = tx.head.clone();
     let conn = tx.db();
-    let (last_id, last_hash) = lock_head(conn)?;
     let mut row = AuditEvent {
         id: last_id + 1,
         occurred_at: now(),
@@ -256,7 +259,8 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppEr
             audit_chain_head::last_hash.eq(&row.hash),
         ))
         .execute(conn)?;
-    Ok(row.id)
+    tx.head = (row.id, row.hash);
+    Ok(tx.head.0)
 }
 
 /// A JSON object of the fields that changed: `{"field": [old, new], …}`.

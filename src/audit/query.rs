@@ -43,7 +43,7 @@ pub fn page(conn: &mut DbConn, filter: &AuditFilter, size: i64) -> Result<AuditP
         let user_id: Option<i64> = users::table
             .filter(users::username.eq(&name))
             .select(users::id)
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         q = match user_id {
             Some(id) => q.filter(audit_events::actor_user_id.eq(id)),
@@ -92,7 +92,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<AuditEvent, AppError> {
     Ok(audit_events::table
         .find(id)
         .select(AuditEvent::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// The newest event's id and hash, as the chain head records them.
@@ -100,7 +100,7 @@ pub fn head(conn: &mut DbConn) -> Result<(i64, String), AppError> {
     Ok(audit_chain_head::table
         .find(1)
         .select((audit_chain_head::last_id, audit_chain_head::last_hash))
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Every action name used so far, for the filter's list.

@@ -64,7 +64,7 @@ pub fn record_revision(conn: &mut Tx<'_>, actor: &Actor, id: i64) -> Result<(), 
     let row: RevisionRow = revisions::table
         .find(id)
         .select(RevisionRow::as_select())
-        .first(conn.db())?;
+        .get_result(conn.db())?;
     super::record(
         conn,
         actor,
@@ -137,7 +137,7 @@ fn range_digest(conn: &mut DbConn, first: i64, last: i64) -> Result<(String, i64
 pub fn newest_revision(conn: &mut DbConn) -> Result<i64, AppError> {
     let newest: Option<i64> = revisions::table
         .select(diesel::dsl::max(revisions::id))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(newest.unwrap_or(0))
 }
 
@@ -214,7 +214,7 @@ pub fn verify_revisions(conn: &mut DbConn) -> Result<Result<i64, String>, AppErr
                     let row: Option<RevisionRow> = revisions::table
                         .find(id)
                         .select(RevisionRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     match row {
                         None => {

@@ -76,7 +76,7 @@ pub fn verify_chain(conn: &mut DbConn) -> Result<ChainReport, AppError> {
     // The walk starts at event 1: anything numbered below it was put there by hand.
     let first: Option<i64> = audit_events::table
         .select(diesel::dsl::min(audit_events::id))
-        .first(conn)?;
+        .get_result(conn)?;
     if let Some(id) = first.filter(|id| *id < 1) {
         return Ok(ChainReport {
             checked: 0,
@@ -94,7 +94,7 @@ pub fn verify_chain(conn: &mut DbConn) -> Result<ChainReport, AppError> {
     let (head_id, head_hash): (i64, String) = audit_chain_head::table
         .find(1)
         .select((audit_chain_head::last_id, audit_chain_head::last_hash))
-        .first(conn)?;
+        .get_result(conn)?;
     let broken = (head_id != walked.checked || head_hash != walked.head_hash).then_some(Break {
         event_id: head_id.max(walked.checked),
         reason: BreakReason::HeadMismatch,
@@ -166,6 +166,6 @@ pub fn hash_of(conn: &mut DbConn, id: i64) -> Result<Option<String>, AppError> {
     Ok(audit_events::table
         .find(id)
         .select(audit_events::hash)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }

@@ -168,7 +168,7 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
     if let Some(o) = organization_id {
         q = q.filter(convoy_tallies::organization_id.eq(*o));
     }
-    Ok(Some(q.select(crate::db::tally_sum()).first(conn)?))
+    Ok(Some(q.select(crate::db::tally_sum()).get_result(conn)?))
 }
 
 pub struct Row {

@@ -339,7 +339,7 @@ fn tallied_count(
     if *exclude_drafts {
         q = q.filter(incident_tallies::status.ne(RecordStatus::Draft.code()));
     }
-    let n: i64 = q.select(crate::db::tally_sum()).first(conn)?;
+    let n: i64 = q.select(crate::db::tally_sum()).get_result(conn)?;
     Ok(Some(n))
 }
 

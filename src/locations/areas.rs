@@ -278,7 +278,7 @@ pub fn import(
             let stored: Option<(Area, String)> = admin_areas::table
                 .find(&area.pcode)
                 .select((Area::as_select(), admin_areas::geometry))
-                .first(tx.db())
+                .get_result(tx.db())
                 .optional()?;
             // A file without outlines (CSV) leaves the outlines known alone.
             let geometry = match (&read.geometry, &stored) {

@@ -173,7 +173,7 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
     if *active_only {
         q = q.filter(need_tallies::status.eq_any(NeedStatus::ACTIVE.map(|s| s.code())));
     }
-    Ok(Some(q.select(crate::db::tally_sum()).first(conn)?))
+    Ok(Some(q.select(crate::db::tally_sum()).get_result(conn)?))
 }
 
 pub struct Row {

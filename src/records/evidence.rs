@@ -119,7 +119,7 @@ fn sees_part(conn: &mut DbConn, scope: &Scope, f: &EvidenceFile) -> Result<bool,
             let c: Option<Claim> = claims::table
                 .find(claim)
                 .select(Claim::as_select())
-                .first(conn)
+                .get_result(conn)
                 .optional()?;
             Ok(c.is_some_and(|c| scope.sees_claim(&c)))
         }

@@ -109,7 +109,7 @@ fn incident_reference_visible(
     let id: Option<i64> = incidents::table
         .filter(incidents::reference.eq(reference))
         .select(incidents::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(match id {
         Some(id) => super::store::incidents::find_visible(conn, id, scope.viewer()).is_ok(),

@@ -109,7 +109,7 @@ pub fn merge(
         let after: Incident = incidents::table
             .find(incident.id)
             .select(Incident::as_select())
-            .first(conn.db())?;
+            .get_result(conn.db())?;
         revisions::record(
             conn,
             &author.actor,

@@ -62,13 +62,13 @@ pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, App
     let convoy: Convoy = convoys::table
         .find(id)
         .select(Convoy::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     let origin = locations::find(conn, convoy.origin_id)?;
     let destination = locations::find(conn, convoy.destination_id)?;
     let organization = organizations::table
         .find(convoy.organization_id)
         .select(Organization::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     let participants = organizations::table
         .inner_join(convoy_organizations::table)
         .filter(convoy_organizations::convoy_id.eq(id))
@@ -671,7 +671,7 @@ pub(in crate::records) fn incident_for_event(
     Ok(convoy_incidents::table
         .filter(convoy_incidents::event_id.eq(event_id))
         .select(convoy_incidents::incident_id)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -798,5 +798,5 @@ pub(in crate::records) fn event_by_id(
     Ok(convoy_events::table
         .find(event_id)
         .select(ConvoyEvent::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }

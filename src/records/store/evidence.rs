@@ -270,7 +270,7 @@ pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<EvidenceFil
     Ok(evidence_files::table
         .find(id)
         .select(EvidenceFile::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// The custody facts the audit trail keeps of an attached file.

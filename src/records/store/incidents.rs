@@ -98,12 +98,12 @@ pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, App
     let incident: Incident = incidents::table
         .find(id)
         .select(Incident::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     let location = locations::find(conn, incident.location_id)?;
     let organization: Organization = organizations::table
         .find(incident.organization_id)
         .select(Organization::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(Loaded {
         incident,
         location,
@@ -135,7 +135,7 @@ pub(in crate::records) fn find_visible_by_reference(
     let id: Option<i64> = incidents::table
         .filter(incidents::reference.eq(crate::references::normalize(typed)))
         .select(incidents::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     match id.map(|id| find_visible(conn, id, viewer)) {
         None | Some(Err(AppError::NotFound)) => Ok(None),

@@ -35,12 +35,12 @@ pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, App
     let need: Need = needs::table
         .find(id)
         .select(Need::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     let location = locations::find(conn, need.location_id)?;
     let organization = organizations::table
         .find(need.organization_id)
         .select(Organization::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(Loaded {
         need,
         location,
@@ -289,7 +289,7 @@ pub fn add_delivery(
         .filter(cargo_lines::id.eq(cargo_line_id))
         .filter(cargo_lines::convoy_id.eq(convoy_id))
         .select(CargoLine::as_select())
-        .first(conn.db())
+        .get_result(conn.db())
         .optional()?
         .ok_or(AppError::BadRequest("error-form-unreadable"))?;
     let Ok(current) = find_visible(conn, need_id, author.viewer) else {
@@ -346,7 +346,7 @@ fn recompute(conn: &mut DbConn, need_id: i64) -> Result<(), AppError> {
     let need: Need = needs::table
         .find(need_id)
         .select(Need::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     let delivered: i64 = need_deliveries::table
         .filter(need_deliveries::need_id.eq(need_id))
         .select(need_deliveries::quantity)

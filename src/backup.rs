@@ -530,7 +530,7 @@ fn copy_with_progress(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// Runs `job` while the bar follows the size of `file` (VACUUM INTO reports no progress).
-fn watch_growth<T>(bar: &ProgressBar, file: &Path, job: impl FnOnce() -> T) -> T {
+pub(crate) fn watch_growth<T>(bar: &ProgressBar, file: &Path, job: impl FnOnce() -> T) -> T {
     let finished = AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| {
@@ -546,7 +546,7 @@ fn watch_growth<T>(bar: &ProgressBar, file: &Path, job: impl FnOnce() -> T) -> T
 }
 
 /// A bar in bytes on a terminal; without one, one line saying what is happening.
-fn bytes_bar(total: u64, what: &'static str) -> ProgressBar {
+pub(crate) fn bytes_bar(total: u64, what: &'static str) -> ProgressBar {
     // Cleared when dropped, so an error is not printed after a half-drawn bar.
     let bar = ProgressBar::new(total.max(1)).with_finish(ProgressFinish::AndClear);
     bar.set_style(
@@ -563,7 +563,7 @@ fn bytes_bar(total: u64, what: &'static str) -> ProgressBar {
     bar
 }
 
-fn spinner(what: &'static str) -> ProgressBar {
+pub(crate) fn spinner(what: &'static str) -> ProgressBar {
     let bar = ProgressBar::new_spinner().with_finish(ProgressFinish::AndClear);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")

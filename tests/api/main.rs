@@ -11,6 +11,7 @@ mod browser;
 mod confidentiality;
 mod convoys;
 mod evidence;
+mod evidence_photos;
 mod exports;
 mod faults;
 mod figures;

@@ -136,9 +136,8 @@ pub fn strip(mime: &str, photo: Vec<u8>) -> io::Result<Vec<u8>> {
         }
         "image/png" => {
             let mut png = Png::from_bytes(bytes).map_err(bad)?;
-            png.chunks_mut().retain(|c| {
-                !matches!(&c.kind(), b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME")
-            });
+            png.chunks_mut()
+                .retain(|c| !matches!(&c.kind(), b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME"));
             Ok(png.encoder().bytes().to_vec())
         }
         "image/webp" => {

@@ -34,9 +34,8 @@ fn format(mime: &str) -> Option<ImageFormat> {
 /// bounded (size and memory), so a hostile "photo" cannot exhaust the server.
 pub fn make(mime: &str, photo: impl BufRead + Seek) -> io::Result<Vec<u8>> {
     let bad = |e: image::ImageError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
-    let format = format(mime).ok_or_else(|| {
-        io::Error::new(io::ErrorKind::Unsupported, "no thumbnail for this type")
-    })?;
+    let format = format(mime)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::Unsupported, "no thumbnail for this type"))?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(16_384);
     limits.max_image_height = Some(16_384);
@@ -74,10 +73,7 @@ pub fn keep(dir: &Path, sha256: &str, jpeg: &[u8]) -> io::Result<()> {
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent)?;
     }
-    let partial = target.with_extension(format!(
-        "part-{}",
-        hex::encode(rand::random::<[u8; 8]>())
-    ));
+    let partial = target.with_extension(format!("part-{}", hex::encode(rand::random::<[u8; 8]>())));
     fs::write(&partial, jpeg)?;
     fs::rename(&partial, &target)
 }

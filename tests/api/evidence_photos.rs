@@ -25,25 +25,48 @@ const LONGITUDE: &str = "36.40123";
 fn photo_with_gps() -> Vec<u8> {
     use exif::{Field, In, Rational, Tag, Value};
     use img_parts::ImageEXIF;
-    let pixels = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 90]));
+    let pixels = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
     let mut jpeg = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new(&mut jpeg).encode_image(&pixels).unwrap();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+        .encode_image(&pixels)
+        .unwrap();
 
     let dms = |degrees: f64| {
         let d = degrees.trunc();
         let m = ((degrees - d) * 60.0).trunc();
         let s = ((degrees - d) * 60.0 - m) * 60.0;
         vec![
-            Rational { num: d as u32, denom: 1 },
-            Rational { num: m as u32, denom: 1 },
-            Rational { num: (s * 10_000.0).round() as u32, denom: 10_000 },
+            Rational {
+                num: d as u32,
+                denom: 1,
+            },
+            Rational {
+                num: m as u32,
+                denom: 1,
+            },
+            Rational {
+                num: (s * 10_000.0).round() as u32,
+                denom: 10_000,
+            },
         ]
     };
-    let field = |tag, value| Field { tag, ifd_num: In::PRIMARY, value };
+    let field = |tag, value| Field {
+        tag,
+        ifd_num: In::PRIMARY,
+        value,
+    };
     let fields = [
         field(Tag::Make, Value::Ascii(vec![CAMERA.as_bytes().to_vec()])),
-        field(Tag::DateTimeOriginal, Value::Ascii(vec![b"2018:02:25 14:03:11".to_vec()])),
-        field(Tag::OffsetTimeOriginal, Value::Ascii(vec![b"+03:00".to_vec()])),
+        field(
+            Tag::DateTimeOriginal,
+            Value::Ascii(vec![b"2018:02:25 14:03:11".to_vec()]),
+        ),
+        field(
+            Tag::OffsetTimeOriginal,
+            Value::Ascii(vec![b"+03:00".to_vec()]),
+        ),
         field(Tag::GPSLatitudeRef, Value::Ascii(vec![b"N".to_vec()])),
         field(Tag::GPSLatitude, Value::Rational(dms(33.571234))),
         field(Tag::GPSLongitudeRef, Value::Ascii(vec![b"E".to_vec()])),
@@ -61,7 +84,9 @@ fn photo_with_gps() -> Vec<u8> {
 }
 
 fn has(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 /// The GPS position EXIF gives in `photo`, if any.
@@ -80,7 +105,11 @@ fn file_in_bundle(zip: &[u8]) -> Vec<u8> {
         .expect("a file in the bundle")
         .to_string();
     let mut out = Vec::new();
-    archive.by_name(&name).unwrap().read_to_end(&mut out).unwrap();
+    archive
+        .by_name(&name)
+        .unwrap()
+        .read_to_end(&mut out)
+        .unwrap();
     out
 }
 
@@ -94,7 +123,10 @@ fn verify_bundle(zip: &[u8]) -> (bool, String) {
         .env("CORRIDOR_DATA_DIR", dir.path().join("nowhere"))
         .output()
         .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 both_backends! {

@@ -206,7 +206,10 @@ async fn build(
                 uploader: name_of(&names, f.uploaded_by),
                 can_retract: present && !f.is_retracted() && store::may_retract(viewer, &f),
                 thumbnail: present && thumbnail::available(&f.mime_type),
-                without_metadata: present && image && !original && metadata::shareable(&f.mime_type),
+                without_metadata: present
+                    && image
+                    && !original
+                    && metadata::shareable(&f.mime_type),
                 withheld: present && !original && !metadata::shareable(&f.mime_type),
                 file: f,
             }
@@ -655,7 +658,7 @@ pub async fn purge(
             blobs.remove(&file.sha256)
         })
         .await?
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("purging evidence file {id}: {e}")))?;
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("purging evidence file {id}: {e}")))?;
     }
     Ok(see_other(&format!("/files/{id}/purge?done=purged")))
 }

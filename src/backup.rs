@@ -117,6 +117,7 @@ pub fn backup(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<E
             beside.display()
         );
     }
+    println!("{}", evidence_note(settings));
     if summary.chain.is_intact() {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -176,8 +177,24 @@ pub fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<
     );
     summary.print();
     set_aside_checkpoints(&settings.audit_checkpoint_file)?;
+    println!("{}", evidence_note(settings));
     println!("Start `corridor serve` to use it.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the evidence files are and how they are kept: the database holds their hashes, not
+/// their bytes, so a backup names them; `corridor audit verify` checks the pair afterwards.
+fn evidence_note(settings: &Settings) -> String {
+    match &settings.evidence_store {
+        Some(url) => format!(
+            "Evidence files are not in this file: they stay in the object store ({}),              never changed once written; keep them with the store's own versioning or              replication. `corridor audit verify` checks every file the database names.",
+            url.split('?').next().unwrap_or_default()
+        ),
+        None => format!(
+            "Evidence files are not in this file: copy the folder {} beside it (it only              grows; each file is named by its hash). `corridor audit verify` checks every              file the database names.",
+            settings.evidence_dir.display()
+        ),
+    }
 }
 
 /// After a restore the database no longer holds what was signed after the backup: the

@@ -405,10 +405,7 @@ fn audit_verify(
         checkpoint_file: Some(
             checkpoint_file.unwrap_or_else(|| settings.audit_checkpoint_file.clone()),
         ),
-        blobs: Some(std::sync::Arc::new(
-            crate::blobs::FolderStore::new(&settings.evidence_dir)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", settings.evidence_dir.display()))?,
-        )),
+        blobs: Some(evidence_store(settings)?),
     };
     let db = open_db(settings)?;
     let mut conn = db.conn()?;
@@ -433,6 +430,14 @@ fn audit_verify(
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The evidence store the settings name (folder or object store).
+fn evidence_store(
+    settings: &Settings,
+) -> anyhow::Result<std::sync::Arc<dyn crate::blobs::BlobStore>> {
+    crate::blobs::open(settings.evidence_store.as_deref(), &settings.evidence_dir)
+        .map_err(|e| anyhow::anyhow!("the evidence store: {e}"))
 }
 
 fn evidence_export(
@@ -494,11 +499,10 @@ fn evidence_export(
         let suffix = if shared { "-shared" } else { "" };
         format!("{}-evidence{suffix}.zip", gathered.reference).into()
     });
-    let blobs = crate::blobs::FolderStore::new(&settings.evidence_dir)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.evidence_dir.display()))?;
+    let blobs = evidence_store(settings)?;
     let bar = crate::backup::bytes_bar(total, "writing the evidence bundle");
     let size = crate::backup::watch_growth(&bar, &path, || {
-        crate::exports::evidence::write_file(&path, &blobs, gathered, &exported_by)
+        crate::exports::evidence::write_file(&path, blobs.as_ref(), gathered, &exported_by)
     })
     .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
     drop(bar);

@@ -22,7 +22,7 @@ const LONGITUDE: &str = "36.40123";
 
 /// A real 64×48 JPEG (made here, so it has no other origin) with EXIF: date taken
 /// 2018-02-25 14:03:11 +03:00, GPS 33.571234 N 36.401234 E, camera make `CAMERA`.
-fn photo_with_gps() -> Vec<u8> {
+pub(crate) fn photo_with_gps() -> Vec<u8> {
     use exif::{Field, In, Rational, Tag, Value};
     use img_parts::ImageEXIF;
     let pixels = image::RgbImage::from_fn(64, 48, |x, y| {
@@ -113,7 +113,7 @@ fn file_in_bundle(zip: &[u8]) -> Vec<u8> {
     out
 }
 
-fn verify_bundle(zip: &[u8]) -> (bool, String) {
+pub(crate) fn verify_bundle(zip: &[u8]) -> (bool, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bundle.zip");
     std::fs::write(&file, zip).unwrap();

@@ -12,6 +12,7 @@ mod confidentiality;
 mod convoys;
 mod evidence;
 mod evidence_photos;
+mod evidence_store;
 mod exports;
 mod faults;
 mod figures;

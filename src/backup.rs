@@ -117,6 +117,7 @@ pub fn backup(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<E
             beside.display()
         );
     }
+    println!("{}", evidence_note(settings));
     if summary.chain.is_intact() {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -176,8 +177,24 @@ pub fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<
     );
     summary.print();
     set_aside_checkpoints(&settings.audit_checkpoint_file)?;
+    println!("{}", evidence_note(settings));
     println!("Start `corridor serve` to use it.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the evidence files are and how they are kept: the database holds their hashes, not
+/// their bytes, so a backup names them; `corridor audit verify` checks the pair afterwards.
+fn evidence_note(settings: &Settings) -> String {
+    match &settings.evidence_store {
+        Some(url) => format!(
+            "Evidence files are not in this file: they stay in the object store ({}),              never changed once written; keep them with the store's own versioning or              replication. `corridor audit verify` checks every file the database names.",
+            url.split('?').next().unwrap_or_default()
+        ),
+        None => format!(
+            "Evidence files are not in this file: copy the folder {} beside it (it only              grows; each file is named by its hash). `corridor audit verify` checks every              file the database names.",
+            settings.evidence_dir.display()
+        ),
+    }
 }
 
 /// After a restore the database no longer holds what was signed after the backup: the
@@ -530,7 +547,7 @@ fn copy_with_progress(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// Runs `job` while the bar follows the size of `file` (VACUUM INTO reports no progress).
-fn watch_growth<T>(bar: &ProgressBar, file: &Path, job: impl FnOnce() -> T) -> T {
+pub(crate) fn watch_growth<T>(bar: &ProgressBar, file: &Path, job: impl FnOnce() -> T) -> T {
     let finished = AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| {
@@ -546,7 +563,7 @@ fn watch_growth<T>(bar: &ProgressBar, file: &Path, job: impl FnOnce() -> T) -> T
 }
 
 /// A bar in bytes on a terminal; without one, one line saying what is happening.
-fn bytes_bar(total: u64, what: &'static str) -> ProgressBar {
+pub(crate) fn bytes_bar(total: u64, what: &'static str) -> ProgressBar {
     // Cleared when dropped, so an error is not printed after a half-drawn bar.
     let bar = ProgressBar::new(total.max(1)).with_finish(ProgressFinish::AndClear);
     bar.set_style(
@@ -563,7 +580,7 @@ fn bytes_bar(total: u64, what: &'static str) -> ProgressBar {
     bar
 }
 
-fn spinner(what: &'static str) -> ProgressBar {
+pub(crate) fn spinner(what: &'static str) -> ProgressBar {
     let bar = ProgressBar::new_spinner().with_finish(ProgressFinish::AndClear);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")

@@ -10,6 +10,20 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub mod object;
+
+/// The store the settings name: the object store at `store_url`, or else the folder `dir`
+/// (uploads arrive in `dir/incoming` in either case).
+pub fn open(store_url: Option<&str>, dir: &Path) -> io::Result<std::sync::Arc<dyn BlobStore>> {
+    Ok(match store_url {
+        Some(url) => std::sync::Arc::new(object::ObjectStoreBlobs::from_url(
+            url,
+            dir.join("incoming"),
+        )?),
+        None => std::sync::Arc::new(FolderStore::new(dir)?),
+    })
+}
+
 /// A store of immutable blobs named by their SHA-256 (64 lower-case hex characters).
 pub trait BlobStore: Send + Sync {
     /// A folder on local disk where uploads are written while they arrive.
@@ -23,6 +37,10 @@ pub trait BlobStore: Send + Sync {
     fn remove(&self, sha256: &str) -> io::Result<()>;
     /// Where the store keeps its blobs, in words (for messages and the README's promises).
     fn describe(&self) -> String;
+    /// Kept in an object store, outside the data folder (backups say so).
+    fn is_object_store(&self) -> bool {
+        false
+    }
 }
 
 /// Is `name` a SHA-256 in hex, as blob names are? Keeps anything else out of paths.

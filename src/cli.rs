@@ -151,6 +151,28 @@ pub enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum EvidenceCommand {
+    /// Write an incident's evidence bundle to a file: the same zip as
+    /// `GET /incidents/{id}/evidence.zip` (the files, manifest.json, the signed checkpoint),
+    /// as one person would get it (`--as USERNAME`: only the files they may see) or with every
+    /// file (`--all`). The export is an audit event. Check the result with `evidence verify`.
+    Export {
+        /// The incident's reference, e.g. INC-2018-0001.
+        #[arg(value_name = "INC-…")]
+        reference: String,
+        /// Export as this user would: their scope, their name in the manifest and the trail.
+        #[arg(long = "as", value_name = "USERNAME", conflicts_with = "all")]
+        as_user: Option<String>,
+        /// Export every file of the incident, as the deployment (recorded as the command line).
+        #[arg(long, required_unless_present = "as_user")]
+        all: bool,
+        /// A bundle to give beyond the recording organisation: every photo without its
+        /// metadata (date, GPS, camera); photos whose metadata cannot be removed are left out.
+        #[arg(long)]
+        shared: bool,
+        /// Where to write the zip (default: `REFERENCE-evidence.zip` in the current folder).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
     /// Check an evidence bundle (`/incidents/{id}/evidence.zip`) offline: every file against
     /// its SHA-256 in the manifest, each file's audit event against its own hash, and the
     /// signed checkpoint against the public key. Needs no access to Corridor; exits 1 naming
@@ -210,6 +232,13 @@ pub fn main() -> ExitCode {
             checkpoint_file,
         }) => audit_verify(&settings, public_key.as_deref(), checkpoint_file),
         Command::Audit(AuditCommand::Checkpoint) => audit_checkpoint(&settings),
+        Command::Evidence(EvidenceCommand::Export {
+            reference,
+            as_user,
+            all: _,
+            shared,
+            output,
+        }) => evidence_export(&settings, &reference, as_user.as_deref(), shared, output),
         Command::Evidence(EvidenceCommand::Verify { bundle, public_key }) => {
             evidence_verify(&bundle, public_key.as_deref())
         }
@@ -376,10 +405,7 @@ fn audit_verify(
         checkpoint_file: Some(
             checkpoint_file.unwrap_or_else(|| settings.audit_checkpoint_file.clone()),
         ),
-        blobs: Some(std::sync::Arc::new(
-            crate::blobs::FolderStore::new(&settings.evidence_dir)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", settings.evidence_dir.display()))?,
-        )),
+        blobs: Some(evidence_store(settings)?),
     };
     let db = open_db(settings)?;
     let mut conn = db.conn()?;
@@ -404,6 +430,103 @@ fn audit_verify(
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The evidence store the settings name (folder or object store).
+fn evidence_store(
+    settings: &Settings,
+) -> anyhow::Result<std::sync::Arc<dyn crate::blobs::BlobStore>> {
+    crate::blobs::open(settings.evidence_store.as_deref(), &settings.evidence_dir)
+        .map_err(|e| anyhow::anyhow!("the evidence store: {e}"))
+}
+
+fn evidence_export(
+    settings: &Settings,
+    reference: &str,
+    as_user: Option<&str>,
+    shared: bool,
+    output: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    use crate::records::Scope;
+    let db = open_db(settings)?;
+    let mut conn = db.conn()?;
+    let (scope, actor, exported_by) = match as_user {
+        None => (
+            Scope::everything(),
+            Actor::system("evidence export"),
+            "the command line (every file)".to_string(),
+        ),
+        Some(name) => {
+            let user = users::find_by_username(&mut conn, name)?
+                .filter(|u| !u.is_disabled())
+                .ok_or_else(|| anyhow::anyhow!("--as: no active user named '{name}'"))?;
+            let viewer = crate::permissions::Viewer {
+                role: user.role(),
+                organization_id: user.organization_id,
+            };
+            let actor = Actor {
+                user_id: Some(user.id),
+                label: user.username.clone(),
+                org_id: Some(user.organization_id),
+                client_addr: "command line".into(),
+            };
+            (Scope::of(viewer), actor, user.display_name)
+        }
+    };
+    let spinner = crate::backup::spinner("gathering the files and signing a checkpoint");
+    let Some(found) = crate::records::incidents::find_by_reference(&mut conn, &scope, reference)?
+    else {
+        anyhow::bail!("no incident '{reference}' that this export may see");
+    };
+    let signer = checkpoint::Signer::from_settings(settings);
+    let gathered = crate::exports::evidence::gather(
+        &mut conn,
+        &scope,
+        &actor,
+        &signer,
+        found.incident.id,
+        shared,
+    )?;
+    drop(spinner);
+    let files = gathered.entries.len();
+    let left_out = gathered.left_out;
+    let total: u64 = gathered
+        .entries
+        .iter()
+        .map(|e| e.file.size_bytes.max(0) as u64)
+        .sum();
+    let path = output.unwrap_or_else(|| {
+        let suffix = if shared { "-shared" } else { "" };
+        format!("{}-evidence{suffix}.zip", gathered.reference).into()
+    });
+    let blobs = evidence_store(settings)?;
+    let bar = crate::backup::bytes_bar(total, "writing the evidence bundle");
+    let size = crate::backup::watch_growth(&bar, &path, || {
+        crate::exports::evidence::write_file(&path, blobs.as_ref(), gathered, &exported_by)
+    })
+    .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+    drop(bar);
+    println!(
+        "Wrote {} ({} bytes): {files} file(s){}{}.",
+        path.display(),
+        size,
+        if left_out > 0 {
+            format!(", {left_out} left out (not visible, retracted, purged or not shareable)")
+        } else {
+            String::new()
+        },
+        if shared {
+            ", photos without their metadata"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "Check it with: corridor evidence verify {} --public-key {}",
+        path.display(),
+        signer.public_key()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn evidence_verify(bundle: &std::path::Path, public_key: Option<&str>) -> anyhow::Result<ExitCode> {

@@ -136,6 +136,13 @@ pub struct EvidenceRaw {
     /// Default 500.
     #[arg(long, env = "CORRIDOR_EVIDENCE_MAX_MB", global = true)]
     pub evidence_max_mb: Option<String>,
+
+    /// An S3-compatible object store for evidence files instead of the folder, for several
+    /// app nodes: `s3://BUCKET/PREFIX?endpoint=https://…&region=…` (credentials from
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). Uploads still arrive in the evidence
+    /// folder first.
+    #[arg(long, env = "CORRIDOR_EVIDENCE_STORE", global = true)]
+    pub evidence_store: Option<String>,
 }
 
 /// Settings of the audit trail's signing and of the client address, as given.
@@ -198,8 +205,10 @@ pub struct Settings {
     pub audit_checkpoint_every: Option<Duration>,
     /// Peers whose forwarding headers are believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Where evidence files are kept.
+    /// Where evidence files are kept (uploads arrive there, whatever the store).
     pub evidence_dir: PathBuf,
+    /// An object store's URL, when files are kept there rather than in `evidence_dir`.
+    pub evidence_store: Option<String>,
     /// The largest evidence file accepted, in bytes.
     pub evidence_max_bytes: u64,
 }
@@ -400,6 +409,11 @@ impl RawSettings {
         Ok(Settings {
             slow_query,
             evidence_dir,
+            evidence_store: self
+                .evidence
+                .evidence_store
+                .clone()
+                .filter(|u| !u.trim().is_empty()),
             evidence_max_bytes: evidence_max_mb * 1_000_000,
             data_dir,
             database,

@@ -67,14 +67,16 @@ impl Application {
                 every,
             ));
         }
-        let blobs = crate::blobs::FolderStore::new(&settings.evidence_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "CORRIDOR_EVIDENCE_DIR: cannot use '{}': {e}",
-                settings.evidence_dir.display()
-            )
-        })?;
+        let blobs = crate::blobs::open(settings.evidence_store.as_deref(), &settings.evidence_dir)
+            .map_err(|e| match &settings.evidence_store {
+                Some(_) => anyhow::anyhow!("CORRIDOR_EVIDENCE_STORE: {e}"),
+                None => anyhow::anyhow!(
+                    "CORRIDOR_EVIDENCE_DIR: cannot use '{}': {e}",
+                    settings.evidence_dir.display()
+                ),
+            })?;
         let state = web::Data::new(AppState {
-            blobs: std::sync::Arc::new(blobs),
+            blobs,
             db,
             settings,
             menus: Default::default(),

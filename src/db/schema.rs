@@ -387,6 +387,9 @@ diesel::table! {
         retraction_reason -> Text,
         purged_at -> Nullable<Timestamp>,
         purge_reason -> Text,
+        photo_taken_at -> Text,
+        photo_latitude -> Nullable<Double>,
+        photo_longitude -> Nullable<Double>,
     }
 }
 

@@ -12,7 +12,7 @@ use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 use zip::write::SimpleFileOptions;
 
-use super::EvidenceFile;
+use super::{metadata, EvidenceFile};
 use crate::audit::checkpoint::Checkpoint;
 use crate::audit::AuditEvent;
 use crate::blobs::{sha256_of, BlobStore};
@@ -53,6 +53,27 @@ pub struct ManifestFile {
     pub uploaded_at: NaiveDateTime,
     /// The audit event that recorded it.
     pub audit_event: Option<i64>,
+    /// Set when the zip holds a copy with the photo's metadata removed (a bundle shared
+    /// beyond the recording organisation): the copy's own hash and size. `sha256` and `size`
+    /// stay the original's, as its audit event recorded them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_without_metadata: Option<CopyFacts>,
+}
+
+/// The hash and size of a copy of a file without its metadata.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CopyFacts {
+    pub sha256: String,
+    pub size: i64,
+}
+
+/// Which bytes of a file a bundle carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// As uploaded, metadata and all: it hashes to what the audit trail recorded.
+    Original,
+    /// With the photo's metadata removed (`metadata::strip`).
+    WithoutMetadata,
 }
 
 /// Does an event's stored hash still cover its fields?
@@ -65,6 +86,7 @@ pub struct Entry {
     pub file: EvidenceFile,
     pub uploaded_by: String,
     pub event: Option<AuditEvent>,
+    pub content: Content,
 }
 
 /// The manifest's entry path of a file: numbered, so two files of one name stay apart.
@@ -72,7 +94,31 @@ fn entry_path(file: &EvidenceFile) -> String {
     format!("files/{:04}-{}", file.id, file.download_name())
 }
 
-/// Writes the bundle into `out`: each file (read from `blobs`), then the manifest.
+/// The photo `file` without its metadata, with its hash; `None` when it cannot be parsed.
+fn copy_without_metadata(
+    blobs: &dyn BlobStore,
+    file: &EvidenceFile,
+) -> io::Result<Option<(Vec<u8>, CopyFacts)>> {
+    let mut bytes = Vec::new();
+    blobs
+        .open(&file.sha256)?
+        .take(metadata::MAX_PHOTO_BYTES)
+        .read_to_end(&mut bytes)?;
+    let Ok(copy) = metadata::strip(&file.mime_type, bytes) else {
+        return Ok(None);
+    };
+    let (sha256, size) = sha256_of(&copy[..])?;
+    Ok(Some((
+        copy,
+        CopyFacts {
+            sha256,
+            size: size as i64,
+        },
+    )))
+}
+
+/// Writes the bundle into `out`: each file (read from `blobs`), then the manifest. A photo
+/// that must go without its metadata but cannot be parsed is left out, and counted.
 #[allow(clippy::too_many_arguments)]
 pub fn write<W: Write + Seek>(
     out: W,
@@ -81,7 +127,7 @@ pub fn write<W: Write + Seek>(
     record: &str,
     exported_by: &str,
     entries: Vec<Entry>,
-    left_out: usize,
+    mut left_out: usize,
     checkpoint: Option<Checkpoint>,
 ) -> io::Result<W> {
     let mut zip = zip::ZipWriter::new(out);
@@ -91,14 +137,34 @@ pub fn write<W: Write + Seek>(
         file,
         uploaded_by,
         event,
+        content,
     } in entries
     {
+        let stripped = match content {
+            Content::Original => None,
+            Content::WithoutMetadata => match copy_without_metadata(blobs, &file)? {
+                Some(c) => Some(c),
+                None => {
+                    left_out += 1;
+                    continue;
+                }
+            },
+        };
         let path = entry_path(&file);
         let options = SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored)
             .large_file(file.size_bytes >= u32::MAX as i64);
         zip.start_file(&path, options).map_err(io::Error::other)?;
-        io::copy(&mut blobs.open(&file.sha256)?, &mut zip)?;
+        let copy_facts = match stripped {
+            None => {
+                io::copy(&mut blobs.open(&file.sha256)?, &mut zip)?;
+                None
+            }
+            Some((bytes, facts)) => {
+                zip.write_all(&bytes)?;
+                Some(facts)
+            }
+        };
         files.push(ManifestFile {
             path,
             id: file.id,
@@ -112,6 +178,7 @@ pub fn write<W: Write + Seek>(
             uploaded_by,
             uploaded_at: file.created_at,
             audit_event: event.as_ref().map(|e| e.id),
+            copy_without_metadata: copy_facts,
         });
         events.extend(event);
     }
@@ -182,10 +249,14 @@ fn check(
                 f.path
             )
         })?;
-        if sha != f.sha256 || size as i64 != f.size {
+        let (expected, expected_size) = match &f.copy_without_metadata {
+            Some(c) => (&c.sha256, c.size),
+            None => (&f.sha256, f.size),
+        };
+        if &sha != expected || size as i64 != expected_size {
             return Err(format!(
-                "{} does not match its hash: SHA-256 {sha}, the manifest says {}",
-                f.path, f.sha256
+                "{} does not match its hash: SHA-256 {sha}, the manifest says {expected}",
+                f.path
             ));
         }
         let event_id = f
@@ -211,15 +282,17 @@ fn check(
                 f.path, f.sha256
             ));
         }
-        checked.push(format!(
-            "{}: SHA-256 {} ({} bytes), recorded by audit event {} ({}, {} UTC)",
-            f.path,
-            f.sha256,
-            f.size,
-            event.id,
-            event.actor_label,
-            event.occurred_at.format("%Y-%m-%d %H:%M:%S")
-        ));
+        let when = event.occurred_at.format("%Y-%m-%d %H:%M:%S");
+        checked.push(match &f.copy_without_metadata {
+            None => format!(
+                "{}: SHA-256 {} ({} bytes), recorded by audit event {} ({}, {when} UTC)",
+                f.path, f.sha256, f.size, event.id, event.actor_label
+            ),
+            Some(c) => format!(
+                "{}: a copy with the photo's metadata removed, SHA-256 {} ({} bytes), as the manifest says; the original's SHA-256 {} ({} bytes) was recorded by audit event {} ({}, {when} UTC), and only the original can be checked against it",
+                f.path, c.sha256, c.size, f.sha256, f.size, event.id, event.actor_label
+            ),
+        });
     }
     let Some(cp) = &manifest.checkpoint else {
         checked.push("no signed checkpoint in the bundle: the files and events are checked, the trail's signature is not".into());

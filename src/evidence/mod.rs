@@ -7,6 +7,8 @@
 //! evidence bundle (files, manifest, signed checkpoint) and its offline check: `bundle`.
 
 pub mod bundle;
+pub mod metadata;
+pub mod thumbnail;
 pub mod types;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -79,6 +81,12 @@ pub struct EvidenceFile {
     pub retraction_reason: String,
     pub purged_at: Option<NaiveDateTime>,
     pub purge_reason: String,
+    /// What the photo's EXIF says of when it was taken (`metadata::PhotoMetadata`); empty
+    /// when it says nothing, and cleared by the records core for those who get a copy
+    /// without metadata.
+    pub photo_taken_at: String,
+    pub photo_latitude: Option<f64>,
+    pub photo_longitude: Option<f64>,
 }
 
 impl EvidenceFile {
@@ -101,6 +109,24 @@ impl EvidenceFile {
             verification: Verification::Unverified,
             retracted: self.is_retracted() || self.is_purged(),
         }
+    }
+
+    /// The photo's own account of when and where it was taken, if it gives one.
+    pub fn photo_metadata(&self) -> Option<metadata::PhotoMetadata> {
+        let m = metadata::PhotoMetadata {
+            taken_at: self.photo_taken_at.clone(),
+            latitude: self.photo_latitude,
+            longitude: self.photo_longitude,
+        };
+        (!m.is_empty()).then_some(m)
+    }
+
+    /// Forgets the photo's metadata (for a viewer who gets a copy without it).
+    pub fn without_metadata(mut self) -> Self {
+        self.photo_taken_at.clear();
+        self.photo_latitude = None;
+        self.photo_longitude = None;
+        self
     }
 
     pub fn is_retracted(&self) -> bool {
@@ -183,6 +209,9 @@ mod tests {
             retraction_reason: String::new(),
             purged_at: None,
             purge_reason: String::new(),
+            photo_taken_at: String::new(),
+            photo_latitude: None,
+            photo_longitude: None,
         };
         assert_eq!(f.download_name(), "checkpoint _photo_.jpg");
         assert_eq!(f.size_label(), "1.4 MB");

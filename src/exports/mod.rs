@@ -12,6 +12,7 @@
 //! the first byte is sent.
 
 pub mod convoys;
+pub mod evidence;
 pub mod format;
 pub mod incidents;
 mod lookup;

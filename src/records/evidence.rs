@@ -72,7 +72,7 @@ pub fn files(
     let mut shown = Vec::with_capacity(loaded.len());
     for f in loaded {
         if sees_part(conn, scope, &f)? {
-            shown.push(Visible::vouched(f));
+            shown.push(Visible::vouched(as_seen_by(scope, f)));
         }
     }
     let all: i64 = evidence_files::table
@@ -109,7 +109,84 @@ pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<Visible<Evidenc
     {
         return Err(AppError::NotFound);
     }
-    Ok(Visible::vouched(file))
+    Ok(Visible::vouched(as_seen_by(scope, file)))
+}
+
+/// Does the viewer get a file as it was uploaded, metadata and all? Its own organisation,
+/// coordinators and auditors do; anyone else (another organisation's reporter reading a
+/// restricted or public file) gets a copy with the photo's metadata removed, and is not told
+/// what it said: where a photo was taken can lead to the person who took it.
+pub fn gets_original(scope: &Scope, file: &EvidenceFile) -> bool {
+    scope.sees_all() || scope.viewer().organization_id == file.organization_id
+}
+
+/// The file as the viewer may know it: without the photo's date and position for those who
+/// do not get the original.
+fn as_seen_by(scope: &Scope, file: EvidenceFile) -> EvidenceFile {
+    if gets_original(scope, &file) {
+        file
+    } else {
+        file.without_metadata()
+    }
+}
+
+/// How many files of each of `ids` (records of one kind, a list page's rows) the viewer may
+/// see and download: neither retracted nor purged, admitted by the scope, and on a claim only
+/// when the viewer sees that claim. Three queries whatever the number of rows, never one per
+/// row; files of records not asked for are never read. Records without files are absent.
+pub fn counts(
+    conn: &mut DbConn,
+    scope: &Scope,
+    kind: RecordKind,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64)>, AppError> {
+    use diesel::dsl::count_star;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let of_records = evidence_files::record_type
+        .eq(kind.code())
+        .and(evidence_files::record_id.eq_any(ids))
+        .and(evidence_files::retracted_at.is_null())
+        .and(evidence_files::purged_at.is_null());
+    let mut tally: Vec<(i64, i64)> = evidence_files::table
+        .filter(of_records.clone())
+        .filter(evidence_files::part_kind.ne("claim"))
+        .filter(scope.records_of("evidence_files", false))
+        .group_by(evidence_files::record_id)
+        .select((evidence_files::record_id, count_star()))
+        .load(conn)?;
+    let on_claims: Vec<(i64, Option<i64>, i64)> = evidence_files::table
+        .filter(of_records)
+        .filter(evidence_files::part_kind.eq("claim"))
+        .filter(scope.records_of("evidence_files", false))
+        .group_by((evidence_files::record_id, evidence_files::part_id))
+        .select((
+            evidence_files::record_id,
+            evidence_files::part_id,
+            count_star(),
+        ))
+        .load(conn)?;
+    if !on_claims.is_empty() {
+        let claim_ids: Vec<i64> = on_claims.iter().filter_map(|(_, c, _)| *c).collect();
+        let seen: Vec<i64> = claims::table
+            .filter(claims::id.eq_any(claim_ids))
+            .select(Claim::as_select())
+            .load(conn)?
+            .into_iter()
+            .filter(|c| scope.sees_claim(c))
+            .map(|c| c.id)
+            .collect();
+        for (record, claim, n) in on_claims {
+            if claim.is_some_and(|c| seen.contains(&c)) {
+                match tally.iter_mut().find(|(r, _)| *r == record) {
+                    Some((_, total)) => *total += n,
+                    None => tally.push((record, n)),
+                }
+            }
+        }
+    }
+    Ok(tally)
 }
 
 /// A file on a claim follows the claim's provenance too (merging does not widen it).

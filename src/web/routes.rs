@@ -121,6 +121,7 @@ route_table! {
     GET  "/needs/{id:\\d+}/files" => evidence::files, Can(ReadNeeds);
     POST "/needs/{id:\\d+}/files" => evidence::upload_files, Can(RecordNeeds);
     GET  "/files/{id:\\d+}" => evidence::download, Can(ReadIncidents);
+    GET  "/files/{id:\\d+}/thumbnail" => evidence::thumbnail, Can(ReadIncidents);
     POST "/files/{id:\\d+}/retraction" => evidence::retract, Can(RecordIncidents);
     GET  "/files/{id:\\d+}/purge" => evidence::purge_form, Can(PurgeEvidence);
     POST "/files/{id:\\d+}/purge" => evidence::purge, Can(PurgeEvidence);

@@ -11,6 +11,8 @@ mod browser;
 mod confidentiality;
 mod convoys;
 mod evidence;
+mod evidence_photos;
+mod evidence_store;
 mod exports;
 mod faults;
 mod figures;

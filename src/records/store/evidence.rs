@@ -14,6 +14,7 @@ use crate::db::schema::{claims, convoy_events, evidence_files, revisions as revi
 use crate::db::DbConn;
 use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
+use crate::evidence::metadata::PhotoMetadata;
 use crate::evidence::{EvidenceFile, RecordKind};
 use crate::permissions::{self, RecordFacts, Viewer};
 use crate::revisions::{self, NewRevision};
@@ -25,6 +26,9 @@ pub struct Received {
     pub size: u64,
     pub mime: &'static str,
     pub original_name: String,
+    /// What a photo's EXIF says of when and where it was taken (kept with the row, not in
+    /// the audit event: bundles carry their events to partners).
+    pub photo: PhotoMetadata,
 }
 
 /// What the uploader said of the files sent together.
@@ -159,6 +163,9 @@ pub fn attach(
                 evidence_files::organization_id.eq(facts.organization_id),
                 evidence_files::uploaded_by.eq(author.user_id),
                 evidence_files::created_at.eq(now),
+                evidence_files::photo_taken_at.eq(&f.photo.taken_at),
+                evidence_files::photo_latitude.eq(f.photo.latitude),
+                evidence_files::photo_longitude.eq(f.photo.longitude),
             ))
             .returning(evidence_files::id)
             .get_result(tx.db())?;

@@ -12,20 +12,19 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use self::upload::{Refused, UploadForm};
 use super::extract::Today;
 use super::{see_other, Page, State};
-use crate::audit::{self, checkpoint, AuditEvent, Event};
+use crate::audit;
 use crate::blobs::BlobStore;
-use crate::db::schema::{audit_events, users};
 use crate::db::DbConn;
 use crate::domain::vocab::Sensitivity;
 use crate::domain::{text, values};
 use crate::error::AppError;
-use crate::evidence::{bundle, size_label, EvidenceFile, RecordKind};
+use crate::evidence::{metadata, size_label, thumbnail, types, EvidenceFile, RecordKind};
+use crate::exports::evidence::{self as export, name_of, uploaders};
 use crate::records::evidence::{self as scoped, RecordRef};
 use crate::records::store::evidence::{self as store, Description, Part};
 use crate::records::store::Author;
@@ -40,6 +39,31 @@ pub struct Shown {
     pub file: Visible<EvidenceFile>,
     pub uploader: String,
     pub can_retract: bool,
+    /// A thumbnail can be shown (`/files/{id}/thumbnail`).
+    pub thumbnail: bool,
+    /// The viewer's download is a copy with the photo's metadata removed (its hash differs).
+    pub without_metadata: bool,
+    /// A photo whose metadata cannot be removed: only its organisation may download it.
+    pub withheld: bool,
+}
+
+impl Shown {
+    /// "The photo's metadata says it was taken on …": the date in words and the time as the
+    /// camera's clock had it, for the page's claim-to-weigh sentence.
+    pub fn taken(&self, page: &Page) -> Option<(String, String)> {
+        let raw = &self.file.photo_taken_at;
+        let (date, time) = raw.split_once(' ')?;
+        let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+        Some((page.date(date), time.to_string()))
+    }
+
+    /// The photo's GPS position, as degrees to five decimals (about a metre).
+    pub fn position(&self) -> Option<String> {
+        Some(format!(
+            "{:.5}, {:.5}",
+            self.file.photo_latitude?, self.file.photo_longitude?
+        ))
+    }
 }
 
 #[derive(Template)]
@@ -153,26 +177,6 @@ fn load_record(
     })
 }
 
-/// Display names of the people who uploaded `files`.
-fn uploaders(
-    conn: &mut DbConn,
-    files: &[Visible<EvidenceFile>],
-) -> Result<Vec<(i64, String)>, AppError> {
-    let ids: Vec<i64> = files.iter().map(|f| f.uploaded_by).collect();
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::display_name))
-        .load(conn)?)
-}
-
-fn name_of(names: &[(i64, String)], id: i64) -> String {
-    names
-        .iter()
-        .find(|(i, _)| *i == id)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default()
-}
-
 async fn build(
     page: Page,
     state: &State,
@@ -194,10 +198,21 @@ async fn build(
         .await?;
     let files = files
         .into_iter()
-        .map(|f| Shown {
-            uploader: name_of(&names, f.uploaded_by),
-            can_retract: !f.is_retracted() && !f.is_purged() && store::may_retract(viewer, &f),
-            file: f,
+        .map(|f| {
+            let original = scoped::gets_original(&scope, &f);
+            let image = types::is_image(&f.mime_type);
+            let present = !f.is_purged();
+            Shown {
+                uploader: name_of(&names, f.uploaded_by),
+                can_retract: present && !f.is_retracted() && store::may_retract(viewer, &f),
+                thumbnail: present && thumbnail::available(&f.mime_type),
+                without_metadata: present
+                    && image
+                    && !original
+                    && metadata::shareable(&f.mime_type),
+                withheld: present && !original && !metadata::shareable(&f.mime_type),
+                file: f,
+            }
         })
         .collect();
     let back = kind.path(id);
@@ -419,6 +434,9 @@ fn attachment(name: &str, mime: &str) -> actix_web::HttpResponseBuilder {
     res
 }
 
+/// `GET /files/{id}`: the file as a download. Its organisation, coordinators and auditors get
+/// the original; anyone else a copy of a photo without its metadata (or, for a photo type whose
+/// metadata cannot be removed, a refusal that says so).
 pub async fn download(
     state: State,
     id: web::Path<i64>,
@@ -434,12 +452,83 @@ pub async fn download(
         return Err(AppError::NotFound);
     }
     let blobs = state.blobs.clone();
+    let name = file.download_name();
+    if !scoped::gets_original(&scope, &file) && types::is_image(&file.mime_type) {
+        let size = file.size_bytes.max(0) as u64;
+        if !metadata::strippable(&file.mime_type) || size > metadata::MAX_PHOTO_BYTES {
+            return Err(AppError::Refused("evidence-metadata-not-removable"));
+        }
+        let mime = file.mime_type.clone();
+        let copy = crate::web::blocking(move || -> std::io::Result<Option<Vec<u8>>> {
+            let mut bytes = Vec::new();
+            blobs.open(&file.sha256)?.read_to_end(&mut bytes)?;
+            Ok(metadata::strip(&file.mime_type, bytes).ok())
+        })
+        .await?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("evidence file {id}: {e}")))?
+        .ok_or(AppError::Refused("evidence-metadata-not-removable"))?;
+        return Ok(attachment(&name, &mime).body(copy));
+    }
     let sha = file.sha256.clone();
     let reader = crate::web::blocking(move || blobs.open(&sha))
         .await?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("evidence file {id}: {e}")))?;
     let size = file.size_bytes.max(0) as u64;
-    Ok(attachment(&file.download_name(), &file.mime_type).body(stream_body(reader, size, ())))
+    Ok(attachment(&name, &file.mime_type).body(stream_body(reader, size, ())))
+}
+
+/// Where thumbnails are cached: beside the database, apart from the evidence (they can be
+/// deleted at any time and are made again).
+fn thumbnail_dir(state: &State) -> std::path::PathBuf {
+    state.settings.data_dir.join("thumbnails")
+}
+
+/// `GET /files/{id}/thumbnail`: a small JPEG of a photo, re-encoded from its pixels (so without
+/// its metadata), for whoever may see the file; made on first request and cached.
+pub async fn thumbnail(
+    state: State,
+    id: web::Path<i64>,
+    scope: Scope,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let file = state
+        .db
+        .run(move |conn| scoped::find(conn, &scope, id))
+        .await?
+        .into_inner();
+    if file.is_purged() || !thumbnail::available(&file.mime_type) {
+        return Err(AppError::NotFound);
+    }
+    let blobs = state.blobs.clone();
+    let dir = thumbnail_dir(&state);
+    let jpeg = crate::web::blocking(move || -> std::io::Result<Option<Vec<u8>>> {
+        let path = thumbnail::cached(&dir, &file.sha256)?;
+        match std::fs::read(&path) {
+            Ok(jpeg) => return Ok(Some(jpeg)),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            Err(_) => {}
+        }
+        if file.size_bytes.max(0) as u64 > metadata::MAX_PHOTO_BYTES {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        blobs.open(&file.sha256)?.read_to_end(&mut bytes)?;
+        // A photo that does not decode has no thumbnail (the file itself is still there).
+        let Ok(jpeg) = thumbnail::make(&file.mime_type, std::io::Cursor::new(bytes)) else {
+            return Ok(None);
+        };
+        thumbnail::keep(&dir, &file.sha256, &jpeg)?;
+        Ok(Some(jpeg))
+    })
+    .await?
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("thumbnail of evidence file {id}: {e}")))?
+    .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "image/jpeg"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_DISPOSITION, "inline"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(jpeg))
 }
 
 #[derive(Deserialize, Default)]
@@ -563,111 +652,53 @@ pub async fn purge(
         .await?;
     if bytes_may_go {
         let blobs = state.blobs.clone();
-        crate::web::blocking(move || blobs.remove(&file.sha256))
-            .await?
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("purging evidence file {id}: {e}")))?;
+        let dir = thumbnail_dir(&state);
+        crate::web::blocking(move || {
+            thumbnail::forget(&dir, &file.sha256)?;
+            blobs.remove(&file.sha256)
+        })
+        .await?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("purging evidence file {id}: {e}")))?;
     }
     Ok(see_other(&format!("/files/{id}/purge?done=purged")))
 }
 
-/// The audit events that recorded `files` being attached.
-fn attach_events(
-    conn: &mut DbConn,
-    files: &[Visible<EvidenceFile>],
-) -> Result<Vec<AuditEvent>, AppError> {
-    let ids: Vec<String> = files.iter().map(|f| f.id.to_string()).collect();
-    Ok(audit_events::table
-        .filter(audit_events::entity_type.eq("evidence_file"))
-        .filter(audit_events::action.eq("evidence.attach"))
-        .filter(audit_events::entity_id.eq_any(ids))
-        .select(AuditEvent::as_select())
-        .load(conn)?)
+#[derive(Deserialize)]
+pub struct BundleQuery {
+    /// `1`: a bundle to give beyond the organisation, every photo without its metadata.
+    shared: Option<String>,
 }
 
 /// `GET /incidents/{id}/evidence.zip`: the files the viewer may see, with the manifest and the
-/// newest signed checkpoint (signed now when the newest file came after the last one). The
-/// export is audited before the first byte goes out.
+/// newest signed checkpoint (see `exports::evidence`). The export is audited before the first
+/// byte goes out; the zip is written to a scratch file, then streamed.
 pub async fn bundle(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    q: web::Query<BundleQuery>,
     scope: Scope,
     author: Author,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let shared = q.shared.as_deref() == Some("1");
     let actor = author.actor;
     let exported_by = page.user().display_name.clone();
     let signer = state.signer.clone();
-    let (reference, entries, left_out, cp) = state
+    let gathered = state
         .db
-        .run(move |conn| {
-            let l = records::incidents::find(conn, &scope, crate::domain::IncidentId::new(id))?;
-            let (files, hidden) = scoped::files(conn, &scope, RecordRef::incident(&l))?;
-            let (kept, dropped): (Vec<_>, Vec<_>) = files
-                .into_iter()
-                .partition(|f| !f.is_retracted() && !f.is_purged());
-            let events = attach_events(conn, &kept)?;
-            let names = uploaders(conn, &kept)?;
-            let newest = events.iter().map(|e| e.id).max().unwrap_or(0);
-            let covered = checkpoint::latest(conn)?.is_some_and(|c| c.events >= newest);
-            if !covered {
-                checkpoint::take(conn, &signer, checkpoint::Reason::Periodic)?;
-            }
-            let cp = checkpoint::latest(conn)?;
-            let reference = l.incident.reference.clone();
-            let hashes: Vec<serde_json::Value> = kept
-                .iter()
-                .map(|f| serde_json::json!({ "id": f.id, "sha256": f.sha256 }))
-                .collect();
-            audit::write(conn, |conn| {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new("evidence.export", "incident", id)
-                        .details(serde_json::json!({ "reference": reference, "files": hashes })),
-                )
-            })?;
-            let entries: Vec<bundle::Entry> = kept
-                .into_iter()
-                .map(|f| {
-                    let f = f.into_inner();
-                    bundle::Entry {
-                        uploaded_by: name_of(&names, f.uploaded_by),
-                        event: events
-                            .iter()
-                            .find(|e| e.entity_id == f.id.to_string())
-                            .cloned(),
-                        file: f,
-                    }
-                })
-                .collect();
-            Ok((reference, entries, hidden.0 + dropped.len(), cp))
-        })
+        .run(move |conn| export::gather(conn, &scope, &actor, &signer, id, shared))
         .await?;
     let blobs: Arc<dyn BlobStore> = state.blobs.clone();
-    let name = format!("{reference}-evidence.zip");
-    let (scratch, size) = crate::web::blocking(move || -> std::io::Result<_> {
-        let scratch = crate::blobs::Incoming::create(blobs.incoming_dir())?;
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(scratch.path())?;
-        let file = bundle::write(
-            std::io::BufWriter::new(file),
-            blobs.as_ref(),
-            "incident",
-            &reference,
-            &exported_by,
-            entries,
-            left_out,
-            cp,
-        )?;
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        let size = file.metadata()?.len();
-        Ok((scratch, size))
-    })
-    .await?
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("evidence bundle: {e}")))?;
+    let name = format!(
+        "{}-evidence{}.zip",
+        gathered.reference,
+        if shared { "-shared" } else { "" }
+    );
+    let (scratch, size) =
+        crate::web::blocking(move || export::write_scratch(blobs.as_ref(), gathered, &exported_by))
+            .await?
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("evidence bundle: {e}")))?;
     let reader = std::fs::File::open(scratch.path())
         .map_err(|e| AppError::Internal(anyhow::anyhow!("evidence bundle: {e}")))?;
     Ok(attachment(&name, "application/zip").body(stream_body(Box::new(reader), size, scratch)))

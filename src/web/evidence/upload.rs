@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 
 use crate::blobs::{BlobStore, Incoming};
 use crate::error::AppError;
+use crate::evidence::metadata::{self, PhotoMetadata};
 use crate::evidence::types;
 
 /// The typed fields of the upload form, kept as typed for a re-render.
@@ -196,6 +197,18 @@ fn clean_name(raw: &str) -> String {
         .to_string()
 }
 
+/// The date taken and GPS position of an accepted photo, read from the upload on disk
+/// before it is kept (nothing for other types, or a photo too large to read).
+fn photo_metadata(a: &Arrived, size: u64) -> PhotoMetadata {
+    if !types::is_image(a.mime) || size > metadata::MAX_PHOTO_BYTES {
+        return PhotoMetadata::default();
+    }
+    match std::fs::File::open(a.incoming.path()) {
+        Ok(f) => metadata::read(&mut std::io::BufReader::new(f)),
+        Err(_) => PhotoMetadata::default(),
+    }
+}
+
 /// Moves accepted files into the store (each under its hash), off the async workers.
 pub async fn keep_all(
     blobs: Arc<dyn BlobStore>,
@@ -206,12 +219,14 @@ pub async fn keep_all(
             .into_iter()
             .map(|a| {
                 let size = a.incoming.size();
+                let photo = photo_metadata(&a, size);
                 blobs.put(&a.sha256, a.incoming)?;
                 Ok(crate::records::store::evidence::Received {
                     sha256: a.sha256,
                     size,
                     mime: a.mime,
                     original_name: a.name,
+                    photo,
                 })
             })
             .collect::<std::io::Result<Vec<_>>>()

@@ -31,6 +31,8 @@ pub struct ListPage {
     pub sorts: &'static [(Sort, &'static str, &'static str)],
     /// The order in force (the chosen one, or the default for this kind of list).
     pub sort_code: &'static str,
+    /// (incident id, evidence files the viewer may see) for this page's rows that have any.
+    pub file_counts: Vec<(i64, i64)>,
 }
 
 impl ListPage {
@@ -43,6 +45,13 @@ impl ListPage {
     pub fn admin2s(&self) -> Vec<&str> {
         crate::locations::admin2_names(&self.admin_areas)
     }
+    /// How many evidence files of incident `id` the viewer may see (0: none, or none visible).
+    pub fn files_of(&self, id: &i64) -> i64 {
+        self.file_counts
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or(0, |(_, n)| *n)
+    }
 }
 
 pub async fn list(
@@ -53,13 +62,24 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (filter, sort, page_no, bad) = query.parse();
-    let (found, organizations, admin_areas) = state
+    let (found, organizations, admin_areas, file_counts) = state
         .db
         .run(move |conn| {
+            let found = list::list(conn, viewer, &filter, sort, page_no)?;
+            // Counted for this page's rows only, in one batch, never per row.
+            let ids: Vec<i64> = found.rows.iter().map(|r| r.incident.id).collect();
+            let scope = crate::records::Scope::of(viewer);
+            let file_counts = crate::records::evidence::counts(
+                conn,
+                &scope,
+                crate::evidence::RecordKind::Incident,
+                &ids,
+            )?;
             Ok((
-                list::list(conn, viewer, &filter, sort, page_no)?,
+                found,
                 organizations::list(conn)?,
                 locations::admin_areas(conn, viewer)?,
+                file_counts,
             ))
         })
         .await?;
@@ -82,5 +102,6 @@ pub async fn list(
         export_query,
         sorts: &Sort::ALL,
         sort_code: sort.code(),
+        file_counts,
     })
 }

@@ -1175,3 +1175,13 @@ what-name-language = the language of the name
 what-name-preferred = which name is preferred
 what-name-text = the name
 what-pcode = the p-code
+evidence-photo-taken = The photo's metadata says it was taken on { $date } at { $time } (by the camera's clock); metadata can be wrong or forged.
+evidence-photo-position = The photo's metadata says it was taken at { $position } (latitude, longitude); metadata can be wrong or forged. Treat it as an exact place: only this file's organisation, coordinators and auditors see it.
+evidence-photo-copy-stripped = Your download is a copy with the photo's metadata (date, position, camera) removed, so its SHA-256 differs from the original's shown here.
+evidence-metadata-not-removable = The metadata of this kind of photo (which may say where it was taken) cannot be removed, so only its organisation, coordinators and auditors can download it.
+evidence-thumbnail-alt = Thumbnail of { $name }
+evidence-bundle-shared = Download a bundle to share beyond your organisation (photo metadata removed)
+incidents-file-count = { $count ->
+    [one] 1 file
+   *[other] { $count } files
+}

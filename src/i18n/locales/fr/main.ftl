@@ -1180,3 +1180,13 @@ what-name-language = la langue du nom
 what-name-preferred = le nom préféré
 what-name-text = le nom
 what-pcode = le p-code
+evidence-photo-taken = Selon les métadonnées de la photo, elle a été prise le { $date } à { $time } (selon l'horloge de l'appareil) ; les métadonnées peuvent être erronées ou falsifiées.
+evidence-photo-position = Selon les métadonnées de la photo, elle a été prise à { $position } (latitude, longitude) ; les métadonnées peuvent être erronées ou falsifiées. Traitez-la comme un lieu exact : seuls l'organisation de ce fichier, les coordinateurs et les auditeurs la voient.
+evidence-photo-copy-stripped = Vous téléchargez une copie dont les métadonnées de la photo (date, position, appareil) ont été retirées ; son empreinte SHA-256 diffère donc de celle de l'original indiquée ici.
+evidence-metadata-not-removable = Les métadonnées de ce type de photo (qui peuvent indiquer où elle a été prise) ne peuvent pas être retirées : seuls son organisation, les coordinateurs et les auditeurs peuvent la télécharger.
+evidence-thumbnail-alt = Vignette de { $name }
+evidence-bundle-shared = Télécharger un dossier à partager hors de votre organisation (métadonnées des photos retirées)
+incidents-file-count = { $count ->
+    [one] 1 fichier
+   *[other] { $count } fichiers
+}

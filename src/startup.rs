@@ -67,6 +67,15 @@ impl Application {
                 every,
             ));
         }
+        // Subscriptions' deliveries, in the background: requests only queue events.
+        if let Some(poll) = settings.notify.poll {
+            actix_web::rt::spawn(crate::notify::worker::run(
+                db.clone(),
+                settings.notify.clone(),
+                settings.public_url.clone(),
+                poll,
+            ));
+        }
         let blobs = crate::blobs::FolderStore::new(&settings.evidence_dir).map_err(|e| {
             anyhow::anyhow!(
                 "CORRIDOR_EVIDENCE_DIR: cannot use '{}': {e}",

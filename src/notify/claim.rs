@@ -85,3 +85,22 @@ pub fn claim(
     ids.sort_unstable();
     Ok(ids)
 }
+
+/// Gives back whatever `node` holds (after a round that failed part-way), so the work is
+/// taken again at the next round instead of after the lease.
+pub fn release(conn: &mut DbConn, node: &str) -> Result<(), AppError> {
+    use crate::db::schema::{deliveries, notification_events};
+    diesel::update(notification_events::table.filter(notification_events::claimed_by.eq(node)))
+        .set((
+            notification_events::claimed_by.eq(None::<String>),
+            notification_events::claimed_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    diesel::update(deliveries::table.filter(deliveries::claimed_by.eq(node)))
+        .set((
+            deliveries::claimed_by.eq(None::<String>),
+            deliveries::claimed_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

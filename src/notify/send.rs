@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::Body;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -134,7 +135,11 @@ impl Sender {
             .to(to)
             .subject(strip_marks(&subject))
             .header(ContentType::TEXT_PLAIN)
-            .body(strip_marks(&text));
+            // Quoted-printable: the text stays readable in the raw message too.
+            .body(
+                Body::new_with_encoding(strip_marks(&text), ContentTransferEncoding::QuotedPrintable)
+                    .unwrap_or_else(Body::new),
+            );
         let email = match email {
             Ok(e) => e,
             Err(e) => {

@@ -33,6 +33,10 @@ pub async fn run(db: Db, settings: NotifySettings, base_url: String, poll: std::
         tick.tick().await;
         if let Err(e) = once(&db, &settings, &base_url, &node, &sender).await {
             tracing::warn!(error = %e, "subscriptions: delivery round failed; trying again");
+            let n = node.clone();
+            if let Err(e) = db.run(move |conn| claim::release(conn, &n)).await {
+                tracing::warn!(error = %e, "subscriptions: claims kept until the lease ends");
+            }
         }
     }
 }

@@ -519,7 +519,12 @@ pub struct NotifyRaw {
     /// Sign-in name and password at the SMTP server, if it asks for them.
     #[arg(long, env = "CORRIDOR_SMTP_USERNAME", global = true)]
     pub smtp_username: Option<String>,
-    #[arg(long, env = "CORRIDOR_SMTP_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "CORRIDOR_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
     pub smtp_password: Option<String>,
 }
 
@@ -557,8 +562,20 @@ impl NotifyRaw {
         let ms = |setting, raw: &Option<String>, default: &str, min, max| {
             parse_number::<u64>(setting, raw.as_deref().unwrap_or(default), min, max)
         };
-        let poll = ms("CORRIDOR_NOTIFY_POLL_MS", &self.notify_poll_ms, "5000", 0, 3_600_000)?;
-        let retry = ms("CORRIDOR_NOTIFY_RETRY_MS", &self.notify_retry_ms, "30000", 1, 86_400_000)?;
+        let poll = ms(
+            "CORRIDOR_NOTIFY_POLL_MS",
+            &self.notify_poll_ms,
+            "5000",
+            0,
+            3_600_000,
+        )?;
+        let retry = ms(
+            "CORRIDOR_NOTIFY_RETRY_MS",
+            &self.notify_retry_ms,
+            "30000",
+            1,
+            86_400_000,
+        )?;
         let max_attempts = parse_number(
             "CORRIDOR_NOTIFY_MAX_ATTEMPTS",
             self.notify_max_attempts.as_deref().unwrap_or("8"),

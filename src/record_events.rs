@@ -32,7 +32,12 @@ pub const REPORT_GENERATED: &str = "report.generated";
 
 /// The event a revision stands for, if any: `changes` is `{field: [before, after]}`, and
 /// `snapshot` the record after the change.
-pub fn classify(entity_type: &str, action: &str, changes: &Value, snapshot: &Value) -> Option<&'static str> {
+pub fn classify(
+    entity_type: &str,
+    action: &str,
+    changes: &Value,
+    snapshot: &Value,
+) -> Option<&'static str> {
     let after = |field: &str| changes.get(field).and_then(|pair| pair.get(1));
     let before = |field: &str| changes.get(field).and_then(|pair| pair.get(0));
     match entity_type {
@@ -44,14 +49,18 @@ pub fn classify(entity_type: &str, action: &str, changes: &Value, snapshot: &Val
         // New once submitted: at creation, or when a draft is submitted.
         "incident"
             if snapshot.get("status").and_then(Value::as_str) != Some("draft")
-                && (action == "create" || before("status").and_then(Value::as_str) == Some("draft")) =>
+                && (action == "create"
+                    || before("status").and_then(Value::as_str) == Some("draft")) =>
         {
             Some(INCIDENT_CREATED)
         }
-        "convoy" if after("status").and_then(Value::as_str) == Some("blocked") => Some("convoy.blocked"),
+        "convoy" if after("status").and_then(Value::as_str) == Some("blocked") => {
+            Some("convoy.blocked")
+        }
         "convoy" => {
             let removals = |v: Option<&Value>| {
-                v.and_then(Value::as_str).map_or(0, |s| s.matches("; removed ").count())
+                v.and_then(Value::as_str)
+                    .map_or(0, |s| s.matches("; removed ").count())
             };
             (removals(after("cargo")) > removals(before("cargo"))).then_some("convoy.cargo_removed")
         }
@@ -86,7 +95,12 @@ pub fn after_revision(
 }
 
 /// Queues an event of `kind` about a record (or a report: `entity_id` 0).
-pub fn queue(tx: &mut Tx<'_>, kind: &'static str, entity_type: &str, entity_id: i64) -> Result<(), AppError> {
+pub fn queue(
+    tx: &mut Tx<'_>,
+    kind: &'static str,
+    entity_type: &str,
+    entity_id: i64,
+) -> Result<(), AppError> {
     if !anyone_listening(tx)? {
         return Ok(());
     }
@@ -110,18 +124,109 @@ mod tests {
     fn revisions_become_the_events_subscribers_hear_of() {
         let submitted = json!({"status": "submitted"});
         let c = |e, a, ch: Value, s: &Value| classify(e, a, &ch, s);
-        assert_eq!(c("incident", "create", json!({"title": [null, "x"]}), &submitted), Some(INCIDENT_CREATED));
-        assert_eq!(c("incident", "create", json!({}), &json!({"status": "draft"})), None);
-        assert_eq!(c("incident", "update", json!({"status": ["draft", "submitted"]}), &submitted), Some(INCIDENT_CREATED));
-        assert_eq!(c("incident", "update", json!({"title": ["a", "b"]}), &submitted), None);
-        assert_eq!(c("incident", "verification", json!({"verification": ["unverified", "confirmed"]}), &submitted), Some("incident.verification_changed"));
-        assert_eq!(c("incident", "retraction", json!({"retracted": [false, true]}), &submitted), Some("incident.retracted"));
-        assert_eq!(c("incident", "merge", json!({"merged_into": [null, "INC-1"]}), &submitted), Some("incident.merged"));
-        assert_eq!(c("incident", "duplicate", json!({"duplicate": [null, "INC-2"]}), &submitted), None);
-        assert_eq!(c("convoy", "event", json!({"status": ["approved", "blocked"]}), &submitted), Some("convoy.blocked"));
-        assert_eq!(c("convoy", "event", json!({"cargo": ["Flour (food): 5 t", "Flour (food): 5 t; removed 2"]}), &submitted), Some("convoy.cargo_removed"));
-        assert_eq!(c("convoy", "event", json!({"status": ["approved", "en_route"]}), &submitted), None);
-        assert_eq!(c("need", "delivery", json!({"status": ["open", "met"]}), &submitted), Some("need.met"));
+        assert_eq!(
+            c(
+                "incident",
+                "create",
+                json!({"title": [null, "x"]}),
+                &submitted
+            ),
+            Some(INCIDENT_CREATED)
+        );
+        assert_eq!(
+            c("incident", "create", json!({}), &json!({"status": "draft"})),
+            None
+        );
+        assert_eq!(
+            c(
+                "incident",
+                "update",
+                json!({"status": ["draft", "submitted"]}),
+                &submitted
+            ),
+            Some(INCIDENT_CREATED)
+        );
+        assert_eq!(
+            c(
+                "incident",
+                "update",
+                json!({"title": ["a", "b"]}),
+                &submitted
+            ),
+            None
+        );
+        assert_eq!(
+            c(
+                "incident",
+                "verification",
+                json!({"verification": ["unverified", "confirmed"]}),
+                &submitted
+            ),
+            Some("incident.verification_changed")
+        );
+        assert_eq!(
+            c(
+                "incident",
+                "retraction",
+                json!({"retracted": [false, true]}),
+                &submitted
+            ),
+            Some("incident.retracted")
+        );
+        assert_eq!(
+            c(
+                "incident",
+                "merge",
+                json!({"merged_into": [null, "INC-1"]}),
+                &submitted
+            ),
+            Some("incident.merged")
+        );
+        assert_eq!(
+            c(
+                "incident",
+                "duplicate",
+                json!({"duplicate": [null, "INC-2"]}),
+                &submitted
+            ),
+            None
+        );
+        assert_eq!(
+            c(
+                "convoy",
+                "event",
+                json!({"status": ["approved", "blocked"]}),
+                &submitted
+            ),
+            Some("convoy.blocked")
+        );
+        assert_eq!(
+            c(
+                "convoy",
+                "event",
+                json!({"cargo": ["Flour (food): 5 t", "Flour (food): 5 t; removed 2"]}),
+                &submitted
+            ),
+            Some("convoy.cargo_removed")
+        );
+        assert_eq!(
+            c(
+                "convoy",
+                "event",
+                json!({"status": ["approved", "en_route"]}),
+                &submitted
+            ),
+            None
+        );
+        assert_eq!(
+            c(
+                "need",
+                "delivery",
+                json!({"status": ["open", "met"]}),
+                &submitted
+            ),
+            Some("need.met")
+        );
         assert!(KINDS.contains(&"need.met"));
     }
 }

@@ -419,8 +419,6 @@ pub fn changes(
             }
         })
         .collect();
-    let next_cursor = stretch
-        .resume_after
-        .map(|id| cursor::make("changes", id));
+    let next_cursor = stretch.resume_after.map(|id| cursor::make("changes", id));
     Ok(Page { data, next_cursor })
 }

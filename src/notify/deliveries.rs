@@ -137,7 +137,11 @@ pub fn record(
 }
 
 /// A subscription's latest deliveries, newest first.
-pub fn recent(conn: &mut DbConn, subscription_id: i64, limit: i64) -> Result<Vec<Delivery>, AppError> {
+pub fn recent(
+    conn: &mut DbConn,
+    subscription_id: i64,
+    limit: i64,
+) -> Result<Vec<Delivery>, AppError> {
     Ok(deliveries::table
         .filter(deliveries::subscription_id.eq(subscription_id))
         .order(deliveries::id.desc())
@@ -161,7 +165,13 @@ pub fn send_test(
     let now = audit::now();
     let mut immediate = sub.clone();
     immediate.frequency = super::subscriptions::Frequency::Immediate.code().into();
-    matching::enqueue(tx.db(), &immediate, None, &message::test(base_url, now), now)?;
+    matching::enqueue(
+        tx.db(),
+        &immediate,
+        None,
+        &message::test(base_url, now),
+        now,
+    )?;
     audit::record(
         tx,
         actor,

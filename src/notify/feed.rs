@@ -16,11 +16,17 @@ use crate::records::Scope;
 pub const ENTRIES: i64 = 50;
 
 /// The messages of a feed, newest change first.
-pub fn entries(conn: &mut DbConn, scope: &Scope, search: &SavedSearch, base_url: &str) -> Result<Vec<Message>, AppError> {
+pub fn entries(
+    conn: &mut DbConn,
+    scope: &Scope,
+    search: &SavedSearch,
+    base_url: &str,
+) -> Result<Vec<Message>, AppError> {
     let ids = matching::found_ids(conn, scope.viewer(), search, None, ENTRIES)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(m) = message::of_record(conn, scope, search.kind().entity_type(), id, base_url)? {
+        if let Some(m) = message::of_record(conn, scope, search.kind().entity_type(), id, base_url)?
+        {
             out.push(m);
         }
     }

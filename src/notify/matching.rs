@@ -10,7 +10,9 @@ use super::searches::{Kind, SavedSearch};
 use super::subscriptions::{Channel, Frequency, Subscription};
 use crate::accounts::users;
 use crate::audit;
-use crate::db::schema::{convoys, deliveries, incidents, needs, notification_events, saved_searches, subscriptions};
+use crate::db::schema::{
+    convoys, deliveries, incidents, needs, notification_events, saved_searches, subscriptions,
+};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::permissions::{self, Action, Viewer};
@@ -93,7 +95,13 @@ pub fn due_at(frequency: Frequency, now: NaiveDateTime) -> NaiveDateTime {
 }
 
 /// Writes a delivery of `message` for `sub`.
-pub fn enqueue(conn: &mut DbConn, sub: &Subscription, event_id: Option<i64>, message: &Message, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn enqueue(
+    conn: &mut DbConn,
+    sub: &Subscription,
+    event_id: Option<i64>,
+    message: &Message,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     diesel::insert_into(deliveries::table)
         .values((
             deliveries::subscription_id.eq(sub.id),
@@ -149,7 +157,8 @@ pub fn process(conn: &mut DbConn, claimed: &[i64], base_url: &str) -> Result<usi
                         && search.kind() == Kind::Incidents;
                     may.then(|| message::report(base_url, now))
                 } else if search.kind().entity_type() == event.entity_type
-                    && !found_ids(conn, scope.viewer(), search, Some(event.entity_id), 1)?.is_empty()
+                    && !found_ids(conn, scope.viewer(), search, Some(event.entity_id), 1)?
+                        .is_empty()
                 {
                     message::of_record(conn, &scope, &event.entity_type, event.entity_id, base_url)?
                         .map(|mut m| {
@@ -184,9 +193,18 @@ mod tests {
     #[test]
     fn digests_wait_for_midnight_or_monday() {
         // 2026-12-02 is a Wednesday.
-        let now = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap().and_hms_opt(15, 30, 0).unwrap();
+        let now = NaiveDate::from_ymd_opt(2026, 12, 2)
+            .unwrap()
+            .and_hms_opt(15, 30, 0)
+            .unwrap();
         assert_eq!(due_at(Frequency::Immediate, now), now);
-        assert_eq!(due_at(Frequency::Daily, now).to_string(), "2026-12-03 00:00:00");
-        assert_eq!(due_at(Frequency::Weekly, now).to_string(), "2026-12-07 00:00:00");
+        assert_eq!(
+            due_at(Frequency::Daily, now).to_string(),
+            "2026-12-03 00:00:00"
+        );
+        assert_eq!(
+            due_at(Frequency::Weekly, now).to_string(),
+            "2026-12-07 00:00:00"
+        );
     }
 }

@@ -179,4 +179,3 @@ pub fn line(m: &Message) -> String {
     let text: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
     format!("{}\n  {}", text.join(" · "), m.url)
 }
-

@@ -129,7 +129,12 @@ fn without_page(query: &str) -> String {
 }
 
 /// Saves a search for `user_id`. Call inside `audit::write`.
-pub fn create(tx: &mut Tx<'_>, actor: &Actor, user_id: i64, new: &NewSearch) -> Result<i64, AppError> {
+pub fn create(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    user_id: i64,
+    new: &NewSearch,
+) -> Result<i64, AppError> {
     let id: i64 = diesel::insert_into(saved_searches::table)
         .values((
             saved_searches::user_id.eq(user_id),

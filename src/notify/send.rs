@@ -37,9 +37,13 @@ impl Sender {
         let smtp = match &settings.smtp {
             Some(s) => {
                 let builder = match s.security {
-                    SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?,
+                    SmtpSecurity::StartTls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?
+                    }
                     SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)?,
-                    SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+                    SmtpSecurity::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
+                    }
                 };
                 let mut builder = builder.port(s.port).timeout(Some(TIMEOUT));
                 if let Some((user, password)) = &s.credentials {
@@ -66,7 +70,10 @@ impl Sender {
             .http
             .post(&sub.target)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(signature::HEADER, signature::header(secret, timestamp, body.as_bytes()))
+            .header(
+                signature::HEADER,
+                signature::header(secret, timestamp, body.as_bytes()),
+            )
             .header("Corridor-Delivery", d.id.to_string())
             .body(body)
             .send()
@@ -77,7 +84,11 @@ impl Sender {
                 Attempt {
                     ok: status.is_success(),
                     status: Some(i32::from(status.as_u16())),
-                    error: if status.is_success() { String::new() } else { format!("HTTP {status}") },
+                    error: if status.is_success() {
+                        String::new()
+                    } else {
+                        format!("HTTP {status}")
+                    },
                 }
             }
             Err(e) => Attempt {
@@ -112,7 +123,10 @@ impl Sender {
                 ("count", Arg::Number(messages.len() as i64)),
             ],
         );
-        let mut text = lang.t_args("email-intro", &[("search", Arg::from(search.name.as_str()))]);
+        let mut text = lang.t_args(
+            "email-intro",
+            &[("search", Arg::from(search.name.as_str()))],
+        );
         text.push_str("\n\n");
         for m in &messages {
             text.push_str(&message::line(m));
@@ -137,8 +151,11 @@ impl Sender {
             .header(ContentType::TEXT_PLAIN)
             // Quoted-printable: the text stays readable in the raw message too.
             .body(
-                Body::new_with_encoding(strip_marks(&text), ContentTransferEncoding::QuotedPrintable)
-                    .unwrap_or_else(Body::new),
+                Body::new_with_encoding(
+                    strip_marks(&text),
+                    ContentTransferEncoding::QuotedPrintable,
+                )
+                .unwrap_or_else(Body::new),
             );
         let email = match email {
             Ok(e) => e,
@@ -167,10 +184,17 @@ impl Sender {
 
 /// Fluent marks numbers for the page's digits; plain text has no use for the marks.
 fn strip_marks(s: &str) -> String {
-    s.chars().filter(|c| !matches!(c, '\u{2068}' | '\u{2069}')).collect()
+    s.chars()
+        .filter(|c| !matches!(c, '\u{2068}' | '\u{2069}'))
+        .collect()
 }
 
 /// Errors are shown to the subscriber: one line, not too long.
 fn short(s: &str) -> String {
-    s.lines().next().unwrap_or_default().chars().take(300).collect()
+    s.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect()
 }

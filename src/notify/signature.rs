@@ -10,7 +10,10 @@ pub const HEADER: &str = "Corridor-Signature";
 
 /// The header's value for `body` sent at `timestamp` (seconds since 1970).
 pub fn header(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    format!("t={timestamp},v1={}", hex::encode(mac(secret, timestamp, body)))
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac(secret, timestamp, body))
+    )
 }
 
 fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
@@ -57,6 +60,9 @@ mod tests {
         assert!(!verify("whsec_a", &h, b"{\"x\":2}", 1_700_000_100, 300));
         assert!(!verify("whsec_a", &h, b"{\"x\":1}", 1_700_001_000, 300));
         // A vector computed independently: HMAC-SHA256 with key "key" over "1.body".
-        assert_eq!(header("key", 1, b"body"), "t=1,v1=91b5374b153842ad05b2c4eab9349b8321b14703165bd3fb8b034dfb8be98ae5");
+        assert_eq!(
+            header("key", 1, b"body"),
+            "t=1,v1=91b5374b153842ad05b2c4eab9349b8321b14703165bd3fb8b034dfb8be98ae5"
+        );
     }
 }

@@ -104,7 +104,9 @@ pub fn check(
     allow_http: bool,
 ) -> Result<NewSubscription, Vec<(&'static str, &'static str)>> {
     let mut errors = Vec::new();
-    let channel = Channel::parse(channel).map_err(|e| errors.push(("channel", e))).ok();
+    let channel = Channel::parse(channel)
+        .map_err(|e| errors.push(("channel", e)))
+        .ok();
     let frequency = match channel {
         Some(Channel::Email) => Frequency::parse(frequency)
             .map_err(|e| errors.push(("frequency", e)))
@@ -125,11 +127,13 @@ pub fn check(
         _ => Some(String::new()),
     };
     match (channel, frequency, target) {
-        (Some(channel), Some(frequency), Some(target)) if errors.is_empty() => Ok(NewSubscription {
-            channel,
-            frequency,
-            target,
-        }),
+        (Some(channel), Some(frequency), Some(target)) if errors.is_empty() => {
+            Ok(NewSubscription {
+                channel,
+                frequency,
+                target,
+            })
+        }
         _ => Err(errors),
     }
 }

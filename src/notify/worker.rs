@@ -50,14 +50,12 @@ pub async fn once(
     sender: &Sender,
 ) -> Result<(), AppError> {
     let (n, b) = (node.to_string(), base_url.to_string());
-    db.run(move |conn| {
-        loop {
-            let events = claim::claim(conn, Queue::Events, &n, audit::now(), BATCH)?;
-            if events.is_empty() {
-                return Ok(());
-            }
-            matching::process(conn, &events, &b)?;
+    db.run(move |conn| loop {
+        let events = claim::claim(conn, Queue::Events, &n, audit::now(), BATCH)?;
+        if events.is_empty() {
+            return Ok(());
         }
+        matching::process(conn, &events, &b)?;
     })
     .await?;
     loop {

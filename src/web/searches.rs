@@ -167,7 +167,11 @@ async fn render_show(
     }
 }
 
-pub async fn show(page: Page, state: State, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    page: Page,
+    state: State,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let form = SubscribeForm {
         channel: Channel::Feed.code().into(),
         frequency: Frequency::Immediate.code().into(),
@@ -223,16 +227,17 @@ pub async fn subscribe(
     let channel = new.channel;
     let created = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |tx| subscriptions::create(tx, &actor, user, id, &new))
-        })
+        .run(move |conn| audit::write(conn, |tx| subscriptions::create(tx, &actor, user, id, &new)))
         .await?;
     if channel == Channel::Email {
         return Ok(see_other(&format!("/searches/{id}")));
     }
     let base = &state.settings.public_url;
     let (feed_url, secret) = match channel {
-        Channel::Feed => (created.shown_once.map(|t| format!("{base}/feeds/{t}")), None),
+        Channel::Feed => (
+            created.shown_once.map(|t| format!("{base}/feeds/{t}")),
+            None,
+        ),
         _ => (None, created.shown_once),
     };
     crate::web::ok(&CreatedPage {

@@ -366,15 +366,29 @@ pub(crate) async fn arrange(app: &TestApp) -> Records {
             &who,
             "/searches/new?kind=incidents",
             "/searches",
-            &[("name", "Every incident"), ("kind", "incidents"), ("query", "")],
+            &[
+                ("name", "Every incident"),
+                ("kind", "incidents"),
+                ("query", ""),
+            ],
         )
         .await;
     let search = search.location.expect("the saved search");
     let feed = app
-        .post_form_with(&who, &search, &format!("{search}/subscriptions"), &[("channel", "feed")])
+        .post_form_with(
+            &who,
+            &search,
+            &format!("{search}/subscriptions"),
+            &[("channel", "feed")],
+        )
         .await
         .input_value("feed-url-shown");
-    r.feeds.push(feed.split("/feeds/").nth(1).expect("a feed URL").to_string());
+    r.feeds.push(
+        feed.split("/feeds/")
+            .nth(1)
+            .expect("a feed URL")
+            .to_string(),
+    );
     r
 }
 

@@ -18,7 +18,10 @@ use crate::incidents::{create_incident, seed_place, signed_in};
 async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while !check() {
-        assert!(std::time::Instant::now() < deadline, "never happened: {what}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -28,7 +31,10 @@ async fn save_search(app: &TestApp, c: &reqwest::Client, name: &str, query: &str
     let saved = app
         .post_form_with(
             c,
-            &format!("/searches/new?kind=incidents&query={}", crate::incidents::encode(query)),
+            &format!(
+                "/searches/new?kind=incidents&query={}",
+                crate::incidents::encode(query)
+            ),
             "/searches",
             &[("name", name), ("kind", "incidents"), ("query", query)],
         )
@@ -37,7 +43,12 @@ async fn save_search(app: &TestApp, c: &reqwest::Client, name: &str, query: &str
     saved.location.expect("the search's page")
 }
 
-async fn subscribe(app: &TestApp, c: &reqwest::Client, search: &str, fields: &[(&str, &str)]) -> Page {
+async fn subscribe(
+    app: &TestApp,
+    c: &reqwest::Client,
+    search: &str,
+    fields: &[(&str, &str)],
+) -> Page {
     app.post_form_with(c, search, &format!("{search}/subscriptions"), fields)
         .await
 }
@@ -45,7 +56,10 @@ async fn subscribe(app: &TestApp, c: &reqwest::Client, search: &str, fields: &[(
 async fn reference_of(app: &TestApp, c: &reqwest::Client, id: i64) -> String {
     let page = app.get_with(c, &format!("/incidents/{id}")).await;
     let at = page.body.find("INC-").expect("a reference");
-    page.body[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+    page.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
 }
 
 fn subscription_id(app: &TestApp) -> String {
@@ -129,7 +143,9 @@ async fn webhook_receiver(answers: Vec<u16>) -> (String, Received) {
     tokio::spawn(async move {
         let mut answers = answers.into_iter();
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             let mut reader = BufReader::new(stream);
             let mut headers = Vec::new();
             let mut line = String::new();
@@ -137,7 +153,9 @@ async fn webhook_receiver(answers: Vec<u16>) -> (String, Received) {
             loop {
                 line.clear();
                 reader.read_line(&mut line).await.expect("header");
-                let Some((name, value)) = line.trim_end().split_once(':') else { break };
+                let Some((name, value)) = line.trim_end().split_once(':') else {
+                    break;
+                };
                 headers.push((name.to_lowercase(), value.trim().to_string()));
             }
             let length: usize = headers
@@ -147,9 +165,12 @@ async fn webhook_receiver(answers: Vec<u16>) -> (String, Received) {
                 .unwrap_or(0);
             let mut body = vec![0; length];
             reader.read_exact(&mut body).await.expect("body");
-            seen.lock().unwrap().push((headers, String::from_utf8(body).expect("UTF-8")));
+            seen.lock()
+                .unwrap()
+                .push((headers, String::from_utf8(body).expect("UTF-8")));
             let status = answers.next().unwrap_or(200);
-            let reply = format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let reply =
+                format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             let _ = reader.get_mut().write_all(reply.as_bytes()).await;
         }
     });
@@ -231,14 +252,18 @@ fn smtp_settings(raw: &mut corridor::config::RawSettings) {
 /// A tiny SMTP server on the port `smtp_settings` bound: enough of RFC 5321 for one client to
 /// hand over messages.
 fn smtp_server() -> Arc<Mutex<Vec<String>>> {
-    let listener = SMTP_LISTENER.with(|l| l.borrow_mut().take()).expect("bound first");
+    let listener = SMTP_LISTENER
+        .with(|l| l.borrow_mut().take())
+        .expect("bound first");
     listener.set_nonblocking(true).expect("non-blocking");
     let listener = TcpListener::from_std(listener).expect("a tokio listener");
     let got: Arc<Mutex<Vec<String>>> = Arc::default();
     let seen = got.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             let seen = seen.clone();
             tokio::spawn(async move {
                 let mut s = BufReader::new(stream);
@@ -317,4 +342,3 @@ both_backends! {
         }
     }
 }
-

@@ -156,11 +156,31 @@ fn check_url(url: &str, allow_http: bool) -> Result<String, &'static str> {
         && !host.contains('@')
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
         && reqwest::Url::parse(url).is_ok();
-    if fine {
-        Ok(url.to_string())
-    } else {
-        Err("subscription-url-invalid")
+    if !fine {
+        return Err("subscription-url-invalid");
     }
+    // The server's own network is not a subscriber's to reach (unless local receivers are
+    // allowed): loopback, private and link-local addresses written as such are refused.
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+        })
+        .unwrap_or_default();
+    let internal = match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => {
+            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
+        }
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00
+        }
+        Err(_) => host.is_empty() || host == "localhost" || host.ends_with(".localhost"),
+    };
+    if internal && !allow_http {
+        return Err("subscription-url-invalid");
+    }
+    Ok(url.to_string())
 }
 
 fn check_email(email: &str) -> Result<String, &'static str> {
@@ -279,4 +299,37 @@ pub fn revoke(tx: &mut Tx<'_>, actor: &Actor, user_id: i64, id: i64) -> Result<b
             .details(json!({ "channel": sub.channel, "saved_search": sub.saved_search_id })),
     )?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_addresses_are_https_and_outside_the_servers_network() {
+        let url = |u: &str, http: bool| check_url(u, http);
+        assert!(url("https://partner.example.org/hooks", false).is_ok());
+        assert_eq!(
+            url("http://partner.example.org/hooks", false),
+            Err("subscription-url-https")
+        );
+        for inside in [
+            "https://127.0.0.1/x",
+            "https://10.1.2.3/x",
+            "https://[::1]/x",
+            "https://localhost/x",
+            "https://169.254.169.254/latest",
+        ] {
+            assert_eq!(
+                url(inside, false),
+                Err("subscription-url-invalid"),
+                "{inside}"
+            );
+        }
+        assert!(url("http://127.0.0.1:9000/x", true).is_ok());
+        assert_eq!(
+            url("https://user@evil.example.org/", false),
+            Err("subscription-url-invalid")
+        );
+    }
 }

@@ -122,6 +122,10 @@ pub struct RawSettings {
     /// Where evidence files are kept and how large one may be.
     #[command(flatten)]
     pub evidence: EvidenceRaw,
+
+    /// Subscriptions: how often the delivery worker looks for work, and the SMTP server.
+    #[command(flatten)]
+    pub notify: NotifyRaw,
 }
 
 /// Settings of evidence files, as given.
@@ -211,6 +215,8 @@ pub struct Settings {
     pub evidence_store: Option<String>,
     /// The largest evidence file accepted, in bytes.
     pub evidence_max_bytes: u64,
+    /// Subscriptions' delivery: the worker, webhooks and email.
+    pub notify: NotifySettings,
 }
 
 /// Back-off for failed sign-ins: after `threshold` failures, locked for
@@ -406,7 +412,9 @@ impl RawSettings {
             )?)),
             None => None,
         };
+        let notify = self.notify.parse()?;
         Ok(Settings {
+            notify,
             slow_query,
             evidence_dir,
             evidence_store: self
@@ -480,5 +488,172 @@ fn load_or_create_key(path: &Path) -> Result<SecretKey, String> {
             Ok(SecretKey(key))
         }
         Err(e) => Err(format!("cannot read key file '{}': {e}", path.display())),
+    }
+}
+
+/// Settings of subscriptions' delivery, as given.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct NotifyRaw {
+    /// How often, in milliseconds, this node's delivery worker looks for new events and due
+    /// messages. 0: this node runs no worker (another node sends). Default 5000.
+    #[arg(long, env = "CORRIDOR_NOTIFY_POLL_MS", global = true)]
+    pub notify_poll_ms: Option<String>,
+
+    /// The first retry of a failed delivery waits this long (milliseconds), each next one
+    /// twice as long. Default 30000.
+    #[arg(long, env = "CORRIDOR_NOTIFY_RETRY_MS", global = true)]
+    pub notify_retry_ms: Option<String>,
+
+    /// Attempts before a delivery is given up. Default 8.
+    #[arg(long, env = "CORRIDOR_NOTIFY_MAX_ATTEMPTS", global = true)]
+    pub notify_max_attempts: Option<String>,
+
+    /// Accept webhook addresses over plain http:// (local tests, a receiver on the same
+    /// host). Default: https:// only.
+    #[arg(long, env = "CORRIDOR_WEBHOOK_ALLOW_HTTP", global = true)]
+    pub webhook_allow_http: Option<String>,
+
+    /// The SMTP server that sends subscriptions' email; without it email cannot be chosen.
+    #[arg(long, env = "CORRIDOR_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// Its port. Default 587.
+    #[arg(long, env = "CORRIDOR_SMTP_PORT", global = true)]
+    pub smtp_port: Option<String>,
+
+    /// `starttls` (default), `tls` (implicit TLS, usually port 465) or `none` (a relay on the
+    /// same host or network only).
+    #[arg(long, env = "CORRIDOR_SMTP_SECURITY", global = true)]
+    pub smtp_security: Option<String>,
+
+    /// The sender address, e.g. `Corridor <corridor@example.org>`.
+    #[arg(long, env = "CORRIDOR_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
+
+    /// Sign-in name and password at the SMTP server, if it asks for them.
+    #[arg(long, env = "CORRIDOR_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+    #[arg(
+        long,
+        env = "CORRIDOR_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    None,
+}
+
+/// The SMTP server, when one is configured.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub from: String,
+    pub credentials: Option<(String, String)>,
+}
+
+/// Checked settings of subscriptions' delivery.
+#[derive(Debug, Clone)]
+pub struct NotifySettings {
+    /// `None`: this node runs no delivery worker.
+    pub poll: Option<Duration>,
+    pub retry_base: Duration,
+    pub max_attempts: i32,
+    pub webhook_allow_http: bool,
+    pub smtp: Option<SmtpSettings>,
+}
+
+impl NotifyRaw {
+    fn parse(&self) -> Result<NotifySettings, ConfigError> {
+        let ms = |setting, raw: &Option<String>, default: &str, min, max| {
+            parse_number::<u64>(setting, raw.as_deref().unwrap_or(default), min, max)
+        };
+        let poll = ms(
+            "CORRIDOR_NOTIFY_POLL_MS",
+            &self.notify_poll_ms,
+            "5000",
+            0,
+            3_600_000,
+        )?;
+        let retry = ms(
+            "CORRIDOR_NOTIFY_RETRY_MS",
+            &self.notify_retry_ms,
+            "30000",
+            1,
+            86_400_000,
+        )?;
+        let max_attempts = parse_number(
+            "CORRIDOR_NOTIFY_MAX_ATTEMPTS",
+            self.notify_max_attempts.as_deref().unwrap_or("8"),
+            1,
+            30,
+        )?;
+        let webhook_allow_http = match self.webhook_allow_http.as_deref().map(str::trim) {
+            None | Some("") | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(bad(
+                    "CORRIDOR_WEBHOOK_ALLOW_HTTP",
+                    format!("'{other}' is neither true nor false"),
+                ))
+            }
+        };
+        let smtp = match self.smtp_host.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(host) => {
+                let port = parse_number(
+                    "CORRIDOR_SMTP_PORT",
+                    self.smtp_port.as_deref().unwrap_or("587"),
+                    1,
+                    65_535,
+                )?;
+                let security = match self.smtp_security.as_deref().map(str::trim) {
+                    None | Some("") | Some("starttls") => SmtpSecurity::StartTls,
+                    Some("tls") => SmtpSecurity::Tls,
+                    Some("none") => SmtpSecurity::None,
+                    Some(other) => {
+                        return Err(bad(
+                            "CORRIDOR_SMTP_SECURITY",
+                            format!("'{other}' is not starttls, tls or none"),
+                        ))
+                    }
+                };
+                let from = self.smtp_from.as_deref().map(str::trim).unwrap_or("");
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(bad(
+                        "CORRIDOR_SMTP_FROM",
+                        format!("'{from}' is not an email address"),
+                    ));
+                }
+                let credentials = match (&self.smtp_username, &self.smtp_password) {
+                    (Some(u), Some(p)) if !u.trim().is_empty() => {
+                        Some((u.trim().to_string(), p.clone()))
+                    }
+                    _ => None,
+                };
+                Some(SmtpSettings {
+                    host: host.to_string(),
+                    port,
+                    security,
+                    from: from.to_string(),
+                    credentials,
+                })
+            }
+        };
+        Ok(NotifySettings {
+            poll: (poll > 0).then(|| Duration::from_millis(poll)),
+            retry_base: Duration::from_millis(retry),
+            max_attempts,
+            webhook_allow_http,
+            smtp,
+        })
     }
 }

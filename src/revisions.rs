@@ -139,6 +139,15 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<i3
         .get_result(tx.db())?;
     // The revision's content hash goes into the audit trail, so the signed chain covers it.
     audit::revision_hashes::record_revision(tx, actor, id)?;
+    // What subscribers hear of, queued with the change it reports.
+    crate::record_events::after_revision(
+        tx,
+        rev.entity_type,
+        rev.entity_id,
+        rev.action,
+        rev.changes,
+        rev.snapshot,
+    )?;
     Ok(number)
 }
 

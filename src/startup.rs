@@ -75,6 +75,15 @@ impl Application {
                     settings.evidence_dir.display()
                 ),
             })?;
+        // Subscriptions' deliveries, in the background: requests only queue events.
+        if let Some(poll) = settings.notify.poll {
+            actix_web::rt::spawn(crate::notify::worker::run(
+                db.clone(),
+                settings.notify.clone(),
+                settings.public_url.clone(),
+                poll,
+            ));
+        }
         let state = web::Data::new(AppState {
             blobs,
             db,

@@ -11,14 +11,13 @@ use diesel::prelude::*;
 use super::cursor;
 use super::scope::ApiScope;
 use super::views::{self, term, Change, OrgRef, Page, Place};
-use crate::db::schema::{convoys, incidents, locations, needs, revisions};
+use crate::db::schema::{convoys, incidents, locations, needs};
 use crate::db::DbConn;
 use crate::domain::vocab::*;
 use crate::error::AppError;
 use crate::incidents::model::{split_codes, COUNT_FIELDS};
 use crate::locations::Location;
 use crate::records;
-use crate::revisions::Revision;
 
 /// Rows a page gives unless asked for fewer; the most it gives.
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -388,44 +387,38 @@ pub fn places(conn: &mut DbConn, api: &ApiScope, paging: Paging) -> Result<Page<
 const CHANGES_SCAN: i64 = 2_000;
 
 /// Changes after the cursor, oldest first: every revision the reader could have seen (edits,
-/// verifications, retractions, merges), named but without values.
+/// verifications, retractions, merges), named but without values, read through the records
+/// core's log (`records::history::log`).
 pub fn changes(
     conn: &mut DbConn,
     api: &ApiScope,
     paging: Paging,
 ) -> Result<Page<Change>, AppError> {
-    let scanned: Vec<Revision> = revisions::table
-        .filter(revisions::id.gt(paging.after.unwrap_or(0)))
-        .order(revisions::id.asc())
-        .limit(CHANGES_SCAN.max(paging.limit + 1))
-        .select(Revision::as_select())
-        .load(conn)?;
-    let full = scanned.len() as i64 == CHANGES_SCAN.max(paging.limit + 1);
-    let mut data = Vec::new();
-    let mut last_read = None;
-    let mut stopped_early = false;
-    for r in &scanned {
-        if data.len() as i64 == paging.limit {
-            stopped_early = true;
-            break;
-        }
-        last_read = Some(r.id);
-        if !api.sees_revision(r) {
-            continue;
-        }
-        data.push(Change {
-            cursor: cursor::make("changes", r.id),
-            entity_type: r.entity_type.clone(),
-            entity_id: r.entity_id,
-            revision_no: r.revision_no,
-            action: r.action.clone(),
-            at: views::timestamp(r.created_at),
-            fields: r.field_changes().into_iter().map(|c| c.field).collect(),
-            reason: (!api.public()).then(|| r.reason.clone()),
-        });
-    }
-    let next_cursor = (stopped_early || full)
-        .then(|| last_read.map(|id| cursor::make("changes", id)))
-        .flatten();
+    let stretch = records::history::log(
+        conn,
+        api.scope(),
+        paging.after.unwrap_or(0),
+        paging.limit,
+        CHANGES_SCAN,
+        |r| api.sees_revision(r),
+    )?;
+    let data = stretch
+        .shown
+        .into_iter()
+        .map(|logged| {
+            let r = logged.revision;
+            Change {
+                cursor: cursor::make("changes", r.id),
+                entity_type: r.entity_type,
+                entity_id: r.entity_id,
+                revision_no: r.revision_no,
+                action: r.action,
+                at: views::timestamp(r.created_at),
+                fields: logged.fields,
+                reason: (!api.public()).then_some(r.reason),
+            }
+        })
+        .collect();
+    let next_cursor = stretch.resume_after.map(|id| cursor::make("changes", id));
     Ok(Page { data, next_cursor })
 }

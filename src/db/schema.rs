@@ -498,3 +498,69 @@ diesel::table! {
         reads -> BigInt,
     }
 }
+
+diesel::table! {
+    /// A list's query string saved by its owner (`notify::searches`).
+    saved_searches (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        query -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A feed, webhook or email subscription to a saved search (`notify::subscriptions`).
+    subscriptions (id) {
+        id -> BigInt,
+        saved_search_id -> BigInt,
+        user_id -> BigInt,
+        channel -> Text,
+        frequency -> Text,
+        target -> Text,
+        token_hash -> Nullable<Text>,
+        secret -> Nullable<Text>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Record changes subscribers may hear of, queued with the change (`notify::events`).
+    notification_events (id) {
+        id -> BigInt,
+        kind -> Text,
+        entity_type -> Text,
+        entity_id -> BigInt,
+        created_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One message for one subscriber, sent and retried by the worker (`notify::deliveries`).
+    deliveries (id) {
+        id -> BigInt,
+        subscription_id -> BigInt,
+        event_id -> Nullable<BigInt>,
+        payload -> Text,
+        status -> Text,
+        due_at -> Timestamp,
+        attempts -> Integer,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Text,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(subscriptions -> saved_searches (saved_search_id));
+diesel::joinable!(deliveries -> subscriptions (subscription_id));
+diesel::allow_tables_to_appear_in_same_query!(saved_searches, subscriptions, deliveries);

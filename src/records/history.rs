@@ -116,3 +116,66 @@ fn incident_reference_visible(
         None => false,
     })
 }
+
+/// One stretch of the revision log of every record, as a viewer may read it (the read API's
+/// changes feed): the revisions the viewer could have seen, without their values.
+pub struct LogStretch {
+    pub shown: Vec<LoggedChange>,
+    /// The id of the last revision read, when the log may go on past this stretch.
+    pub resume_after: Option<i64>,
+}
+
+/// A revision the viewer could have seen: which fields changed, never their values (the
+/// revision's `changes` and `snapshot` are cleared).
+pub struct LoggedChange {
+    pub revision: Revision,
+    pub fields: Vec<String>,
+}
+
+/// The revisions after id `after`, oldest first: at most `limit` shown, at most `scan` read
+/// (so a viewer who may see little of a long log still gets an answer at once, with a place
+/// to resume). A revision is shown when the scope could have seen its record as it was then
+/// and `also` agrees (a narrower reader, such as the public API, adds its own condition).
+pub fn log(
+    conn: &mut DbConn,
+    scope: &Scope,
+    after: i64,
+    limit: i64,
+    scan: i64,
+    also: impl Fn(&Revision) -> bool,
+) -> Result<LogStretch, AppError> {
+    use crate::db::schema::revisions;
+    let read = scan.max(limit + 1);
+    let scanned: Vec<Revision> = revisions::table
+        .filter(revisions::id.gt(after))
+        .order(revisions::id.asc())
+        .limit(read)
+        .select(Revision::as_select())
+        .load(conn)?;
+    let full = scanned.len() as i64 == read;
+    let mut shown = Vec::new();
+    let mut last_read = None;
+    let mut stopped_early = false;
+    for mut revision in scanned {
+        if shown.len() as i64 == limit {
+            stopped_early = true;
+            break;
+        }
+        last_read = Some(revision.id);
+        if !scope.sees_revision(&revision) || !also(&revision) {
+            continue;
+        }
+        let fields = revision
+            .field_changes()
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        revision.changes.clear();
+        revision.snapshot.clear();
+        shown.push(LoggedChange { revision, fields });
+    }
+    Ok(LogStretch {
+        shown,
+        resume_after: (stopped_early || full).then_some(last_read).flatten(),
+    })
+}

@@ -19,7 +19,7 @@ pub struct NavLink {
 }
 
 /// Navigation entries and the action each needs.
-const NAV: [(&str, &str, Action); 10] = [
+const NAV: [(&str, &str, Action); 11] = [
     ("/", "nav-home", Action::UseAccount),
     ("/incidents", "nav-incidents", Action::ReadIncidents),
     ("/convoys", "nav-convoys", Action::ReadConvoys),
@@ -34,6 +34,7 @@ const NAV: [(&str, &str, Action); 10] = [
         Action::ManageOrganizations,
     ),
     ("/admin/api-tokens", "nav-api-tokens", Action::ManageUsers),
+    ("/searches", "nav-searches", Action::ReadIncidents),
 ];
 
 /// A whole number however many references deep templates hold it.

@@ -322,6 +322,13 @@ async fn render(
                         &actor,
                         Event::new("report.situation", "report", &digest[..16])
                             .details(reports::audit_details(&p, &digest, data.records)),
+                    )?;
+                    // Those subscribed hear that a report was made (not its figures).
+                    crate::record_events::queue(
+                        conn,
+                        crate::record_events::REPORT_GENERATED,
+                        "report",
+                        0,
                     )
                 })?;
             }

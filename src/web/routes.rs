@@ -5,8 +5,8 @@
 use actix_web::{web, Route};
 
 use super::{
-    account, admin, api, assets, audit_trail, convoys, evidence, health, home, incidents, login,
-    needs, places, reports, setup,
+    account, admin, api, assets, audit_trail, convoys, evidence, feeds, health, home, incidents,
+    login, needs, places, reports, searches, setup,
 };
 use crate::permissions::Action;
 
@@ -144,6 +144,15 @@ route_table! {
     GET  "/places/{id:\\d+}/edit" => places::edit_form, Can(ManagePlaces);
     POST "/places/{id:\\d+}" => places::update, Can(ManagePlaces);
     POST "/places/{id:\\d+}/merge" => places::merge, Can(ManagePlaces);
+    GET  "/searches" => searches::list, Can(ReadIncidents);
+    GET  "/searches/new" => searches::new_form, Can(ReadIncidents);
+    POST "/searches" => searches::create, Can(ReadIncidents);
+    GET  "/searches/{id:\\d+}" => searches::show, Can(ReadIncidents);
+    POST "/searches/{id:\\d+}/delete" => searches::delete, Can(ReadIncidents);
+    POST "/searches/{id:\\d+}/subscriptions" => searches::subscribe, Can(ReadIncidents);
+    POST "/subscriptions/{id:\\d+}/revoke" => searches::revoke, Can(ReadIncidents);
+    POST "/subscriptions/{id:\\d+}/test" => searches::test, Can(ReadIncidents);
+    GET  "/feeds/{token}" => feeds::atom, Public;
 }
 
 /// Registers every route, one resource per path (so a wrong method answers 405).

@@ -172,6 +172,11 @@ fn expected(route: &RouteSpec, role: Option<Role>, record: Option<&Record>) -> A
     if !readme_allows(role, action) {
         return Answer::Refused;
     }
+    // "Another person's search or subscription is not found": the ones seeded are another
+    // person's.
+    if route.path.starts_with("/searches/{") || route.path.starts_with("/subscriptions/{") {
+        return Answer::Hidden;
+    }
     record.map_or(Answer::Served, |r| readme_record_rule(role, action, r))
 }
 
@@ -228,6 +233,8 @@ fn concrete_path(route: &RouteSpec, id: Option<i64>, objects: &Objects) -> Strin
                         .to_string(),
                 ),
                 "id" => id.map(|id| id.to_string()),
+                // A feed token that opens nothing: answered alike for every visitor (404).
+                "token" => Some("0".repeat(64)),
                 _ => None,
             };
             known.unwrap_or_else(|| {
@@ -268,6 +275,7 @@ async fn seed_world(app: &TestApp) -> Objects {
     );
     let records = seed_records(app).await;
     let file = seed_file(app, &records).await;
+    let (search, subscription) = seed_subscription(app, user_id);
     Objects {
         single: vec![
             ("/admin/users/", user_id),
@@ -278,9 +286,28 @@ async fn seed_world(app: &TestApp) -> Objects {
             ("/places/", 1),
             // The read API answers every visitor without a token alike (401).
             ("/api/v1/", 1),
+            // Another person's saved search and feed subscription.
+            ("/searches/", search),
+            ("/subscriptions/", subscription),
         ],
         records,
     }
+}
+
+/// A saved search of `user_id`'s with a feed subscription: (search, subscription).
+fn seed_subscription(app: &TestApp, user_id: i64) -> (i64, i64) {
+    use corridor::notify::{searches, subscriptions};
+    let db = app.db();
+    let mut conn = db.conn().expect("conn");
+    let actor = corridor::audit::Actor::system("test");
+    corridor::audit::write(&mut conn, |tx| {
+        let new = searches::check("Their search", "incidents", "").expect("a search");
+        let search = searches::create(tx, &actor, user_id, &new)?;
+        let feed = subscriptions::check("feed", "", "", "", false, false).expect("a feed");
+        let sub = subscriptions::create(tx, &actor, user_id, search, &feed)?;
+        Ok((search, sub.id))
+    })
+    .expect("a saved search")
 }
 
 /// Incidents, convoys and needs recorded over HTTP by a reporter of each organisation: one of

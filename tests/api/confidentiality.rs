@@ -55,6 +55,8 @@ pub(crate) struct Records {
     pub(crate) incidents: Vec<i64>,
     pub(crate) convoys: Vec<i64>,
     pub(crate) needs: Vec<i64>,
+    /// The private feed URL of a saved search of every incident, of WHO's reporter.
+    pub(crate) feeds: Vec<String>,
 }
 
 fn id_from(page: &Page, prefix: &str) -> i64 {
@@ -357,6 +359,36 @@ pub(crate) async fn arrange(app: &TestApp) -> Records {
     deliver_to(app, &sarc, secret_convoy, public_need).await;
     r.convoys.push(secret_convoy);
     r.needs.push(public_need);
+
+    // 7. WHO's reporter subscribes to a feed of every incident.
+    let search = app
+        .post_form_with(
+            &who,
+            "/searches/new?kind=incidents",
+            "/searches",
+            &[
+                ("name", "Every incident"),
+                ("kind", "incidents"),
+                ("query", ""),
+            ],
+        )
+        .await;
+    let search = search.location.expect("the saved search");
+    let feed = app
+        .post_form_with(
+            &who,
+            &search,
+            &format!("{search}/subscriptions"),
+            &[("channel", "feed")],
+        )
+        .await
+        .input_value("feed-url-shown");
+    r.feeds.push(
+        feed.split("/feeds/")
+            .nth(1)
+            .expect("a feed URL")
+            .to_string(),
+    );
     r
 }
 
@@ -411,6 +443,7 @@ pub(crate) fn every_get_path(r: &Records) -> Vec<String> {
                         .and_then(|s| s.trim_end_matches('}').split(':').next())
                     {
                         Some("id") => id.to_string(),
+                        Some("token") => r.feeds.first().cloned().unwrap_or_default(),
                         Some("file") => corridor::web::assets::css_url()
                             .trim_start_matches("/static/")
                             .to_string(),

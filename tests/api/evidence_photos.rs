@@ -167,7 +167,7 @@ both_backends! {
         assert!(!has(&in_bundle, CAMERA) && gps_in(&in_bundle).is_none());
         let (intact, text) = verify_bundle(&zip);
         assert!(intact && text.contains("metadata removed"), "a bundle with a stripped copy verifies: {text}");
-        let records = Records { incidents: vec![id], convoys: vec![], needs: vec![] };
+        let records = Records { incidents: vec![id], convoys: vec![], needs: vec![], feeds: vec![] };
         let seen = everything_seen(&app, &who, &every_get_path(&records)).await;
         for canary in [LATITUDE, LONGITUDE, CAMERA, "metadata says"] {
             assert!(!seen.contains(canary), "another organisation's reporter saw {canary}");

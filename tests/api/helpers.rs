@@ -128,6 +128,11 @@ pub fn raw_settings(data_dir: &std::path::Path, database_url: &str) -> RawSettin
             ..Default::default()
         },
         evidence: Default::default(),
+        // No delivery worker unless a test starts one (tests/api/subscriptions.rs).
+        notify: corridor::config::NotifyRaw {
+            notify_poll_ms: Some("0".into()),
+            ..Default::default()
+        },
     }
 }
 

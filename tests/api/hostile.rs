@@ -188,6 +188,11 @@ enum Form {
     ReportSummary,
     PlaceUpdate,
     PlaceMerge,
+    SearchCreate,
+    SearchDelete,
+    Subscribe,
+    SubscriptionRevoke,
+    SubscriptionTest,
 }
 
 /// Every form field list also has these: the token (a form with a wrong one is refused) and a
@@ -308,7 +313,7 @@ const EVENT_FIELDS: &[&str] = fields![
 ];
 
 impl Form {
-    const ALL: [Form; 36] = [
+    const ALL: [Form; 41] = [
         Form::SignIn,
         Form::SignOut,
         Form::Setup,
@@ -345,6 +350,11 @@ impl Form {
         Form::ReportSummary,
         Form::PlaceUpdate,
         Form::PlaceMerge,
+        Form::SearchCreate,
+        Form::SearchDelete,
+        Form::Subscribe,
+        Form::SubscriptionRevoke,
+        Form::SubscriptionTest,
     ];
 
     /// The route it posts to, as the route table writes it.
@@ -386,6 +396,11 @@ impl Form {
             Form::ReportSummary => "/reports/summary",
             Form::PlaceUpdate => "/places/{id:\\d+}",
             Form::PlaceMerge => "/places/{id:\\d+}/merge",
+            Form::SearchCreate => "/searches",
+            Form::SearchDelete => "/searches/{id:\\d+}/delete",
+            Form::Subscribe => "/searches/{id:\\d+}/subscriptions",
+            Form::SubscriptionRevoke => "/subscriptions/{id:\\d+}/revoke",
+            Form::SubscriptionTest => "/subscriptions/{id:\\d+}/test",
         }
     }
 
@@ -467,6 +482,9 @@ impl Form {
                 "version",
             ],
             Form::PlaceMerge => fields!["merge_into", "merge_reason"],
+            Form::SearchCreate => fields!["name", "kind", "query"],
+            Form::SearchDelete | Form::SubscriptionRevoke | Form::SubscriptionTest => fields![],
+            Form::Subscribe => fields!["channel", "url", "email", "frequency"],
         }
     }
 
@@ -552,6 +570,11 @@ impl Form {
                 "convoys",
                 "convoy_events",
             ],
+            Form::SearchCreate => &["saved_searches"],
+            Form::SearchDelete => &["saved_searches", "subscriptions", "deliveries"],
+            Form::Subscribe => &["subscriptions"],
+            Form::SubscriptionRevoke => &["subscriptions", "deliveries"],
+            Form::SubscriptionTest => &["deliveries"],
         }
     }
 
@@ -688,8 +711,9 @@ fn check(
     let refused = matches!(status, 400 | 403 | 404 | 409 | 413 | 422)
         // "Add more rows" on the convoy forms sends the form back, saving nothing.
         || (status == 200 && matches!(form, Form::ConvoyCreate | Form::ConvoyUpdate));
-    // An issued API token is shown once, on the page that answers the form.
-    let done = if form == Form::ApiTokenIssue {
+    // An issued API token, a feed's URL and a webhook's secret are shown once, on the page
+    // that answers the form.
+    let done = if matches!(form, Form::ApiTokenIssue | Form::Subscribe) {
         200
     } else {
         303
@@ -1384,7 +1408,88 @@ async fn prepare(ctx: &Ctx<'_>, form: Form, n: u64) -> Prepared {
                 pairs(&[("merge_into", "1"), ("merge_reason", "Same town.")]),
             )
         }
+        Form::SearchCreate => prepared(
+            &coordinator,
+            "/searches/new?kind=incidents&query=category%3Dmovement_restriction",
+            "/searches".into(),
+            pairs(&[
+                ("name", &format!("Movement restrictions {n}")),
+                ("kind", "incidents"),
+                ("query", "category=movement_restriction"),
+            ]),
+        ),
+        Form::SearchDelete | Form::Subscribe => {
+            // A fresh search each time: a search is deleted once.
+            let search = saved_search(app, &coordinator, n).await;
+            if form == Form::SearchDelete {
+                prepared(&coordinator, &search, format!("{search}/delete"), vec![])
+            } else {
+                prepared(
+                    &coordinator,
+                    &search,
+                    format!("{search}/subscriptions"),
+                    pairs(&[
+                        ("channel", "webhook"),
+                        ("url", "https://receiver.example.org/hooks/corridor"),
+                        ("email", ""),
+                        ("frequency", "immediate"),
+                    ]),
+                )
+            }
+        }
+        Form::SubscriptionRevoke | Form::SubscriptionTest => {
+            // A fresh webhook each time: a subscription is revoked once. (No delivery worker
+            // runs here: a test message is only queued.)
+            let search = saved_search(app, &coordinator, n).await;
+            let made = post(
+                app,
+                &coordinator,
+                &search,
+                &format!("{search}/subscriptions"),
+                &pairs(&[
+                    ("channel", "webhook"),
+                    ("url", "https://receiver.example.org/hooks/corridor"),
+                ]),
+            )
+            .await;
+            assert_eq!(made.status, 200, "subscription: {}", made.body);
+            let page = app.get_with(&coordinator, &search).await;
+            let at = page.body.find("/subscriptions/").expect("a subscription");
+            let id: String = page.body[at + "/subscriptions/".len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let action = if form == Form::SubscriptionRevoke {
+                "revoke"
+            } else {
+                "test"
+            };
+            prepared(
+                &coordinator,
+                &search,
+                format!("/subscriptions/{id}/{action}"),
+                vec![],
+            )
+        }
     }
+}
+
+/// A saved search of `c`'s; returns its page.
+async fn saved_search(app: &TestApp, c: &reqwest::Client, n: u64) -> String {
+    let made = post(
+        app,
+        c,
+        "/searches/new?kind=incidents",
+        "/searches",
+        &pairs(&[
+            ("name", &format!("Search {n}")),
+            ("kind", "incidents"),
+            ("query", ""),
+        ]),
+    )
+    .await;
+    assert_eq!(made.status, 303, "search: {}", made.body);
+    made.location.expect("the search's page")
 }
 
 /// The value of the `files` field that stands for a real photo.
@@ -1682,6 +1787,11 @@ hostile_forms! {
     report_summary_never_fails_or_half_writes => Form::ReportSummary,
     place_update_never_fails_or_half_writes => Form::PlaceUpdate,
     place_merge_never_fails_or_half_writes => Form::PlaceMerge,
+    search_create_never_fails_or_half_writes => Form::SearchCreate,
+    search_delete_never_fails_or_half_writes => Form::SearchDelete,
+    subscribe_never_fails_or_half_writes => Form::Subscribe,
+    subscription_revoke_never_fails_or_half_writes => Form::SubscriptionRevoke,
+    subscription_test_never_fails_or_half_writes => Form::SubscriptionTest,
 }
 
 /// Every POST route of the route table has its form above, and its property: a new route

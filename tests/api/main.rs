@@ -30,5 +30,6 @@ mod reports;
 mod scale_out;
 mod search;
 mod sessions;
+mod subscriptions;
 mod tallies;
 mod tamper;

@@ -3,8 +3,10 @@
 //! دوما), which forms and search both understand. `names` keeps each name with its language.
 
 pub mod areas;
+pub mod boundaries;
 pub mod edit;
 pub mod names;
+pub mod outline;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

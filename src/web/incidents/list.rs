@@ -4,6 +4,7 @@ use askama::Template;
 
 use crate::accounts::{organizations, Organization};
 use crate::error::AppError;
+use crate::incidents::by_area;
 use crate::incidents::list::{self, ListQuery, Row, Sort};
 use crate::locations;
 use crate::paging::{PagedQuery, Pager};
@@ -31,6 +32,8 @@ pub struct ListPage {
     pub sorts: &'static [(Sort, &'static str, &'static str)],
     /// The order in force (the chosen one, or the default for this kind of list).
     pub sort_code: &'static str,
+    /// The incidents of these filters on a map, with the same figures as a table.
+    pub map: crate::web::map::IncidentMap,
 }
 
 impl ListPage {
@@ -53,16 +56,34 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (filter, sort, page_no, bad) = query.parse();
-    let (found, organizations, admin_areas) = state
+    let (found, organizations, admin_areas, (figures, boundaries)) = state
         .db
         .run(move |conn| {
             Ok((
                 list::list(conn, viewer, &filter, sort, page_no)?,
                 organizations::list(conn)?,
                 locations::admin_areas(conn, viewer)?,
+                (
+                    by_area::figures(conn, viewer, &filter)?,
+                    locations::boundaries::load(conn)?,
+                ),
             ))
         })
         .await?;
+    // Each governorate links to this list, filtered to it (the other filters kept).
+    let link = |admin1: &str| {
+        let mut q = query.clone();
+        q.admin1 = admin1.to_string();
+        format!("/incidents?{}", q.with_page(1))
+    };
+    let map = crate::web::map::draw(
+        &page,
+        "incident-map",
+        &boundaries,
+        &figures.by_admin1,
+        Some((&figures.points, figures.more_points)),
+        Some(&link),
+    );
     let pager = Pager::new("/incidents", &query, page_no, found.total);
     let can_record = permissions::allows(page.user().role, Action::RecordIncidents);
     let can_export = permissions::allows(page.user().role, Action::ExportRecords);
@@ -82,5 +103,6 @@ pub async fn list(
         export_query,
         sorts: &Sort::ALL,
         sort_code: sort.code(),
+        map,
     })
 }

@@ -1175,3 +1175,24 @@ what-name-language = the language of the name
 what-name-preferred = which name is preferred
 what-name-text = the name
 what-pcode = the p-code
+map-heading = Map
+map-title = Incidents by governorate
+map-desc = A map of the governorates, each shaded by how many of these incidents happened there (darker is more) with the figure written on it; dots mark incidents whose place is known exactly or nearly. The table after the map gives the same figures.
+map-area-count = { $area }: { $count ->
+    [one] one incident
+   *[other] { $count } incidents
+}
+map-legend = Incidents
+map-legend-point = an incident at a known point
+map-points = { $count ->
+    [0] No incident of these is placed exactly, so no dots are drawn.
+    [one] One dot: the incident placed exactly or nearly.
+   *[other] { $count } dots: the incidents placed exactly or nearly.
+}
+map-points-capped = Dots: the { $count } most recent incidents placed exactly or nearly (more are, and are counted in their governorates).
+map-no-points-public = A public report places incidents by governorate only: no dots.
+map-region-note = An incident known only to its district or governorate is counted in its governorate, never drawn as a dot.
+map-table-link = The figures as a table
+map-table-caption = Incidents by governorate (the map's figures)
+map-none = No incident.
+map-elsewhere = At places with no governorate recorded

@@ -1180,3 +1180,24 @@ what-name-language = la langue du nom
 what-name-preferred = le nom préféré
 what-name-text = le nom
 what-pcode = le p-code
+map-heading = Carte
+map-title = Incidents par gouvernorat
+map-desc = Une carte des gouvernorats, chacun teinté selon le nombre de ces incidents qui s’y sont produits (plus foncé : davantage), le chiffre écrit dessus ; les points marquent les incidents dont le lieu est connu exactement ou à peu près. Le tableau qui suit la carte donne les mêmes chiffres.
+map-area-count = { $area } : { $count ->
+    [one] un incident
+   *[other] { $count } incidents
+}
+map-legend = Incidents
+map-legend-point = un incident en un point connu
+map-points = { $count ->
+    [0] Aucun de ces incidents n’est situé exactement : aucun point n’est tracé.
+    [one] Un point : l’incident situé exactement ou à peu près.
+   *[other] { $count } points : les incidents situés exactement ou à peu près.
+}
+map-points-capped = Points : les { $count } incidents les plus récents situés exactement ou à peu près (il y en a d’autres, comptés dans leur gouvernorat).
+map-no-points-public = Un rapport public situe les incidents par gouvernorat seulement : aucun point.
+map-region-note = Un incident connu seulement à son district ou gouvernorat est compté dans son gouvernorat, jamais tracé comme un point.
+map-table-link = Les chiffres en tableau
+map-table-caption = Incidents par gouvernorat (les chiffres de la carte)
+map-none = Aucun incident.
+map-elsewhere = En des lieux sans gouvernorat enregistré

@@ -1,0 +1,113 @@
+//! The incident map: figures per governorate through the viewer's scope (another
+//! organisation's confidential incident is neither counted nor drawn for a reporter), dots
+//! only for incidents placed exactly or nearly, each governorate a link to the list filtered
+//! to it, and the map in the situation report (no dots in a public one).
+
+use crate::helpers::{TestApp, PASSWORD};
+use crate::incidents::{create_incident, signed_in};
+use corridor::audit::{self, Actor};
+use corridor::domain::Role;
+use corridor::locations::{self, PlaceFields};
+
+/// A place with coordinates in the gazetteer.
+fn place_at(app: &TestApp, name: &str, admin1: &str, lat: f64, lon: f64) -> i64 {
+    let db = app.db();
+    let mut conn = db.conn().unwrap();
+    let place = PlaceFields {
+        name: name.into(),
+        admin1: admin1.into(),
+        latitude: Some(lat),
+        longitude: Some(lon),
+        ..Default::default()
+    };
+    audit::write(&mut conn, |conn| {
+        Ok(locations::create(conn, &Actor::system("test"), &place, None)?.id)
+    })
+    .unwrap()
+}
+
+/// The figure the map's table gives a governorate ('' when it has no row).
+fn figure(body: &str, governorate: &str) -> String {
+    let Some(at) = body.find(&format!(
+        "<bdi>{governorate}</bdi></a></td><td class=\"num\">"
+    )) else {
+        return String::new();
+    };
+    let rest = &body[at..];
+    let start = rest.find("class=\"num\">").unwrap() + "class=\"num\">".len();
+    rest[start..start + rest[start..].find('<').unwrap()].to_string()
+}
+
+/// Is incident `id` drawn as a dot?
+fn dot(body: &str, id: i64) -> bool {
+    body.contains(&format!("<a href=\"/incidents/{id}\"><circle"))
+}
+
+both_backends! {
+    async fn the_map_counts_and_draws_what_the_viewer_may_see(app: TestApp) {
+        place_at(&app, "Douma", "Rural Damascus", 33.5711, 36.4026);
+        place_at(&app, "Aleppo city", "Aleppo", 36.2021, 37.1343);
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let msf = signed_in(&app, "nadia.reporter", Role::Reporter, "MSF").await;
+        let exact = create_incident(&app, &who, &[("sensitivity", "public")]).await;
+        // Known only to its district: counted in Rural Damascus, never a dot.
+        let district = create_incident(&app, &who, &[("location_precision", "region")]).await;
+        // Another organisation's confidential incident in Aleppo, placed exactly.
+        let secret = create_incident(&app, &msf, &[
+            ("location", "Aleppo city"), ("sensitivity", "confidential"),
+            ("title", "Canary-map-title"),
+        ]).await;
+        let coordinator = signed_in(&app, "cora.coordinator", Role::Coordinator, "OCHA").await;
+
+        let list = app.get_with(&who, "/incidents").await;
+        assert_eq!(list.status, 200);
+        assert!(list.body.contains("<svg class=\"chart map\""), "{}", list.body);
+        assert!(list.body.contains("<title id=\"incident-map-title\">") && list.body.contains("<desc"));
+        assert_eq!(figure(&list.body, "Rural Damascus"), "2", "{}", list.body);
+        assert_eq!(figure(&list.body, "Aleppo"), "", "the reporter never counts MSF's confidential incident");
+        assert!(list.body.contains("Aleppo: 0 incidents"), "Aleppo drawn, unshaded");
+        assert!(dot(&list.body, exact), "the exact incident is a dot");
+        assert!(!dot(&list.body, district), "a district-only incident is no dot");
+        assert!(!dot(&list.body, secret) && !list.body.contains("Canary-map"));
+
+        let seen = app.get_with(&coordinator, "/incidents").await;
+        assert_eq!(figure(&seen.body, "Rural Damascus"), "2");
+        assert_eq!(figure(&seen.body, "Aleppo"), "1", "{}", seen.body);
+        assert!(dot(&seen.body, secret) && dot(&seen.body, exact) && !dot(&seen.body, district));
+
+        // Each governorate links to the list filtered to it, the other filters kept.
+        let filtered = app.get_with(&coordinator, "/incidents?category=movement_restriction").await;
+        let link = "/incidents?q=&amp;category=movement_restriction&amp;from=&amp;to=&amp;location=&amp;admin1=Aleppo";
+        assert!(filtered.body.contains(&format!("<a href=\"{link}")), "{}", filtered.body);
+        let aleppo = app.get_with(&coordinator, &link.replace("&amp;", "&")).await;
+        assert!(aleppo.body.contains(&format!("/incidents/{secret}\"")));
+        assert!(!aleppo.body.contains(&format!("/incidents/{exact}\"")));
+        assert_eq!(figure(&aleppo.body, "Aleppo"), "1");
+        assert_eq!(figure(&aleppo.body, "Rural Damascus"), "");
+        // A text search maps its matches.
+        let searched = app.get_with(&coordinator, "/incidents?q=Canary-map-title").await;
+        assert_eq!(figure(&searched.body, "Aleppo"), "1");
+        assert_eq!(figure(&searched.body, "Rural Damascus"), "");
+        let _ = PASSWORD;
+    }
+
+    async fn the_report_maps_governorates_and_a_public_one_draws_no_dots(app: TestApp) {
+        place_at(&app, "Douma", "Rural Damascus", 33.5711, 36.4026);
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let exact = create_incident(&app, &who, &[("sensitivity", "public")]).await;
+        let coordinator = signed_in(&app, "cora.coordinator", Role::Coordinator, "OCHA").await;
+        let internal = app
+            .get_with(&coordinator, "/reports/situation?from=2018-02-01&to=2018-03-31")
+            .await;
+        assert_eq!(internal.status, 200, "{}", internal.body);
+        assert!(internal.body.contains("<svg class=\"chart map\""), "{}", internal.body);
+        assert_eq!(figure(&internal.body, "Rural Damascus"), "1");
+        assert!(dot(&internal.body, exact));
+        let public = app
+            .get_with(&coordinator, "/reports/situation?from=2018-02-01&to=2018-03-31&audience=public")
+            .await;
+        assert!(public.body.contains("<svg class=\"chart map\""));
+        assert!(public.body.contains("Rural Damascus: one incident"), "{}", public.body);
+        assert!(!public.body.contains("<circle cx"), "no dots in a public report");
+    }
+}

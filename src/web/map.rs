@@ -1,6 +1,6 @@
 //! The incident map, drawn on the server as SVG (no tile server, no script, nothing fetched
 //! from elsewhere): the governorates shaded by how many incidents each holds, the figure
-//! written on each, a legend, and points only for incidents placed exactly or nearly. The
+//! written on each, a legend beside it, and points only for incidents placed exactly or nearly. The
 //! shades step in lightness (white, then four blues from light to dark), so a black and white
 //! print tells them apart as well as a screen; the figures are black on a white halo (21:1
 //! on any shade). Each governorate links to the incident list filtered to it. The same
@@ -13,8 +13,6 @@ use super::page::Page;
 
 /// The shades, lightest first: none, then four classes.
 const SHADES: [&str; 5] = ["#ffffff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
-/// Room under the map for the legend.
-const LEGEND: f64 = 64.0;
 
 /// One governorate's figure, for the table beside the map.
 pub struct AreaRow {
@@ -37,6 +35,8 @@ pub struct IncidentMap {
     pub more_points: bool,
     /// Points are drawn at all (never in a public output).
     pub with_points: bool,
+    /// Each shade and the figures it stands for, lightest first.
+    pub legend: Vec<(&'static str, String)>,
 }
 
 /// Where the map's areas link: the list's address for a governorate, as the places name it.
@@ -80,7 +80,7 @@ pub fn draw(
     }
     let max = per_area.iter().map(|a| a.0).max().unwrap_or(0);
     let classes = classes(max);
-    let height = b.height + LEGEND;
+    let height = b.height;
     let mut svg = format!(
         "<svg class=\"chart map\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" \
          preserveAspectRatio=\"xMidYMin meet\" aria-labelledby=\"{id}-title {id}-desc\">\
@@ -117,7 +117,7 @@ pub fn draw(
                 "<text x=\"{}\" y=\"{}\" class=\"map-figure\" text-anchor=\"middle\" \
                  aria-hidden=\"true\">{}</text>",
                 tenth(d.label.0),
-                tenth(d.label.1 + 7.0),
+                tenth(d.label.1 + 10.0),
                 esc(&page.number(*n))
             ));
             rows.push(AreaRow {
@@ -145,7 +145,6 @@ pub fn draw(
         }
         None => (0, false),
     };
-    svg.push_str(&legend(page, b.height, &classes, points.is_some()));
     svg.push_str("</svg>");
     rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
     IncidentMap {
@@ -155,6 +154,7 @@ pub fn draw(
         points: drawn,
         more_points,
         with_points: points.is_some(),
+        legend: legend(page, &classes),
     }
 }
 
@@ -180,14 +180,11 @@ fn class_of(classes: &[i64], n: i64) -> usize {
     }
 }
 
-fn legend(page: &Page, top: f64, classes: &[i64], points: bool) -> String {
-    let y = top + 8.0;
-    let mut out = format!(
-        "<g class=\"map-legend\" aria-hidden=\"true\"><text x=\"8\" y=\"{}\" class=\"map-legend-title\">{}</text>",
-        tenth(y + 16.0),
-        esc(&page.t("map-legend"))
-    );
-    let mut steps: Vec<(usize, String)> = vec![(0, page.number(0))];
+/// The legend's steps: each shade with the figures it stands for ("0", "1–3"…). It is
+/// HTML beside the map, not part of the picture, so its text keeps the page's size however
+/// small the map is printed.
+fn legend(page: &Page, classes: &[i64]) -> Vec<(&'static str, String)> {
+    let mut steps = vec![(SHADES[0], page.number(0))];
     let mut low = 1;
     for top in classes {
         let label = if low == *top {
@@ -195,34 +192,10 @@ fn legend(page: &Page, top: f64, classes: &[i64], points: bool) -> String {
         } else {
             format!("{}–{}", page.number(low), page.number(*top))
         };
-        steps.push((class_of(classes, *top), label));
+        steps.push((SHADES[class_of(classes, *top)], label));
         low = top + 1;
     }
-    let mut x = 120.0;
-    for (shade, label) in steps {
-        out.push_str(&format!(
-            "<rect x=\"{}\" y=\"{}\" width=\"22\" height=\"22\" fill=\"{}\" class=\"map-swatch\"/>\
-             <text x=\"{}\" y=\"{}\" class=\"map-legend-text\">{}</text>",
-            tenth(x),
-            tenth(y),
-            SHADES[shade],
-            tenth(x + 27.0),
-            tenth(y + 17.0),
-            esc(&label)
-        ));
-        x += 34.0 + 11.0 * label.chars().count() as f64;
-    }
-    if points {
-        out.push_str(&format!(
-            "<circle cx=\"19\" cy=\"{}\" r=\"5\" class=\"map-point\"/>\
-             <text x=\"30\" y=\"{}\" class=\"map-legend-text\">{}</text>",
-            tenth(y + 42.0),
-            tenth(y + 48.0),
-            esc(&page.t("map-legend-point"))
-        ));
-    }
-    out.push_str("</g>");
-    out
+    steps
 }
 
 /// Text for SVG markup.

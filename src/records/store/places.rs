@@ -151,6 +151,9 @@ pub(in crate::records) fn place_for(
 ) -> Result<Option<Location>, AppError> {
     let found = match input {
         PlaceInput::New(fields) => {
+            if !coordinates_fit(conn.db(), fields, errors)? {
+                return Ok(None);
+            }
             let restricted = (!permissions::seen_beyond_organization(record))
                 .then_some(author.viewer.organization_id);
             Some(gazetteer::create(conn, &author.actor, fields, restricted)?)
@@ -174,8 +177,39 @@ pub fn check(
     (field, unknown): (&'static str, &'static str),
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
-    if let PlaceInput::Typed(typed) = input {
-        gazetteer::pick(conn, viewer, typed, field, unknown, errors)?;
+    match input {
+        PlaceInput::Typed(typed) => {
+            gazetteer::pick(conn, viewer, typed, field, unknown, errors)?;
+        }
+        PlaceInput::New(fields) => {
+            coordinates_fit(conn, fields, errors)?;
+        }
     }
     Ok(())
+}
+
+/// A new place's coordinates must lie in the governorate typed with it (where its outline
+/// is known), unless the person ticked that they are right: swapped latitude and longitude,
+/// or a lost minus sign, put a place in another country. Notes the problem beside the
+/// latitude; `false` when there is one.
+fn coordinates_fit(
+    conn: &mut DbConn,
+    fields: &gazetteer::PlaceFields,
+    errors: &mut FieldErrors,
+) -> Result<bool, AppError> {
+    let (Some(lat), Some(lon)) = (fields.latitude, fields.longitude) else {
+        return Ok(true);
+    };
+    if fields.coordinates_checked || fields.admin1.trim().is_empty() {
+        return Ok(true);
+    }
+    let outside = gazetteer::boundaries::governorate_outline(conn, &fields.admin1)?
+        .is_some_and(|area| !area.outline.contains(lon, lat));
+    if outside {
+        errors.add(
+            format!("{}_lat", fields.prefix),
+            "place-coordinates-outside",
+        );
+    }
+    Ok(!outside)
 }

@@ -1196,3 +1196,5 @@ map-table-link = The figures as a table
 map-table-caption = Incidents by governorate (the map's figures)
 map-none = No incident.
 map-elsewhere = At places with no governorate recorded
+place-coordinates-outside = These coordinates lie outside the governorate named. Check them (latitude first, then longitude, both in decimal degrees) and the governorate, or tick “The coordinates are right” to keep them.
+field-coordinates-checked = The coordinates are right, though they lie outside the governorate named

@@ -111,3 +111,33 @@ both_backends! {
         assert!(!public.body.contains("<circle cx"), "no dots in a public report");
     }
 }
+
+both_backends! {
+    async fn coordinates_outside_the_governorate_named_are_flagged_until_confirmed(app: TestApp) {
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        // Douma's coordinates, but the governorate typed is Aleppo.
+        let typed = [
+            ("location", ""), ("new_place_name", "Mudeira"), ("new_place_kind", "checkpoint"),
+            ("new_place_admin1", "Aleppo"), ("new_place_lat", "33.549"), ("new_place_lon", "36.418"),
+        ];
+        let refused = crate::incidents::post(&app, &c, "/incidents/new", "/incidents",
+            &crate::incidents::incident_form(&typed)).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("id=\"new_place_lat-error\""), "{}", refused.body);
+        assert!(refused.body.contains("lie outside the governorate named"));
+        assert!(refused.body.contains("name=\"new_place_coordinates_checked\""), "the confirmation is offered");
+        assert!(refused.body.contains("value=\"33.549\"") && refused.body.contains("value=\"Aleppo\""), "input kept");
+        assert_eq!(app.count("locations"), 0);
+        assert_eq!(app.count("incidents"), 0);
+        // The right governorate passes; so do confirmed coordinates.
+        let mut confirmed = typed.to_vec();
+        confirmed.push(("new_place_coordinates_checked", "1"));
+        create_incident(&app, &c, &confirmed).await;
+        assert_eq!(app.count_where("locations", "name = 'Mudeira' AND kind = 'checkpoint'"), 1);
+        let mut fitting = typed.to_vec();
+        fitting.retain(|(k, _)| *k != "new_place_admin1" && *k != "new_place_name");
+        fitting.extend([("new_place_admin1", "Rural Damascus"), ("new_place_name", "Saqba")]);
+        create_incident(&app, &c, &fitting).await;
+        assert_eq!(app.count("locations"), 2);
+    }
+}

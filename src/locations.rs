@@ -83,6 +83,12 @@ impl Location {
         label(&self.name, &self.admin2, &self.admin1)
     }
 
+    /// The label with the place's preferred name in the reader's language ("دوما, Duma,
+    /// Rural Damascus"), for pages; forms keep `label`, which they resolve.
+    pub fn label_in(&self, language: &str) -> String {
+        label(self.name_in(language), &self.admin2, &self.admin1)
+    }
+
     /// The place's preferred name in the reader's language (`ar`, `fr`; otherwise, or when it
     /// has none in that language, its main name).
     pub fn name_in(&self, language: &str) -> &str {

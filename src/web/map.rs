@@ -138,7 +138,10 @@ pub fn draw(
                     p.id,
                     tenth(x),
                     tenth(y),
-                    esc(&p.reference)
+                    esc(&page.t_args(
+                        "map-point",
+                        &[("reference", crate::i18n::Arg::from(p.reference.as_str()))]
+                    ))
                 ));
             }
             (points.len() as i64, more)

@@ -141,3 +141,22 @@ both_backends! {
         assert_eq!(app.count("locations"), 2);
     }
 }
+
+both_backends! {
+    async fn pages_name_a_place_in_the_readers_language(app: TestApp) {
+        crate::incidents::seed_place(&app, "Douma", "Duma\nدوما", "Rural Damascus", "Duma");
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let id = create_incident(&app, &who, &[]).await;
+        let english = app.get_with(&who, "/incidents").await;
+        assert!(english.body.contains("<bdi>Douma, Duma, Rural Damascus</bdi>"), "{}", english.body);
+        let reader = signed_in(&app, "amal.reporter", Role::Reporter, "WHO").await;
+        let language = [("language".to_string(), "ar".to_string())];
+        let set = crate::incidents::post(&app, &reader, "/account/password", "/account/language", &language).await;
+        assert_eq!(set.status, 303, "{}", set.body);
+        for path in ["/incidents".to_string(), format!("/incidents/{id}")] {
+            let arabic = app.get_with(&reader, &path).await;
+            assert!(arabic.body.contains("<bdi>دوما, Duma, Rural Damascus</bdi>"), "{path}: {}", arabic.body);
+            assert!(!arabic.body.contains("<bdi>Douma, Duma"), "{path}");
+        }
+    }
+}

@@ -1198,3 +1198,4 @@ map-none = No incident.
 map-elsewhere = At places with no governorate recorded
 place-coordinates-outside = These coordinates lie outside the governorate named. Check them (latitude first, then longitude, both in decimal degrees) and the governorate, or tick “The coordinates are right” to keep them.
 field-coordinates-checked = The coordinates are right, though they lie outside the governorate named
+map-point = Incident { $reference }

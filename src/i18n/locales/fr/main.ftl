@@ -1203,3 +1203,4 @@ map-none = Aucun incident.
 map-elsewhere = En des lieux sans gouvernorat enregistré
 place-coordinates-outside = Ces coordonnées se trouvent hors du gouvernorat indiqué. Vérifiez-les (la latitude d’abord, puis la longitude, en degrés décimaux) ainsi que le gouvernorat, ou cochez « Les coordonnées sont justes » pour les garder.
 field-coordinates-checked = Les coordonnées sont justes, bien qu’elles se trouvent hors du gouvernorat indiqué
+map-point = Incident n° { $reference }

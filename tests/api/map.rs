@@ -160,3 +160,28 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn a_corrected_place_outside_its_governorate_is_flagged_until_confirmed(app: TestApp) {
+        let douma = place_at(&app, "Douma", "Rural Damascus", 33.5711, 36.4026);
+        let coordinator = signed_in(&app, "cora.coordinator", Role::Coordinator, "OCHA").await;
+        let path = format!("/places/{douma}");
+        let edit = app.get_with(&coordinator, &format!("{path}/edit")).await;
+        let version = edit.input_value("version");
+        let mut fields: Vec<(String, String)> = [
+            ("name_text", "Douma"), ("name_language", "en"), ("name_preferred", "0"),
+            ("kind", "town"), ("admin1", "Aleppo"), ("admin2", "Duma"), ("admin3", ""),
+            ("pcode", ""), ("country_code", "SY"), ("latitude", "33.5711"),
+            ("longitude", "36.4026"), ("version", &version),
+        ].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let form = format!("{path}/edit");
+        let refused = crate::incidents::post(&app, &coordinator, &form, &path, &fields).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("id=\"latitude-error\"") && refused.body.contains("name=\"coordinates_checked\""));
+        assert_eq!(app.count_where("locations", "admin1 = 'Aleppo'"), 0);
+        fields.push(("coordinates_checked".into(), "1".into()));
+        let saved = crate::incidents::post(&app, &coordinator, &form, &path, &fields).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert_eq!(app.count_where("locations", "admin1 = 'Aleppo'"), 1);
+    }
+}

@@ -72,6 +72,17 @@ pub fn update(
     if before.version != version {
         return Ok(Saved::Conflict(Box::new((before, names_before))));
     }
+    let mut errors = FieldErrors::new();
+    let coordinates = (edit.latitude.zip(edit.longitude), edit.coordinates_checked);
+    if !coordinates_fit(
+        conn.db(),
+        &edit.admin1,
+        coordinates,
+        "latitude",
+        &mut errors,
+    )? {
+        return Ok(Saved::Invalid(errors));
+    }
     // Sharing is one way: a place once seen by every organisation stays so.
     let restricted = if edit.share {
         None
@@ -151,7 +162,7 @@ pub(in crate::records) fn place_for(
 ) -> Result<Option<Location>, AppError> {
     let found = match input {
         PlaceInput::New(fields) => {
-            if !coordinates_fit(conn.db(), fields, errors)? {
+            if !new_coordinates_fit(conn.db(), fields, errors)? {
                 return Ok(None);
             }
             let restricted = (!permissions::seen_beyond_organization(record))
@@ -182,34 +193,47 @@ pub fn check(
             gazetteer::pick(conn, viewer, typed, field, unknown, errors)?;
         }
         PlaceInput::New(fields) => {
-            coordinates_fit(conn, fields, errors)?;
+            new_coordinates_fit(conn, fields, errors)?;
         }
     }
     Ok(())
 }
 
-/// A new place's coordinates must lie in the governorate typed with it (where its outline
-/// is known), unless the person ticked that they are right: swapped latitude and longitude,
-/// or a lost minus sign, put a place in another country. Notes the problem beside the
-/// latitude; `false` when there is one.
-fn coordinates_fit(
+/// A new place's coordinates, checked as `coordinates_fit` does, beside its latitude field.
+fn new_coordinates_fit(
     conn: &mut DbConn,
     fields: &gazetteer::PlaceFields,
     errors: &mut FieldErrors,
 ) -> Result<bool, AppError> {
-    let (Some(lat), Some(lon)) = (fields.latitude, fields.longitude) else {
+    let coordinates = (
+        fields.latitude.zip(fields.longitude),
+        fields.coordinates_checked,
+    );
+    let field = format!("{}_lat", fields.prefix);
+    coordinates_fit(conn, &fields.admin1, coordinates, field, errors)
+}
+
+/// A place's coordinates (latitude, longitude) must lie in the governorate typed with them
+/// (where its outline is known), unless the person ticked that they are right: swapped
+/// latitude and longitude, or a lost minus sign, put a place in another country. Notes the
+/// problem under `field`; `false` when there is one.
+fn coordinates_fit(
+    conn: &mut DbConn,
+    admin1: &str,
+    (coordinates, checked): (Option<(f64, f64)>, bool),
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    errors: &mut FieldErrors,
+) -> Result<bool, AppError> {
+    let Some((lat, lon)) = coordinates else {
         return Ok(true);
     };
-    if fields.coordinates_checked || fields.admin1.trim().is_empty() {
+    if checked || admin1.trim().is_empty() {
         return Ok(true);
     }
-    let outside = gazetteer::boundaries::governorate_outline(conn, &fields.admin1)?
+    let outside = gazetteer::boundaries::governorate_outline(conn, admin1)?
         .is_some_and(|area| !area.outline.contains(lon, lat));
     if outside {
-        errors.add(
-            format!("{}_lat", fields.prefix),
-            "place-coordinates-outside",
-        );
+        errors.add(field, "place-coordinates-outside");
     }
     Ok(!outside)
 }

@@ -3,8 +3,10 @@
 //! دوما), which forms and search both understand. `names` keeps each name with its language.
 
 pub mod areas;
+pub mod boundaries;
 pub mod edit;
 pub mod names;
+pub mod outline;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -79,6 +81,12 @@ impl Location {
     /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
     pub fn label(&self) -> String {
         label(&self.name, &self.admin2, &self.admin1)
+    }
+
+    /// The label with the place's preferred name in the reader's language ("دوما, Duma,
+    /// Rural Damascus"), for pages; forms keep `label`, which they resolve.
+    pub fn label_in(&self, language: &str) -> String {
+        label(self.name_in(language), &self.admin2, &self.admin1)
     }
 
     /// The place's preferred name in the reader's language (`ar`, `fr`; otherwise, or when it
@@ -156,6 +164,10 @@ pub struct PlaceFields {
     /// Names with their languages; when empty, `name` (English) and `alt_names` (Arabic
     /// script as Arabic, the rest of unknown language) make them.
     pub names: Vec<names::Name>,
+    /// The form's prefix for the place's fields (`new_place`…), for messages about them.
+    pub prefix: String,
+    /// The person confirmed coordinates that lie outside the governorate named.
+    pub coordinates_checked: bool,
 }
 
 impl PlaceFields {
@@ -185,6 +197,10 @@ impl PlaceFields {
         if let (Some(Some(_)), Some(None)) | (Some(None), Some(Some(_))) = (latitude, longitude) {
             errors.add(field("lon"), "coordinates-both");
         }
+        let kind = match typed.kind.trim() {
+            "" => Some(None),
+            k => errors.check(field("kind"), PlaceKind::parse(k).map(Some)),
+        };
         Some(Self {
             name: name?,
             alt_names: alt?
@@ -200,8 +216,10 @@ impl PlaceFields {
             pcode: pcode?.to_uppercase(),
             latitude: latitude?,
             longitude: longitude?,
-            kind: None,
+            kind: kind?,
             names: Vec::new(),
+            prefix: prefix.to_string(),
+            coordinates_checked: !typed.coordinates_checked.trim().is_empty(),
         })
     }
 }
@@ -218,12 +236,16 @@ pub struct NewPlace {
     pub pcode: String,
     pub lat: String,
     pub lon: String,
+    /// A `PlaceKind` code ('' when not said).
+    pub kind: String,
+    /// Ticked: the coordinates are right though they lie outside the governorate named.
+    pub coordinates_checked: String,
 }
 
-/// The new place a form holds in seven fields of its own (`new_origin_name`…), as typed.
+/// The new place a form holds in nine fields of its own (`new_origin_name`…), as typed.
 #[macro_export]
 macro_rules! typed_place {
-    ($form:expr => $name:ident, $alt:ident, $admin1:ident, $admin2:ident, $pcode:ident, $lat:ident, $lon:ident) => {
+    ($form:expr => $name:ident, $alt:ident, $admin1:ident, $admin2:ident, $pcode:ident, $lat:ident, $lon:ident, $kind:ident, $checked:ident) => {
         $crate::locations::NewPlace {
             name: $form.$name.clone(),
             alt_names: $form.$alt.clone(),
@@ -232,6 +254,8 @@ macro_rules! typed_place {
             pcode: $form.$pcode.clone(),
             lat: $form.$lat.clone(),
             lon: $form.$lon.clone(),
+            kind: $form.$kind.clone(),
+            coordinates_checked: $form.$checked.clone(),
         }
     };
 }

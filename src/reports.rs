@@ -16,6 +16,7 @@ use crate::domain::vocab::{
     Verification,
 };
 use crate::error::AppError;
+use crate::incidents::by_area;
 use crate::incidents::list::{filtered, Filter};
 use crate::incidents::Incident;
 use crate::locations::Location;
@@ -245,6 +246,11 @@ pub struct ReportData {
     /// Monday of each week in the period, and the incidents that week.
     pub by_week: Vec<(NaiveDate, i64)>,
     pub places: Vec<PlaceCount>,
+    /// Incidents per governorate as the places name it (the map).
+    pub by_admin1: Vec<(String, i64)>,
+    /// The most recent incidents placed exactly or nearly (none in a public report).
+    pub map_points: Vec<by_area::Point>,
+    pub more_map_points: bool,
     pub convoys: ConvoyFigures,
     pub critical_needs: Vec<NeedLine>,
     pub key_incidents: Vec<KeyIncident>,
@@ -478,6 +484,8 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     // Places as the audience may read them: a public report counts districts, never the
     // exact place, so each place's figures are added into its district first.
     let place_ids: Vec<i64> = per_place.keys().copied().collect();
+    let per_place_counts: Vec<(i64, i64)> =
+        per_place.iter().map(|(id, (n, _))| (*id, *n)).collect();
     let place_rows: Vec<Location> = locations::table
         .filter(locations::id.eq_any(&place_ids))
         .select(Location::as_select())
@@ -512,6 +520,25 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
             .then(a.place.cmp(&b.place))
     });
     places.truncate(10);
+    // The map's figures: every governorate, and (internal reports only) the most recent
+    // incidents placed exactly or nearly; a public report places nothing below a governorate.
+    let mut by_admin1: Vec<(String, i64)> = Vec::new();
+    for (id, n) in &per_place_counts {
+        let admin1 = place_rows
+            .iter()
+            .find(|l| l.id == *id)
+            .map(|l| l.admin1.trim().to_string())
+            .unwrap_or_default();
+        match by_admin1.iter_mut().find(|(a, _)| *a == admin1) {
+            Some(slot) => slot.1 += n,
+            None => by_admin1.push((admin1, *n)),
+        }
+    }
+    by_admin1.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (map_points, more_map_points) = match p.audience {
+        Audience::Internal => by_area::points(conn, viewer, &f, by_area::POINTS_CAP)?,
+        Audience::Public => (Vec::new(), false),
+    };
 
     let (convoys, convoy_levels) = convoy_figures(conn, viewer, p)?;
     let (critical_needs, need_levels) = critical_needs(conn, viewer, p)?;
@@ -540,6 +567,9 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
         by_tag,
         by_week,
         places,
+        by_admin1,
+        map_points,
+        more_map_points,
         convoys,
         critical_needs,
         key_incidents,

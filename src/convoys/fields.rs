@@ -29,6 +29,8 @@ pub struct ConvoyForm {
     pub new_origin_pcode: String,
     pub new_origin_lat: String,
     pub new_origin_lon: String,
+    pub new_origin_kind: String,
+    pub new_origin_coordinates_checked: String,
     pub new_destination_name: String,
     pub new_destination_alt_names: String,
     pub new_destination_admin1: String,
@@ -36,6 +38,8 @@ pub struct ConvoyForm {
     pub new_destination_pcode: String,
     pub new_destination_lat: String,
     pub new_destination_lon: String,
+    pub new_destination_kind: String,
+    pub new_destination_coordinates_checked: String,
     pub planned_departure: String,
     pub route: String,
     pub trucks: String,
@@ -125,12 +129,12 @@ pub fn row_field(base: &str, i: usize) -> String {
 impl ConvoyForm {
     /// The new origin as typed.
     pub fn new_origin(&self) -> NewPlace {
-        crate::typed_place!(self => new_origin_name, new_origin_alt_names, new_origin_admin1, new_origin_admin2, new_origin_pcode, new_origin_lat, new_origin_lon)
+        crate::typed_place!(self => new_origin_name, new_origin_alt_names, new_origin_admin1, new_origin_admin2, new_origin_pcode, new_origin_lat, new_origin_lon, new_origin_kind, new_origin_coordinates_checked)
     }
 
     /// The new destination as typed.
     pub fn new_destination(&self) -> NewPlace {
-        crate::typed_place!(self => new_destination_name, new_destination_alt_names, new_destination_admin1, new_destination_admin2, new_destination_pcode, new_destination_lat, new_destination_lon)
+        crate::typed_place!(self => new_destination_name, new_destination_alt_names, new_destination_admin1, new_destination_admin2, new_destination_pcode, new_destination_lat, new_destination_lon, new_destination_kind, new_destination_coordinates_checked)
     }
 
     /// The rows as typed, without those ticked for removal.
@@ -295,6 +299,8 @@ pub struct EventForm {
     pub new_place_pcode: String,
     pub new_place_lat: String,
     pub new_place_lon: String,
+    pub new_place_kind: String,
+    pub new_place_coordinates_checked: String,
     pub note: String,
     /// Per cargo line (by line id): quantity that arrived, and that was removed on the way.
     pub delivered_line: Vec<String>,
@@ -325,7 +331,7 @@ pub struct EventFields {
 impl EventForm {
     /// The new place as typed.
     pub fn new_place(&self) -> NewPlace {
-        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon, new_place_kind, new_place_coordinates_checked)
     }
 
     /// Parses the event; checks against the lines' loaded quantities happen in the store.

@@ -40,6 +40,8 @@ pub struct IncidentForm {
     pub new_place_pcode: String,
     pub new_place_lat: String,
     pub new_place_lon: String,
+    pub new_place_kind: String,
+    pub new_place_coordinates_checked: String,
     pub new_place_alt_names: String,
     pub perpetrator_type: String,
     pub perpetrator_name: String,
@@ -165,7 +167,7 @@ impl IncidentForm {
 
     /// The new place's fields as typed.
     pub fn new_place(&self) -> NewPlace {
-        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon, new_place_kind, new_place_coordinates_checked)
     }
 
     /// Parses every field; `None` when any is wrong (then `errors` says which and why).

@@ -168,6 +168,95 @@ impl crate::paging::PagedQuery for ListQuery {
     }
 }
 
+/// The list's conditions applied to the incidents query `$q` (boxed, grouped or not).
+macro_rules! with_filters {
+    ($q:expr, $conn:expr, $viewer:expr, $filter:expr) => {{
+        let (conn, viewer, filter): (&DbConn, Viewer, &Filter) = ($conn, $viewer, $filter);
+        let mut q = $q;
+        if let Some(visible) = permissions::visible_sql(viewer, "incidents", true) {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+        }
+        if let Some(cond) = search::condition(conn, &filter.text) {
+            q = q.filter(cond);
+        }
+        if let Some(c) = filter.category {
+            q = q.filter(incidents::category.eq(c.code()));
+        }
+        if let Some(d) = filter.from {
+            q = q.filter(incidents::occurred_on.ge(d));
+        }
+        if let Some(d) = filter.to {
+            q = q.filter(incidents::occurred_on.le(d));
+        }
+        if let Some(l) = filter.location_id {
+            q = q.filter(incidents::location_id.eq(l));
+        }
+        // Admin areas through the places in them (a sub-select; the area columns are indexed).
+        for (column, value) in [("admin1", &filter.admin1), ("admin2", &filter.admin2)] {
+            if let Some(v) = value {
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                        "incidents.location_id IN (SELECT id FROM locations WHERE {column} = "
+                    ))
+                    .bind::<diesel::sql_types::Text, _>(v.clone())
+                    .sql(")"),
+                );
+            }
+        }
+        if let Some(o) = filter.organization_id {
+            q = q.filter(incidents::organization_id.eq(o));
+        }
+        if let Some(v) = filter.verification {
+            q = q.filter(incidents::verification.eq(v.code()));
+        }
+        if let Some(s) = filter.sensitivity {
+            q = q.filter(incidents::sensitivity.eq(s.code()));
+        }
+        if let Some(s) = filter.status {
+            q = q.filter(incidents::status.eq(s.code()));
+        }
+        if !filter.include_retracted {
+            // Nor duplicates merged into another record: counted there.
+            q = q
+                .filter(incidents::retracted_at.is_null())
+                .filter(incidents::merged_into.is_null());
+        }
+        if !filter.categories.is_empty() {
+            q = q.filter(
+                incidents::category.eq_any(
+                    filter
+                        .categories
+                        .iter()
+                        .map(|c| c.code())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        if filter.exclude_drafts {
+            q = q.filter(incidents::status.ne(RecordStatus::Draft.code()));
+        }
+        if !filter.verifications.is_empty() {
+            q = q.filter(
+                incidents::verification.eq_any(
+                    filter
+                        .verifications
+                        .iter()
+                        .map(|v| v.code())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        if let Some(tag) = filter.tag {
+            // Tags are stored as comma-separated codes: match one whole code.
+            q = q.filter(
+                diesel::dsl::sql::<Bool>("(',' || incidents.event_tags || ',') LIKE ")
+                    .bind::<Text, _>(format!("%,{},%", tag.code())),
+            );
+        }
+        q
+    }};
+}
+
 /// The incidents matching `filter` that `viewer` may see, as a boxed query (reused for the
 /// page and the count).
 pub fn filtered<'a>(
@@ -175,88 +264,27 @@ pub fn filtered<'a>(
     viewer: Viewer,
     filter: &Filter,
 ) -> incidents::BoxedQuery<'a, Backend> {
-    let mut q = incidents::table.into_boxed::<Backend>();
-    if let Some(visible) = permissions::visible_sql(viewer, "incidents", true) {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
-    if let Some(cond) = search::condition(conn, &filter.text) {
-        q = q.filter(cond);
-    }
-    if let Some(c) = filter.category {
-        q = q.filter(incidents::category.eq(c.code()));
-    }
-    if let Some(d) = filter.from {
-        q = q.filter(incidents::occurred_on.ge(d));
-    }
-    if let Some(d) = filter.to {
-        q = q.filter(incidents::occurred_on.le(d));
-    }
-    if let Some(l) = filter.location_id {
-        q = q.filter(incidents::location_id.eq(l));
-    }
-    // Admin areas through the places in them (a sub-select; the area columns are indexed).
-    for (column, value) in [("admin1", &filter.admin1), ("admin2", &filter.admin2)] {
-        if let Some(v) = value {
-            q = q.filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
-                    "incidents.location_id IN (SELECT id FROM locations WHERE {column} = "
-                ))
-                .bind::<diesel::sql_types::Text, _>(v.clone())
-                .sql(")"),
-            );
-        }
-    }
-    if let Some(o) = filter.organization_id {
-        q = q.filter(incidents::organization_id.eq(o));
-    }
-    if let Some(v) = filter.verification {
-        q = q.filter(incidents::verification.eq(v.code()));
-    }
-    if let Some(s) = filter.sensitivity {
-        q = q.filter(incidents::sensitivity.eq(s.code()));
-    }
-    if let Some(s) = filter.status {
-        q = q.filter(incidents::status.eq(s.code()));
-    }
-    if !filter.include_retracted {
-        // Nor duplicates merged into another record: counted there.
-        q = q
-            .filter(incidents::retracted_at.is_null())
-            .filter(incidents::merged_into.is_null());
-    }
-    if !filter.categories.is_empty() {
-        q = q.filter(
-            incidents::category.eq_any(
-                filter
-                    .categories
-                    .iter()
-                    .map(|c| c.code())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-    }
-    if filter.exclude_drafts {
-        q = q.filter(incidents::status.ne(RecordStatus::Draft.code()));
-    }
-    if !filter.verifications.is_empty() {
-        q = q.filter(
-            incidents::verification.eq_any(
-                filter
-                    .verifications
-                    .iter()
-                    .map(|v| v.code())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-    }
-    if let Some(tag) = filter.tag {
-        // Tags are stored as comma-separated codes: match one whole code.
-        q = q.filter(
-            diesel::dsl::sql::<Bool>("(',' || incidents.event_tags || ',') LIKE ")
-                .bind::<Text, _>(format!("%,{},%", tag.code())),
-        );
-    }
-    q
+    with_filters!(
+        incidents::table.into_boxed::<Backend>(),
+        conn,
+        viewer,
+        filter
+    )
+}
+
+/// How many incidents `filter` matches that `viewer` may see, per place (for the map): the
+/// same conditions as `filtered`, on a query grouped before it is boxed (a boxed query can
+/// no longer be grouped).
+pub fn count_by_place(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+) -> Result<Vec<(i64, i64)>, AppError> {
+    let grouped = incidents::table
+        .group_by(incidents::location_id)
+        .select((incidents::location_id, diesel::dsl::count_star()))
+        .into_boxed::<Backend>();
+    Ok(with_filters!(grouped, conn, viewer, filter).load(conn)?)
 }
 
 /// Exact counts without counting: `incident_tallies` holds how many incidents there are per

@@ -28,6 +28,8 @@ pub struct PlaceForm {
     pub pcode: String,
     pub latitude: String,
     pub longitude: String,
+    /// Ticked: the coordinates are right though they lie outside the governorate named.
+    pub coordinates_checked: String,
     /// "yes": share a place still seen by one organisation only with everyone.
     pub share: String,
     pub version: String,
@@ -54,6 +56,7 @@ pub struct PlaceEdit {
     pub pcode: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    pub coordinates_checked: bool,
     pub share: bool,
 }
 
@@ -103,6 +106,7 @@ impl PlaceForm {
             pcode: place.pcode.clone(),
             latitude: place.latitude.map(|v| v.to_string()).unwrap_or_default(),
             longitude: place.longitude.map(|v| v.to_string()).unwrap_or_default(),
+            coordinates_checked: String::new(),
             share: String::new(),
             version: place.version.to_string(),
         }
@@ -184,6 +188,7 @@ impl PlaceForm {
             pcode: pcode?.to_uppercase(),
             latitude: latitude?,
             longitude: longitude?,
+            coordinates_checked: !self.coordinates_checked.trim().is_empty(),
             share: self.share.trim() == "yes",
         })
     }

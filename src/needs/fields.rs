@@ -21,6 +21,8 @@ pub struct NeedForm {
     pub new_place_pcode: String,
     pub new_place_lat: String,
     pub new_place_lon: String,
+    pub new_place_kind: String,
+    pub new_place_coordinates_checked: String,
     pub item: String,
     pub item_detail: String,
     pub quantity_needed: String,
@@ -62,7 +64,7 @@ impl NeedForm {
 
     /// The new place as typed.
     pub fn new_place(&self) -> NewPlace {
-        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon)
+        crate::typed_place!(self => new_place_name, new_place_alt_names, new_place_admin1, new_place_admin2, new_place_pcode, new_place_lat, new_place_lon, new_place_kind, new_place_coordinates_checked)
     }
 
     /// `latest` bounds the needed-by date (a need can be for the coming two years).

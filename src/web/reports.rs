@@ -215,6 +215,8 @@ pub struct ReportPage {
     /// The summary as typed, with its message, when it was refused.
     pub summary_draft: Option<String>,
     pub summary_errors: FormErrors,
+    /// The incidents on a map, with the same figures as a table.
+    pub map: crate::web::map::IncidentMap,
 }
 
 impl ReportPage {
@@ -310,7 +312,7 @@ async fn render(
     let p = params.clone();
     // A summary sent back with its message shows the report already made (and recorded).
     let record = draft.is_none();
-    let (data, organization) = state
+    let (data, organization, boundaries) = state
         .db
         .run(move |conn| {
             let data = reports::build(conn, v, &p)?;
@@ -338,9 +340,39 @@ async fn render(
                     .unwrap_or_default(),
                 None => String::new(),
             };
-            Ok((data, organization))
+            Ok((
+                data,
+                organization,
+                crate::locations::boundaries::load(conn)?,
+            ))
         })
         .await?;
+    let public = params.audience == Audience::Public;
+    // An internal report's governorates link to the incident list over the same period.
+    let link = |admin1: &str| {
+        let q = crate::incidents::list::ListQuery {
+            from: params.from.to_string(),
+            to: params.to.to_string(),
+            admin1: admin1.to_string(),
+            organization: params
+                .organization_id
+                .map(|o| o.to_string())
+                .unwrap_or_default(),
+            ..Default::default()
+        };
+        format!(
+            "/incidents?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    };
+    let map = crate::web::map::draw(
+        &page,
+        "report-map",
+        &boundaries,
+        &data.by_admin1,
+        (!public).then_some((data.map_points.as_slice(), data.more_map_points)),
+        (!public).then_some(&link as crate::web::map::Link<'_>),
+    );
     let digest = data.digest();
     let area = [params.admin1.clone(), params.admin2.clone()]
         .into_iter()
@@ -359,7 +391,8 @@ async fn render(
         checkpoint,
         categories_chart: category_chart(&page, &data),
         weeks_chart: week_chart(&page, &data),
-        public: params.audience == Audience::Public,
+        public,
+        map,
         generated_by: page.user().name().to_string(),
         issuer: page.user().organization_name.clone(),
         can_summarize: crate::permissions::allows(

@@ -75,6 +75,7 @@ route_table! {
     GET  "/admin/organizations/{id:\\d+}" => admin::organizations::edit_form, Can(ManageOrganizations);
     POST "/admin/organizations/{id:\\d+}" => admin::organizations::update, Can(ManageOrganizations);
     GET  "/incidents" => incidents::list::list, Can(ReadIncidents);
+    GET  "/incidents/map" => incidents::map::map, Can(ReadIncidents);
     GET  "/incidents/new" => incidents::form::new_form, Can(RecordIncidents);
     POST "/incidents" => incidents::form::create, Can(RecordIncidents);
     GET  "/incidents/{id:\\d+}" => incidents::detail::show, Can(ReadIncidents);

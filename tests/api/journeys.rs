@@ -137,6 +137,12 @@ both_backends! {
             let count = b.text_of("p.result-count").await;
             assert!(count.starts_with("1 incident"), "search {spelling:?}: {count}");
             b.sees(TITLE).await;
+            // The map of the list's incidents, its figures also as a table.
+            b.follow("See these incidents on the map, by governorate").await;
+            b.sees("Incidents by governorate").await;
+            let mapped = b.text_of("#incident-map-table").await;
+            assert!(mapped.contains("Rural Damascus") && mapped.contains('1'), "the map's table: {mapped}");
+            b.follow("Back to the list of these incidents").await;
         }
         b.follow(&incident_ref(1)).await;
         assert_eq!(b.path().await, incident_path);
@@ -264,6 +270,7 @@ both_backends! {
             assert!(text.matches("Situation report · 2018-01-01 – 2018-12-31").count() >= pages, "{name}: running head on every page");
             assert!(text.matches(digest.trim()).count() >= pages, "{name}: digest on every page");
             assert!(text.contains("Headline figures") && text.contains("Key incidents") && text.contains("Method and caveats"));
+            assert!(text.contains("Incidents by governorate"), "{name}: the map printed");
             assert!(text.contains(&format!("Page 1 of {pages}")), "{name}: page numbers");
             assert!(!text.contains("Sign out"), "{name}: no navigation chrome on paper");
         }

@@ -23,6 +23,7 @@ mod hxl;
 mod incidents;
 mod journeys;
 mod languages;
+mod map;
 mod phones;
 mod places;
 mod read_api;

@@ -72,6 +72,17 @@ pub fn update(
     if before.version != version {
         return Ok(Saved::Conflict(Box::new((before, names_before))));
     }
+    let mut errors = FieldErrors::new();
+    let coordinates = (edit.latitude.zip(edit.longitude), edit.coordinates_checked);
+    if !coordinates_fit(
+        conn.db(),
+        &edit.admin1,
+        coordinates,
+        "latitude",
+        &mut errors,
+    )? {
+        return Ok(Saved::Invalid(errors));
+    }
     // Sharing is one way: a place once seen by every organisation stays so.
     let restricted = if edit.share {
         None
@@ -151,6 +162,9 @@ pub(in crate::records) fn place_for(
 ) -> Result<Option<Location>, AppError> {
     let found = match input {
         PlaceInput::New(fields) => {
+            if !new_coordinates_fit(conn.db(), fields, errors)? {
+                return Ok(None);
+            }
             let restricted = (!permissions::seen_beyond_organization(record))
                 .then_some(author.viewer.organization_id);
             Some(gazetteer::create(conn, &author.actor, fields, restricted)?)
@@ -174,8 +188,52 @@ pub fn check(
     (field, unknown): (&'static str, &'static str),
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
-    if let PlaceInput::Typed(typed) = input {
-        gazetteer::pick(conn, viewer, typed, field, unknown, errors)?;
+    match input {
+        PlaceInput::Typed(typed) => {
+            gazetteer::pick(conn, viewer, typed, field, unknown, errors)?;
+        }
+        PlaceInput::New(fields) => {
+            new_coordinates_fit(conn, fields, errors)?;
+        }
     }
     Ok(())
+}
+
+/// A new place's coordinates, checked as `coordinates_fit` does, beside its latitude field.
+fn new_coordinates_fit(
+    conn: &mut DbConn,
+    fields: &gazetteer::PlaceFields,
+    errors: &mut FieldErrors,
+) -> Result<bool, AppError> {
+    let coordinates = (
+        fields.latitude.zip(fields.longitude),
+        fields.coordinates_checked,
+    );
+    let field = format!("{}_lat", fields.prefix);
+    coordinates_fit(conn, &fields.admin1, coordinates, field, errors)
+}
+
+/// A place's coordinates (latitude, longitude) must lie in the governorate typed with them
+/// (where its outline is known), unless the person ticked that they are right: swapped
+/// latitude and longitude, or a lost minus sign, put a place in another country. Notes the
+/// problem under `field`; `false` when there is one.
+fn coordinates_fit(
+    conn: &mut DbConn,
+    admin1: &str,
+    (coordinates, checked): (Option<(f64, f64)>, bool),
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    errors: &mut FieldErrors,
+) -> Result<bool, AppError> {
+    let Some((lat, lon)) = coordinates else {
+        return Ok(true);
+    };
+    if checked || admin1.trim().is_empty() {
+        return Ok(true);
+    }
+    let outside = gazetteer::boundaries::governorate_outline(conn, admin1)?
+        .is_some_and(|area| !area.outline.contains(lon, lat));
+    if outside {
+        errors.add(field, "place-coordinates-outside");
+    }
+    Ok(!outside)
 }

@@ -6,3 +6,4 @@ pub mod actions;
 pub mod detail;
 pub mod form;
 pub mod list;
+pub mod map;

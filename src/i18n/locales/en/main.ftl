@@ -1254,3 +1254,30 @@ audit-action-saved-search-delete = Saved search deleted
 audit-action-subscription-create = Subscribed
 audit-action-subscription-revoke = Subscription revoked
 audit-action-subscription-test = Test message sent
+map-heading = Map
+map-title = Incidents by governorate
+map-desc = A map of the governorates, each shaded by how many of these incidents happened there (darker is more) with the figure written on it; dots mark incidents whose place is known exactly or nearly. The table after the map gives the same figures.
+map-area-count = { $area }: { $count ->
+    [one] one incident
+   *[other] { $count } incidents
+}
+map-legend = Incidents
+map-legend-point = an incident at a known point
+map-points = { $count ->
+    [0] No incident of these is placed exactly, so no dots are drawn.
+    [one] One dot: the incident placed exactly or nearly.
+   *[other] { $count } dots: the incidents placed exactly or nearly.
+}
+map-points-capped = Dots: the { $count } most recent incidents placed exactly or nearly (more are, and are counted in their governorates).
+map-no-points-public = A public report places incidents by governorate only: no dots.
+map-region-note = An incident known only to its district or governorate is counted in its governorate, never drawn as a dot.
+map-table-link = The figures as a table
+map-table-caption = Incidents by governorate (the map's figures)
+map-none = No incident.
+map-elsewhere = At places with no governorate recorded
+place-coordinates-outside = These coordinates lie outside the governorate named. Check them (latitude first, then longitude, both in decimal degrees) and the governorate, or tick “The coordinates are right” to keep them.
+field-coordinates-checked = The coordinates are right, though they lie outside the governorate named
+map-point = Incident { $reference }
+map-page-title = Incidents on the map
+map-back-to-list = Back to the list of these incidents
+map-see-these = See these incidents on the map, by governorate

@@ -1114,7 +1114,7 @@ place-kind-facility = Établissement de santé
 place-kind-school = École
 place-kind-camp = Camp
 place-kind-warehouse = Entrepôt
-place-kind-road = Route
+place-kind-road = Axe routier
 place-kind-invalid = Choisissez un type de lieu dans la liste.
 name-language-en = Anglais
 name-language-ar = Arabe
@@ -1259,3 +1259,30 @@ audit-action-saved-search-delete = Recherche enregistrée supprimée
 audit-action-subscription-create = Abonnement créé
 audit-action-subscription-revoke = Abonnement révoqué
 audit-action-subscription-test = Message de test envoyé
+map-heading = Carte
+map-title = Incidents par gouvernorat
+map-desc = Une carte des gouvernorats, chacun teinté selon le nombre de ces incidents qui s’y sont produits (plus foncé : davantage), le chiffre écrit dessus ; les points marquent les incidents dont le lieu est connu exactement ou à peu près. Le tableau qui suit la carte donne les mêmes chiffres.
+map-area-count = { $area } : { $count ->
+    [one] un incident
+   *[other] { $count } incidents
+}
+map-legend = Incidents
+map-legend-point = un incident en un point connu
+map-points = { $count ->
+    [0] Aucun de ces incidents n’est situé exactement : aucun point n’est tracé.
+    [one] Un point : l’incident situé exactement ou à peu près.
+   *[other] { $count } points : les incidents situés exactement ou à peu près.
+}
+map-points-capped = Points : les { $count } incidents les plus récents situés exactement ou à peu près (il y en a d’autres, comptés dans leur gouvernorat).
+map-no-points-public = Un rapport public situe les incidents par gouvernorat seulement : aucun point.
+map-region-note = Un incident connu seulement à son district ou gouvernorat est compté dans son gouvernorat, jamais tracé comme un point.
+map-table-link = Les chiffres en tableau
+map-table-caption = Incidents par gouvernorat (les chiffres de la carte)
+map-none = Aucun incident.
+map-elsewhere = En des lieux sans gouvernorat enregistré
+place-coordinates-outside = Ces coordonnées se trouvent hors du gouvernorat indiqué. Vérifiez-les (la latitude d’abord, puis la longitude, en degrés décimaux) ainsi que le gouvernorat, ou cochez « Les coordonnées sont justes » pour les garder.
+field-coordinates-checked = Les coordonnées sont justes, bien qu’elles se trouvent hors du gouvernorat indiqué
+map-point = Incident n° { $reference }
+map-page-title = Incidents sur la carte
+map-back-to-list = Retour à la liste de ces incidents
+map-see-these = Voir ces incidents sur la carte, par gouvernorat

@@ -1,0 +1,148 @@
+//! What the incident map shows for a list's filters: how many incidents per governorate and
+//! the most recent ones placed exactly, all through the list's own scoped query (so a record
+//! the viewer may not see is neither counted nor drawn). Counting is one grouped query by
+//! place (some thousands of places, however many incidents), then a batched lookup of those
+//! places' governorates; never a row per incident.
+
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use super::list::{count_by_place, filtered, newest, Filter, SEARCH_COUNT_LIMIT};
+use super::search;
+use crate::db::schema::{incidents, locations};
+use crate::db::DbConn;
+use crate::domain::vocab::{LocationPrecision, PlaceKind};
+use crate::error::AppError;
+use crate::permissions::Viewer;
+
+/// At most this many points are drawn: the most recent incidents placed exactly or nearly.
+pub const POINTS_CAP: i64 = 500;
+
+/// One incident drawn as a point.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Point {
+    pub id: i64,
+    pub reference: String,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// The map's figures for a list.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    /// Incidents per governorate as the places name it ('' for places without one).
+    pub by_admin1: Vec<(String, i64)>,
+    pub points: Vec<Point>,
+    /// More incidents are placed exactly than the points drawn.
+    pub more_points: bool,
+}
+
+/// Incidents per governorate among those `filter` matches that `viewer` may see. A text
+/// search counts the matches the list counts (the newest [`SEARCH_COUNT_LIMIT`]).
+pub fn by_admin1(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let per_place: Vec<(i64, i64)> = if search::terms(&filter.text).is_empty() {
+        count_by_place(conn, viewer, filter)?
+    } else {
+        let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT)?;
+        let places: Vec<i64> = incidents::table
+            .filter(incidents::id.eq_any(ids))
+            .select(incidents::location_id)
+            .load(conn)?;
+        let mut counted: Vec<(i64, i64)> = Vec::new();
+        for p in places {
+            match counted.iter_mut().find(|(id, _)| *id == p) {
+                Some(slot) => slot.1 += 1,
+                None => counted.push((p, 1)),
+            }
+        }
+        counted
+    };
+    let mut out: Vec<(String, i64)> = Vec::new();
+    for chunk in per_place.chunks(5_000) {
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let areas: Vec<(i64, String)> = locations::table
+            .filter(locations::id.eq_any(&ids))
+            .select((locations::id, locations::admin1))
+            .load(conn)?;
+        for (place, n) in chunk {
+            let admin1 = areas
+                .iter()
+                .find(|(id, _)| id == place)
+                .map(|(_, a)| a.trim().to_string())
+                .unwrap_or_default();
+            match out.iter_mut().find(|(a, _)| *a == admin1) {
+                Some(slot) => slot.1 += n,
+                None => out.push((admin1, *n)),
+            }
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// The most recent incidents (by date of the event) placed exactly or nearly at a place with
+/// coordinates, at most `cap`, and whether there are more. An incident known only to its
+/// district or governorate (precision "region"), or at a place that is itself a district or
+/// governorate, is never a point: it counts in its area.
+pub fn points(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+    cap: i64,
+) -> Result<(Vec<Point>, bool), AppError> {
+    let located = format!(
+        "incidents.location_id IN (SELECT id FROM locations WHERE latitude IS NOT NULL \
+         AND longitude IS NOT NULL AND kind NOT IN ('{}', '{}'))",
+        PlaceKind::District.code(),
+        PlaceKind::Governorate.code()
+    );
+    let mut q = filtered(conn, viewer, filter)
+        .filter(incidents::location_precision.eq_any([
+            LocationPrecision::Exact.code(),
+            LocationPrecision::Near.code(),
+        ]))
+        .filter(diesel::dsl::sql::<Bool>(&located));
+    if !search::terms(&filter.text).is_empty() {
+        let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT)?;
+        q = q.filter(incidents::id.eq_any(ids));
+    }
+    let found: Vec<(i64, String, i64)> = q
+        .order((incidents::occurred_on.desc(), incidents::id.desc()))
+        .limit(cap + 1)
+        .select((incidents::id, incidents::reference, incidents::location_id))
+        .load(conn)?;
+    let more = found.len() as i64 > cap;
+    let place_ids: Vec<i64> = found.iter().map(|f| f.2).collect();
+    let coordinates: Vec<(i64, Option<f64>, Option<f64>)> = locations::table
+        .filter(locations::id.eq_any(&place_ids))
+        .select((locations::id, locations::longitude, locations::latitude))
+        .load(conn)?;
+    let points = found
+        .into_iter()
+        .take(cap as usize)
+        .filter_map(|(id, reference, place)| {
+            let (_, lon, lat) = coordinates.iter().find(|c| c.0 == place)?;
+            Some(Point {
+                id,
+                reference,
+                lon: (*lon)?,
+                lat: (*lat)?,
+            })
+        })
+        .collect();
+    Ok((points, more))
+}
+
+/// Both, for the incident list.
+pub fn figures(conn: &mut DbConn, viewer: Viewer, filter: &Filter) -> Result<Figures, AppError> {
+    let (points, more_points) = points(conn, viewer, filter, POINTS_CAP)?;
+    Ok(Figures {
+        by_admin1: by_admin1(conn, viewer, filter)?,
+        points,
+        more_points,
+    })
+}

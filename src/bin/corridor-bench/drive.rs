@@ -74,6 +74,49 @@ impl Server {
         self.child.id()
     }
 
+    /// Issues an `internal` API token for the first organisation, through the administrator's
+    /// own form (the secret is shown once, on the page that answers), with a rate a benchmark
+    /// cannot reach in its window.
+    pub fn api_token(&self, username: &str, password: &str) -> anyhow::Result<String> {
+        let cookies = self.dir.join(format!("cookies-{username}.txt"));
+        let _ = std::fs::remove_file(&cookies);
+        let token = csrf(&curl(&self.base, &cookies, &["/login"])?);
+        let login = format!("csrf_token={token}&username={username}&password={password}");
+        curl(&self.base, &cookies, &["-d", &login, "/login"])?;
+        let form = curl(&self.base, &cookies, &["/admin/api-tokens"])?;
+        let organization = form
+            .split("name=\"organization_id\"")
+            .nth(1)
+            .and_then(|rest| {
+                rest.split("<option value=\"")
+                    .skip(1)
+                    .map(|o| o[..o.find('"').unwrap_or(0)].to_string())
+                    .find(|v| !v.is_empty())
+            })
+            .ok_or_else(|| {
+                anyhow::anyhow!("{username} sees no organisation to issue a token for")
+            })?;
+        let expires = (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30)).to_string();
+        let body = serde_urlencoded::to_string([
+            ("csrf_token", csrf(&form).as_str()),
+            ("name", "benchmark"),
+            ("scope", "internal"),
+            ("organization_id", organization.as_str()),
+            ("expires_on", expires.as_str()),
+            ("rate_per_minute", "100000"),
+        ])?;
+        let issued = curl(&self.base, &cookies, &["-d", &body, "/admin/api-tokens"])?;
+        let marker = "name=\"api-token-shown\" type=\"text\" readonly value=\"";
+        issued
+            .find(marker)
+            .map(|i| {
+                let rest = &issued[i + marker.len()..];
+                rest[..rest.find('"').unwrap_or(0)].to_string()
+            })
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| anyhow::anyhow!("no API token was issued to {username}"))
+    }
+
     pub fn sign_in(&self, username: &str, password: &str) -> anyhow::Result<Session> {
         let cookies = self.dir.join(format!("cookies-{username}.txt"));
         let _ = std::fs::remove_file(&cookies);
@@ -111,9 +154,25 @@ impl Server {
 impl Run {
     /// Drives a GET of `url` with the session's cookie.
     pub fn get(&self, name: &str, kind: Kind, url: &str, cookie: &str) -> anyhow::Result<Measure> {
+        self.get_with(name, kind, url, ("Cookie", cookie))
+    }
+
+    /// Drives a GET of the API at `url` with a bearer token.
+    pub fn get_api(&self, name: &str, url: &str, token: &str) -> anyhow::Result<Measure> {
+        let bearer = format!("Bearer {token}");
+        self.get_with(name, Kind::List, url, ("Authorization", &bearer))
+    }
+
+    fn get_with(
+        &self,
+        name: &str,
+        kind: Kind,
+        url: &str,
+        (header, value): (&str, &str),
+    ) -> anyhow::Result<Measure> {
         let script = script_file(name);
         let mut f = std::fs::File::create(&script)?;
-        writeln!(f, "wrk.headers[\"Cookie\"] = \"{cookie}\"")?;
+        writeln!(f, "wrk.headers[\"{header}\"] = \"{value}\"")?;
         f.write_all(REPORT_LUA.as_bytes())?;
         self.wrk(name, kind, url, &script)
     }

@@ -154,6 +154,13 @@ fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        // The read API's first page of incidents, beside the HTML list's.
+        let api = "API incident list: first page (JSON, internal token)";
+        if wanted(api) {
+            let admin = loaded.account("admin")?;
+            let token = server.api_token(&admin.username, &admin.password)?;
+            measures.push(run.get_api(api, &server.url("/api/v1/incidents"), &token)?);
+        }
         let coordinator = loaded.account("coordinator")?;
         let session = server.sign_in(&coordinator.username, &coordinator.password)?;
         let extras = drive::extras(&run, &mut server, &session, &wanted)?;

@@ -434,6 +434,19 @@ fn attachment(name: &str, mime: &str) -> actix_web::HttpResponseBuilder {
     res
 }
 
+/// File `id` if the viewer may see it and its bytes are still kept (not purged), else 404.
+async fn kept_file(state: &State, id: i64, scope: Scope) -> Result<EvidenceFile, AppError> {
+    let file = state
+        .db
+        .run(move |conn| scoped::find(conn, &scope, id))
+        .await?
+        .into_inner();
+    if file.is_purged() {
+        return Err(AppError::NotFound);
+    }
+    Ok(file)
+}
+
 /// `GET /files/{id}`: the file as a download. Its organisation, coordinators and auditors get
 /// the original; anyone else a copy of a photo without its metadata (or, for a photo type whose
 /// metadata cannot be removed, a refusal that says so).
@@ -443,14 +456,7 @@ pub async fn download(
     scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let file = state
-        .db
-        .run(move |conn| scoped::find(conn, &scope, id))
-        .await?
-        .into_inner();
-    if file.is_purged() {
-        return Err(AppError::NotFound);
-    }
+    let file = kept_file(&state, id, scope).await?;
     let blobs = state.blobs.clone();
     let name = file.download_name();
     if !scoped::gets_original(&scope, &file) && types::is_image(&file.mime_type) {
@@ -491,12 +497,8 @@ pub async fn thumbnail(
     scope: Scope,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let file = state
-        .db
-        .run(move |conn| scoped::find(conn, &scope, id))
-        .await?
-        .into_inner();
-    if file.is_purged() || !thumbnail::available(&file.mime_type) {
+    let file = kept_file(&state, id, scope).await?;
+    if !thumbnail::available(&file.mime_type) {
         return Err(AppError::NotFound);
     }
     let blobs = state.blobs.clone();

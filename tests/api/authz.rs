@@ -366,7 +366,8 @@ async fn seed_file(app: &TestApp, records: &[(&'static str, Vec<Record>)]) -> i6
     let c = crate::helpers::client();
     app.login_with(&c, "rhea.recorder", crate::helpers::PASSWORD)
         .await;
-    let photo = crate::evidence::jpeg("a photo of the checkpoint");
+    // A real photo, so its thumbnail route has one to make.
+    let photo = crate::evidence_photos::photo_with_gps();
     let page = crate::evidence::upload(
         app,
         &c,

@@ -708,8 +708,8 @@ fn critical_needs(
     viewer: Viewer,
     p: &Params,
 ) -> Result<(Vec<NeedLine>, Vec<Sensitivity>), AppError> {
-    // Still needed and critical: one range of `needs_queue_idx`, already in date order. Only
-    // the period's needs: due within it, or (with no date given) recorded within it.
+    // Still needed and critical: one range of `needs_queue_recorded_idx`, already in date
+    // order. Only the period's needs: due within it, or (with no date given) recorded within it.
     let start = p.from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = p.to.and_hms_opt(23, 59, 59).unwrap_or_default();
     let found: Vec<crate::needs::model::Need> = need_scope(viewer, p)

@@ -204,7 +204,7 @@ impl Group {
         Group::Done,
     ];
 
-    /// `q` narrowed to this group: each is one range of `needs_queue_idx`, read in order.
+    /// `q` narrowed to this group: each is one range of `needs_queue_recorded_idx`, read in order.
     fn within<'a>(
         self,
         q: needs::BoxedQuery<'a, Backend>,

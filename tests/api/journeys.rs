@@ -147,6 +147,19 @@ both_backends! {
         b.follow(&incident_ref(1)).await;
         assert_eq!(b.path().await, incident_path);
         b.sees(TITLE).await;
+        // A need at Douma (recorded over HTTP: the journey is about finding it), found on the
+        // needs list by each spelling of the place.
+        let c = crate::helpers::client();
+        app.login_with(&c, "omar.reporter", PASSWORD).await;
+        crate::convoys::create_need(&app, &c, &[]).await;
+        for spelling in ["Duma", "دوما"] {
+            b.follow("Medical needs").await;
+            b.fill("place", spelling).await;
+            b.press("Apply filters").await;
+            let count = b.text_of("p.result-count").await;
+            assert!(count.starts_with("1 need"), "needs by {spelling:?}: {count}");
+            b.sees("Douma surgical hospital").await;
+        }
         b.screenshot("").await;
         b.close().await;
     }

@@ -347,10 +347,13 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
     if t.is_empty() {
         return Ok(Resolution::NotFound);
     }
-    // The label starts with the name; other spellings sit in alt_names.
-    let first = t.split(',').next().unwrap_or(t).trim().to_lowercase();
-    let like = format!("%{}%", first.replace(['%', '_'], ""));
-    // A duplicate merged away answers no more: its names live on the place kept.
+    // The label starts with the name. Every name of a place, its own and its other spellings,
+    // has a row in `place_names`, indexed by `lower(name)`: an equality there is one index
+    // probe, where a `LIKE '%…%'` over `alt_names` read every place (and SQLite compiles a
+    // statement with a bound LIKE pattern anew each time). SQLite's `lower` folds ASCII only,
+    // so the name is also looked up as typed ("École").
+    let first_typed = t.split(',').next().unwrap_or(t).trim();
+    let first = first_typed.to_lowercase();
     let mut q = locations::table
         .filter(locations::merged_into.is_null())
         .into_boxed::<Backend>();
@@ -359,14 +362,17 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
     }
     let candidates: Vec<Location> = q
         .filter(
-            // In brackets: this is ANDed with the viewer's condition.
-            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(name) = ")
-                .bind::<diesel::sql_types::Text, _>(first.clone())
-                .sql(" OR lower(alt_names) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(like)
-                .sql(")"),
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "locations.id IN (SELECT location_id FROM place_names WHERE lower(name) IN (",
+            )
+            .bind::<diesel::sql_types::Text, _>(first.clone())
+            .sql(", ")
+            .bind::<diesel::sql_types::Text, _>(first_typed.to_string())
+            .sql(", ")
+            .bind::<diesel::sql_types::Text, _>(t.to_lowercase())
+            .sql("))"),
         )
-        .limit(50)
+        // No LIMIT: a bound one is compiled anew on every run too, and few places share a name.
         .select(Location::as_select())
         .load(conn)?;
     let exact: Vec<Location> = candidates

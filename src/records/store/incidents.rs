@@ -265,7 +265,12 @@ pub fn create(
         .returning(incidents::id)
         .get_result(conn.db())?;
     let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
-    let incident = find(conn, id)?.incident;
+    // The row alone: its place is in hand and its organisation is the author's (`find` would
+    // read both again). `RETURNING` the whole row is not offered over both backends at once.
+    let incident: Incident = incidents::table
+        .find(id)
+        .select(Incident::as_select())
+        .get_result(conn.db())?;
     search::index(conn, &incident, &location.search_text())?;
     let snapshot = incident.snapshot(&location.label());
     let mut changes = revisions::diff(&json!({}), &snapshot);

@@ -242,6 +242,32 @@ pub struct NewPlace {
     pub coordinates_checked: String,
 }
 
+/// A place a form names by text (not as a new place), to be looked up even when the form's
+/// other fields are wrong, so that every problem shows at once.
+#[derive(Debug, Clone)]
+pub struct TypedPlace {
+    pub field: &'static str,
+    /// The message for a name no place the person may see answers to.
+    pub unknown: &'static str,
+    pub text: String,
+}
+
+impl TypedPlace {
+    /// The place typed in `field`, unless the form adds a new place there or nothing is typed.
+    pub fn of(
+        field: &'static str,
+        unknown: &'static str,
+        typed: &str,
+        new: &NewPlace,
+    ) -> Option<Self> {
+        (!new.is_typed() && !typed.trim().is_empty()).then(|| TypedPlace {
+            field,
+            unknown,
+            text: typed.trim().to_string(),
+        })
+    }
+}
+
 /// The new place a form holds in nine fields of its own (`new_origin_name`…), as typed.
 #[macro_export]
 macro_rules! typed_place {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::vocab::{ConvoyStatus, Sector, Sensitivity};
 use crate::domain::{text, values, FieldErrors};
-use crate::locations::{NewPlace, PlaceInput};
+use crate::locations::{NewPlace, PlaceInput, TypedPlace};
 
 /// Blank rows offered on a new form, and added by "add more rows".
 pub const BLANK_ROWS: usize = 3;
@@ -127,6 +127,22 @@ pub fn row_field(base: &str, i: usize) -> String {
 }
 
 impl ConvoyForm {
+    /// The places named by text, for a form sent back with other errors.
+    pub fn typed_places(&self) -> Vec<TypedPlace> {
+        [
+            TypedPlace::of("origin", "place-unknown", &self.origin, &self.new_origin()),
+            TypedPlace::of(
+                "destination",
+                "place-unknown",
+                &self.destination,
+                &self.new_destination(),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// The new origin as typed.
     pub fn new_origin(&self) -> NewPlace {
         crate::typed_place!(self => new_origin_name, new_origin_alt_names, new_origin_admin1, new_origin_admin2, new_origin_pcode, new_origin_lat, new_origin_lon, new_origin_kind, new_origin_coordinates_checked)

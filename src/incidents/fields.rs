@@ -10,8 +10,8 @@ use crate::domain::vocab::{
     SourceType, TimePrecision,
 };
 use crate::domain::{text, values, FieldErrors};
-use crate::locations::NewPlace;
 pub use crate::locations::PlaceInput;
+use crate::locations::{NewPlace, TypedPlace};
 
 pub const TITLE_MAX: usize = 200;
 pub const NARRATIVE_MAX: usize = 20_000;
@@ -163,6 +163,18 @@ impl IncidentForm {
 
     pub fn has_new_place(&self) -> bool {
         self.new_place().is_typed()
+    }
+
+    /// The place named by text, for a form sent back with other errors.
+    pub fn typed_places(&self) -> Vec<TypedPlace> {
+        TypedPlace::of(
+            "location",
+            "location-unknown",
+            &self.location,
+            &self.new_place(),
+        )
+        .into_iter()
+        .collect()
     }
 
     /// The new place's fields as typed.

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::domain::vocab::{FacilityType, NeedItem, Sensitivity, Urgency};
 use crate::domain::{text, values, FieldErrors};
-use crate::locations::{NewPlace, PlaceInput};
+use crate::locations::{NewPlace, PlaceInput, TypedPlace};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -58,8 +58,16 @@ pub struct NeedFields {
 }
 
 impl NeedForm {
-    pub fn has_new_place(&self) -> bool {
-        self.new_place().is_typed()
+    /// The place named by text, for a form sent back with other errors.
+    pub fn typed_places(&self) -> Vec<TypedPlace> {
+        TypedPlace::of(
+            "location",
+            "place-unknown",
+            &self.location,
+            &self.new_place(),
+        )
+        .into_iter()
+        .collect()
     }
 
     /// The new place as typed.

@@ -11,6 +11,9 @@ use super::State;
 use crate::audit::{self, Tx};
 use crate::domain::Saved;
 use crate::error::AppError;
+use crate::locations::TypedPlace;
+use crate::permissions::Viewer;
+use crate::records::store;
 
 /// A record's edit form as typed: its version and its fields in the form's order.
 pub trait VersionedForm: Sized {
@@ -23,6 +26,11 @@ pub trait VersionedForm: Sized {
     fn parse_fields(&self, latest: NaiveDate, errors: &mut FormErrors) -> Option<Self::Fields>;
     /// Each field a person edits, as (label message id, value as typed), in the form's order.
     fn labelled(&self) -> Vec<(&'static str, String)>;
+    /// The places the form names by text: looked up even when other fields are wrong, so that
+    /// every problem shows at once.
+    fn typed_places(&self) -> Vec<TypedPlace> {
+        Vec::new()
+    }
 }
 
 /// One field where the person's version and the saved one differ.
@@ -75,6 +83,7 @@ impl Edit {
 /// parsed fields; `form_of` draws the saved record as a form, for the conflict's comparison.
 pub async fn save<F, L>(
     state: &State,
+    viewer: Viewer,
     form: &mut F,
     latest: NaiveDate,
     save: impl FnOnce(&mut Tx<'_>, i32, F::Fields) -> Result<Saved<L>, AppError> + Send + 'static,
@@ -92,6 +101,16 @@ where
         .map_err(|_| AppError::BadRequest("error-400-text"))?;
     let mut errors = FormErrors::new();
     let (Some(fields), true) = (form.parse_fields(latest, &mut errors), errors.is_empty()) else {
+        let typed = form.typed_places();
+        if !typed.is_empty() {
+            errors = state
+                .db
+                .run(move |conn| {
+                    store::places::check_typed(conn, viewer, &typed, &mut errors)?;
+                    Ok(errors)
+                })
+                .await?;
+        }
         return Ok(Edit::Invalid(errors));
     };
     let saved = state

@@ -19,6 +19,7 @@ use crate::paging::{PagedQuery, Pager};
 use crate::permissions::{self, Action};
 use crate::records::needs as records;
 use crate::records::store::needs::{self as store, Loaded};
+use crate::records::store::places;
 use crate::records::Scope;
 use crate::records::{history as scoped_history, Hidden, Visible};
 use crate::web::edit::{self, Difference, VersionedForm};
@@ -118,6 +119,10 @@ impl VersionedForm for NeedForm {
         self.parse(latest, errors)
     }
 
+    fn typed_places(&self) -> Vec<crate::locations::TypedPlace> {
+        NeedForm::typed_places(self)
+    }
+
     fn labelled(&self) -> Vec<(&'static str, String)> {
         vec![
             ("field-facility-name", self.facility_name.clone()),
@@ -193,8 +198,7 @@ pub async fn create(
     let mut errors = FormErrors::new();
     let fields = form.parse(today.latest, &mut errors);
     // Also say now whether a typed place is known, so every problem shows at once.
-    let typed_place = (!form.has_new_place() && !form.location.trim().is_empty())
-        .then(|| crate::locations::PlaceInput::Typed(form.location.clone()));
+    let typed = form.typed_places();
     let outcome = state
         .db
         .run(move |conn| match (fields, errors.is_empty()) {
@@ -202,9 +206,7 @@ pub async fn create(
                 audit::write(conn, |conn| store::create(conn, &author, &f, today.date))
             }
             _ => {
-                if let Some(typed) = &typed_place {
-                    store::check_place(conn, author.viewer, typed, &mut errors)?;
-                }
+                places::check_typed(conn, author.viewer, &typed, &mut errors)?;
                 Ok(Err(errors))
             }
         })
@@ -271,6 +273,7 @@ pub async fn update(
     let editing = Some((id, loaded.need.reference.clone()));
     let edit = edit::save(
         &state,
+        v,
         &mut form,
         today.latest,
         move |tx, version, fields| store::update(tx, &author, id, version, &fields),

@@ -257,6 +257,7 @@ pub async fn update(
     let (place, _) = editable(&state, scope, id).await?;
     let outcome = edit::save(
         &state,
+        author.viewer,
         &mut form,
         today.latest,
         move |tx, version, fields| store::update(tx, &author, id, version, &fields),

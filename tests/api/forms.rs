@@ -212,6 +212,15 @@ both_backends! {
         let both = post(&app, reporter, "/incidents/new", "/incidents", &incident_form(&[("title", ""), ("category", ""), ("location", "Atlantis")])).await;
         let fields: Vec<String> = summary_links(&both).into_iter().map(|(f, _)| f).collect();
         assert!(fields.contains(&"title".to_string()) && fields.contains(&"location".to_string()), "{fields:?}");
+        // So on the convoy form, and on an edit sent back.
+        let convoy = post(&app, reporter, "/convoys/new", "/convoys", &[("origin".into(), "Atlantis".into())]).await;
+        let origin = summary_links(&convoy).into_iter().find(|(f, _)| f == "origin").expect("origin message").1;
+        assert!(origin.starts_with("No place with this name is known"), "{origin}");
+        let edit = format!("/incidents/{}/edit", a.incident);
+        let version = app.get_with(reporter, &edit).await.input_value("version");
+        let edited = post(&app, reporter, &edit, &format!("/incidents/{}", a.incident), &incident_form(&[("title", ""), ("location", "Atlantis"), ("version", version.as_str())])).await;
+        let fields: Vec<String> = summary_links(&edited).into_iter().map(|(f, _)| f).collect();
+        assert!(fields.contains(&"title".to_string()) && fields.contains(&"location".to_string()), "{fields:?}");
         // A latitude with a decimal comma is asked about, never read as something else.
         let comma = post(&app, reporter, "/incidents/new", "/incidents", &incident_form(&[("location", ""), ("new_place_name", "Saqba"), ("new_place_lat", "33,5711"), ("new_place_lon", "36.4")])).await;
         let lat = summary_links(&comma).into_iter().find(|(f, _)| f == "new_place_lat").expect("latitude message").1;

@@ -179,6 +179,21 @@ pub(in crate::records) fn place_for(
     Ok(found)
 }
 
+/// Looks up the places a form names, without writing anything (for forms sent back with other
+/// errors, whose fields did not parse).
+pub fn check_typed(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    typed: &[gazetteer::TypedPlace],
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    for t in typed {
+        let input = PlaceInput::Typed(t.text.clone());
+        check(conn, viewer, &input, (t.field, t.unknown), errors)?;
+    }
+    Ok(())
+}
+
 /// Checks a typed place without writing anything (for forms sent back with other errors); a
 /// new place has nothing to look up.
 pub fn check(

@@ -17,6 +17,7 @@ use crate::domain::vocab::Sensitivity;
 use crate::error::AppError;
 use crate::permissions;
 use crate::records::store::convoys::{self as store, Loaded};
+use crate::records::store::places;
 use crate::records::{self, Scope};
 use crate::web::edit::{self, Difference, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
@@ -117,6 +118,10 @@ impl VersionedForm for ConvoyForm {
 
     fn parse_fields(&self, latest: NaiveDate, errors: &mut FormErrors) -> Option<ConvoyFields> {
         self.parse(latest, errors)
+    }
+
+    fn typed_places(&self) -> Vec<crate::locations::TypedPlace> {
+        ConvoyForm::typed_places(self)
     }
 
     fn labelled(&self) -> Vec<(&'static str, String)> {
@@ -247,6 +252,8 @@ pub async fn create(
     }
     let mut errors = FormErrors::new();
     let fields = form.parse(today.latest, &mut errors);
+    // Also say now whether the places typed are known, so every problem shows at once.
+    let typed = form.typed_places();
     let outcome = state
         .db
         .run(move |conn| match (fields, errors.is_empty()) {
@@ -254,8 +261,9 @@ pub async fn create(
                 audit::write(conn, |conn| store::create(conn, &author, &f, today.date))
             }
             (fields, _) => {
-                if let Some(f) = fields {
-                    store::check(conn, author.viewer, &f, &mut errors)?;
+                match fields {
+                    Some(f) => store::check(conn, author.viewer, &f, &mut errors)?,
+                    None => places::check_typed(conn, author.viewer, &typed, &mut errors)?,
                 }
                 Ok(Err(errors))
             }
@@ -359,6 +367,7 @@ pub async fn update(
     }
     let edit = edit::save(
         &state,
+        v,
         &mut form,
         today.latest,
         move |tx, version, fields| store::update(tx, &author, id, version, &fields),

@@ -17,12 +17,13 @@ use crate::domain::vocab::{
     SourceType, TimePrecision,
 };
 use crate::error::AppError;
-use crate::incidents::fields::{IncidentFields, IncidentForm, PlaceInput};
+use crate::incidents::fields::{IncidentFields, IncidentForm};
 use crate::incidents::model::COUNT_FIELDS;
 use crate::permissions;
 use crate::records::convoys::ObstructionOffer;
 use crate::records::store::convoys::{self as convoy_store, Loaded as ConvoyLoaded, Obstruction};
 use crate::records::store::incidents::{self as store, Loaded};
+use crate::records::store::places;
 use crate::records::{self, Scope};
 use crate::web::edit::{self, Difference, VersionedForm};
 use crate::web::forms::{FormErrors, HtmlForm};
@@ -150,6 +151,10 @@ impl VersionedForm for IncidentForm {
 
     fn parse_fields(&self, latest: NaiveDate, errors: &mut FormErrors) -> Option<IncidentFields> {
         self.parse(latest, errors)
+    }
+
+    fn typed_places(&self) -> Vec<crate::locations::TypedPlace> {
+        IncidentForm::typed_places(self)
     }
 
     fn labelled(&self) -> Vec<(&'static str, String)> {
@@ -336,13 +341,8 @@ pub async fn create(
         }
     }
     // The place typed, to be looked up even when other fields are wrong.
-    let check = match &fields {
-        Some(f) => Some(f.place.clone()),
-        None if !form.has_new_place() && !form.location.trim().is_empty() => {
-            Some(PlaceInput::Typed(form.location.trim().to_string()))
-        }
-        None => None,
-    };
+    let check = fields.as_ref().map(|f| f.place.clone());
+    let typed = form.typed_places();
     let convoy_event: Option<i64> = form.convoy_event.trim().parse().ok();
     let outcome = state
         .db
@@ -357,8 +357,9 @@ pub async fn create(
             }),
             _ => {
                 // Also say now whether the place is known, so every problem shows at once.
-                if let Some(place) = &check {
-                    store::check_place(conn, author.viewer, place, &mut errors)?;
+                match &check {
+                    Some(place) => store::check_place(conn, author.viewer, place, &mut errors)?,
+                    None => places::check_typed(conn, author.viewer, &typed, &mut errors)?,
                 }
                 Ok(Err(errors))
             }
@@ -432,6 +433,7 @@ pub async fn update(
     let editing = Some((id, loaded.incident.reference.clone()));
     let edit = edit::save(
         &state,
+        v,
         &mut form,
         today.latest,
         move |tx, version, fields| store::update(tx, &author, id, version, &fields),

@@ -1,5 +1,6 @@
 //! People, organisations, sign-in sessions, sign-in throttling and first-start set-up.
 
+pub mod logos;
 pub mod models;
 pub mod organizations;
 pub mod passwords;

@@ -564,3 +564,15 @@ diesel::table! {
 diesel::joinable!(subscriptions -> saved_searches (saved_search_id));
 diesel::joinable!(deliveries -> subscriptions (subscription_id));
 diesel::allow_tables_to_appear_in_same_query!(saved_searches, subscriptions, deliveries);
+
+diesel::table! {
+    /// An organisation's logo for its reports: a PNG drawn by the application from the upload.
+    organization_logos (organization_id) {
+        organization_id -> BigInt,
+        image -> Binary,
+        sha256 -> Text,
+        width -> Integer,
+        height -> Integer,
+        updated_at -> Timestamp,
+    }
+}

@@ -24,6 +24,7 @@ pub mod home;
 pub mod incidents;
 pub mod language;
 pub mod login;
+pub mod logos;
 pub mod map;
 pub mod menus;
 pub mod multipart_token;

@@ -207,8 +207,9 @@ pub struct ReportPage {
     /// The audit trail's public key and latest signed checkpoint, printed beside the digest.
     pub audit_key: String,
     pub checkpoint: Option<crate::audit::checkpoint::Checkpoint>,
-    /// The organisation issuing the report: the reader's own.
+    /// The organisation issuing the report: the reader's own, with its logo's address.
     pub issuer: String,
+    pub issuer_logo: Option<String>,
     /// May write the summary paragraph (coordinators); with the parameters as hidden fields.
     pub can_summarize: bool,
     pub params_fields: Vec<(&'static str, String)>,
@@ -380,7 +381,17 @@ async fn render(
         .collect::<Vec<_>>()
         .join(" › ");
     let targeted = data.convoys.beneficiaries_targeted.max(1);
-    let checkpoint = state.db.run(crate::audit::checkpoint::latest).await?;
+    let issuer_id = page.user().organization_id;
+    let (checkpoint, issuer_logo) = state
+        .db
+        .run(move |conn| {
+            let logo = crate::accounts::logos::version(conn, issuer_id)?;
+            Ok((
+                crate::audit::checkpoint::latest(conn)?,
+                logo.map(|v| crate::accounts::logos::address(issuer_id, &v)),
+            ))
+        })
+        .await?;
     let query_string = serde_html_form::to_string(&query).unwrap_or_default();
     let (summary_draft, summary_errors) = match draft {
         Some((text, errors)) => (Some(text), errors),
@@ -395,6 +406,7 @@ async fn render(
         map,
         generated_by: page.user().name().to_string(),
         issuer: page.user().organization_name.clone(),
+        issuer_logo,
         can_summarize: crate::permissions::allows(
             page.user().role,
             crate::permissions::Action::SummarizeReports,

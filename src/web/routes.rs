@@ -6,7 +6,7 @@ use actix_web::{web, Route};
 
 use super::{
     account, admin, api, assets, audit_trail, convoys, evidence, feeds, health, home, incidents,
-    login, needs, places, reports, searches, setup,
+    login, logos, needs, places, reports, searches, setup,
 };
 use crate::permissions::Action;
 
@@ -74,6 +74,9 @@ route_table! {
     POST "/admin/organizations" => admin::organizations::create, Can(ManageOrganizations);
     GET  "/admin/organizations/{id:\\d+}" => admin::organizations::edit_form, Can(ManageOrganizations);
     POST "/admin/organizations/{id:\\d+}" => admin::organizations::update, Can(ManageOrganizations);
+    POST "/admin/organizations/{id:\\d+}/logo" => logos::upload, Can(ManageOrganizations);
+    POST "/admin/organizations/{id:\\d+}/logo/removal" => logos::remove, Can(ManageOrganizations);
+    GET  "/organizations/{id:\\d+}/logo" => logos::show, Can(UseAccount);
     GET  "/incidents" => incidents::list::list, Can(ReadIncidents);
     GET  "/incidents/map" => incidents::map::map, Can(ReadIncidents);
     GET  "/incidents/new" => incidents::form::new_form, Can(RecordIncidents);

@@ -273,6 +273,10 @@ async fn seed_world(app: &TestApp) -> Objects {
         1,
         "audit event 1"
     );
+    // The other organisation's logo: the POST routes under `/admin/organizations/` change the
+    // visitors' own, so removing it does not empty the address the GET route reads.
+    let other_org_id = app.seed_org(OTHER_ORG);
+    seed_logo(app, other_org_id);
     let records = seed_records(app).await;
     let file = seed_file(app, &records).await;
     let (search, subscription) = seed_subscription(app, user_id);
@@ -280,6 +284,8 @@ async fn seed_world(app: &TestApp) -> Objects {
         single: vec![
             ("/admin/users/", user_id),
             ("/admin/organizations/", org_id),
+            // An organisation's logo.
+            ("/organizations/", other_org_id),
             ("/audit/", 1),
             ("/files/", file),
             // A shared place (Damascus, the first of `convoys::places`).
@@ -292,6 +298,18 @@ async fn seed_world(app: &TestApp) -> Objects {
         ],
         records,
     }
+}
+
+/// A logo for organisation `org_id`, so its address serves a picture.
+fn seed_logo(app: &TestApp, org_id: i64) {
+    use corridor::accounts::logos;
+    let drawn = logos::draw(&crate::evidence_photos::photo_with_gps()).expect("a picture");
+    let db = app.db();
+    let mut conn = db.conn().expect("conn");
+    corridor::audit::write(&mut conn, |tx| {
+        logos::save(tx, &corridor::audit::Actor::system("test"), org_id, &drawn)
+    })
+    .expect("seed a logo");
 }
 
 /// A saved search of `user_id`'s with a feed subscription: (search, subscription).

@@ -23,11 +23,21 @@ pub fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n1 0 obj << /Title ({text}) >> endobj\n%%EOF\n").into_bytes()
 }
 
-const BOUNDARY: &str = "----corridor-test-boundary-7MA4YWxkTrZu0gW";
+pub const BOUNDARY: &str = "----corridor-test-boundary-7MA4YWxkTrZu0gW";
 
 /// A `multipart/form-data` body: the CSRF token first (as our forms send it), then `fields`,
 /// then each file under the field name `files`.
 pub fn multipart_body(token: &str, fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
+    multipart_named(token, fields, "files", files)
+}
+
+/// The same, with the files under the field name `file_field`.
+pub fn multipart_named(
+    token: &str,
+    fields: &[(&str, &str)],
+    file_field: &str,
+    files: &[(&str, &[u8])],
+) -> Vec<u8> {
     let mut body = Vec::new();
     let text = |name: &str, value: &str, body: &mut Vec<u8>| {
         body.extend_from_slice(
@@ -44,7 +54,7 @@ pub fn multipart_body(token: &str, fields: &[(&str, &str)], files: &[(&str, &[u8
     for (filename, bytes) in files {
         body.extend_from_slice(
             format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n"
             )
             .as_bytes(),
         );

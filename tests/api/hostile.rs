@@ -165,6 +165,8 @@ enum Form {
     UserUnlock,
     OrganizationCreate,
     OrganizationUpdate,
+    OrganizationLogo,
+    OrganizationLogoRemoval,
     IncidentCreate,
     IncidentUpdate,
     Claim,
@@ -313,7 +315,7 @@ const EVENT_FIELDS: &[&str] = fields![
 ];
 
 impl Form {
-    const ALL: [Form; 41] = [
+    const ALL: [Form; 43] = [
         Form::SignIn,
         Form::SignOut,
         Form::Setup,
@@ -327,6 +329,8 @@ impl Form {
         Form::UserUnlock,
         Form::OrganizationCreate,
         Form::OrganizationUpdate,
+        Form::OrganizationLogo,
+        Form::OrganizationLogoRemoval,
         Form::IncidentCreate,
         Form::IncidentUpdate,
         Form::Claim,
@@ -373,6 +377,8 @@ impl Form {
             Form::UserUnlock => "/admin/users/{id:\\d+}/unlock",
             Form::OrganizationCreate => "/admin/organizations",
             Form::OrganizationUpdate => "/admin/organizations/{id:\\d+}",
+            Form::OrganizationLogo => "/admin/organizations/{id:\\d+}/logo",
+            Form::OrganizationLogoRemoval => "/admin/organizations/{id:\\d+}/logo/removal",
             Form::IncidentCreate => "/incidents",
             Form::IncidentUpdate => "/incidents/{id:\\d+}",
             Form::Claim => "/incidents/{id:\\d+}/claims",
@@ -435,6 +441,8 @@ impl Form {
             Form::OrganizationCreate | Form::OrganizationUpdate => {
                 fields!["name", "acronym", "org_type"]
             }
+            Form::OrganizationLogo => fields!["logo"],
+            Form::OrganizationLogoRemoval => fields![],
             Form::IncidentCreate | Form::IncidentUpdate => INCIDENT_FIELDS,
             Form::Claim => CLAIM_FIELDS,
             Form::Verification => fields!["verification", "reason"],
@@ -510,6 +518,7 @@ impl Form {
             Form::UserUpdate | Form::UserDisable => &["users", "sessions"],
             Form::UserUnlock => &["login_throttle"],
             Form::OrganizationCreate | Form::OrganizationUpdate => &["organizations"],
+            Form::OrganizationLogo | Form::OrganizationLogoRemoval => &["organization_logos"],
             Form::IncidentCreate | Form::IncidentUpdate => INCIDENT,
             Form::Claim | Form::Verification | Form::Retraction => {
                 &["incidents*", "claims", "revisions"]
@@ -582,7 +591,7 @@ impl Form {
     fn multipart(self) -> bool {
         matches!(
             self,
-            Form::IncidentFiles | Form::ConvoyFiles | Form::NeedFiles
+            Form::IncidentFiles | Form::ConvoyFiles | Form::NeedFiles | Form::OrganizationLogo
         )
     }
 
@@ -595,7 +604,11 @@ impl Form {
     fn may_change_nothing(self) -> bool {
         matches!(
             self,
-            Form::Verification | Form::UserUnlock | Form::UserEnable | Form::UserDisable
+            Form::Verification
+                | Form::UserUnlock
+                | Form::UserEnable
+                | Form::UserDisable
+                | Form::OrganizationLogoRemoval
         )
     }
 }
@@ -1122,6 +1135,15 @@ async fn prepare(ctx: &Ctx<'_>, form: Form, n: u64) -> Prepared {
                 ("org_type", "national_ngo"),
             ]),
         ),
+        Form::OrganizationLogo | Form::OrganizationLogoRemoval => {
+            let path = format!("/admin/organizations/{}", ctx.org);
+            let (action, fields) = match form {
+                // Sent as a file part: `A_PHOTO` becomes a small JPEG.
+                Form::OrganizationLogo => ("logo", pairs(&[("logo", A_PHOTO)])),
+                _ => ("logo/removal", pairs(&[])),
+            };
+            prepared(&admin, &path, format!("{path}/{action}"), fields)
+        }
         Form::OrganizationUpdate => {
             let path = format!("/admin/organizations/{}", ctx.org);
             prepared(
@@ -1578,12 +1600,18 @@ fn body(form: Form, token: &str, base: Vec<(String, String)>, edits: &[Edit]) ->
 }
 
 const BOUNDARY: &str = "----hostile-boundary-9QzX4v";
+/// The fields of the upload forms that carry a file.
+const FILE_FIELDS: [&str; 2] = ["files", "logo"];
 
-/// The fields as `multipart/form-data`, the `files` field as file parts.
+/// The fields as `multipart/form-data`, the `files` and `logo` fields as file parts.
 fn multipart(fields: Vec<(String, Value)>) -> Vec<u8> {
     let mut out = Vec::new();
     for (k, v) in fields {
         let bytes = match v {
+            // A logo is decoded and drawn anew: it must be a real picture to be taken.
+            Value::Text(t) if k == "logo" && t == A_PHOTO => {
+                crate::evidence_photos::photo_with_gps()
+            }
             Value::Text(t) if k == "files" && t == A_PHOTO => {
                 crate::evidence::jpeg("checkpoint photo")
             }
@@ -1591,8 +1619,8 @@ fn multipart(fields: Vec<(String, Value)>) -> Vec<u8> {
             Value::PercentBadUtf8 => b"%FF%FE".to_vec(),
             Value::RawBadUtf8 => vec![0xFF, 0xFE, b'x'],
         };
-        let head = if k == "files" {
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+        let head = if FILE_FIELDS.contains(&k.as_str()) {
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
         } else {
             format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n")
         };
@@ -1764,6 +1792,8 @@ hostile_forms! {
     user_unlock_never_fails_or_half_writes => Form::UserUnlock,
     organization_create_never_fails_or_half_writes => Form::OrganizationCreate,
     organization_update_never_fails_or_half_writes => Form::OrganizationUpdate,
+    organization_logo_never_fails_or_half_writes => Form::OrganizationLogo,
+    organization_logo_removal_never_fails_or_half_writes => Form::OrganizationLogoRemoval,
     incident_create_never_fails_or_half_writes => Form::IncidentCreate,
     incident_update_never_fails_or_half_writes => Form::IncidentUpdate,
     claim_never_fails_or_half_writes => Form::Claim,

@@ -160,4 +160,56 @@ both_backends! {
         assert!(!public.body.contains("Douma"), "the public report names the exact place: {}", public.body);
         assert!(public.body.contains("<bdi>Duma</bdi>"), "the public report names the area");
     }
+
+    /// An administrator uploads the organisation's logo: a photo with GPS in its metadata is
+    /// drawn anew as a PNG without it, printed on the reports that organisation issues (and on
+    /// no other's), recorded in the audit trail, and removed again. A file that is not a
+    /// picture is refused beside the field.
+    async fn the_issuing_organisations_logo_heads_its_reports(app: TestApp) {
+        let c = arrange(&app).await;
+        let admin = signed_in(&app, "amal.admin", Role::Admin, "OCHA").await;
+        let org = app.seed_org("OCHA");
+        let page = format!("/admin/organizations/{org}");
+        let send = |bytes: Vec<u8>| {
+            let (app, admin, page) = (&app, &admin, page.clone());
+            async move {
+                let token = app.get_with(admin, &page).await.csrf();
+                let res = admin
+                    .post(app.url(&format!("{page}/logo")))
+                    .header("content-type", format!("multipart/form-data; boundary={}", crate::evidence::BOUNDARY))
+                    .body(crate::evidence::multipart_named(&token, &[], "logo", &[("logo.jpg", &bytes)]))
+                    .send()
+                    .await
+                    .expect("upload");
+                (res.status().as_u16(), res.headers().get("location").map(|l| l.to_str().unwrap().to_string()), res.text().await.unwrap())
+            }
+        };
+        let (status, _, body) = send(b"<svg onload=alert(1)>".to_vec()).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("This file is not a PNG, JPEG or WebP picture"), "{body}");
+        assert!(body.contains("href=\"#logo\""), "the summary links to the field");
+        let (status, location, body) = send(crate::evidence_photos::photo_with_gps()).await;
+        assert_eq!((status, location.as_deref()), (303, Some(format!("{page}?done=logo").as_str())), "{body}");
+        let shown = app.get_with(&admin, &format!("{page}?done=logo")).await;
+        assert!(shown.body.contains("The logo was saved"), "{}", shown.body);
+        let src = shown.body.split("class=\"org-logo\" src=\"").nth(1).and_then(|r| r.split('"').next()).expect("the logo shown").replace("&amp;", "&");
+        let (status, headers, png) = crate::evidence::bytes(&app, &c, &src).await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["content-type"], "image/png");
+        assert!(png.starts_with(b"\x89PNG"), "drawn anew as a PNG");
+        assert!(!png.windows(4).any(|w| w == b"Exif") && !png.windows(4).any(|w| w == b"GPS\0"), "no metadata kept");
+        assert_eq!(app.count_where("audit_events", "action = 'organization.logo'"), 1);
+        // OCHA's coordinator's report is headed by OCHA's logo; another organisation's is not.
+        let report = app.get_with(&c, PERIOD).await;
+        assert!(report.body.contains(&format!("<img class=\"report-logo\" src=\"{}\"", src.replace('&', "&amp;"))), "{}", report.body);
+        let other = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        assert!(!app.get_with(&other, PERIOD).await.body.contains("report-logo"));
+        // Removed: the report is headed by the name alone, and the picture is gone.
+        let token = app.get_with(&admin, &page).await.csrf();
+        let removed = admin.post(app.url(&format!("{page}/logo/removal"))).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        assert_eq!(removed.status().as_u16(), 303);
+        assert!(!app.get_with(&c, PERIOD).await.body.contains("report-logo"));
+        assert_eq!(crate::evidence::bytes(&app, &c, &src).await.0, 404);
+        assert_eq!(app.count_where("audit_events", "action = 'organization.logo'"), 2);
+    }
 }

@@ -2,6 +2,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::accounts::logos;
 use crate::accounts::organizations::{self, OrgFields, OrgSaveError};
 use crate::accounts::Organization;
 use crate::audit;
@@ -28,6 +29,28 @@ pub struct FormPage {
     pub form: OrgForm,
     pub errors: FormErrors,
     pub org_types: &'static [OrgType],
+    /// The address of the organisation's logo, if it has one (editing only).
+    pub logo: Option<String>,
+    /// What was just done to the logo.
+    pub notice: Notice,
+}
+
+/// What the organisation's page says was just done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    None,
+    LogoSaved,
+    LogoRemoved,
+}
+
+impl Notice {
+    pub fn message_id(self) -> Option<&'static str> {
+        match self {
+            Notice::None => None,
+            Notice::LogoSaved => Some("org-logo-saved"),
+            Notice::LogoRemoved => Some("org-logo-removed"),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -76,20 +99,54 @@ pub async fn new_form(page: Page) -> Result<HttpResponse, AppError> {
         },
         errors: FormErrors::new(),
         org_types: &OrgType::ALL,
+        logo: None,
+        notice: Notice::None,
     })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EditQuery {
+    pub done: String,
 }
 
 pub async fn edit_form(
     page: Page,
     state: State,
     id: web::Path<i64>,
+    query: web::Query<EditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let org = state
+    let notice = match query.done.as_str() {
+        "logo" => Notice::LogoSaved,
+        "logo-removed" => Notice::LogoRemoved,
+        _ => Notice::None,
+    };
+    edit_page(
+        page,
+        &state,
+        id.into_inner(),
+        FormErrors::new(),
+        notice,
+        false,
+    )
+    .await
+}
+
+/// The organisation's page as stored, with `errors` (about the logo) and `notice`; sent back
+/// as 422 when `refused`.
+pub async fn edit_page(
+    page: Page,
+    state: &State,
+    id: i64,
+    errors: FormErrors,
+    notice: Notice,
+    refused: bool,
+) -> Result<HttpResponse, AppError> {
+    let (org, logo) = state
         .db
-        .run(move |conn| organizations::find(conn, id))
+        .run(move |conn| Ok((organizations::find(conn, id)?, logos::version(conn, id)?)))
         .await?;
-    crate::web::ok(&FormPage {
+    let p = FormPage {
         page,
         id: Some(id),
         form: OrgForm {
@@ -97,9 +154,16 @@ pub async fn edit_form(
             acronym: org.acronym,
             org_type: org.org_type,
         },
-        errors: FormErrors::new(),
+        errors,
         org_types: &OrgType::ALL,
-    })
+        logo: logo.map(|v| logos::address(id, &v)),
+        notice,
+    };
+    if refused {
+        crate::web::invalid(&p)
+    } else {
+        crate::web::ok(&p)
+    }
 }
 
 pub async fn create(
@@ -143,6 +207,8 @@ async fn save(
             form,
             errors,
             org_types: &OrgType::ALL,
+            logo: None,
+            notice: Notice::None,
         });
     };
     let actor = page.user().actor(&client_addr(&req));
@@ -165,6 +231,8 @@ async fn save(
                 form,
                 errors,
                 org_types: &OrgType::ALL,
+                logo: None,
+                notice: Notice::None,
             })
         }
     }

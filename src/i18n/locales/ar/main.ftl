@@ -1332,3 +1332,18 @@ map-point = الحادثة { $reference }
 map-page-title = الحوادث على الخريطة
 map-back-to-list = العودة إلى قائمة هذه الحوادث
 map-see-these = عرض هذه الحوادث على الخريطة حسب المحافظة
+
+## Organisation logos
+audit-action-organization-logo = تغيّر شعار المنظمة
+field-org-logo = الشعار
+org-logo-file = صورة الشعار
+hint-org-logo = صورة بصيغة PNG أو JPEG أو WebP حجمها 2 ميغابايت على الأكثر. تُطبع في رأس تقارير الوضع التي تصدرها منظمتك. يعيد Corridor رسمها (600 × 200 بكسل على الأكثر) ولا يحتفظ بشيء آخر من الملف.
+org-logo-current = الشعار المطبوع على تقارير هذه المنظمة:
+org-logo-none = لا شعار بعد: تُظهر التقارير اسم المنظمة فقط.
+org-logo-upload = ارفع الشعار
+org-logo-remove = احذف الشعار
+org-logo-saved = حُفظ الشعار: يُطبع على تقارير الوضع الصادرة عن هذه المنظمة.
+org-logo-removed = حُذف الشعار.
+logo-required = اختر ملف صورة لرفعه.
+logo-too-large = الصورة أكبر من 2 ميغابايت: اختر ملفًا أصغر.
+logo-not-image = هذا الملف ليس صورة PNG أو JPEG أو WebP: اختر صورة من هذه الأنواع.

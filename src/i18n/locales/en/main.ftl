@@ -1281,3 +1281,18 @@ map-point = Incident { $reference }
 map-page-title = Incidents on the map
 map-back-to-list = Back to the list of these incidents
 map-see-these = See these incidents on the map, by governorate
+
+## Organisation logos
+audit-action-organization-logo = Organisation logo changed
+field-org-logo = Logo
+org-logo-file = Logo picture
+hint-org-logo = A PNG, JPEG or WebP picture of up to 2 MB. It is printed at the head of the situation reports your organisation issues. Corridor draws it anew (at most 600 × 200 pixels) and keeps nothing else of the file.
+org-logo-current = The logo printed on this organisation's reports:
+org-logo-none = No logo yet: reports show the organisation's name only.
+org-logo-upload = Upload the logo
+org-logo-remove = Remove the logo
+org-logo-saved = The logo was saved: it is printed on this organisation's situation reports.
+org-logo-removed = The logo was removed.
+logo-required = Choose a picture file to upload.
+logo-too-large = The picture is larger than 2 MB: choose a smaller file.
+logo-not-image = This file is not a PNG, JPEG or WebP picture: choose one that is.

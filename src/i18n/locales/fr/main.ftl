@@ -1286,3 +1286,18 @@ map-point = Incident n° { $reference }
 map-page-title = Incidents sur la carte
 map-back-to-list = Retour à la liste de ces incidents
 map-see-these = Voir ces incidents sur la carte, par gouvernorat
+
+## Organisation logos
+audit-action-organization-logo = Logo de l'organisation modifié
+field-org-logo = Logo
+org-logo-file = Image du logo
+hint-org-logo = Une image PNG, JPEG ou WebP de 2 Mo au plus. Elle est imprimée en tête des rapports de situation émis par votre organisation. Corridor la redessine (600 × 200 pixels au plus) et ne garde rien d'autre du fichier.
+org-logo-current = Le logo imprimé sur les rapports de cette organisation :
+org-logo-none = Pas encore de logo : les rapports n'indiquent que le nom de l'organisation.
+org-logo-upload = Téléverser le logo
+org-logo-remove = Retirer le logo
+org-logo-saved = Le logo a été enregistré : il est imprimé sur les rapports de situation de cette organisation.
+org-logo-removed = Le logo a été retiré.
+logo-required = Choisissez un fichier image à téléverser.
+logo-too-large = L'image dépasse 2 Mo : choisissez un fichier plus petit.
+logo-not-image = Ce fichier n'est pas une image PNG, JPEG ou WebP : choisissez-en une.

@@ -121,6 +121,7 @@ pub fn raw_settings(data_dir: &std::path::Path, database_url: &str) -> RawSettin
         workers: Some("2".into()),
         db_pool_size: "4".into(),
         slow_query_ms: None,
+        api_reads_flush_seconds: None,
         // The server's own checkpoint task would sign whenever its tick comes, in the middle
         // of a test's before-and-after comparison; tests sign checkpoints when they mean to.
         security: corridor::config::SecurityRaw {

@@ -59,7 +59,8 @@ impl ReadCounter {
     /// that could not be written are kept for the next flush.
     pub fn flush(&self, conn: &mut DbConn) -> Result<(), AppError> {
         let _turn = self.flushing.lock().unwrap_or_else(PoisonError::into_inner);
-        let taken = std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        let taken =
+            std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
         let mut left = taken.into_iter();
         while let Some((id, reads)) = left.next() {
             if let Err(e) = tokens::add_reads(conn, id, reads) {

@@ -36,9 +36,8 @@ fn forbidden_v6(ip: Ipv6Addr) -> bool {
     let s = ip.segments();
     // Addresses that carry an IPv4 address are judged by it: mapped (::ffff:a.b.c.d),
     // compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::).
-    let embedded = |hi: u16, lo: u16| {
-        Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
-    };
+    let embedded =
+        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     if let Some(v4) = ip.to_ipv4_mapped() {
         return forbidden_v4(v4);
     }
@@ -100,9 +99,8 @@ impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let (public, refused): (Vec<SocketAddr>, Vec<SocketAddr>) =
                 found.into_iter().partition(|a| !forbidden(a.ip()));
             if public.is_empty() && !refused.is_empty() {

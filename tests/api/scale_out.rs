@@ -1,6 +1,7 @@
 //! Scale-out: two real `corridor serve` processes share one PostgreSQL database. Sessions and
 //! CSRF tokens from one server work on the other, a concurrent edit through both gives one save
-//! and one conflict page, and concurrent writes keep the audit chain in one line.
+//! and one conflict page, and concurrent writes keep the audit chain in one line. Both servers'
+//! delivery workers share the subscriptions' queue: each message is sent once.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -28,6 +29,17 @@ impl Server {
     /// A server of the deployment: its own data folder, the database and the audit signing key
     /// (at `signing_key`) shared with the others, as several app nodes share them.
     fn start(name: &'static str, data_dir: &Path, database_url: &str, signing_key: &Path) -> Self {
+        Self::start_with(name, data_dir, database_url, signing_key, &[])
+    }
+
+    /// [`start`](Self::start), with more settings (`CORRIDOR_*` variables).
+    fn start_with(
+        name: &'static str,
+        data_dir: &Path,
+        database_url: &str,
+        signing_key: &Path,
+        settings: &[(&str, &str)],
+    ) -> Self {
         std::fs::create_dir_all(data_dir).expect("server data dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("free port")
@@ -51,6 +63,7 @@ impl Server {
             .env("CORRIDOR_WORKERS", "2")
             .env("CORRIDOR_DB_POOL_SIZE", "4")
             .env("RUST_LOG", "warn")
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -397,6 +410,117 @@ async fn two_servers_serve_one_postgres_database_together() {
     drop((a, b));
     assert!(
         started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[cfg_attr(
+    not(corridor_test_postgres),
+    ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+#[actix_web::test]
+async fn two_servers_deliver_each_webhook_message_exactly_once() {
+    let started = Instant::now();
+    let app = spawn_app(Backend::Postgres).await;
+    let DatabaseUrl::Postgres(url) = app.database.clone() else {
+        panic!("a PostgreSQL app");
+    };
+    seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+    app.seed_user("omar.reporter", Role::Reporter, "WHO");
+    let (receiver, got) = crate::subscriptions::webhook_receiver(vec![]).await;
+
+    let http = bare_client();
+    let key = app.data_dir.join("audit-signing.key");
+    let workers = [
+        ("CORRIDOR_NOTIFY_POLL_MS", "50"),
+        ("CORRIDOR_WEBHOOK_ALLOW_HTTP", "true"),
+    ];
+    let mut a = Server::start_with("A", &app.data_dir.join("server-a"), &url, &key, &workers);
+    let mut b = Server::start_with("B", &app.data_dir.join("server-b"), &url, &key, &workers);
+    a.wait_ready(&http).await;
+    b.wait_ready(&http).await;
+
+    let reporter = sign_in(&http, &a, &a, "omar.reporter").await;
+    let form = get(&http, &a, Some(&reporter), "/searches/new?kind=incidents").await;
+    let field = |k: &str, v: &str| (k.to_string(), v.to_string());
+    let saved = post(
+        &http,
+        &a,
+        Some(&reporter),
+        "/searches",
+        &[
+            field("csrf_token", &form.csrf()),
+            field("name", "Everything"),
+            field("kind", "incidents"),
+            field("query", ""),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let search = saved.location.expect("the search's page");
+    let subscribed = post(
+        &http,
+        &b,
+        Some(&reporter),
+        &format!("{search}/subscriptions"),
+        &[
+            field("csrf_token", &form.csrf()),
+            field("channel", "webhook"),
+            field("url", &receiver),
+        ],
+    )
+    .await;
+    assert_eq!(subscribed.status, 200, "{}", subscribed.body);
+
+    // 30 incidents through both servers at once; both workers deliver.
+    let token = get(&http, &b, Some(&reporter), "/incidents/new")
+        .await
+        .csrf();
+    let (tasks, per_task) = (3, 10);
+    let answers = futures_util::future::join_all(
+        (0..tasks).map(|task| create_many(&http, [&a, &b], &reporter, &token, task, per_task)),
+    )
+    .await;
+    for (status, what) in answers.iter().flatten() {
+        assert_eq!(*status, 303, "{what}");
+    }
+    let created = tasks * per_task;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while got.lock().unwrap().len() < created
+        || app.count_where("deliveries", "status = 'sent'") < created as i64
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{} of {created} delivered",
+            got.lock().unwrap().len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A duplicate would come within a poll or two.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = got.lock().unwrap().clone();
+    let mut references: Vec<String> = received
+        .iter()
+        .map(|(_, body)| {
+            let json: serde_json::Value = serde_json::from_str(body).expect("JSON");
+            assert_eq!(json["message"]["event"], "incident.created", "{body}");
+            json["message"]["reference"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(references.len(), created, "no message sent twice");
+    references.sort();
+    references.dedup();
+    assert_eq!(references.len(), created, "each incident once, none lost");
+    assert_eq!(app.count("deliveries"), created as i64);
+    assert_eq!(
+        app.count_where("deliveries", "attempts = 1"),
+        created as i64
+    );
+
+    drop((a, b));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
         "took {:?}",
         started.elapsed()
     );

@@ -1,7 +1,8 @@
 //! Scale-out: two real `corridor serve` processes share one PostgreSQL database. Sessions and
 //! CSRF tokens from one server work on the other, a concurrent edit through both gives one save
 //! and one conflict page, and concurrent writes keep the audit chain in one line. Both servers'
-//! delivery workers share the subscriptions' queue: each message is sent once.
+//! delivery workers share the subscriptions' queue: each message is sent once; each counts API
+//! reads in memory, and the token's count and period summary add both up exactly.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -420,7 +421,7 @@ async fn two_servers_serve_one_postgres_database_together() {
     ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
 )]
 #[actix_web::test]
-async fn two_servers_deliver_each_webhook_message_exactly_once() {
+async fn two_servers_deliver_each_message_once_and_count_each_api_read_once() {
     let started = Instant::now();
     let app = spawn_app(Backend::Postgres).await;
     let DatabaseUrl::Postgres(url) = app.database.clone() else {
@@ -516,6 +517,74 @@ async fn two_servers_deliver_each_webhook_message_exactly_once() {
     assert_eq!(
         app.count_where("deliveries", "attempts = 1"),
         created as i64
+    );
+
+    // API reads, counted by each server in memory, add up in the database; a period's reads
+    // are summarised once, whichever server writes its batch first.
+    app.seed_user("adam.admin", Role::Admin, "OCHA");
+    let org = app.seed_org("OCHA").to_string();
+    let admin = sign_in(&http, &a, &a, "adam.admin").await;
+    let tokens_page = get(&http, &a, Some(&admin), "/admin/api-tokens").await;
+    let expires = (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30)).to_string();
+    let issued = post(
+        &http,
+        &a,
+        Some(&admin),
+        "/admin/api-tokens",
+        &[
+            field("csrf_token", &tokens_page.csrf()),
+            field("name", "Dashboard"),
+            field("scope", "partner"),
+            field("organization_id", &org),
+            field("expires_on", &expires),
+            field("rate_per_minute", "600"),
+        ],
+    )
+    .await;
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let token = issued.input_value("api-token-shown");
+    let read = |server: &Server| {
+        http.get(server.url("/api/v1/places"))
+            .bearer_auth(&token)
+            .send()
+    };
+    for server in [&a, &a, &a, &b, &b] {
+        assert_eq!(read(server).await.expect("read").status(), 200);
+    }
+    let tokens = "/admin/api-tokens";
+    let (on_a, on_b) = tokio::join!(
+        get(&http, &a, Some(&admin), tokens),
+        get(&http, &b, Some(&admin), tokens)
+    );
+    assert_eq!((on_a.status, on_b.status), (200, 200));
+    assert_eq!(
+        app.count_where("api_tokens", "reads = 5"),
+        1,
+        "both servers' reads"
+    );
+    app.sql("UPDATE api_tokens SET period_start = '2000-01-01 00:00:00'")
+        .unwrap();
+    for server in [&a, &b] {
+        assert_eq!(read(server).await.expect("read").status(), 200);
+    }
+    let (on_a, on_b) = tokio::join!(
+        get(&http, &a, Some(&admin), tokens),
+        get(&http, &b, Some(&admin), tokens)
+    );
+    assert_eq!((on_a.status, on_b.status), (200, 200));
+    assert_eq!(
+        app.count_where(
+            "audit_events",
+            "action = 'api.reads' AND details LIKE '%\"reads\":5,%'"
+        ),
+        1,
+        "the period summarised once"
+    );
+    assert_eq!(app.count_where("audit_events", "action = 'api.reads'"), 1);
+    assert_eq!(
+        app.count_where("api_tokens", "reads = 2"),
+        1,
+        "the next period's reads"
     );
 
     drop((a, b));

@@ -115,6 +115,11 @@ pub struct RawSettings {
     #[arg(long, env = "CORRIDOR_SLOW_QUERY_MS", global = true)]
     pub slow_query_ms: Option<String>,
 
+    /// Seconds between writes of the read API's per-token read counts, kept in memory until
+    /// then (also written at shutdown and whenever the counts are shown). Default 5.
+    #[arg(long, env = "CORRIDOR_API_READS_FLUSH_SECONDS", global = true)]
+    pub api_reads_flush_seconds: Option<String>,
+
     /// The audit trail's signing key and the proxies trusted for client addresses.
     #[command(flatten)]
     pub security: SecurityRaw,
@@ -201,6 +206,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Statements slower than this are logged; `None`: none are.
     pub slow_query: Option<Duration>,
+    /// How often the read API's counted reads are written to the database.
+    pub api_reads_flush: Duration,
     /// The seed of the Ed25519 key that signs audit checkpoints; never stored in the database.
     pub audit_signing_key: SecretKey,
     /// Where signed checkpoints are appended, outside the database.
@@ -412,8 +419,15 @@ impl RawSettings {
             )?)),
             None => None,
         };
+        let api_reads_flush = Duration::from_secs(parse_number(
+            "CORRIDOR_API_READS_FLUSH_SECONDS",
+            self.api_reads_flush_seconds.as_deref().unwrap_or("5"),
+            1,
+            3600,
+        )?);
         let notify = self.notify.parse()?;
         Ok(Settings {
+            api_reads_flush,
             notify,
             slow_query,
             evidence_dir,

@@ -10,6 +10,7 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
 use crate::accounts::{passwords, setup, users};
+use crate::api::reads::ReadCounter;
 use crate::audit;
 use crate::config::Settings;
 use crate::db::Db;
@@ -18,6 +19,8 @@ use crate::web::AppState;
 pub struct Application {
     port: u16,
     server: Server,
+    /// Written once more when the server has stopped.
+    api_reads: (ReadCounter, Db),
     /// The one-time link for the first administrator, when the database has no account yet.
     pub setup_link: Option<String>,
 }
@@ -84,7 +87,16 @@ impl Application {
                 poll,
             ));
         }
+        // The read API counts reads in memory; they reach the database in batches.
+        let api_reads = ReadCounter::default();
+        actix_web::rt::spawn(crate::api::reads::run_periodic(
+            api_reads.clone(),
+            db.clone(),
+            settings.api_reads_flush,
+        ));
+        let flush_at_stop = (api_reads.clone(), db.clone());
         let state = web::Data::new(AppState {
+            api_reads,
             blobs,
             db,
             settings,
@@ -125,6 +137,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            api_reads: flush_at_stop,
             setup_link,
         })
     }
@@ -142,7 +155,12 @@ impl Application {
             handle.stop(true).await;
         });
         tracing::info!(port = self.port, "Corridor is listening");
-        self.server.await
+        let served = self.server.await;
+        let (counter, db) = self.api_reads;
+        if let Err(e) = counter.flush_to(&db).await {
+            tracing::error!(error = %e, "API reads counted since the last write are lost");
+        }
+        served
     }
 
     /// For tests: serve in the background.

@@ -4,6 +4,7 @@
 
 pub mod cursor;
 pub mod read;
+pub mod reads;
 pub mod scope;
 pub mod tokens;
 pub mod views;

@@ -1,13 +1,14 @@
 //! API tokens: issued by an administrator (named, scoped, tied to an organisation, expiring),
 //! shown once and stored only as the SHA-256 of the token (a random 256-bit value, so a plain
 //! hash is enough), revocable. Every issue and revocation is an audit event; reads are counted
-//! on the token and summarised into the audit trail once per token and hour
+//! in memory (`reads`), added to the token in batches and summarised into the audit trail once per token and hour
 //! ([`SUMMARY_PERIOD`]), and at revocation, never one event per request.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::reads::Pending;
 use super::scope::TokenScope;
 use crate::accounts::{random_token, token_hash};
 use crate::audit::Tx;
@@ -125,7 +126,8 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<(ApiToken, String)>, AppError> {
         .collect())
 }
 
-/// Revokes a token (once); its reads not yet summarised are summarised now. `false` when
+/// Revokes a token (once); its reads not yet summarised are summarised now (flush this
+/// server's counted reads first: `reads::ReadCounter::flush`). `false` when
 /// there is no such token or it was already revoked. Call inside `audit::write`.
 pub fn revoke(
     conn: &mut Tx<'_>,
@@ -133,12 +135,7 @@ pub fn revoke(
     revoked_by: i64,
     id: i64,
 ) -> Result<bool, AppError> {
-    let Some(token) = api_tokens::table
-        .find(id)
-        .select(ApiToken::as_select())
-        .get_result(conn.db())
-        .optional()?
-    else {
+    let Some(token) = locked(conn, id)? else {
         return Ok(false);
     };
     if token.revoked_at.is_some() {
@@ -177,49 +174,76 @@ pub fn authenticate(
     Ok(found.filter(|t| t.usable_at(now)))
 }
 
-/// Counts one read. The first read after a period has ended summarises that period's reads
-/// in the audit trail and starts the next period; the check and the reset are one
-/// conditional update inside the audit transaction, so two servers never summarise twice.
-pub fn count_read(conn: &mut DbConn, token: &ApiToken, now: NaiveDateTime) -> Result<(), AppError> {
-    let period_over = token
-        .period_start
-        .is_none_or(|start| now - start >= SUMMARY_PERIOD);
-    if !period_over {
-        diesel::update(api_tokens::table.find(token.id))
-            .set((
-                api_tokens::reads.eq(api_tokens::reads + 1),
-                api_tokens::last_used_at.eq(now),
-            ))
-            .execute(conn)?;
+/// Adds a batch of reads (`reads::ReadCounter`) to the token. Within the token's current
+/// period that is one conditional update. A batch that begins after the period has ended
+/// summarises that period's reads in the audit trail and starts the next one; that runs
+/// inside the audit transaction with the token's row locked, so when several servers add
+/// their batches, no read is lost and no period is summarised twice. Reads of a token revoked
+/// meanwhile are summarised at once.
+pub fn add_reads(conn: &mut DbConn, id: i64, batch: Pending) -> Result<(), AppError> {
+    let added = diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::revoked_at.is_null())
+            .filter(api_tokens::period_start.gt(batch.first - SUMMARY_PERIOD)),
+    )
+    .set((
+        api_tokens::reads.eq(api_tokens::reads + batch.reads),
+        api_tokens::last_used_at.eq(batch.last),
+    ))
+    .execute(conn)?;
+    if added == 1 {
         return Ok(());
     }
     audit::write(conn, |conn| {
-        let current: ApiToken = api_tokens::table
-            .find(token.id)
-            .select(ApiToken::as_select())
-            .get_result(conn.db())?;
-        let still_over = current
+        let Some(current) = locked(conn, id)? else {
+            return Ok(());
+        };
+        if current.revoked_at.is_some() {
+            let late = ApiToken {
+                reads: batch.reads,
+                period_start: Some(batch.first),
+                last_used_at: Some(batch.last),
+                ..current
+            };
+            return summarise(conn, &late, batch.last);
+        }
+        let period_over = current
             .period_start
-            .is_none_or(|start| now - start >= SUMMARY_PERIOD);
-        if still_over {
-            summarise(conn, &current, now)?;
-            diesel::update(api_tokens::table.find(token.id))
+            .is_none_or(|start| batch.first - start >= SUMMARY_PERIOD);
+        if period_over {
+            summarise(conn, &current, batch.first)?;
+            diesel::update(api_tokens::table.find(id))
                 .set((
-                    api_tokens::reads.eq(1),
-                    api_tokens::period_start.eq(now),
-                    api_tokens::last_used_at.eq(now),
+                    api_tokens::reads.eq(batch.reads),
+                    api_tokens::period_start.eq(batch.first),
+                    api_tokens::last_used_at.eq(batch.last),
                 ))
                 .execute(conn.db())?;
         } else {
-            diesel::update(api_tokens::table.find(token.id))
+            diesel::update(api_tokens::table.find(id))
                 .set((
-                    api_tokens::reads.eq(api_tokens::reads + 1),
-                    api_tokens::last_used_at.eq(now),
+                    api_tokens::reads.eq(api_tokens::reads + batch.reads),
+                    api_tokens::last_used_at.eq(batch.last),
                 ))
                 .execute(conn.db())?;
         }
         Ok(())
     })
+}
+
+/// The token, read after locking its row for the rest of the transaction (a write that
+/// changes nothing), so another server's [`add_reads`] waits rather than adding reads this
+/// transaction would not see.
+fn locked(conn: &mut Tx<'_>, id: i64) -> Result<Option<ApiToken>, AppError> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::reads.eq(api_tokens::reads))
+        .execute(conn.db())?;
+    Ok(api_tokens::table
+        .find(id)
+        .select(ApiToken::as_select())
+        .get_result(conn.db())
+        .optional()?)
 }
 
 /// One audit event for the reads of `token`'s current period, if there were any.

@@ -106,11 +106,13 @@ pub fn record(
 ) -> Result<(), AppError> {
     conn.transaction::<_, AppError, _>(|conn| {
         for id in ids {
-            let attempts: i32 = deliveries::table
-                .find(id)
-                .select(deliveries::attempts)
-                .first(conn)?;
-            let attempts = attempts + 1;
+            // Written before anything is read: SQLite then takes its write lock at once
+            // (waiting its turn), where a transaction that read first could find the database
+            // changed and fail, and the message, already sent, would be sent again.
+            let attempts: i32 = diesel::update(deliveries::table.find(id))
+                .set(deliveries::attempts.eq(deliveries::attempts + 1))
+                .returning(deliveries::attempts)
+                .get_result(conn)?;
             let (status, due) = if attempt.ok {
                 ("sent", now)
             } else if attempts >= max_attempts {

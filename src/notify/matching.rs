@@ -146,6 +146,14 @@ pub fn process(conn: &mut DbConn, claimed: &[i64], base_url: &str) -> Result<usi
             .first(conn)?;
         written += conn.transaction::<_, AppError, _>(|conn| {
             let now = audit::now();
+            // Marked done first (undone with the rest if anything fails): a write before any
+            // read makes SQLite take its write lock at once rather than fail part-way.
+            diesel::update(notification_events::table.find(event.id))
+                .set((
+                    notification_events::processed_at.eq(now),
+                    notification_events::claimed_by.eq(None::<String>),
+                ))
+                .execute(conn)?;
             let mut n = 0;
             for (sub, search) in &subs {
                 let Some(scope) = owner_scope(conn, sub.user_id)? else {
@@ -173,12 +181,6 @@ pub fn process(conn: &mut DbConn, claimed: &[i64], base_url: &str) -> Result<usi
                     n += 1;
                 }
             }
-            diesel::update(notification_events::table.find(event.id))
-                .set((
-                    notification_events::processed_at.eq(now),
-                    notification_events::claimed_by.eq(None::<String>),
-                ))
-                .execute(conn)?;
             Ok(n)
         })?;
     }

@@ -9,6 +9,7 @@
 //! (`send`), retrying with back-off. Claims use row locks that skip what another node holds,
 //! so nodes sharing one PostgreSQL database never send a message twice (`claim`).
 
+pub mod address;
 mod claim;
 pub mod deliveries;
 pub mod feed;

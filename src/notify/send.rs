@@ -3,6 +3,7 @@
 //! subscriber's language. Neither follows redirects or waits long: a slow receiver is retried
 //! later, never holds the worker.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
@@ -10,6 +11,7 @@ use lettre::message::Body;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
+use super::address::{self, PublicOnly, Refused};
 use super::deliveries::{Attempt, Delivery};
 use super::message::{self, Message};
 use super::searches::SavedSearch;
@@ -23,17 +25,27 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Sender {
     http: reqwest::Client,
+    /// Whether receivers in the server's own network are refused (`address`).
+    public_only: bool,
     smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, lettre::message::Mailbox)>,
 }
 
 impl Sender {
     pub fn new(settings: &NotifySettings) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
+        let public_only = !settings.webhook_allow_http;
+        let mut http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent("Corridor-Webhooks/1")
-            .build()?;
+            .user_agent("Corridor-Webhooks/1");
+        if public_only {
+            // Connections go only to the addresses the resolver let through; a proxy would
+            // resolve the name itself, unchecked.
+            http = http
+                .dns_resolver(std::sync::Arc::new(PublicOnly))
+                .no_proxy();
+        }
+        let http = http.build()?;
         let smtp = match &settings.smtp {
             Some(s) => {
                 let builder = match s.security {
@@ -53,7 +65,11 @@ impl Sender {
             }
             None => None,
         };
-        Ok(Self { http, smtp })
+        Ok(Self {
+            http,
+            public_only,
+            smtp,
+        })
     }
 
     /// POSTs one delivery to a webhook, signed with its secret.
@@ -64,6 +80,13 @@ impl Sender {
             "message": d.message(),
         })
         .to_string();
+        if let Some(refused) = self.refused_literal(&sub.target) {
+            return Attempt {
+                ok: false,
+                status: None,
+                error: refused.to_string(),
+            };
+        }
         let timestamp = chrono::Utc::now().timestamp();
         let secret = sub.secret.as_deref().unwrap_or_default();
         let sent = self
@@ -94,9 +117,25 @@ impl Sender {
             Err(e) => Attempt {
                 ok: false,
                 status: None,
-                error: short(&e.to_string()),
+                error: short(
+                    &address::refusal(&e).map_or_else(|| e.to_string(), Refused::to_string),
+                ),
             },
         }
+    }
+
+    /// A receiver written as an address (no name to resolve) that may not be reached.
+    fn refused_literal(&self, url: &str) -> Option<Refused> {
+        let host = reqwest::Url::parse(url).ok()?.host()?.to_owned();
+        let ip = match host {
+            url::Host::Ipv4(ip) => IpAddr::V4(ip),
+            url::Host::Ipv6(ip) => IpAddr::V6(ip),
+            url::Host::Domain(_) => return None,
+        };
+        (self.public_only && address::forbidden(ip)).then(|| Refused {
+            host: ip.to_string(),
+            addresses: Vec::new(),
+        })
     }
 
     /// Emails one or more deliveries (a digest) to the subscription's address.

@@ -160,7 +160,8 @@ fn check_url(url: &str, allow_http: bool) -> Result<String, &'static str> {
         return Err("subscription-url-invalid");
     }
     // The server's own network is not a subscriber's to reach (unless local receivers are
-    // allowed): loopback, private and link-local addresses written as such are refused.
+    // allowed): addresses in it, written as such, are refused here; names that resolve to one
+    // are refused at delivery (`address::PublicOnly`).
     let host = reqwest::Url::parse(url)
         .ok()
         .and_then(|u| {
@@ -169,12 +170,7 @@ fn check_url(url: &str, allow_http: bool) -> Result<String, &'static str> {
         })
         .unwrap_or_default();
     let internal = match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => {
-            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
-        }
-        Ok(std::net::IpAddr::V6(ip)) => {
-            ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00
-        }
+        Ok(ip) => super::address::forbidden(ip),
         Err(_) => host.is_empty() || host == "localhost" || host.ends_with(".localhost"),
     };
     if internal && !allow_http {
@@ -319,6 +315,8 @@ mod tests {
             "https://[::1]/x",
             "https://localhost/x",
             "https://169.254.169.254/latest",
+            "https://[::ffff:127.0.0.1]/x",
+            "https://100.64.0.1/x",
         ] {
             assert_eq!(
                 url(inside, false),

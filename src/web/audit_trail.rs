@@ -155,6 +155,7 @@ pub async fn list(
         checkpoint_file: Some(state.signer.file().to_path_buf()),
         blobs: Some(state.blobs.clone()),
     };
+    let api_reads = state.api_reads.clone();
     let (
         (result, links),
         (head_id, head_hash),
@@ -165,6 +166,8 @@ pub async fn list(
     ) = state
         .db
         .run(move |conn| {
+            // The API reads this server has counted reach the trail (their period summary) first.
+            api_reads.flush(conn)?;
             let inspection = if run_verify {
                 Some(inspect::inspect(conn, &trust)?)
             } else {

@@ -18,6 +18,8 @@ pub struct AppState {
     pub hashing: crate::accounts::passwords::HashingGate,
     /// Where evidence files are kept.
     pub blobs: std::sync::Arc<dyn crate::blobs::BlobStore>,
+    /// The read API's reads not yet written to the database.
+    pub api_reads: crate::api::reads::ReadCounter,
 }
 
 pub type State = web::Data<AppState>;

@@ -105,7 +105,7 @@ async fn event(app: &TestApp, c: &reqwest::Client, id: i64, fields: &[(&str, &st
 }
 
 /// The ids of a convoy's cargo lines, from the outcome form on its page.
-async fn line_ids(app: &TestApp, c: &reqwest::Client, id: i64) -> Vec<String> {
+pub async fn line_ids(app: &TestApp, c: &reqwest::Client, id: i64) -> Vec<String> {
     let page = app.get_with(c, &format!("/convoys/{id}")).await;
     page.body
         .match_indices("name=\"delivered_line\" value=\"")
@@ -117,7 +117,7 @@ async fn line_ids(app: &TestApp, c: &reqwest::Client, id: i64) -> Vec<String> {
 }
 
 /// Moves convoy `id` through `statuses`, asserting each move is accepted.
-async fn moves(app: &TestApp, c: &reqwest::Client, id: i64, statuses: &[&str]) {
+pub async fn moves(app: &TestApp, c: &reqwest::Client, id: i64, statuses: &[&str]) {
     for status in statuses {
         let moved = event(
             app,

@@ -121,6 +121,8 @@ pub fn raw_settings(data_dir: &std::path::Path, database_url: &str) -> RawSettin
         workers: Some("2".into()),
         db_pool_size: "4".into(),
         slow_query_ms: None,
+        // Reads reach the database when a page shows them, not whenever the tick comes.
+        api_reads_flush_seconds: Some("3600".into()),
         // The server's own checkpoint task would sign whenever its tick comes, in the middle
         // of a test's before-and-after comparison; tests sign checkpoints when they mean to.
         security: corridor::config::SecurityRaw {

@@ -139,6 +139,9 @@ both_backends! {
         // The first read after the hour summarises that hour's reads in one event.
         app.sql("UPDATE api_tokens SET period_start = '2000-01-01 00:00:00'").unwrap();
         assert_eq!(api(&app, &token, "/api/v1/places").await.0, 200);
+        // Reads are counted in memory and written in batches, at the latest when shown.
+        assert_eq!(app.count_where("api_tokens", "reads = 3"), 1, "not yet written");
+        assert_eq!(app.get_with(&admin, "/admin/api-tokens").await.status, 200);
         assert_eq!(app.count_where("audit_events", "action = 'api.reads' AND details LIKE '%\"reads\":3,%'"), 1);
         for _ in 0..2 {
             assert_eq!(api(&app, &token, "/api/v1/places").await.0, 200);

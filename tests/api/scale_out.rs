@@ -1,6 +1,8 @@
 //! Scale-out: two real `corridor serve` processes share one PostgreSQL database. Sessions and
 //! CSRF tokens from one server work on the other, a concurrent edit through both gives one save
-//! and one conflict page, and concurrent writes keep the audit chain in one line.
+//! and one conflict page, and concurrent writes keep the audit chain in one line. Both servers'
+//! delivery workers share the subscriptions' queue: each message is sent once; each counts API
+//! reads in memory, and the token's count and period summary add both up exactly.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -28,6 +30,17 @@ impl Server {
     /// A server of the deployment: its own data folder, the database and the audit signing key
     /// (at `signing_key`) shared with the others, as several app nodes share them.
     fn start(name: &'static str, data_dir: &Path, database_url: &str, signing_key: &Path) -> Self {
+        Self::start_with(name, data_dir, database_url, signing_key, &[])
+    }
+
+    /// [`start`](Self::start), with more settings (`CORRIDOR_*` variables).
+    fn start_with(
+        name: &'static str,
+        data_dir: &Path,
+        database_url: &str,
+        signing_key: &Path,
+        settings: &[(&str, &str)],
+    ) -> Self {
         std::fs::create_dir_all(data_dir).expect("server data dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("free port")
@@ -51,6 +64,7 @@ impl Server {
             .env("CORRIDOR_WORKERS", "2")
             .env("CORRIDOR_DB_POOL_SIZE", "4")
             .env("RUST_LOG", "warn")
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -397,6 +411,185 @@ async fn two_servers_serve_one_postgres_database_together() {
     drop((a, b));
     assert!(
         started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[cfg_attr(
+    not(corridor_test_postgres),
+    ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+#[actix_web::test]
+async fn two_servers_deliver_each_message_once_and_count_each_api_read_once() {
+    let started = Instant::now();
+    let app = spawn_app(Backend::Postgres).await;
+    let DatabaseUrl::Postgres(url) = app.database.clone() else {
+        panic!("a PostgreSQL app");
+    };
+    seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+    app.seed_user("omar.reporter", Role::Reporter, "WHO");
+    let (receiver, got) = crate::subscriptions::webhook_receiver(vec![]).await;
+
+    let http = bare_client();
+    let key = app.data_dir.join("audit-signing.key");
+    let workers = [
+        ("CORRIDOR_NOTIFY_POLL_MS", "50"),
+        ("CORRIDOR_WEBHOOK_ALLOW_HTTP", "true"),
+    ];
+    let mut a = Server::start_with("A", &app.data_dir.join("server-a"), &url, &key, &workers);
+    let mut b = Server::start_with("B", &app.data_dir.join("server-b"), &url, &key, &workers);
+    a.wait_ready(&http).await;
+    b.wait_ready(&http).await;
+
+    let reporter = sign_in(&http, &a, &a, "omar.reporter").await;
+    let form = get(&http, &a, Some(&reporter), "/searches/new?kind=incidents").await;
+    let field = |k: &str, v: &str| (k.to_string(), v.to_string());
+    let saved = post(
+        &http,
+        &a,
+        Some(&reporter),
+        "/searches",
+        &[
+            field("csrf_token", &form.csrf()),
+            field("name", "Everything"),
+            field("kind", "incidents"),
+            field("query", ""),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let search = saved.location.expect("the search's page");
+    let subscribed = post(
+        &http,
+        &b,
+        Some(&reporter),
+        &format!("{search}/subscriptions"),
+        &[
+            field("csrf_token", &form.csrf()),
+            field("channel", "webhook"),
+            field("url", &receiver),
+        ],
+    )
+    .await;
+    assert_eq!(subscribed.status, 200, "{}", subscribed.body);
+
+    // 30 incidents through both servers at once; both workers deliver.
+    let token = get(&http, &b, Some(&reporter), "/incidents/new")
+        .await
+        .csrf();
+    let (tasks, per_task) = (3, 10);
+    let answers = futures_util::future::join_all(
+        (0..tasks).map(|task| create_many(&http, [&a, &b], &reporter, &token, task, per_task)),
+    )
+    .await;
+    for (status, what) in answers.iter().flatten() {
+        assert_eq!(*status, 303, "{what}");
+    }
+    let created = tasks * per_task;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while got.lock().unwrap().len() < created
+        || app.count_where("deliveries", "status = 'sent'") < created as i64
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{} of {created} delivered",
+            got.lock().unwrap().len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A duplicate would come within a poll or two.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = got.lock().unwrap().clone();
+    let mut references: Vec<String> = received
+        .iter()
+        .map(|(_, body)| {
+            let json: serde_json::Value = serde_json::from_str(body).expect("JSON");
+            assert_eq!(json["message"]["event"], "incident.created", "{body}");
+            json["message"]["reference"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(references.len(), created, "no message sent twice");
+    references.sort();
+    references.dedup();
+    assert_eq!(references.len(), created, "each incident once, none lost");
+    assert_eq!(app.count("deliveries"), created as i64);
+    assert_eq!(
+        app.count_where("deliveries", "attempts = 1"),
+        created as i64
+    );
+
+    // API reads, counted by each server in memory, add up in the database; a period's reads
+    // are summarised once, whichever server writes its batch first.
+    app.seed_user("adam.admin", Role::Admin, "OCHA");
+    let org = app.seed_org("OCHA").to_string();
+    let admin = sign_in(&http, &a, &a, "adam.admin").await;
+    let tokens_page = get(&http, &a, Some(&admin), "/admin/api-tokens").await;
+    let expires = (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30)).to_string();
+    let issued = post(
+        &http,
+        &a,
+        Some(&admin),
+        "/admin/api-tokens",
+        &[
+            field("csrf_token", &tokens_page.csrf()),
+            field("name", "Dashboard"),
+            field("scope", "partner"),
+            field("organization_id", &org),
+            field("expires_on", &expires),
+            field("rate_per_minute", "600"),
+        ],
+    )
+    .await;
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let token = issued.input_value("api-token-shown");
+    let read = |server: &Server| {
+        http.get(server.url("/api/v1/places"))
+            .bearer_auth(&token)
+            .send()
+    };
+    for server in [&a, &a, &a, &b, &b] {
+        assert_eq!(read(server).await.expect("read").status(), 200);
+    }
+    let tokens = "/admin/api-tokens";
+    let (on_a, on_b) = tokio::join!(
+        get(&http, &a, Some(&admin), tokens),
+        get(&http, &b, Some(&admin), tokens)
+    );
+    assert_eq!((on_a.status, on_b.status), (200, 200));
+    assert_eq!(
+        app.count_where("api_tokens", "reads = 5"),
+        1,
+        "both servers' reads"
+    );
+    app.sql("UPDATE api_tokens SET period_start = '2000-01-01 00:00:00'")
+        .unwrap();
+    for server in [&a, &b] {
+        assert_eq!(read(server).await.expect("read").status(), 200);
+    }
+    let (on_a, on_b) = tokio::join!(
+        get(&http, &a, Some(&admin), tokens),
+        get(&http, &b, Some(&admin), tokens)
+    );
+    assert_eq!((on_a.status, on_b.status), (200, 200));
+    assert_eq!(
+        app.count_where(
+            "audit_events",
+            "action = 'api.reads' AND details LIKE '%\"reads\":5,%'"
+        ),
+        1,
+        "the period summarised once"
+    );
+    assert_eq!(app.count_where("audit_events", "action = 'api.reads'"), 1);
+    assert_eq!(
+        app.count_where("api_tokens", "reads = 2"),
+        1,
+        "the next period's reads"
+    );
+
+    drop((a, b));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
         "took {:?}",
         started.elapsed()
     );

@@ -28,15 +28,26 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 
 /// Saves a search of incidents with `query` for `c`; returns its page's path.
 async fn save_search(app: &TestApp, c: &reqwest::Client, name: &str, query: &str) -> String {
+    save_search_of(app, c, "incidents", name, query).await
+}
+
+/// Saves a search of `kind` (incidents, convoys or needs); returns its page's path.
+async fn save_search_of(
+    app: &TestApp,
+    c: &reqwest::Client,
+    kind: &str,
+    name: &str,
+    query: &str,
+) -> String {
     let saved = app
         .post_form_with(
             c,
             &format!(
-                "/searches/new?kind=incidents&query={}",
+                "/searches/new?kind={kind}&query={}",
                 crate::incidents::encode(query)
             ),
             "/searches",
-            &[("name", name), ("kind", "incidents"), ("query", query)],
+            &[("name", name), ("kind", kind), ("query", query)],
         )
         .await;
     assert_eq!(saved.status, 303, "search not saved: {}", saved.body);
@@ -132,10 +143,10 @@ both_backends! {
 }
 
 /// What a receiver got: headers (lower-case names) and body.
-type Received = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
+pub type Received = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
 
 /// A webhook receiver: answers each request with the next status of `answers` (then 200).
-async fn webhook_receiver(answers: Vec<u16>) -> (String, Received) {
+pub async fn webhook_receiver(answers: Vec<u16>) -> (String, Received) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}/hooks/corridor", listener.local_addr().unwrap());
     let got: Received = Arc::default();
@@ -339,6 +350,190 @@ both_backends! {
         assert!(mail[0].contains("desk@who.example.org"));
         for r in &refs {
             assert!(mail[0].contains(r.as_str()), "{r} in {}", mail[0]);
+        }
+    }
+}
+
+both_backends! {
+    async fn a_name_that_resolves_to_the_servers_own_network_is_refused_at_delivery(app: TestApp) where settings = |raw| {
+        raw.notify.notify_poll_ms = Some("50".into());
+        raw.notify.notify_retry_ms = Some("600000".into());
+    }; {
+        let who = signed_in(&app, "who.reporter", Role::Reporter, "WHO").await;
+        let (url, got) = webhook_receiver(vec![]).await;
+        let search = save_search(&app, &who, "Everything", "").await;
+        // Written as a name the form cannot judge; what it resolves to is checked when sending.
+        let created = subscribe(&app, &who, &search, &[("channel", "webhook"), ("url", "https://hooks.partner.example.org/in")]).await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        let sub = subscription_id(&app);
+        // The name now resolves to loopback (as DNS rebinding would make it): `localhost`,
+        // on the receiver's port.
+        let port = url.split(':').nth(2).and_then(|p| p.split('/').next()).unwrap();
+        app.sql(&format!("UPDATE subscriptions SET target = 'https://localhost:{port}/hooks/corridor' WHERE id = {sub}")).unwrap();
+        let tested = app.post_form_with(&who, &search, &format!("/subscriptions/{sub}/test"), &[]).await;
+        assert_eq!(tested.status, 303, "{}", tested.body);
+        eventually("the attempt recorded", || {
+            app.count_where("deliveries", &format!("subscription_id = {sub} AND attempts = 1")) == 1
+        }).await;
+        assert_eq!(
+            app.count_where("deliveries", "last_error LIKE '%localhost resolves only to addresses in a private or local network%'"),
+            1,
+            "refused by the resolver, in words"
+        );
+        let page = app.get_with(&who, &search).await;
+        assert!(page.body.contains("which webhooks may not reach"), "{}", page.body);
+        assert!(got.lock().unwrap().is_empty(), "nothing reached the receiver");
+        // An address written as such is refused before any connection, too.
+        app.sql(&format!("UPDATE subscriptions SET target = 'https://[::ffff:127.0.0.1]:{port}/x' WHERE id = {sub}")).unwrap();
+        app.post_form_with(&who, &search, &format!("/subscriptions/{sub}/test"), &[]).await;
+        eventually("the second attempt recorded", || {
+            app.count_where("deliveries", &format!("subscription_id = {sub} AND attempts = 1 AND last_error LIKE '%127.0.0.1 is in a private or local network%'")) == 1
+        }).await;
+        assert!(got.lock().unwrap().is_empty());
+    }
+}
+
+/// (saved search, event, reference) of every message a receiver got.
+fn received_events(got: &Received) -> Vec<(String, String, String)> {
+    let mut all: Vec<(String, String, String)> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| {
+            let json: serde_json::Value = serde_json::from_str(body).expect("JSON");
+            let m = &json["message"];
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            (
+                text(&json["saved_search"]),
+                text(&m["event"]),
+                text(&m["reference"]),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+both_backends! {
+    async fn every_kind_of_event_arrives_once_cut_to_its_subscriber(app: TestApp) where settings = |raw| {
+        raw.notify.notify_poll_ms = Some("50".into());
+        raw.notify.webhook_allow_http = Some("true".into());
+    }; {
+        crate::convoys::places(&app);
+        seed_place(&app, "CanaryPlaceE2E", "", "Rural Damascus", "Duma");
+        let who = signed_in(&app, "who.reporter", Role::Reporter, "WHO").await;
+        let ocha = signed_in(&app, "ocha.coordinator", Role::Coordinator, "OCHA").await;
+        let (url, got) = webhook_receiver(vec![]).await;
+        // A reporter hears of incidents, convoys and needs; a coordinator of incidents and
+        // reports. One receiver; the body names the search.
+        for (c, kind, name) in [(&who, "incidents", "WHO incidents"), (&who, "convoys", "WHO convoys"), (&who, "needs", "WHO needs"), (&ocha, "incidents", "OCHA incidents")] {
+            let search = save_search_of(&app, c, kind, name, "").await;
+            let created = subscribe(&app, c, &search, &[("channel", "webhook"), ("url", &url)]).await;
+            assert_eq!(created.status, 200, "{name}: {}", created.body);
+        }
+        let canaries = [
+            ("title", "CanaryTitleE2E"),
+            ("narrative", "CanaryNarrativeE2E"),
+            ("claim_source_name", "CanarySourceE2E"),
+            ("claim_statement", "CanaryStatementE2E"),
+            ("perpetrator_name", "CanaryActorE2E"),
+            ("location", "CanaryPlaceE2E"),
+        ];
+        let mut incidents = Vec::new();
+        for _ in 0..3 {
+            let id = create_incident(&app, &who, &canaries).await;
+            incidents.push((id, reference_of(&app, &who, id).await));
+        }
+        let [(a, a_ref), (b, b_ref), (c, c_ref)] = <[(i64, String); 3]>::try_from(incidents).unwrap();
+        let verified = app.post_form_with(&ocha, &format!("/incidents/{a}"), &format!("/incidents/{a}/verification"), &[("verification", "corroborated"), ("reason", "Two sources.")]).await;
+        assert_eq!(verified.status, 303, "{}", verified.body);
+        let retracted = app.post_form_with(&who, &format!("/incidents/{b}"), &format!("/incidents/{b}/retraction"), &[("reason", "Entered twice.")]).await;
+        assert_eq!(retracted.status, 303, "{}", retracted.body);
+        let merged = app.post_form_with(&ocha, &format!("/incidents/{c}"), &format!("/incidents/{c}/merge"), &[("merge_into", &a_ref), ("merge_reason", "Same convoy.")]).await;
+        assert_eq!(merged.status, 303, "{}", merged.body);
+
+        // A convoy blocked; another arrives with cargo removed and meets a need.
+        let convoy_fields = [("destination", "CanaryPlaceE2E"), ("notes", "CanaryNotesE2E")];
+        let blocked = crate::convoys::create_convoy(&app, &who, &convoy_fields).await;
+        crate::convoys::moves(&app, &who, blocked, &["notified", "approved", "en_route", "blocked"]).await;
+        let robbed = crate::convoys::create_convoy(&app, &who, &convoy_fields).await;
+        crate::convoys::moves(&app, &who, robbed, &["notified", "approved", "en_route"]).await;
+        let lines = crate::convoys::line_ids(&app, &who, robbed).await;
+        let arrived = crate::incidents::post(&app, &who, &format!("/convoys/{robbed}"), &format!("/convoys/{robbed}/events"), &[
+            ("status".into(), "partially_delivered".into()), ("occurred_on".into(), "2018-02-27".into()),
+            ("delivered_line".into(), lines[0].clone()), ("delivered_quantity".into(), "30".into()), ("removed_quantity".into(), "10".into()), ("removal_note".into(), "CanaryRemovalE2E".into()),
+            ("delivered_line".into(), lines[1].clone()), ("delivered_quantity".into(), "5000".into()), ("removed_quantity".into(), "".into()), ("removal_note".into(), "".into()),
+        ]).await;
+        assert_eq!(arrived.status, 303, "{}", arrived.body);
+        let need = crate::convoys::create_need(&app, &who, &[("quantity_needed", "10"), ("location", "CanaryPlaceE2E"), ("facility_name", "CanaryFacilityE2E")]).await;
+        let delivered = app.post_form_with(&who, &format!("/convoys/{robbed}"), &format!("/convoys/{robbed}/deliveries"), &[("cargo_line", &lines[0]), ("need", &need.to_string()), ("quantity", "10")]).await;
+        assert_eq!(delivered.status, 303, "{}", delivered.body);
+        // A report is generated.
+        assert_eq!(app.get_with(&ocha, "/reports/situation?from=2018-01-01&to=2018-12-31").await.status, 200);
+
+        let settled = || {
+            app.count_where("notification_events", "processed_at IS NULL") == 0
+                && app.count_where("deliveries", "status <> 'sent'") == 0
+                && got.lock().unwrap().len() as i64 == app.count("deliveries")
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !settled() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "not all delivered: {} events unprocessed, {} deliveries unsent, received {:?}",
+                app.count_where("notification_events", "processed_at IS NULL"),
+                app.count_where("deliveries", "status <> 'sent'"),
+                received_events(&got)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let reference = |table: &str, id: i64| {
+            let page_of = format!("{table} id {id}");
+            let db = app.db();
+            let mut conn = db.conn().expect("conn");
+            use diesel::prelude::*;
+            #[derive(diesel::QueryableByName)]
+            struct R {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                reference: String,
+            }
+            diesel::sql_query(format!("SELECT reference FROM {table} WHERE id = {id}"))
+                .get_result::<R>(&mut *conn)
+                .expect(&page_of)
+                .reference
+        };
+        let (x_ref, y_ref, n_ref) = (reference("convoys", blocked), reference("convoys", robbed), reference("needs", need));
+        let t = |search: &str, event: &str, r: &str| (search.to_string(), event.to_string(), r.to_string());
+        let mut expected = vec![
+            t("WHO convoys", "convoy.blocked", &x_ref),
+            t("WHO convoys", "convoy.cargo_removed", &y_ref),
+            t("WHO needs", "need.met", &n_ref),
+            t("OCHA incidents", "report.generated", ""),
+        ];
+        for search in ["WHO incidents", "OCHA incidents"] {
+            for r in [&a_ref, &b_ref, &c_ref] {
+                expected.push(t(search, "incident.created", r));
+            }
+            expected.push(t(search, "incident.verification_changed", &a_ref));
+            expected.push(t(search, "incident.retracted", &b_ref));
+            expected.push(t(search, "incident.merged", &c_ref));
+        }
+        expected.sort();
+        assert_eq!(received_events(&got), expected);
+
+        // The reporter's messages carry reference, category, district and status only.
+        let allowed = ["event", "kind", "id", "reference", "category", "district", "status", "url", "updated_at"];
+        for (_, body) in got.lock().unwrap().iter() {
+            let json: serde_json::Value = serde_json::from_str(body).unwrap();
+            if json["saved_search"].as_str().unwrap().starts_with("WHO") {
+                for key in json["message"].as_object().unwrap().keys() {
+                    assert!(allowed.contains(&key.as_str()), "{key} in {body}");
+                }
+                assert!(!body.contains("Canary"), "{body}");
+            } else if json["message"]["kind"] == "incident" {
+                // Positive control: the coordinator's carry the title.
+                assert!(body.contains("CanaryTitleE2E"), "{body}");
+            }
         }
     }
 }

@@ -107,9 +107,14 @@ async fn render(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let invalid = !errors.is_empty();
+    let counter = state.api_reads.clone();
     let (tokens, organizations) = state
         .db
-        .run(|conn| Ok((tokens::list(conn)?, organizations::list(conn)?)))
+        .run(move |conn| {
+            // The reads this server has counted, so the list shows them.
+            counter.flush(conn)?;
+            Ok((tokens::list(conn)?, organizations::list(conn)?))
+        })
         .await?;
     let list = ListPage {
         page,
@@ -191,9 +196,14 @@ pub async fn revoke(
         .map_err(|_| AppError::BadRequest("error-form-unreadable"))?;
     let actor = page.user().actor(&client_addr(&req));
     let by = page.user().id;
+    let counter = state.api_reads.clone();
     let revoked = state
         .db
-        .run(move |conn| audit::write(conn, |conn| tokens::revoke(conn, &actor, by, id)))
+        .run(move |conn| {
+            // The summary at revocation includes the reads this server has counted.
+            counter.flush(conn)?;
+            audit::write(conn, |conn| tokens::revoke(conn, &actor, by, id))
+        })
         .await?;
     if !revoked {
         // No such token, or revoked already: nothing was changed.

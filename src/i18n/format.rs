@@ -66,7 +66,8 @@ impl Lang {
         self.in_digits(&out)
     }
 
-    /// `text` with its ASCII digits in the reader's digits.
+    /// `text` (a number, a date or a time) with its ASCII digits in the reader's digits, and
+    /// with Arabic-Indic digits the decimal point as the Arabic decimal sign (٣٣٫٥٧١١).
     pub fn in_digits(&self, text: &str) -> String {
         match self.digits {
             Digits::Western => text.to_string(),
@@ -76,6 +77,7 @@ impl Lang {
                     Some(d) if c.is_ascii_digit() => {
                         char::from_u32(0x0660 + d).expect("Arabic-Indic digits exist")
                     }
+                    _ if c == '.' => '\u{066B}',
                     _ => c,
                 })
                 .collect(),

@@ -48,6 +48,12 @@ impl WholeNumber for i64 {
     }
 }
 
+impl WholeNumber for i32 {
+    fn value(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+
 impl<T: WholeNumber + ?Sized> WholeNumber for &T {
     fn value(&self) -> i64 {
         (**self).value()

@@ -1332,3 +1332,5 @@ map-point = الحادثة { $reference }
 map-page-title = الحوادث على الخريطة
 map-back-to-list = العودة إلى قائمة هذه الحوادث
 map-see-these = عرض هذه الحوادث على الخريطة حسب المحافظة
+# The unit after a weight in kilograms.
+unit-kg = كغ

@@ -1281,3 +1281,5 @@ map-point = Incident { $reference }
 map-page-title = Incidents on the map
 map-back-to-list = Back to the list of these incidents
 map-see-these = See these incidents on the map, by governorate
+# The unit after a weight in kilograms.
+unit-kg = kg

@@ -1286,3 +1286,5 @@ map-point = Incident n° { $reference }
 map-page-title = Incidents sur la carte
 map-back-to-list = Retour à la liste de ces incidents
 map-see-these = Voir ces incidents sur la carte, par gouvernorat
+# The unit after a weight in kilograms.
+unit-kg = kg

@@ -12,7 +12,28 @@ use crate::incidents::{create_incident, seed_place, signed_in};
 use corridor::domain::Role;
 use fantoccini::wd::{PrintConfiguration, PrintSize};
 
-const LANGUAGES: [&str; 3] = ["en", "ar", "fr"];
+/// Every shipped language: the folders of `src/i18n/locales` (English first), so a language
+/// added there is checked by these tests without being listed here.
+fn languages() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/locales");
+    let mut tags: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            entry
+                .expect("a locale folder")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    tags.sort_by_key(|t| (t != "en", t.clone()));
+    tags
+}
+
+/// The shipped languages but English, each of which must translate every English label.
+fn translations() -> Vec<String> {
+    languages().into_iter().filter(|l| l != "en").collect()
+}
 
 fn ftl(lang: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -366,7 +387,9 @@ fn journey_pages(incident: i64, convoy: i64, need: i64) -> Vec<(&'static str, St
 /// A test that cannot fail is no test: the key comparison finds a key taken out of a copy.
 #[test]
 fn a_message_missing_in_one_language_is_found() {
-    let files: Vec<(&str, String)> = LANGUAGES.iter().map(|l| (*l, ftl(l))).collect();
+    let tags = languages();
+    assert_eq!(tags[..3], ["en", "ar", "fr"], "the languages are found");
+    let files: Vec<(&str, String)> = tags.iter().map(|l| (l.as_str(), ftl(l))).collect();
     let problems = missing_keys(&files);
     assert!(
         problems.is_empty(),
@@ -397,7 +420,8 @@ fn a_message_missing_in_one_language_is_found() {
 fn plural_messages_and_variables_are_complete() {
     let english: std::collections::HashMap<String, String> =
         messages(&ftl("en")).into_iter().collect();
-    for lang in ["ar", "fr"] {
+    for lang in translations() {
+        let lang = lang.as_str();
         for (id, value) in messages(&ftl(lang)) {
             let en = &english[&id];
             if en.contains("->") && lang == "ar" {
@@ -516,7 +540,8 @@ both_backends! {
 
     async fn no_english_left_on_arabic_or_french_pages(app: TestApp) {
         let (incident, convoy, need) = arrange_journey(&app).await;
-        for lang in ["ar", "fr"] {
+        for lang in translations() {
+            let lang = lang.as_str();
             let labels = english_labels(lang);
             assert!(labels.len() > 300, "{lang}: {} labels: is the list broken?", labels.len());
             for probe in ["Incidents by access constraint", "Corroborated", "Save changes", "Medical needs"] {

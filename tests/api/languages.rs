@@ -521,6 +521,20 @@ both_backends! {
         assert_eq!(set_language(&app, &c, "ar-u-nu-arab").await.status, 303);
         let show = app.get_with(&c, &format!("/incidents/{incident}")).await;
         assert!(show.body.contains("٢٦ شباط ٢٠١٨"), "Arabic-Indic digits as chosen");
+        // Numbers typed in Arabic-Indic digits are the numbers they say...
+        let typed = |lat: &str| crate::incidents::incident_form(&[
+            ("location", ""), ("new_place_name", "Saqba"), ("new_place_lat", lat),
+            ("new_place_lon", "٣٦٫٤٠٢٨"), ("civilians_killed", "١٢"), ("title", "Saqba shelling"),
+        ]);
+        let refused = crate::incidents::post(&app, &c, "/incidents/new", "/incidents", &typed("٣٣،٥٧١١")).await;
+        // ...and what could be read two ways (an Arabic comma) is asked about, and kept as typed.
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("بنقطة عشرية لا بفاصلة"), "{}", refused.body);
+        assert_eq!(refused.input_value("new_place_lat"), "٣٣،٥٧١١");
+        let saved = crate::incidents::post(&app, &c, "/incidents/new", "/incidents", &typed("٣٣٫٥٧١١")).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert_eq!(app.count_where("locations", "name = 'Saqba' AND latitude BETWEEN 33.57109 AND 33.57111 AND longitude BETWEEN 36.40279 AND 36.40281"), 1);
+        assert_eq!(app.count_where("incidents", "title = 'Saqba shelling' AND civilians_killed = 12"), 1);
         assert!(show.body.contains("٧٠٬٠٠٠"), "70,000 people affected, grouped in Arabic");
         let french = signed_in_as(&app, "hana.auditor", "fr").await;
         let show = app.get_with(&french, &format!("/incidents/{incident}")).await;

@@ -84,6 +84,22 @@ impl Lang {
         }
     }
 
+    /// A latitude and longitude, "33.5711, 36.4028", in the reader's digits, for a left-to-right
+    /// isolate. Arabic-Indic digits are "Arabic numbers" to Unicode's bidi algorithm, which
+    /// lays out the comma between two of them right to left even inside a left-to-right run
+    /// (the longitude would be drawn first); a left-to-right mark after the comma prevents it.
+    pub fn coordinates(&self, latitude: f64, longitude: f64) -> String {
+        let separator = match self.digits {
+            Digits::Western => ", ",
+            Digits::ArabicIndic => ",\u{200E} ",
+        };
+        format!(
+            "{}{separator}{}",
+            self.in_digits(&latitude.to_string()),
+            self.in_digits(&longitude.to_string())
+        )
+    }
+
     /// A date in words: 20 February 2018, 20 février 2018, 20 شباط 2018.
     pub fn date(&self, d: NaiveDate) -> String {
         self.day_month_year(d, "month")

@@ -769,6 +769,14 @@ const FRENCH: Typed = Typed {
     missing_org_name: "Saisissez le nom de l'organisation.",
 };
 
+/// The incident page's coordinates as drawn: their text, direction and isolation, and whether
+/// the latitude (the first seven characters) is drawn to the left of the longitude.
+const COORDINATES_DRAWN: &str = "const e = document.querySelector('.coords'); \
+    const r = document.createRange(); const t = e.firstChild; \
+    r.setStart(t, 0); r.setEnd(t, 7); const lat = r.getBoundingClientRect().left; \
+    r.setStart(t, t.length - 7); r.setEnd(t, t.length); const lon = r.getBoundingClientRect().left; \
+    return [e.textContent, getComputedStyle(e).direction, getComputedStyle(e).unicodeBidi, lat < lon];";
+
 /// Fails unless the browser's page is in `lang` (`<html lang dir>`, the body's computed
 /// direction) and shows none of the English labels.
 async fn page_is_in(b: &Browser, lang: &str, english: &[String]) {
@@ -1048,11 +1056,7 @@ async fn seed_journey(app: &TestApp, lang: &str, test_path: &str) {
     let text_dir = if rtl { "rtl" } else { "ltr" };
     assert_eq!(direction_of(typed.title), text_dir, "the title");
     assert_eq!(direction_of(typed.denial[1]), text_dir, "the denial");
-    let coords = js("const e = document.querySelector('.coords'); \
-        const r = document.createRange(); const t = e.firstChild; \
-        r.setStart(t, 0); r.setEnd(t, 7); const lat = r.getBoundingClientRect().left; \
-        r.setStart(t, t.length - 7); r.setEnd(t, t.length); const lon = r.getBoundingClientRect().left; \
-        return [e.textContent, getComputedStyle(e).direction, getComputedStyle(e).unicodeBidi, lat < lon];").await;
+    let coords = js(COORDINATES_DRAWN).await;
     assert_eq!(
         coords,
         serde_json::json!(["33.5711, 36.4028", "ltr", "isolate", true])
@@ -1112,7 +1116,17 @@ async fn seed_journey(app: &TestApp, lang: &str, test_path: &str) {
         b.goto(&incident_path).await;
         let page = b.text().await;
         assert!(page.contains("٢٥ شباط ٢٠١٨"), "{page}");
-        assert_eq!(b.text_of(".coords").await, "٣٣٫٥٧١١, ٣٦٫٤٠٢٨");
+        let coords = js(COORDINATES_DRAWN).await;
+        assert_eq!(
+            coords,
+            serde_json::json!(["٣٣٫٥٧١١,\u{200E} ٣٦٫٤٠٢٨", "ltr", "isolate", true])
+        );
+        // The history's numbered list and revision numbers count in ٠–٩ too.
+        let list =
+            js("return getComputedStyle(document.querySelector('ol.timeline')).listStyleType;")
+                .await;
+        assert_eq!(list, "arabic-indic");
+        b.sees(&format!("{} ٣", w.t("revision-number"))).await;
     }
     b.screenshot("").await;
     b.close().await;

@@ -64,13 +64,7 @@ pub struct Params {
 impl ReportQuery {
     /// Checks the parameters; the problems are message ids by field.
     pub fn parse(&self, errors: &mut crate::domain::FieldErrors) -> Option<Params> {
-        // Years outside 1..=9999 parse but no database can store or compare them.
-        let date = |s: &str| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .ok()
-                .filter(|d| (1..=9999).contains(&chrono::Datelike::year(d)))
-                .ok_or("date-invalid")
-        };
+        let date = |s: &str| crate::domain::values::iso_date(s).ok_or("date-invalid");
         let from = errors.check("from", date(&self.from));
         let to = errors.check("to", date(&self.to));
         if let (Some(f), Some(t)) = (from, to) {

@@ -52,9 +52,10 @@ impl ListQuery {
             let s = s.trim();
             (!s.is_empty())
                 .then(|| {
-                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .map_err(|_| bad.push(name))
-                        .ok()
+                    crate::domain::values::iso_date(s).or_else(|| {
+                        bad.push(name);
+                        None
+                    })
                 })
                 .flatten()
         };

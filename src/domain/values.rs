@@ -4,16 +4,43 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use super::Invalid;
 
+/// `raw` with the digits people type in Arabic read as the digits they are: Arabic-Indic
+/// (٠–٩) and Eastern Arabic-Indic (۰–۹) digits become 0–9 and the Arabic decimal sign (٫) a
+/// point, so "١٢" is 12 and "٣٣٫٥٧١١" is 33.5711. Nothing else changes: the Arabic
+/// thousands sign (٬) is left for each reader of numbers to take or refuse.
+fn ascii_digits(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '\u{066B}' => '.',
+            c => c,
+        })
+        .collect()
+}
+
+/// Thousands separators a count may be typed with: the comma, spaces (French writes 70 000
+/// with a narrow no-break space) and the Arabic thousands sign (٧٠٬٠٠٠).
+const GROUP_SEPARATORS: [char; 5] = [',', ' ', '\u{a0}', '\u{202F}', '\u{066C}'];
+
 /// The earliest date Corridor accepts: nothing it records happened before.
 const EARLIEST_YEAR: i32 = 1990;
 
+/// A date written `YYYY-MM-DD`, in any digits (٢٠١٨-٠٢-٢٦ too), in the years a database can
+/// store (1 to 9999); for form fields and list filters alike.
+pub fn iso_date(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&ascii_digits(raw), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1..=9999).contains(&d.year()))
+}
+
 /// A date typed as `YYYY-MM-DD` (what `<input type="date">` sends), not after `today`.
 pub fn date(raw: &str, today: NaiveDate) -> Result<NaiveDate, Invalid> {
-    let raw = raw.trim();
-    if raw.is_empty() {
+    if raw.trim().is_empty() {
         return Err("date-required");
     }
-    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| "date-invalid")?;
+    let parsed = iso_date(raw).ok_or("date-invalid")?;
     if parsed.year() < EARLIEST_YEAR {
         return Err("date-too-early");
     }
@@ -34,7 +61,7 @@ pub fn optional_date(raw: &str, today: NaiveDate) -> Result<Option<NaiveDate>, I
 
 /// An optional time of day, `HH:MM` (24-hour); kept as typed, normalised.
 pub fn optional_time(raw: &str) -> Result<String, Invalid> {
-    let raw = raw.trim();
+    let raw = &ascii_digits(raw);
     if raw.is_empty() {
         return Ok(String::new());
     }
@@ -48,10 +75,9 @@ const MAX_COUNT: i64 = 2_000_000_000;
 
 /// An optional whole number of people, never negative. Thousands separators are allowed.
 pub fn optional_count(raw: &str) -> Result<Option<i64>, Invalid> {
-    let cleaned: String = raw
-        .trim()
+    let cleaned: String = ascii_digits(raw)
         .chars()
-        .filter(|c| *c != ',' && *c != ' ' && *c != '\u{a0}')
+        .filter(|c| !GROUP_SEPARATORS.contains(c))
         .collect();
     if cleaned.is_empty() {
         return Ok(None);
@@ -84,7 +110,10 @@ pub fn positive_number(raw: &str, max: i64) -> Result<i64, Invalid> {
 
 /// An optional decimal number from 0 to `max` (weights in kilograms).
 pub fn optional_decimal(raw: &str, max: f64) -> Result<Option<f64>, Invalid> {
-    let raw = raw.trim().replace(',', "");
+    let raw: String = ascii_digits(raw)
+        .chars()
+        .filter(|c| !GROUP_SEPARATORS.contains(c))
+        .collect();
     if raw.is_empty() {
         return Ok(None);
     }
@@ -100,12 +129,12 @@ pub fn optional_decimal(raw: &str, max: f64) -> Result<Option<f64>, Invalid> {
 
 /// An optional coordinate in decimal degrees within ±`limit`.
 pub fn optional_coordinate(raw: &str, limit: f64) -> Result<Option<f64>, Invalid> {
-    let raw = raw.trim();
+    let raw = &ascii_digits(raw);
     if raw.is_empty() {
         return Ok(None);
     }
     // "33,5711" may be a decimal comma or two numbers run together: ask, never guess.
-    if raw.contains(',') {
+    if raw.contains([',', '\u{066C}', '\u{060C}']) {
         return Err("coordinate-comma");
     }
     let v: f64 = raw.parse().map_err(|_| "coordinate-invalid")?;
@@ -150,6 +179,39 @@ mod tests {
             Err("count-too-large")
         );
         assert_eq!(positive_number("0", 10), Err("number-zero"));
+    }
+
+    #[test]
+    fn arabic_digits_are_read_as_the_numbers_they_are() {
+        assert_eq!(optional_count("١٢"), Ok(Some(12)));
+        assert_eq!(optional_count("٧٠٬٠٠٠"), Ok(Some(70_000)));
+        assert_eq!(
+            optional_count("۱۲"),
+            Ok(Some(12)),
+            "Eastern Arabic-Indic (Persian) digits"
+        );
+        assert_eq!(
+            optional_count("70\u{202F}000"),
+            Ok(Some(70_000)),
+            "as French prints it"
+        );
+        assert_eq!(optional_count("-٣"), Err("count-negative"));
+        assert_eq!(optional_count("١٢٫٥"), Err("count-invalid"));
+        assert_eq!(optional_decimal("٨٠٠٫٥", 1e6), Ok(Some(800.5)));
+        assert_eq!(optional_coordinate("٣٣٫٥٧١١", 90.0), Ok(Some(33.5711)));
+        assert_eq!(
+            optional_coordinate("٣٣٬٥٧١١", 90.0),
+            Err("coordinate-comma")
+        );
+        assert_eq!(
+            optional_coordinate("٣٣،٥٧١١", 90.0),
+            Err("coordinate-comma")
+        );
+        assert_eq!(
+            date("٢٠١٨-٠٢-٢٦", today()),
+            Ok(NaiveDate::from_ymd_opt(2018, 2, 26).unwrap())
+        );
+        assert_eq!(optional_time("١٤:٣٠"), Ok("14:30".into()));
     }
 
     #[test]

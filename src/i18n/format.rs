@@ -66,7 +66,8 @@ impl Lang {
         self.in_digits(&out)
     }
 
-    /// `text` with its ASCII digits in the reader's digits.
+    /// `text` (a number, a date or a time) with its ASCII digits in the reader's digits, and
+    /// with Arabic-Indic digits the decimal point as the Arabic decimal sign (٣٣٫٥٧١١).
     pub fn in_digits(&self, text: &str) -> String {
         match self.digits {
             Digits::Western => text.to_string(),
@@ -76,10 +77,27 @@ impl Lang {
                     Some(d) if c.is_ascii_digit() => {
                         char::from_u32(0x0660 + d).expect("Arabic-Indic digits exist")
                     }
+                    _ if c == '.' => '\u{066B}',
                     _ => c,
                 })
                 .collect(),
         }
+    }
+
+    /// A latitude and longitude, "33.5711, 36.4028", in the reader's digits, for a left-to-right
+    /// isolate. Arabic-Indic digits are "Arabic numbers" to Unicode's bidi algorithm, which
+    /// lays out the comma between two of them right to left even inside a left-to-right run
+    /// (the longitude would be drawn first); a left-to-right mark after the comma prevents it.
+    pub fn coordinates(&self, latitude: f64, longitude: f64) -> String {
+        let separator = match self.digits {
+            Digits::Western => ", ",
+            Digits::ArabicIndic => ",\u{200E} ",
+        };
+        format!(
+            "{}{separator}{}",
+            self.in_digits(&latitude.to_string()),
+            self.in_digits(&longitude.to_string())
+        )
     }
 
     /// A date in words: 20 February 2018, 20 février 2018, 20 شباط 2018.

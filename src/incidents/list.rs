@@ -132,9 +132,10 @@ impl ListQuery {
             if s.is_empty() {
                 return None;
             }
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| bad.push(name))
-                .ok()
+            crate::domain::values::iso_date(s).or_else(|| {
+                bad.push(name);
+                None
+            })
         };
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let filter = Filter {

@@ -49,7 +49,8 @@ fn print_code(lang: &Lang) -> String {
     }
 }
 
-/// "Page 3 of 10" in the page margin, in the reader's words, digits and direction.
+/// "Page 3 of 10" in the page margin, in the reader's words, digits and direction, and with
+/// Arabic-Indic digits the numbers of numbered lists (this stylesheet is for screen and paper).
 fn print_css(lang: &Lang) -> String {
     const PAGE: &str = "\u{E010}";
     const PAGES: &str = "\u{E011}";
@@ -85,9 +86,14 @@ fn print_css(lang: &Lang) -> String {
     } else {
         ("bottom-right", ("", ""))
     };
+    // Numbered lists (timelines, history) count in the reader's digits, on screen and paper.
+    let lists = match lang.digits() {
+        Digits::Western => "",
+        Digits::ArabicIndic => "ol { list-style-type: arabic-indic; }\n",
+    };
     format!(
         "@media print {{ @page {{ @{corner} {{ content: {}{}{}; \
-         font: 9pt system-ui, \"Amiri\", sans-serif; }} }} }}\n",
+         font: 9pt system-ui, \"Amiri\", sans-serif; }} }} }}\n{lists}",
         isolate.0,
         content.join(" "),
         isolate.1

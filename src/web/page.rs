@@ -48,6 +48,29 @@ impl WholeNumber for i64 {
     }
 }
 
+/// A coordinate in decimal degrees, however templates pass it (by value or reference).
+pub trait Degrees {
+    fn degrees(&self) -> f64;
+}
+
+impl Degrees for f64 {
+    fn degrees(&self) -> f64 {
+        *self
+    }
+}
+
+impl<T: Degrees + ?Sized> Degrees for &T {
+    fn degrees(&self) -> f64 {
+        (**self).degrees()
+    }
+}
+
+impl WholeNumber for i32 {
+    fn value(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+
 impl<T: WholeNumber + ?Sized> WholeNumber for &T {
     fn value(&self) -> i64 {
         (**self).value()
@@ -162,6 +185,12 @@ impl Page {
     /// A moment to the second, for the audit trail.
     pub fn date_time_seconds(&self, t: impl Moment) -> String {
         self.lang.date_time_seconds(t.moment())
+    }
+
+    /// A place's coordinates in the reader's digits, drawn latitude first (see `Lang`).
+    pub fn coordinates(&self, latitude: impl Degrees, longitude: impl Degrees) -> String {
+        self.lang
+            .coordinates(latitude.degrees(), longitude.degrees())
     }
 
     /// Digits the reader reads (coordinates, times typed as text), for text that is a number.

@@ -142,6 +142,13 @@ impl Browser {
     /// Panics when chromedriver or Chromium is missing (the journeys are ignored when the build
     /// found them missing, so here that is a machine changed since the build).
     pub async fn start(app: &TestApp, test_path: &str) -> Browser {
+        Self::start_in(app, test_path, "en-US").await
+    }
+
+    /// As `start`, for a person whose browser asks for `accept_language` (`ar`, `fr`): the
+    /// languages Chromium sends in `Accept-Language`. Chromium's own interface stays in
+    /// English (see `Driver::start`), so date fields take the same keys in every journey.
+    pub async fn start_in(app: &TestApp, test_path: &str, accept_language: &str) -> Browser {
         let test = test_path.rsplit("::").next().unwrap_or(test_path);
         let backend = match app.backend {
             Backend::Sqlite => "sqlite",
@@ -176,12 +183,17 @@ impl Browser {
             "--no-first-run".into(),
             format!("--user-data-dir={}", profile.path().display()),
             "--window-size=1280,2000".into(),
+            format!("--accept-lang={accept_language}"),
         ];
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "chrome".into());
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": CHROMIUM, "args": args }),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": args,
+                "prefs": { "intl": { "accept_languages": accept_language } },
+            }),
         );
         caps.insert(
             "timeouts".into(),

@@ -1347,3 +1347,5 @@ org-logo-removed = حُذف الشعار.
 logo-required = اختر ملف صورة لرفعه.
 logo-too-large = الصورة أكبر من 2 ميغابايت: اختر ملفًا أصغر.
 logo-not-image = هذا الملف ليس صورة PNG أو JPEG أو WebP: اختر صورة من هذه الأنواع.
+# The unit after a weight in kilograms.
+unit-kg = كغ

@@ -1296,3 +1296,5 @@ org-logo-removed = The logo was removed.
 logo-required = Choose a picture file to upload.
 logo-too-large = The picture is larger than 2 MB: choose a smaller file.
 logo-not-image = This file is not a PNG, JPEG or WebP picture: choose one that is.
+# The unit after a weight in kilograms.
+unit-kg = kg

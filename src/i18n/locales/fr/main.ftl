@@ -1301,3 +1301,5 @@ org-logo-removed = Le logo a été retiré.
 logo-required = Choisissez un fichier image à téléverser.
 logo-too-large = L'image dépasse 2 Mo : choisissez un fichier plus petit.
 logo-not-image = Ce fichier n'est pas une image PNG, JPEG ou WebP : choisissez-en une.
+# The unit after a weight in kilograms.
+unit-kg = kg

@@ -123,14 +123,22 @@ pub fn save(tx: &mut Tx<'_>, actor: &Actor, id: i64, drawn: &Drawn) -> Result<()
             organization_logos::updated_at.eq(audit::now()),
         ))
         .execute(tx.db())?;
+    record_change(tx, actor, id, before, Some(sha256))
+}
+
+/// The audit event of a logo's change: the SHA-256 before and after (`null`: none).
+fn record_change(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    id: i64,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<(), AppError> {
+    let changes = audit::changes(&[("logo", json!(before), json!(after))]);
     audit::record(
         tx,
         actor,
-        Event::new("organization.logo", "organization", id).details(audit::changes(&[(
-            "logo",
-            json!(before),
-            json!(sha256),
-        )])),
+        Event::new("organization.logo", "organization", id).details(changes),
     )?;
     Ok(())
 }
@@ -141,15 +149,7 @@ pub fn remove(tx: &mut Tx<'_>, actor: &Actor, id: i64) -> Result<bool, AppError>
         return Ok(false);
     };
     diesel::delete(organization_logos::table.find(id)).execute(tx.db())?;
-    audit::record(
-        tx,
-        actor,
-        Event::new("organization.logo", "organization", id).details(audit::changes(&[(
-            "logo",
-            json!(before),
-            json!(null),
-        )])),
-    )?;
+    record_change(tx, actor, id, Some(before), None)?;
     Ok(true)
 }
 

@@ -55,6 +55,15 @@ async fn read_logo(mut body: Multipart) -> Result<Vec<u8>, AppError> {
     Ok(logo)
 }
 
+/// `id`, or 404 when no organisation has it.
+async fn existing(state: &State, id: i64) -> Result<i64, AppError> {
+    state
+        .db
+        .run(move |conn| crate::accounts::organizations::find(conn, id))
+        .await?;
+    Ok(id)
+}
+
 /// Keeps an uploaded logo, or shows the organisation's page with the reason it cannot.
 pub async fn upload(
     req: HttpRequest,
@@ -63,12 +72,8 @@ pub async fn upload(
     id: web::Path<i64>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
     // 404 for an organisation that does not exist, before a byte of the file is read.
-    state
-        .db
-        .run(move |conn| crate::accounts::organizations::find(conn, id))
-        .await?;
+    let id = existing(&state, id.into_inner()).await?;
     let upload = read_logo(Multipart::new(req.headers(), payload)).await?;
     // Decoding and drawing take a few milliseconds of CPU: not on the async workers.
     let drawn = match crate::web::blocking(move || logos::draw(&upload)).await? {
@@ -94,11 +99,7 @@ pub async fn remove(
     state: State,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    state
-        .db
-        .run(move |conn| crate::accounts::organizations::find(conn, id))
-        .await?;
+    let id = existing(&state, id.into_inner()).await?;
     let actor = page.user().actor(&client_addr(&req));
     state
         .db

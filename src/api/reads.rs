@@ -11,25 +11,9 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
-use super::tokens;
+use super::tokens::{self, Pending};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-
-/// The reads of one token since the last flush.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pending {
-    pub reads: i64,
-    pub first: NaiveDateTime,
-    pub last: NaiveDateTime,
-}
-
-impl Pending {
-    fn merge(&mut self, other: Pending) {
-        self.reads += other.reads;
-        self.first = self.first.min(other.first);
-        self.last = self.last.max(other.last);
-    }
-}
 
 /// This process's uncounted reads, by token id. Cheap to clone (shared).
 #[derive(Debug, Clone, Default)]

@@ -8,7 +8,6 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::reads::Pending;
 use super::scope::TokenScope;
 use crate::accounts::{random_token, token_hash};
 use crate::audit::Tx;
@@ -172,6 +171,22 @@ pub fn authenticate(
         .get_result(conn)
         .optional()?;
     Ok(found.filter(|t| t.usable_at(now)))
+}
+
+/// The reads of one token since the last flush.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending {
+    pub reads: i64,
+    pub first: NaiveDateTime,
+    pub last: NaiveDateTime,
+}
+
+impl Pending {
+    pub fn merge(&mut self, other: Pending) {
+        self.reads += other.reads;
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+    }
 }
 
 /// Adds a batch of reads (`reads::ReadCounter`) to the token. Within the token's current

@@ -1349,3 +1349,6 @@ logo-too-large = الصورة أكبر من 2 ميغابايت: اختر ملف�
 logo-not-image = هذا الملف ليس صورة PNG أو JPEG أو WebP: اختر صورة من هذه الأنواع.
 # The unit after a weight in kilograms.
 unit-kg = كغ
+
+# The field an error is about, in a sentence.
+what-logo = الشعار

@@ -1298,3 +1298,6 @@ logo-too-large = The picture is larger than 2 MB: choose a smaller file.
 logo-not-image = This file is not a PNG, JPEG or WebP picture: choose one that is.
 # The unit after a weight in kilograms.
 unit-kg = kg
+
+# The field an error is about, in a sentence.
+what-logo = the logo

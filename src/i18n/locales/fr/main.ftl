@@ -1303,3 +1303,6 @@ logo-too-large = L'image dépasse 2 Mo : choisissez un fichier plus petit.
 logo-not-image = Ce fichier n'est pas une image PNG, JPEG ou WebP : choisissez-en une.
 # The unit after a weight in kilograms.
 unit-kg = kg
+
+# The field an error is about, in a sentence.
+what-logo = le logo

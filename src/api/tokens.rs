@@ -1,8 +1,8 @@
 //! API tokens: issued by an administrator (named, scoped, tied to an organisation, expiring),
 //! shown once and stored only as the SHA-256 of the token (a random 256-bit value, so a plain
 //! hash is enough), revocable. Every issue and revocation is an audit event; reads are counted
-//! in memory (`reads`), added to the token in batches and summarised into the audit trail once per token and hour
-//! ([`SUMMARY_PERIOD`]), and at revocation, never one event per request.
+//! in memory (`reads`), added to the token in batches and summarised into the audit trail once
+//! per token and hour ([`SUMMARY_PERIOD`]), and at revocation, never one event per request.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;

@@ -24,6 +24,14 @@ fn ascii_digits(raw: &str) -> String {
 /// with a narrow no-break space) and the Arabic thousands sign (٧٠٬٠٠٠).
 const GROUP_SEPARATORS: [char; 5] = [',', ' ', '\u{a0}', '\u{202F}', '\u{066C}'];
 
+/// `raw` in ASCII digits without its thousands separators (counts and decimals).
+fn without_separators(raw: &str) -> String {
+    ascii_digits(raw)
+        .chars()
+        .filter(|c| !GROUP_SEPARATORS.contains(c))
+        .collect()
+}
+
 /// The earliest date Corridor accepts: nothing it records happened before.
 const EARLIEST_YEAR: i32 = 1990;
 
@@ -75,10 +83,7 @@ const MAX_COUNT: i64 = 2_000_000_000;
 
 /// An optional whole number of people, never negative. Thousands separators are allowed.
 pub fn optional_count(raw: &str) -> Result<Option<i64>, Invalid> {
-    let cleaned: String = ascii_digits(raw)
-        .chars()
-        .filter(|c| !GROUP_SEPARATORS.contains(c))
-        .collect();
+    let cleaned = without_separators(raw);
     if cleaned.is_empty() {
         return Ok(None);
     }
@@ -110,10 +115,7 @@ pub fn positive_number(raw: &str, max: i64) -> Result<i64, Invalid> {
 
 /// An optional decimal number from 0 to `max` (weights in kilograms).
 pub fn optional_decimal(raw: &str, max: f64) -> Result<Option<f64>, Invalid> {
-    let raw: String = ascii_digits(raw)
-        .chars()
-        .filter(|c| !GROUP_SEPARATORS.contains(c))
-        .collect();
+    let raw = without_separators(raw);
     if raw.is_empty() {
         return Ok(None);
     }

@@ -60,6 +60,16 @@ fn forbidden_v6(ip: Ipv6Addr) -> bool {
         || s[..4] == [0x100, 0, 0, 0] // discard
 }
 
+/// The address a URL names directly (`https://10.0.0.1/…`, `https://[::1]/…`); `None` for a
+/// name, which the resolver checks, or an unreadable URL.
+pub fn literal(url: &str) -> Option<IpAddr> {
+    match reqwest::Url::parse(url).ok()?.host()? {
+        url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+        url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+        url::Host::Domain(_) => None,
+    }
+}
+
 /// A receiver's name resolved only to refused addresses.
 #[derive(Debug)]
 pub struct Refused {

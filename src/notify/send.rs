@@ -3,7 +3,6 @@
 //! subscriber's language. Neither follows redirects or waits long: a slow receiver is retried
 //! later, never holds the worker.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
@@ -126,12 +125,7 @@ impl Sender {
 
     /// A receiver written as an address (no name to resolve) that may not be reached.
     fn refused_literal(&self, url: &str) -> Option<Refused> {
-        let host = reqwest::Url::parse(url).ok()?.host()?.to_owned();
-        let ip = match host {
-            url::Host::Ipv4(ip) => IpAddr::V4(ip),
-            url::Host::Ipv6(ip) => IpAddr::V6(ip),
-            url::Host::Domain(_) => return None,
-        };
+        let ip = address::literal(url)?;
         (self.public_only && address::forbidden(ip)).then(|| Refused {
             host: ip.to_string(),
             addresses: Vec::new(),

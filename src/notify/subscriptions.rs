@@ -162,16 +162,15 @@ fn check_url(url: &str, allow_http: bool) -> Result<String, &'static str> {
     // The server's own network is not a subscriber's to reach (unless local receivers are
     // allowed): addresses in it, written as such, are refused here; names that resolve to one
     // are refused at delivery (`address::PublicOnly`).
-    let host = reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
-        })
-        .unwrap_or_default();
-    let internal = match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => super::address::forbidden(ip),
-        Err(_) => host.is_empty() || host == "localhost" || host.ends_with(".localhost"),
+    let internal = match super::address::literal(url) {
+        Some(ip) => super::address::forbidden(ip),
+        None => {
+            let host = reqwest::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                .unwrap_or_default();
+            host.is_empty() || host == "localhost" || host.ends_with(".localhost")
+        }
     };
     if internal && !allow_http {
         return Err("subscription-url-invalid");

@@ -345,6 +345,20 @@ pub enum Resolution {
     NotFound,
 }
 
+/// The places `ids` names, by id (a list's places in one query).
+pub fn find_many(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Location>, AppError> {
+    Ok(locations::table
+        .filter(locations::id.eq_any(ids))
+        .select(Location::as_select())
+        .load::<Location>(conn)?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect())
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {
     Ok(locations::table
         .find(id)

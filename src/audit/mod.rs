@@ -129,15 +129,10 @@ pub fn now() -> NaiveDateTime {
 /// cannot fail later on a stale snapshot.
 fn lock_head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
     match conn {
-        DbConn::Sqlite(_) => {
-            diesel::update(audit_chain_head::table.find(1))
-                .set(audit_chain_head::last_id.eq(audit_chain_head::last_id))
-                .execute(conn)?;
-            audit_chain_head::table
-                .find(1)
-                .select((audit_chain_head::last_id, audit_chain_head::last_hash))
-                .get_result(conn)
-        }
+        DbConn::Sqlite(sqlite) => diesel::update(audit_chain_head::table.find(1))
+            .set(audit_chain_head::last_id.eq(audit_chain_head::last_id))
+            .returning((audit_chain_head::last_id, audit_chain_head::last_hash))
+            .get_result(sqlite),
         DbConn::Pg(pg) => audit_chain_head::table
             .find(1)
             .select((audit_chain_head::last_id, audit_chain_head::last_hash))
@@ -157,7 +152,20 @@ where
     let _turn = matches!(conn, DbConn::Sqlite(_)).then(writer_turn);
     conn.transaction(|conn| {
         let head = lock_head(conn)?;
-        f(&mut Tx { conn, head })
+        let locked_at = head.0;
+        let mut tx = Tx { conn, head };
+        let done = f(&mut tx)?;
+        // The head row moves once per transaction, however many events it appended: no one
+        // else can read it before the commit, and the transaction itself keeps it in `head`.
+        if tx.head.0 != locked_at {
+            diesel::update(audit_chain_head::table.find(1))
+                .set((
+                    audit_chain_head::last_id.eq(tx.head.0),
+                    audit_chain_head::last_hash.eq(&tx.head.1),
+                ))
+                .execute(tx.conn)?;
+        }
+        Ok(done)
     })
 }
 
@@ -253,12 +261,7 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppEr
     diesel::insert_into(audit_events::table)
         .values(&row)
         .execute(conn)?;
-    diesel::update(audit_chain_head::table.find(1))
-        .set((
-            audit_chain_head::last_id.eq(row.id),
-            audit_chain_head::last_hash.eq(&row.hash),
-        ))
-        .execute(conn)?;
+    // The head row itself is written once, as `write` ends.
     tx.head = (row.id, row.hash);
     Ok(tx.head.0)
 }

@@ -351,6 +351,8 @@ diesel::table! {
         assessed_on -> Nullable<Date>,
         /// The day it was recorded: overdue counts only dates passed after it.
         recorded_on -> Date,
+        /// Generated: `needed_by` when it was not already past on `recorded_on` (never written).
+        due_on -> Nullable<Date>,
     }
 }
 

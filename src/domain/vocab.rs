@@ -374,6 +374,9 @@ vocabulary! {
 }
 
 impl Urgency {
+    /// The ranks after critical's.
+    pub const LATER_RANKS: [i32; 3] = [1, 2, 3];
+
     /// 0 for critical: sorts most urgent first.
     pub fn rank(self) -> i32 {
         match self {
@@ -475,6 +478,17 @@ impl NeedItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn later_ranks_are_every_urgency_but_critical() {
+        let mut later: Vec<i32> = Urgency::ALL
+            .iter()
+            .filter(|u| **u != Urgency::Critical)
+            .map(|u| u.rank())
+            .collect();
+        later.sort_unstable();
+        assert_eq!(later, Urgency::LATER_RANKS);
+    }
 
     #[test]
     fn codes_round_trip() {

@@ -126,9 +126,7 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend
         q = q.filter(needs::active.eq(true));
     }
     if let Some(today) = f.overdue_on {
-        q = q
-            .filter(needs::needed_by.lt(today))
-            .filter(needs::needed_by.ge(needs::recorded_on.nullable()));
+        q = q.filter(needs::due_on.lt(today));
     }
     q
 }
@@ -204,7 +202,23 @@ impl Group {
         Group::Done,
     ];
 
-    /// `q` narrowed to this group: each is one range of `needs_queue_recorded_idx`, read in order.
+    /// Whether `f` leaves this group anything: a group the filter rules out is not read at all
+    /// (its range of the index would be walked only to find nothing).
+    fn admits(self, f: &Filter) -> bool {
+        let critical = f.urgency.map(|u| u == Urgency::Critical);
+        let active = f.status.map(|s| NeedStatus::ACTIVE.contains(&s));
+        match self {
+            Group::Critical => critical != Some(false) && active != Some(false),
+            Group::Overdue => critical != Some(true) && active != Some(false),
+            Group::StillNeeded => {
+                critical != Some(true) && active != Some(false) && f.overdue_on.is_none()
+            }
+            Group::Done => !f.active_only && f.overdue_on.is_none() && active != Some(true),
+        }
+    }
+
+    /// `q` narrowed to this group: each is one range of an index (`needs_queue_recorded_idx`, or
+    /// `needs_due_idx` where only overdue needs count).
     fn within<'a>(
         self,
         q: needs::BoxedQuery<'a, Backend>,
@@ -213,11 +227,11 @@ impl Group {
         let q = q.filter(needs::active.eq(!matches!(self, Group::Done)));
         match self {
             Group::Critical => q.filter(needs::urgency_rank.eq(0)),
-            // Overdue: its date passed since it was recorded (see `Need::is_overdue`).
+            // Overdue: its date passed since it was recorded (see `Need::is_overdue`); each
+            // urgency's overdue needs are one range of `needs_due_idx`.
             Group::Overdue => q
-                .filter(needs::urgency_rank.gt(0))
-                .filter(needs::needed_by.lt(today))
-                .filter(needs::needed_by.ge(needs::recorded_on.nullable())),
+                .filter(needs::urgency_rank.eq_any(Urgency::LATER_RANKS))
+                .filter(needs::due_on.lt(today)),
             Group::StillNeeded => q.filter(needs::urgency_rank.gt(0)).filter(
                 needs::needed_by
                     .ge(today)
@@ -225,6 +239,28 @@ impl Group {
                     .or(needs::needed_by.lt(needs::recorded_on.nullable())),
             ),
             Group::Done => q,
+        }
+    }
+
+    /// `q` in the list's order. Where every need of the group is overdue, the date it is due is
+    /// the date it is needed by, and the order follows `needs_due_idx`.
+    fn ordered<'a>(
+        self,
+        q: needs::BoxedQuery<'a, Backend>,
+        f: &Filter,
+    ) -> needs::BoxedQuery<'a, Backend> {
+        if matches!(self, Group::Overdue) || f.overdue_on.is_some() {
+            q.order((
+                needs::urgency_rank.asc(),
+                needs::due_on.asc(),
+                needs::id.asc(),
+            ))
+        } else {
+            q.order((
+                needs::urgency_rank.asc(),
+                needs::needed_by.asc(),
+                needs::id.asc(),
+            ))
         }
     }
 }
@@ -272,7 +308,7 @@ fn fetch(
     mut size: i64,
 ) -> Result<Vec<Need>, AppError> {
     let mut found: Vec<Need> = Vec::new();
-    for group in Group::ALL {
+    for group in Group::ALL.into_iter().filter(|g| g.admits(f)) {
         if skip > 0 {
             let count: i64 = group
                 .within(filtered(viewer, f), today)
@@ -284,12 +320,7 @@ fn fetch(
             }
         }
         let rows: Vec<Need> = group
-            .within(filtered(viewer, f), today)
-            .order((
-                needs::urgency_rank.asc(),
-                needs::needed_by.asc(),
-                needs::id.asc(),
-            ))
+            .ordered(group.within(filtered(viewer, f), today), f)
             .limit(size)
             .offset(skip)
             .select(Need::as_select())

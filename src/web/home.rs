@@ -139,8 +139,9 @@ pub async fn show(
             if role == Role::Coordinator {
                 let scope = Scope::of(viewer);
                 let mut seen = std::collections::HashSet::new();
-                for r in &records {
-                    let mut found = duplicates::likely(conn, &scope, &r.incident, &r.location)?;
+                let queue: Vec<_> = records.iter().map(|r| (&r.incident, &r.location)).collect();
+                let each = duplicates::likely_each(conn, &scope, &queue)?;
+                for (r, mut found) in records.iter().zip(each) {
                     found.retain(|d| {
                         seen.insert((d.id.min(r.incident.id), d.id.max(r.incident.id)))
                     });

@@ -466,6 +466,9 @@ both_backends! {
         assert_eq!(bad.status, 422);
         assert!(bad.body.contains("Enter the quantity needed as a number greater than zero."));
         assert!(bad.body.contains("No place with this name is known"));
+        // The form in titled sections: where, what is needed and by when, handling.
+        let titles: Vec<&str> = bad.body.split("<h2>").skip(1).filter_map(|h| h.split("</h2>").next()).collect();
+        assert_eq!(titles, ["Where", "What is needed, and by when", "Handling"], "{}", bad.body);
         let id = create_convoy(&app, &c, &[]).await;
         for status in ["notified", "approved", "en_route"] {
             let moved = event(&app, &c, id, &[("status", status), ("occurred_on", "2018-02-26")]).await;

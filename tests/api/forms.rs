@@ -55,6 +55,39 @@ fn tag_with_id<'a>(body: &'a str, id: &str) -> Option<&'a str> {
     Some(&body[start..=end])
 }
 
+/// The value of attribute `name` in an opening tag, if it has one.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[at..].split('"').next()
+}
+
+/// Fails unless, in every form of the page with more than one submit button, the first is the
+/// form's main one (the same name and value): Enter in a field presses the first submit
+/// button of its form, and must save the form, not add rows to it.
+fn assert_enter_saves(page: &Page, what: &str) {
+    for form in page.body.split("<form").skip(1) {
+        let form = form.split("</form>").next().unwrap_or_default();
+        let submits: Vec<&str> = form
+            .split("<button")
+            .skip(1)
+            .filter_map(|b| b.split('>').next())
+            .filter(|tag| attribute(tag, "type").is_none_or(|t| t == "submit"))
+            .collect();
+        let main = submits.iter().rev().find(|tag| {
+            attribute(tag, "class")
+                .is_some_and(|c| c.split(' ').any(|c| c == "button") && !c.contains("secondary"))
+        });
+        let (Some(first), Some(main)) = (submits.first(), main) else {
+            continue;
+        };
+        assert_eq!(
+            (attribute(first, "name"), attribute(first, "value")),
+            (attribute(main, "name"), attribute(main, "value")),
+            "{what}: Enter presses the form's first submit button, which is not its main one: {first}"
+        );
+    }
+}
+
 /// Checks an answer to an empty form: an error summary whose messages each name their field
 /// (no two alike, none of the vague ones), each linked to a control that is marked invalid
 /// or names its message in `aria-describedby`; and no id used twice.
@@ -124,7 +157,12 @@ pub fn main_pages(role: Role, incident: i64, convoy: i64, need: i64) -> Vec<Stri
         Role::Coordinator => records
             .into_iter()
             .chain(forms)
-            .chain([format!("/incidents/{incident}/edit"), "/reports".into()])
+            .chain([
+                format!("/incidents/{incident}/edit"),
+                format!("/convoys/{convoy}/edit"),
+                format!("/needs/{need}/edit"),
+                "/reports".into(),
+            ])
             .collect(),
         Role::Auditor => records
             .into_iter()
@@ -237,15 +275,17 @@ both_backends! {
         }
     }
 
-    /// The main pages of every role use each id once; the coordinator's incident page carries
-    /// the verification and the retraction forms, each with its own reason field.
-    async fn every_id_is_used_once_on_every_page(app: TestApp) {
+    /// The main pages of every role use each id once, and in each of their forms Enter saves
+    /// (the first submit button is the main one); the coordinator's incident page carries the
+    /// verification and the retraction forms, each with its own reason field.
+    async fn every_id_is_used_once_and_enter_saves_on_every_page(app: TestApp) {
         let a = arrange(&app).await;
         for (role, _, c) in &a.clients {
             for path in main_pages(*role, a.incident, a.convoy, a.need) {
                 let page = app.get_with(c, &path).await;
                 assert_eq!(page.status, 200, "{role:?} {path}");
                 assert_unique_ids(&page, &format!("{role:?} {path}"));
+                assert_enter_saves(&page, &format!("{role:?} {path}"));
             }
         }
         let coordinator = &a.clients[1].2;

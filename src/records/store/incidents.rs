@@ -111,6 +111,40 @@ pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, App
     })
 }
 
+/// The incidents `ids` names that exist, in the order of `ids`: three queries however many.
+pub(in crate::records) fn find_many(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<Vec<Loaded>, AppError> {
+    let found: Vec<Incident> = incidents::table
+        .filter(incidents::id.eq_any(ids))
+        .select(Incident::as_select())
+        .load(conn)?;
+    let place_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
+    let places = locations::find_many(conn, &place_ids)?;
+    let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
+    let orgs: std::collections::HashMap<i64, Organization> = organizations::table
+        .filter(organizations::id.eq_any(&org_ids))
+        .select(Organization::as_select())
+        .load::<Organization>(conn)?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut by_id: std::collections::HashMap<i64, Incident> =
+        found.into_iter().map(|i| (i.id, i)).collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            let incident = by_id.remove(id)?;
+            Some(Loaded {
+                location: places.get(&incident.location_id)?.clone(),
+                organization: orgs.get(&incident.organization_id)?.clone(),
+                incident,
+            })
+        })
+        .collect())
+}
+
 /// An incident the viewer may see, or 404 (for writes; pages read through `records::incidents`).
 pub(in crate::records) fn find_visible(
     conn: &mut DbConn,

@@ -1352,3 +1352,4 @@ unit-kg = كغ
 
 # The field an error is about, in a sentence.
 what-logo = الشعار
+section-need-what = ما المطلوب، وبحلول متى

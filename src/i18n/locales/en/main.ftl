@@ -1301,3 +1301,4 @@ unit-kg = kg
 
 # The field an error is about, in a sentence.
 what-logo = the logo
+section-need-what = What is needed, and by when

@@ -1306,3 +1306,4 @@ unit-kg = kg
 
 # The field an error is about, in a sentence.
 what-logo = le logo
+section-need-what = Ce qui est nécessaire, et pour quand

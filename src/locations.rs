@@ -550,12 +550,14 @@ pub fn create(
 pub fn share_if_used_openly(
     conn: &mut Tx<'_>,
     actor: &Actor,
-    place_id: i64,
+    place: &Location,
     record: RecordFacts,
 ) -> Result<(), AppError> {
-    if !permissions::seen_beyond_organization(record) {
+    // A place already shared (most are) has nothing to change: no statement at all.
+    if place.restricted_to_org.is_none() || !permissions::seen_beyond_organization(record) {
         return Ok(());
     }
+    let place_id = place.id;
     let shared = diesel::update(
         locations::table
             .find(place_id)

@@ -13,6 +13,20 @@ use crate::error::AppError;
 /// Rewrites the index entry of one incident: its words, its place's names, and the
 /// statements of its claims that every reader of the incident may read (see `claim_words`).
 pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(), AppError> {
+    write(conn, incident, places, true)
+}
+
+/// [`index`] for an incident just recorded: it has no entry yet to replace.
+pub fn index_new(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(), AppError> {
+    write(conn, incident, places, false)
+}
+
+fn write(
+    conn: &mut DbConn,
+    incident: &Incident,
+    places: &str,
+    replace: bool,
+) -> Result<(), AppError> {
     let claims = claim_words(conn, incident)?;
     let narrative = if claims.is_empty() {
         incident.narrative.clone()
@@ -21,9 +35,11 @@ pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(),
     };
     match conn {
         DbConn::Sqlite(c) => {
-            diesel::sql_query("DELETE FROM incidents_fts WHERE rowid = ?")
-                .bind::<BigInt, _>(incident.id)
-                .execute(c)?;
+            if replace {
+                diesel::sql_query("DELETE FROM incidents_fts WHERE rowid = ?")
+                    .bind::<BigInt, _>(incident.id)
+                    .execute(c)?;
+            }
             diesel::sql_query(
                 "INSERT INTO incidents_fts (rowid, reference, title, narrative, places) VALUES (?, ?, ?, ?, ?)",
             )

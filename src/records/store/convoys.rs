@@ -233,12 +233,9 @@ fn record_change(
 ) -> Result<(), AppError> {
     let after = find(conn, id)?;
     // The places of a convoy others may see are shared from now on.
-    let places = [after.origin.id, after.destination.id].into_iter().chain(
-        after
-            .events
-            .iter()
-            .filter_map(|(_, p)| p.as_ref().map(|p| p.id)),
-    );
+    let places = [&after.origin, &after.destination]
+        .into_iter()
+        .chain(after.events.iter().filter_map(|(_, p)| p.as_ref()));
     for place in places {
         locations::share_if_used_openly(conn, actor, place, after.convoy.facts())?;
     }

@@ -305,7 +305,7 @@ pub fn create(
         .find(id)
         .select(Incident::as_select())
         .get_result(conn.db())?;
-    search::index(conn, &incident, &location.search_text())?;
+    search::index_new(conn, &incident, &location.search_text())?;
     let snapshot = incident.snapshot(&location.label());
     let mut changes = revisions::diff(&json!({}), &snapshot);
     changes["claim"] = json!([null, claim_text(claim)]);

@@ -101,7 +101,7 @@ fn record(
     audit_action: &'static str,
 ) -> Result<(), AppError> {
     let after = find(conn, id)?;
-    locations::share_if_used_openly(conn, actor, after.location.id, after.need.facts())?;
+    locations::share_if_used_openly(conn, actor, &after.location, after.need.facts())?;
     let old = before
         .map(|b| b.need.snapshot(&b.location.label()))
         .unwrap_or_else(|| json!({}));

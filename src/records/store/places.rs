@@ -174,7 +174,7 @@ pub(in crate::records) fn place_for(
         }
     };
     if let Some(l) = &found {
-        gazetteer::share_if_used_openly(conn, &author.actor, l.id, record)?;
+        gazetteer::share_if_used_openly(conn, &author.actor, l, record)?;
     }
     Ok(found)
 }

@@ -138,8 +138,7 @@ fn incident_view(
         Some(kept) => visible_incident(conn, api, kept)?.then_some(kept),
         None => None,
     };
-    let (claims, withheld) = match claims {
-        _ if public => (None, None),
+    let (claims, withheld) = match claims.filter(|_| !public) {
         None => (None, None),
         Some((shown, hidden)) => {
             let mut out = Vec::with_capacity(shown.len());

@@ -152,20 +152,7 @@ where
     let _turn = matches!(conn, DbConn::Sqlite(_)).then(writer_turn);
     conn.transaction(|conn| {
         let head = lock_head(conn)?;
-        let locked_at = head.0;
-        let mut tx = Tx { conn, head };
-        let done = f(&mut tx)?;
-        // The head row moves once per transaction, however many events it appended: no one
-        // else can read it before the commit, and the transaction itself keeps it in `head`.
-        if tx.head.0 != locked_at {
-            diesel::update(audit_chain_head::table.find(1))
-                .set((
-                    audit_chain_head::last_id.eq(tx.head.0),
-                    audit_chain_head::last_hash.eq(&tx.head.1),
-                ))
-                .execute(tx.conn)?;
-        }
-        Ok(done)
+        f(&mut Tx { conn, head })
     })
 }
 
@@ -261,7 +248,14 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppEr
     diesel::insert_into(audit_events::table)
         .values(&row)
         .execute(conn)?;
-    // The head row itself is written once, as `write` ends.
+    // The head row moves with every event, so that whatever reads it inside this transaction
+    // (a nested `write`, a checkpoint) finds the chain as it now is.
+    diesel::update(audit_chain_head::table.find(1))
+        .set((
+            audit_chain_head::last_id.eq(row.id),
+            audit_chain_head::last_hash.eq(&row.hash),
+        ))
+        .execute(conn)?;
     tx.head = (row.id, row.hash);
     Ok(tx.head.0)
 }

@@ -208,10 +208,7 @@ pub fn list(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let places: Vec<Location> = locations::table
-        .filter(locations::id.eq_any(&ids))
-        .select(Location::as_select())
-        .load(conn)?;
+    let places = crate::locations::find_many(conn, &ids)?;
     let org_ids: Vec<i64> = found.iter().map(|c| c.organization_id).collect();
     let orgs: Vec<(i64, String, String)> = organizations::table
         .filter(organizations::id.eq_any(&org_ids))
@@ -221,7 +218,7 @@ pub fn list(
             organizations::acronym,
         ))
         .load(conn)?;
-    let place = |id: i64| places.iter().find(|l| l.id == id).cloned();
+    let place = |id: i64| places.get(&id).cloned();
     let rows = found
         .into_iter()
         .filter_map(|convoy| {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Incident;
 use super::search;
-use crate::db::schema::{incident_tallies, incidents, locations, organizations};
+use crate::db::schema::{incident_tallies, incidents, organizations};
 use crate::db::DbConn;
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
 use crate::error::AppError;
@@ -453,10 +453,7 @@ pub fn list(
 pub fn attach(conn: &mut DbConn, found: Vec<Incident>) -> Result<Vec<Row>, AppError> {
     let location_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
     let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
-    let places: Vec<Location> = locations::table
-        .filter(locations::id.eq_any(&location_ids))
-        .select(Location::as_select())
-        .load(conn)?;
+    let places = crate::locations::find_many(conn, &location_ids)?;
     let orgs: Vec<(i64, String, String)> = organizations::table
         .filter(organizations::id.eq_any(&org_ids))
         .select((
@@ -468,10 +465,7 @@ pub fn attach(conn: &mut DbConn, found: Vec<Incident>) -> Result<Vec<Row>, AppEr
     Ok(found
         .into_iter()
         .filter_map(|incident| {
-            let location = places
-                .iter()
-                .find(|l| l.id == incident.location_id)?
-                .clone();
+            let location = places.get(&incident.location_id)?.clone();
             let organization = orgs
                 .iter()
                 .find(|o| o.0 == incident.organization_id)

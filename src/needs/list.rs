@@ -7,7 +7,7 @@ use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Need;
-use crate::db::schema::{locations, need_tallies, needs};
+use crate::db::schema::{need_tallies, needs};
 use crate::db::DbConn;
 use crate::domain::vocab::{NeedItem, NeedStatus, Urgency};
 use crate::error::AppError;
@@ -338,14 +338,11 @@ fn fetch(
 /// Adds each need's place (one query for the page).
 fn with_places(conn: &mut DbConn, found: Vec<Need>) -> Result<Vec<Row>, AppError> {
     let ids: Vec<i64> = found.iter().map(|n| n.location_id).collect();
-    let places: Vec<Location> = locations::table
-        .filter(locations::id.eq_any(&ids))
-        .select(Location::as_select())
-        .load(conn)?;
+    let places = crate::locations::find_many(conn, &ids)?;
     Ok(found
         .into_iter()
         .filter_map(|need| {
-            let location = places.iter().find(|l| l.id == need.location_id)?.clone();
+            let location = places.get(&need.location_id)?.clone();
             Some(Row { need, location })
         })
         .collect())

@@ -1,6 +1,8 @@
 //! Writing incidents. Every function here runs inside `audit::write` and, with the change,
 //! writes a revision, the search index entry and an audit event: all kept, or none.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
@@ -123,15 +125,14 @@ pub(in crate::records) fn find_many(
     let place_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
     let places = locations::find_many(conn, &place_ids)?;
     let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
-    let orgs: std::collections::HashMap<i64, Organization> = organizations::table
+    let orgs: HashMap<i64, Organization> = organizations::table
         .filter(organizations::id.eq_any(&org_ids))
         .select(Organization::as_select())
         .load::<Organization>(conn)?
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let mut by_id: std::collections::HashMap<i64, Incident> =
-        found.into_iter().map(|i| (i.id, i)).collect();
+    let mut by_id: HashMap<i64, Incident> = found.into_iter().map(|i| (i.id, i)).collect();
     Ok(ids
         .iter()
         .filter_map(|id| {

@@ -345,18 +345,21 @@ pub enum Resolution {
     NotFound,
 }
 
-/// The places `ids` names, by id (a list's places in one query).
+/// The places `ids` names, by id (a list's places in one query, a report's in a few).
 pub fn find_many(
     conn: &mut DbConn,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Location>, AppError> {
-    Ok(locations::table
-        .filter(locations::id.eq_any(ids))
-        .select(Location::as_select())
-        .load::<Location>(conn)?
-        .into_iter()
-        .map(|l| (l.id, l))
-        .collect())
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    // In pieces: a report's year can name more places than a statement may bind values.
+    for ids in ids.chunks(10_000) {
+        let places = locations::table
+            .filter(locations::id.eq_any(ids))
+            .select(Location::as_select())
+            .load::<Location>(conn)?;
+        found.extend(places.into_iter().map(|l| (l.id, l)));
+    }
+    Ok(found)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {

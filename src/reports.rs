@@ -480,14 +480,11 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     let place_ids: Vec<i64> = per_place.keys().copied().collect();
     let per_place_counts: Vec<(i64, i64)> =
         per_place.iter().map(|(id, (n, _))| (*id, *n)).collect();
-    let place_rows: Vec<Location> = locations::table
-        .filter(locations::id.eq_any(&place_ids))
-        .select(Location::as_select())
-        .load(conn)?;
+    let place_rows = crate::locations::find_many(conn, &place_ids)?;
     let mut per_name: std::collections::HashMap<(String, String), (i64, Option<i64>)> =
         std::collections::HashMap::new();
     for (id, (n, k)) in per_place {
-        let Some(l) = place_rows.iter().find(|l| l.id == id) else {
+        let Some(l) = place_rows.get(&id) else {
             continue;
         };
         let e = per_name
@@ -519,8 +516,7 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     let mut by_admin1: Vec<(String, i64)> = Vec::new();
     for (id, n) in &per_place_counts {
         let admin1 = place_rows
-            .iter()
-            .find(|l| l.id == *id)
+            .get(id)
             .map(|l| l.admin1.trim().to_string())
             .unwrap_or_default();
         match by_admin1.iter_mut().find(|(a, _)| *a == admin1) {
@@ -537,8 +533,8 @@ pub fn build(conn: &mut DbConn, viewer: Viewer, p: &Params) -> Result<ReportData
     let (convoys, convoy_levels) = convoy_figures(conn, viewer, p)?;
     let (critical_needs, need_levels) = critical_needs(conn, viewer, p)?;
     let key_incidents = key_incidents(conn, viewer, &f, p)?;
-    let area_ids: Vec<i64> = rows.iter().filter(|r| is_area(r)).map(|r| r.0).collect();
-    let area_figures = area_figures(conn, &area_ids, &place_rows, p)?;
+    let any_area = rows.iter().any(is_area);
+    let area_figures = area_figures(conn, viewer, &f, any_area, &place_rows, p)?;
     let summary = summary_of(conn, p)?;
 
     // The marking: the most sensitive level among what was counted.
@@ -830,17 +826,21 @@ pub fn audit_details(p: &Params, digest: &str, records: i64) -> serde_json::Valu
 
 /// The area-over-period figures of these incidents (already in the report's scope), oldest
 /// first.
+/// The first fifty incidents of the report whose figures are an area's over a period (`any`:
+/// the report counted some), each with its own figures.
 fn area_figures(
     conn: &mut DbConn,
-    ids: &[i64],
-    places: &[Location],
+    viewer: Viewer,
+    f: &Filter,
+    any: bool,
+    places: &std::collections::HashMap<i64, Location>,
     p: &Params,
 ) -> Result<Vec<AreaFigures>, AppError> {
-    if ids.is_empty() {
+    if !any {
         return Ok(Vec::new());
     }
-    let found: Vec<Incident> = incidents::table
-        .filter(incidents::id.eq_any(ids))
+    let found: Vec<Incident> = filtered(conn, viewer, f)
+        .filter(incidents::figures_scope.eq(FiguresScope::AreaPeriod.code()))
         .order((incidents::occurred_on.asc(), incidents::id.asc()))
         .limit(50)
         .select(Incident::as_select())
@@ -856,8 +856,7 @@ fn area_figures(
                 reference: i.reference.clone(),
                 occurred_on: i.occurred_on,
                 place: places
-                    .iter()
-                    .find(|l| l.id == i.location_id)
+                    .get(&i.location_id)
                     .map(|l| place_name(p.audience, l))
                     .unwrap_or_default(),
                 area_period: if public {

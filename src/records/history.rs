@@ -40,9 +40,22 @@ pub fn of(
     id: i64,
     latest: Option<usize>,
 ) -> Result<Vec<ScopedRevision>, AppError> {
-    let all = revisions::history(conn, entity_type, id)?;
+    // Only the latest: those, and the one before them (whether the viewer could see the record
+    // before the oldest change shown decides whether its old values are theirs to read).
+    let (all, skip) = match latest {
+        None => (revisions::history(conn, entity_type, id)?, 0),
+        Some(n) => {
+            let all = revisions::latest(conn, entity_type, id, n as i64 + 1)?;
+            let skip = usize::from(all.len() > n);
+            (all, skip)
+        }
+    };
     let mut shown = Vec::with_capacity(all.len());
     let mut seen_before = true;
+    let mut all = all.into_iter();
+    for revision in all.by_ref().take(skip) {
+        seen_before = scope.sees_revision(&revision);
+    }
     for mut revision in all {
         let seen_after = scope.sees_revision(&revision);
         let sources = seen_after && scope.sees_revision_sources(&revision);
@@ -63,9 +76,8 @@ pub fn of(
         });
         seen_before = seen_after;
     }
-    if let Some(n) = latest {
+    if latest.is_some() {
         shown.reverse();
-        shown.truncate(n);
     }
     Ok(shown)
 }

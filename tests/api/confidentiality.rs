@@ -637,6 +637,38 @@ both_backends! {
         assert_eq!(app.count("audit_events WHERE action = 'location.share'"), 1);
     }
 
+    async fn the_latest_history_withholds_what_came_before_it(app: TestApp) {
+        seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        let sarc = signed_in(&app, "sarc.reporter", Role::Reporter, "SARC").await;
+        let who = signed_in(&app, "who.reporter", Role::Reporter, "WHO").await;
+        let id = create_incident(&app, &sarc, &[("title", "CanaryTimelineTitle"), ("location", "Douma"), ("sensitivity", "confidential")]).await;
+        // Shared, then edited nine times: the page shows the latest ten revisions, so the
+        // revision that shared it is the oldest shown, and its old title was never WHO's.
+        for k in 0..10 {
+            let edit = app.get_with(&sarc, &format!("/incidents/{id}/edit")).await;
+            let narrative = format!("Visible note {k}.");
+            let mut fields = incident_form(&[
+                ("title", "Details withheld"),
+                ("narrative", &narrative),
+                ("location", "Douma"),
+                ("sensitivity", "restricted"),
+                ("sensitivity_reason", "Shared once the details were withheld."),
+                ("version", &edit.input_value("version")),
+            ]);
+            fields.retain(|(k, _)| !k.starts_with("claim_"));
+            let saved = post(&app, &sarc, &format!("/incidents/{id}/edit"), &format!("/incidents/{id}"), &fields).await;
+            assert_eq!(saved.status, 303, "edit refused: {}", saved.body);
+        }
+        assert_eq!(app.count(&format!("revisions WHERE entity_type = 'incident' AND entity_id = {id}")), 11);
+        let page = app.get_with(&who, &format!("/incidents/{id}")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Visible note 0."), "the shared revisions are shown");
+        assert!(!page.body.contains("CanaryTimelineTitle"), "the confidential title leaked");
+        // Control: its own organisation reads the old title in the same, oldest shown, revision.
+        let own = app.get_with(&sarc, &format!("/incidents/{id}")).await;
+        assert!(own.body.contains("CanaryTimelineTitle"), "SARC should see its old title");
+    }
+
     async fn a_report_is_marked_by_everything_it_shows(app: TestApp) {
         seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
         let sarc = signed_in(&app, "sarc.reporter", Role::Reporter, "SARC").await;

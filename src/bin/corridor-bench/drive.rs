@@ -267,6 +267,11 @@ pub struct Extras {
     pub export: Option<(f64, f64, f64)>,
     pub pages_peak_mb: f64,
     pub export_peak_mb: f64,
+    /// The peak of the server's own memory during the export (`RssAnon`: its heap and stacks),
+    /// and of the database file's pages mapped into it (`RssFile`: SQLite's memory map, pages
+    /// of the operating system's cache that it gives back under memory pressure).
+    pub export_peak_anon_mb: f64,
+    pub export_peak_file_mb: f64,
 }
 
 pub fn extras(
@@ -302,9 +307,11 @@ pub fn extras(
         let sampler = {
             let (sampling, pid) = (sampling.clone(), server.pid());
             std::thread::spawn(move || {
-                let mut peak = 0;
+                let mut peak = [0; 3];
                 while sampling.load(std::sync::atomic::Ordering::Relaxed) {
-                    peak = peak.max(memory_kb(pid, "VmRSS:"));
+                    for (k, field) in ["VmRSS:", "RssAnon:", "RssFile:"].iter().enumerate() {
+                        peak[k] = peak[k].max(memory_kb(pid, field));
+                    }
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 peak
@@ -319,7 +326,13 @@ pub fn extras(
         )?;
         let secs = started.elapsed().as_secs_f64();
         sampling.store(false, std::sync::atomic::Ordering::Relaxed);
-        x.export_peak_mb = sampler.join().unwrap_or(0) as f64 / 1024.0;
+        let [rss, anon, file_pages] = sampler
+            .join()
+            .unwrap_or_default()
+            .map(|kb| kb as f64 / 1024.0);
+        x.export_peak_mb = rss;
+        x.export_peak_anon_mb = anon;
+        x.export_peak_file_mb = file_pages;
         let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) as f64;
         // Records, not lines: a quoted field may hold a line break.
         let rows = csv_records(&file).saturating_sub(1) as f64;
@@ -421,7 +434,8 @@ fn csv_records(path: &Path) -> usize {
     records
 }
 
-/// A memory figure of `/proc/{pid}/status` (`VmHWM:` the peak, `VmRSS:` now), in KiB.
+/// A memory figure of `/proc/{pid}/status` (`VmHWM:` the peak, `VmRSS:` now, `RssAnon:` and
+/// `RssFile:` its two parts), in KiB.
 fn memory_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()

@@ -69,6 +69,14 @@ pub fn target(
         "server peak memory (VmHWM): {:.0} MB under the page load; {:.0} MB during the export",
         extras.pages_peak_mb, extras.export_peak_mb
     );
+    if extras.export.is_some() {
+        println!(
+            "  during the export: the server's own memory (RssAnon) peaked at {:.0} MB; its \
+             file-backed pages (RssFile: on SQLite, the database's memory map, pages of the \
+             operating system's cache) at {:.0} MB",
+            extras.export_peak_anon_mb, extras.export_peak_file_mb
+        );
+    }
 }
 
 /// Each page's p95 at each size, so a page whose cost grows with the data shows it.

@@ -97,15 +97,17 @@ pub fn facts(i: &Incident) -> RecordFacts {
 
 /// An incident whoever asks: for writes and the records core only.
 pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
-    let incident: Incident = incidents::table
-        .find(id)
-        .select(Incident::as_select())
-        .get_result(conn)?;
-    let location = locations::find(conn, incident.location_id)?;
-    let organization: Organization = organizations::table
-        .find(incident.organization_id)
-        .select(Organization::as_select())
-        .get_result(conn)?;
+    // One statement, not three: every page of an incident starts here.
+    let (incident, location, organization) = incidents::table
+        .inner_join(crate::db::schema::locations::table)
+        .inner_join(organizations::table)
+        .filter(incidents::id.eq(id))
+        .select((
+            Incident::as_select(),
+            Location::as_select(),
+            Organization::as_select(),
+        ))
+        .get_result::<(Incident, Location, Organization)>(conn)?;
     Ok(Loaded {
         incident,
         location,

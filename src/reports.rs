@@ -824,10 +824,8 @@ pub fn audit_details(p: &Params, digest: &str, records: i64) -> serde_json::Valu
     json!({ "params": p, "digest": digest, "records": records })
 }
 
-/// The area-over-period figures of these incidents (already in the report's scope), oldest
-/// first.
 /// The first fifty incidents of the report whose figures are an area's over a period (`any`:
-/// the report counted some), each with its own figures.
+/// the report counted some), oldest first, each with its own figures.
 fn area_figures(
     conn: &mut DbConn,
     viewer: Viewer,

@@ -165,37 +165,20 @@ pub fn history(
         .load(conn)?)
 }
 
-/// The newest `n` revisions of a record, oldest first, without their snapshots (a page's
-/// timeline shows the changes; the snapshot is the whole record, often the largest column).
+/// The newest `n` revisions of a record, oldest first (a page's timeline, however long the
+/// record's history).
 pub fn latest(
     conn: &mut DbConn,
     entity_type: &str,
     entity_id: i64,
     n: i64,
 ) -> Result<Vec<Revision>, AppError> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::Text;
     let mut newest: Vec<Revision> = revisions::table
         .filter(revisions::entity_type.eq(entity_type))
         .filter(revisions::entity_id.eq(entity_id))
         .order(revisions::revision_no.desc())
         .limit(n)
-        .select((
-            revisions::id,
-            revisions::entity_type,
-            revisions::entity_id,
-            revisions::revision_no,
-            revisions::action,
-            revisions::reason,
-            revisions::changes,
-            sql::<Text>("''"),
-            revisions::actor_user_id,
-            revisions::actor_label,
-            revisions::created_at,
-            revisions::organization_id,
-            revisions::sensitivity,
-            revisions::record_status,
-        ))
+        .select(Revision::as_select())
         .load(conn)?;
     newest.reverse();
     Ok(newest)

@@ -42,20 +42,16 @@ pub fn of(
 ) -> Result<Vec<ScopedRevision>, AppError> {
     // Only the latest: those, and the one before them (whether the viewer could see the record
     // before the oldest change shown decides whether its old values are theirs to read).
-    let (all, skip) = match latest {
-        None => (revisions::history(conn, entity_type, id)?, 0),
+    let (all, before) = match latest {
+        None => (revisions::history(conn, entity_type, id)?, None),
         Some(n) => {
-            let all = revisions::latest(conn, entity_type, id, n as i64 + 1)?;
-            let skip = usize::from(all.len() > n);
-            (all, skip)
+            let mut all = revisions::latest(conn, entity_type, id, n as i64 + 1)?;
+            let before = (all.len() > n).then(|| all.remove(0));
+            (all, before)
         }
     };
     let mut shown = Vec::with_capacity(all.len());
-    let mut seen_before = true;
-    let mut all = all.into_iter();
-    for revision in all.by_ref().take(skip) {
-        seen_before = scope.sees_revision(&revision);
-    }
+    let mut seen_before = before.is_none_or(|r| scope.sees_revision(&r));
     for mut revision in all {
         let seen_after = scope.sees_revision(&revision);
         let sources = seen_after && scope.sees_revision_sources(&revision);

@@ -268,7 +268,7 @@ pub struct Extras {
     pub pages_peak_mb: f64,
     pub export_peak_mb: f64,
     /// The peak of the server's own memory during the export (`RssAnon`: its heap and stacks),
-    /// and of the database file's pages mapped into it (`RssFile`: SQLite's memory map, pages
+    /// and of its file-backed pages (`RssFile`: on SQLite, its memory map of the database, pages
     /// of the operating system's cache that it gives back under memory pressure).
     pub export_peak_anon_mb: f64,
     pub export_peak_file_mb: f64,

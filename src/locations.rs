@@ -395,26 +395,38 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
     // probe, where a `LIKE '%…%'` over `alt_names` read every place (and SQLite compiles a
     // statement with a bound LIKE pattern anew each time). SQLite's `lower` folds ASCII only,
     // so the name is also looked up as typed ("École").
+    // One statement for every viewer, without SQL fragments and with the organisation bound, so
+    // that it is compiled once per connection: it runs in the writers' turn of every record
+    // saved with a place. (A boxed query, one per viewer kind, was rebuilt as text per run.)
+    use crate::db::schema::place_names;
+    use diesel::sql_types::Bool;
+    use permissions::PlaceScope;
+    diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+    let (every, own_org) = match permissions::place_scope(viewer) {
+        PlaceScope::Every => (true, None),
+        PlaceScope::Shared => (false, None),
+        PlaceScope::SharedAnd(org) => (false, Some(org)),
+        PlaceScope::Nothing => return Ok(Resolution::NotFound),
+    };
     let first_typed = t.split(',').next().unwrap_or(t).trim();
     let first = first_typed.to_lowercase();
-    let mut q = locations::table
-        .filter(locations::merged_into.is_null())
-        .into_boxed::<Backend>();
-    if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
-    let candidates: Vec<Location> = q
+    let names = place_names::table
         .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>(
-                "locations.id IN (SELECT location_id FROM place_names WHERE lower(name) IN (",
-            )
-            .bind::<diesel::sql_types::Text, _>(first.clone())
-            .sql(", ")
-            .bind::<diesel::sql_types::Text, _>(first_typed.to_string())
-            .sql(", ")
-            .bind::<diesel::sql_types::Text, _>(t.to_lowercase())
-            .sql("))"),
+            lower(place_names::name)
+                .eq(first.clone())
+                .or(lower(place_names::name).eq(first_typed.to_string()))
+                .or(lower(place_names::name).eq(t.to_lowercase())),
         )
+        .select(place_names::location_id);
+    let candidates: Vec<Location> = locations::table
+        .filter(locations::merged_into.is_null())
+        .filter(
+            every
+                .into_sql::<Bool>()
+                .or(locations::restricted_to_org.is_null())
+                .or(locations::restricted_to_org.eq(own_org)),
+        )
+        .filter(locations::id.eq_any(names))
         // No LIMIT: a bound one is compiled anew on every run too, and few places share a name.
         .select(Location::as_select())
         .load(conn)?;

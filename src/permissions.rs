@@ -147,24 +147,46 @@ pub fn visible_sql(v: Viewer, table: &str, has_drafts: bool) -> Option<String> {
 /// organisation (`restricted_to`), coordinators and auditors, until a record others may see
 /// uses it; a shared place (`None`) is seen by everyone who reads records, and by
 /// administrators, who keep the gazetteer but read no records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceScope {
+    /// Every place (coordinators, auditors).
+    Every,
+    /// Shared places only (administrators).
+    Shared,
+    /// Shared places and those restricted to this organisation (reporters, viewers).
+    SharedAnd(i64),
+    /// None (roles that read no records).
+    Nothing,
+}
+
+/// Which places `v` may see.
+pub fn place_scope(v: Viewer) -> PlaceScope {
+    match v.role {
+        Admin => PlaceScope::Shared,
+        _ if !allows(v.role, ReadIncidents) => PlaceScope::Nothing,
+        Coordinator | Auditor => PlaceScope::Every,
+        _ => PlaceScope::SharedAnd(v.organization_id),
+    }
+}
+
 pub fn can_view_place(v: Viewer, restricted_to: Option<i64>) -> bool {
-    match (v.role, restricted_to) {
-        (Admin, r) => r.is_none(),
-        _ if !allows(v.role, ReadIncidents) => false,
-        (_, None) | (Coordinator | Auditor, _) => true,
-        (_, Some(org)) => org == v.organization_id,
+    match (place_scope(v), restricted_to) {
+        (PlaceScope::Every, _) => true,
+        (PlaceScope::Nothing, _) => false,
+        (PlaceScope::Shared, r) => r.is_none(),
+        (PlaceScope::SharedAnd(org), r) => r.is_none_or(|r| r == org),
     }
 }
 
 /// `can_view_place` as an SQL condition on the locations table `alias`; `None`: every place.
+/// (Queries compiled once and run often use `place_scope` with a bound organisation instead.)
 pub fn place_visible_sql(v: Viewer, alias: &str) -> Option<String> {
-    match v.role {
-        Admin => Some(format!("{alias}.restricted_to_org IS NULL")),
-        _ if !allows(v.role, ReadIncidents) => Some("1 = 0".into()),
-        Coordinator | Auditor => None,
-        _ => Some(format!(
-            "({alias}.restricted_to_org IS NULL OR {alias}.restricted_to_org = {org})",
-            org = v.organization_id
+    match place_scope(v) {
+        PlaceScope::Every => None,
+        PlaceScope::Nothing => Some("1 = 0".into()),
+        PlaceScope::Shared => Some(format!("{alias}.restricted_to_org IS NULL")),
+        PlaceScope::SharedAnd(org) => Some(format!(
+            "({alias}.restricted_to_org IS NULL OR {alias}.restricted_to_org = {org})"
         )),
     }
 }

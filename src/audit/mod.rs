@@ -124,14 +124,14 @@ pub fn now() -> NaiveDateTime {
     t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
 }
 
-/// Locks the chain head. As the first statement of a transaction it also makes SQLite take
-/// its write lock at once (waiting out `busy_timeout`), so a transaction that reads first
-/// cannot fail later on a stale snapshot.
+/// Reads the chain head under the write lock. SQLite's transaction took the lock as it began
+/// (`BEGIN IMMEDIATE`, see `db::writer`), so a transaction that reads first cannot fail later
+/// on a stale snapshot; PostgreSQL locks the head row itself.
 fn lock_head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
     match conn {
-        DbConn::Sqlite(sqlite) => diesel::update(audit_chain_head::table.find(1))
-            .set(audit_chain_head::last_id.eq(audit_chain_head::last_id))
-            .returning((audit_chain_head::last_id, audit_chain_head::last_hash))
+        DbConn::Sqlite(sqlite) => audit_chain_head::table
+            .find(1)
+            .select((audit_chain_head::last_id, audit_chain_head::last_hash))
             .get_result(sqlite),
         DbConn::Pg(pg) => audit_chain_head::table
             .find(1)
@@ -149,11 +149,23 @@ pub fn write<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
 {
-    let _turn = matches!(conn, DbConn::Sqlite(_)).then(writer_turn);
-    conn.transaction(|conn| {
+    let turn = writer_turn();
+    let in_tx = |conn: &mut DbConn| {
         let head = lock_head(conn)?;
         f(&mut Tx { conn, head })
-    })
+    };
+    if !turn.outermost || !matches!(conn, DbConn::Sqlite(_)) {
+        // A write inside a write is a savepoint of it; PostgreSQL lets writers in together.
+        return conn.transaction(in_tx);
+    }
+    match crate::db::writer::current() {
+        // The server's writer connection, which commits groups of writes (see `db::writer`).
+        Some(writer) => writer.run(in_tx),
+        None => {
+            let _queued = turn.queue();
+            crate::db::writer::immediate(conn, in_tx)
+        }
+    }
 }
 
 /// A connection inside `write`'s transaction, holding the chain lock. It reads like any
@@ -193,36 +205,40 @@ impl std::ops::DerefMut for Tx<'_> {
 
 /// SQLite lets one writer in at a time and makes the others wait by sleeping and retrying
 /// (`busy_timeout`): under many concurrent writes most of the time goes in sleeps. Writers of
-/// this process queue here instead and go in the moment the one before commits (another
-/// process still waits in SQLite's own way). A write inside a write passes straight through.
+/// this process queue instead and go in the moment the one before commits (another process
+/// still waits in SQLite's own way): the server's on its writer connection, command-line jobs
+/// on [`WriterTurn::queue`]. A write inside a write passes straight through, so the turn counts
+/// how deep this thread is.
 fn writer_turn() -> WriterTurn {
-    static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    thread_local! {
-        static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    }
     let outermost = DEPTH.with(|d| {
         d.set(d.get() + 1);
         d.get() == 1
     });
-    WriterTurn {
-        // A panic in another write leaves nothing behind in the lock itself: go on.
-        _guard: outermost.then(|| {
-            WRITER
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        }),
-        depth: &DEPTH,
-    }
+    WriterTurn { outermost }
+}
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 struct WriterTurn {
-    _guard: Option<std::sync::MutexGuard<'static, ()>>,
-    depth: &'static std::thread::LocalKey<std::cell::Cell<u32>>,
+    outermost: bool,
+}
+
+impl WriterTurn {
+    /// Waits for the process's other writers that have no writer connection.
+    fn queue(&self) -> std::sync::MutexGuard<'static, ()> {
+        static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        // A panic in another write leaves nothing behind in the lock itself: go on.
+        WRITER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl Drop for WriterTurn {
     fn drop(&mut self) {
-        self.depth.with(|d| d.set(d.get() - 1));
+        DEPTH.with(|d| d.set(d.get() - 1));
     }
 }
 

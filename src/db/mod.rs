@@ -7,6 +7,7 @@
 
 pub mod schema;
 pub mod slow_queries;
+pub mod writer;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -199,6 +200,8 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Db {
     pool: Pool,
     pub url: DatabaseUrl,
+    /// SQLite only: the connection every write of `run`'s closures goes through.
+    writer: Option<std::sync::Arc<writer::Writer>>,
 }
 
 impl Db {
@@ -211,7 +214,9 @@ impl Db {
             .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(true)
             .build_unchecked(Manager(url.clone()));
-        Self { pool, url }
+        let writer = matches!(url, DatabaseUrl::Sqlite(_))
+            .then(|| std::sync::Arc::new(writer::Writer::new(url.clone())));
+        Self { pool, url, writer }
     }
 
     /// A connection for synchronous code (command-line jobs, start-up).
@@ -228,13 +233,16 @@ impl Db {
     }
 
     /// Runs `f` with a pooled connection on a blocking thread, keeping the async workers free.
+    /// Its writes (`audit::write`) go through the writer connection on SQLite.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let writer = self.writer.clone();
         actix_web::web::block(move || {
+            let _writer = writer::enter(writer);
             let mut conn = pool
                 .get()
                 .map_err(|e| AppError::Unavailable(e.to_string()))?;

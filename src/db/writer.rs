@@ -1,0 +1,386 @@
+//! SQLite's writer: one connection per database that every write of the server goes through,
+//! with group commit.
+//!
+//! SQLite lets one writer in at a time, so writes queue anyway; what they cost in the queue is
+//! what decides how many a second the server can take. Two costs are not the writes' own:
+//! - **A cold page cache.** A connection's cache is emptied whenever another connection has
+//!   written since its last transaction, so a write on whichever pooled connection came free
+//!   first began by throwing its cache away and read every page it touched again. The writer
+//!   connection is the only one that writes, so its cache stays warm.
+//! - **One commit per write.** Each commit writes every page the transaction changed to the
+//!   log, and a search entry becomes a segment of its own. When writers are waiting, the one
+//!   done leaves the transaction open for them and waits; the last of the group commits for
+//!   all (at most [`MAX_GROUP`]). Each write runs in a savepoint of its own, so one that fails
+//!   is rolled back alone and the others go on; none is told it succeeded before the commit
+//!   that keeps it, and if that commit fails, every write in the group is told so.
+//!
+//! Alone, a write commits at once, as before. The server's handlers reach the writer through
+//! [`Db::run`](super::Db::run), which names it for the thread while the handler's closure runs
+//! (see [`current`]); command-line jobs and anything else write on their own connection.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use diesel::connection::TransactionManager;
+use diesel::Connection;
+
+use super::{DatabaseUrl, DbConn};
+use crate::error::AppError;
+
+/// The most writes one commit keeps: bounds how long the first of a group waits for its answer.
+pub const MAX_GROUP: usize = 32;
+
+pub struct Writer {
+    url: DatabaseUrl,
+    state: Mutex<State>,
+    /// Signalled when a group's commit has ended, one way or the other.
+    committed: Condvar,
+    /// Writes waiting for the lock: while there are some, the transaction is left open.
+    queued: AtomicUsize,
+    /// Groups ended so far (committed or not), for the benchmark and the tests.
+    groups: AtomicUsize,
+}
+
+#[derive(Default)]
+struct State {
+    /// Opened at the first write, and again after a failure that may have left it unusable.
+    conn: Option<DbConn>,
+    /// The group whose transaction is open, if one is.
+    open: Option<Arc<Group>>,
+}
+
+#[derive(Default)]
+struct Group {
+    writes: AtomicUsize,
+    /// Set once, by the write that ends the group: `Err` with the reason when the commit failed.
+    outcome: OnceLock<Result<(), String>>,
+}
+
+impl Writer {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self {
+            url,
+            state: Mutex::new(State::default()),
+            committed: Condvar::new(),
+            queued: AtomicUsize::new(0),
+            groups: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many groups have ended: fewer than the writes when writes were grouped.
+    pub fn groups(&self) -> usize {
+        self.groups.load(Ordering::SeqCst)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A write that panicked has been rolled back before the panic went on (see `run`).
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `write` in a savepoint of the group's transaction and answers once the group is
+    /// committed: `write`'s own error if it failed (its changes rolled back), the commit's if
+    /// that failed.
+    pub fn run<T, F>(&self, write: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+    {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let mut state = self.lock();
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        let group = begin(&mut state, &self.url)?;
+        let conn = state.conn.as_mut().expect("begin opened the connection");
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| conn.transaction(write)));
+        let writes = group.writes.fetch_add(1, Ordering::SeqCst) + 1;
+        // A panic unwound past the savepoint without rolling it back.
+        if outcome.is_err() {
+            let _ = <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn);
+        }
+        let usable = matches!(
+            <DbConn as TransactionManager<DbConn>>::transaction_manager_status_mut(conn)
+                .transaction_depth(),
+            Ok(Some(depth)) if depth.get() == 1
+        );
+        let keep_open = usable && writes < MAX_GROUP && self.queued.load(Ordering::SeqCst) > 0;
+        if keep_open {
+            let result = match outcome {
+                // Rolled back already: nothing of it waits for the commit.
+                Err(panic) => {
+                    drop(state);
+                    panic::resume_unwind(panic)
+                }
+                Ok(Err(e)) => return Err(e),
+                Ok(Ok(value)) => value,
+            };
+            while group.outcome.get().is_none() {
+                state = self
+                    .committed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            drop(state);
+            return match group.outcome.get() {
+                Some(Ok(())) => Ok(result),
+                Some(Err(reason)) => Err(commit_failed(reason)),
+                None => unreachable!("waited for the outcome"),
+            };
+        }
+        let committed = end(&mut state, usable);
+        let _ = group.outcome.set(committed.clone());
+        state.open = None;
+        self.groups.fetch_add(1, Ordering::SeqCst);
+        drop(state);
+        self.committed.notify_all();
+        match outcome {
+            Err(panic) => panic::resume_unwind(panic),
+            Ok(Err(e)) => Err(e),
+            Ok(Ok(value)) => committed.map(|()| value).map_err(|r| commit_failed(&r)),
+        }
+    }
+}
+
+/// The open group, or a new one with its transaction begun.
+fn begin(state: &mut State, url: &DatabaseUrl) -> Result<Arc<Group>, AppError> {
+    if let Some(group) = &state.open {
+        return Ok(group.clone());
+    }
+    if state.conn.is_none() {
+        let conn = url
+            .connect()
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        state.conn = Some(conn);
+    }
+    let conn = state.conn.as_mut().expect("opened above");
+    if let Err(e) = begin_immediate(conn) {
+        state.conn = None;
+        return Err(e.into());
+    }
+    let group = Arc::new(Group::default());
+    state.open = Some(group.clone());
+    Ok(group)
+}
+
+/// Commits the open group (or rolls it back when a failure left the transaction unusable).
+/// After any failure the connection is closed, so the next group starts on a clean one.
+fn end(state: &mut State, usable: bool) -> Result<(), String> {
+    let conn = state.conn.as_mut().expect("a group is open");
+    let result = if usable {
+        <DbConn as TransactionManager<DbConn>>::commit_transaction(conn).map_err(|e| e.to_string())
+    } else {
+        let _ = <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn);
+        Err("a write in the same commit left the transaction unusable".to_string())
+    };
+    if result.is_err() {
+        state.conn = None;
+    }
+    result
+}
+
+/// Begins a transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so that
+/// none of its statements can fail later for want of it; on PostgreSQL, an ordinary one.
+fn begin_immediate(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => {
+            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+        DbConn::Pg(_) => <DbConn as TransactionManager<DbConn>>::begin_transaction(conn),
+    }
+}
+
+/// Runs `write` in a transaction of its own begun with [`begin_immediate`], on `conn` (for
+/// writes with no writer connection: command-line jobs).
+pub fn immediate<T, F>(conn: &mut DbConn, write: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    begin_immediate(conn)?;
+    match write(conn) {
+        Ok(value) => {
+            // On failure diesel rolls back before answering.
+            <DbConn as TransactionManager<DbConn>>::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+fn commit_failed(reason: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("the commit failed: {reason}"))
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<Writer>>> = const { RefCell::new(None) };
+}
+
+/// The writer named for this thread by [`enter`], if any.
+pub fn current() -> Option<Arc<Writer>> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Names `writer` as this thread's until the returned guard is dropped.
+pub fn enter(writer: Option<Arc<Writer>>) -> Entered {
+    Entered(CURRENT.with(|c| c.replace(writer)))
+}
+
+/// Puts back the writer named before [`enter`].
+pub struct Entered(Option<Arc<Writer>>);
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Barrier;
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    fn rows(url: &DatabaseUrl) -> Vec<i64> {
+        let mut conn = url.connect().unwrap();
+        let mut rows: Vec<i64> = diesel::sql_query("SELECT n FROM t")
+            .load::<Row>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.n)
+            .collect();
+        rows.sort_unstable();
+        rows
+    }
+
+    /// Whoever gets the lock first holds it a while, so that the others queue behind it.
+    fn hold_if_first(first: &std::sync::atomic::AtomicBool) {
+        let first = !first.swap(true, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(if first { 300 } else { 5 }));
+    }
+
+    fn insert(conn: &mut DbConn, n: i64) -> Result<(), AppError> {
+        diesel::sql_query("INSERT INTO t (n) VALUES (?)")
+            .bind::<BigInt, _>(n)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Sixteen writes at once, while the first is held: they are committed in fewer commits
+    /// than writes; each is answered only once its row can be read from another connection;
+    /// the ones that fail (an error, or a panic) after writing leave nothing behind and take
+    /// nothing of the others with them.
+    #[test]
+    fn writes_waiting_together_are_committed_together_and_fail_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("w.db"));
+        url.connect()
+            .unwrap()
+            .batch_execute("CREATE TABLE t (n INTEGER NOT NULL)")
+            .unwrap();
+        let writer = Arc::new(Writer::new(url.clone()));
+        let start = Arc::new(Barrier::new(16));
+        let first = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let threads: Vec<_> = (0..16i64)
+            .map(|n| {
+                let (writer, start, url) = (writer.clone(), start.clone(), url.clone());
+                let first = first.clone();
+                std::thread::spawn(move || {
+                    start.wait();
+                    let answer = writer.run(|conn| {
+                        insert(conn, n)?;
+                        hold_if_first(&first);
+                        match n % 5 {
+                            3 => Err(AppError::NotFound),
+                            4 => panic!("write {n} panics after writing"),
+                            _ => Ok(n),
+                        }
+                    });
+                    if answer.is_ok() {
+                        assert!(
+                            rows(&url).contains(&n),
+                            "write {n} answered before its commit"
+                        );
+                    }
+                    answer.is_ok()
+                })
+            })
+            .collect();
+        let outcomes: Vec<Option<bool>> = threads.into_iter().map(|t| t.join().ok()).collect();
+        let expected: Vec<i64> = (0..16).filter(|n| n % 5 < 3).collect();
+        for (n, outcome) in outcomes.iter().enumerate() {
+            let want = match n % 5 {
+                3 => Some(false),
+                4 => None,
+                _ => Some(true),
+            };
+            assert_eq!(*outcome, want, "write {n}");
+        }
+        assert_eq!(rows(&url), expected);
+        assert!(
+            writer.groups() < 16,
+            "{} commits for 16 writes waiting together",
+            writer.groups()
+        );
+        // And alone, a write commits at once.
+        let before = writer.groups();
+        writer.run(|conn| insert(conn, 100)).unwrap();
+        assert_eq!(writer.groups(), before + 1);
+        assert!(rows(&url).contains(&100));
+    }
+
+    /// When the commit fails, every write of the group is told so and none is kept.
+    #[test]
+    fn a_failed_commit_fails_every_write_of_the_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("w.db"));
+        // A deferred foreign key is checked at the commit: the last write breaks it.
+        url.connect()
+            .unwrap()
+            .batch_execute(
+                "CREATE TABLE p (id INTEGER PRIMARY KEY);
+                 CREATE TABLE t (n INTEGER NOT NULL REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED);
+                 INSERT INTO p VALUES (1);",
+            )
+            .unwrap();
+        let writer = Arc::new(Writer::new(url.clone()));
+        let start = Arc::new(Barrier::new(4));
+        let first = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let threads: Vec<_> = (0..4i64)
+            .map(|n| {
+                let (writer, start, first) = (writer.clone(), start.clone(), first.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    writer.run(|conn| {
+                        // Write 3 names a parent that does not exist.
+                        insert(conn, if n == 3 { 99 } else { 1 })?;
+                        hold_if_first(&first);
+                        Ok(())
+                    })
+                })
+            })
+            .collect();
+        let answers: Vec<bool> = threads
+            .into_iter()
+            .map(|t| t.join().unwrap().is_ok())
+            .collect();
+        assert_eq!(writer.groups(), 1, "the four writes waited together");
+        assert_eq!(answers, [false; 4], "one commit failed for all");
+        assert!(rows(&url).is_empty());
+        // The writer goes on, on a fresh connection.
+        writer.run(|conn| insert(conn, 1)).unwrap();
+        assert_eq!(rows(&url), [1]);
+    }
+}

@@ -54,8 +54,32 @@ struct State {
 #[derive(Default)]
 struct Group {
     writes: AtomicUsize,
-    /// Set once, by the write that ends the group: `Err` with the reason when the commit failed.
-    outcome: OnceLock<Result<(), String>>,
+    /// Set once, by the write that ends the group: `Err` when the commit failed.
+    outcome: OnceLock<Result<(), Failed>>,
+}
+
+/// Why a group's commit failed, told to each of its writes: "unavailable" (a full disk, a
+/// lock held too long: 503) stays so for all of them.
+#[derive(Debug, Clone)]
+enum Failed {
+    Unavailable(String),
+    Internal(String),
+}
+
+impl Failed {
+    fn of(e: diesel::result::Error) -> Self {
+        match AppError::from(e) {
+            AppError::Unavailable(m) => Self::Unavailable(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+
+    fn error(&self) -> AppError {
+        match self {
+            Self::Unavailable(m) => AppError::Unavailable(m.clone()),
+            Self::Internal(m) => AppError::Internal(anyhow::anyhow!("the commit failed: {m}")),
+        }
+    }
 }
 
 impl Writer {
@@ -122,7 +146,7 @@ impl Writer {
             drop(state);
             return match group.outcome.get() {
                 Some(Ok(())) => Ok(result),
-                Some(Err(reason)) => Err(commit_failed(reason)),
+                Some(Err(failed)) => Err(failed.error()),
                 None => unreachable!("waited for the outcome"),
             };
         }
@@ -135,7 +159,7 @@ impl Writer {
         match outcome {
             Err(panic) => panic::resume_unwind(panic),
             Ok(Err(e)) => Err(e),
-            Ok(Ok(value)) => committed.map(|()| value).map_err(|r| commit_failed(&r)),
+            Ok(Ok(value)) => committed.map(|()| value).map_err(|f| f.error()),
         }
     }
 }
@@ -163,13 +187,15 @@ fn begin(state: &mut State, url: &DatabaseUrl) -> Result<Arc<Group>, AppError> {
 
 /// Commits the open group (or rolls it back when a failure left the transaction unusable).
 /// After any failure the connection is closed, so the next group starts on a clean one.
-fn end(state: &mut State, usable: bool) -> Result<(), String> {
+fn end(state: &mut State, usable: bool) -> Result<(), Failed> {
     let conn = state.conn.as_mut().expect("a group is open");
     let result = if usable {
-        <DbConn as TransactionManager<DbConn>>::commit_transaction(conn).map_err(|e| e.to_string())
+        <DbConn as TransactionManager<DbConn>>::commit_transaction(conn).map_err(Failed::of)
     } else {
         let _ = <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn);
-        Err("a write in the same commit left the transaction unusable".to_string())
+        Err(Failed::Internal(
+            "a write in the same commit left the transaction unusable".to_string(),
+        ))
     };
     if result.is_err() {
         state.conn = None;
@@ -206,10 +232,6 @@ where
             Err(e)
         }
     }
-}
-
-fn commit_failed(reason: &str) -> AppError {
-    AppError::Internal(anyhow::anyhow!("the commit failed: {reason}"))
 }
 
 thread_local! {
@@ -265,10 +287,47 @@ mod tests {
         rows
     }
 
-    /// Whoever gets the lock first holds it a while, so that the others queue behind it.
-    fn hold_if_first(first: &std::sync::atomic::AtomicBool) {
-        let first = !first.swap(true, Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(if first { 300 } else { 5 }));
+    /// A database file with `schema`, and a writer over it.
+    fn database(schema: &str) -> (tempfile::TempDir, DatabaseUrl, Arc<Writer>) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("w.db"));
+        url.connect().unwrap().batch_execute(schema).unwrap();
+        let writer = Arc::new(Writer::new(url.clone()));
+        (dir, url, writer)
+    }
+
+    /// Runs `write(n, conn)` for `n` in `0..count` from as many threads at once, through the
+    /// writer; whoever gets the lock first holds it a while, so that the others queue behind
+    /// it. Each thread's answer is passed to `check(n, ok)` on that thread; the join results
+    /// come back in order (`None`: the thread panicked).
+    fn at_once<W, C>(writer: &Arc<Writer>, count: i64, write: W, check: C) -> Vec<Option<bool>>
+    where
+        W: Fn(i64, &mut DbConn) -> Result<(), AppError> + Send + Sync + 'static,
+        C: Fn(i64, bool) + Send + Sync + 'static,
+    {
+        let start = Arc::new(Barrier::new(count as usize));
+        let first = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (write, check) = (Arc::new(write), Arc::new(check));
+        let threads: Vec<_> = (0..count)
+            .map(|n| {
+                let (writer, start, first) = (writer.clone(), start.clone(), first.clone());
+                let (write, check) = (write.clone(), check.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    let ok = writer
+                        .run(|conn| {
+                            write(n, conn)?;
+                            let held = !first.swap(true, Ordering::SeqCst);
+                            std::thread::sleep(Duration::from_millis(if held { 300 } else { 5 }));
+                            Ok(())
+                        })
+                        .is_ok();
+                    check(n, ok);
+                    ok
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().ok()).collect()
     }
 
     fn insert(conn: &mut DbConn, n: i64) -> Result<(), AppError> {
@@ -284,42 +343,28 @@ mod tests {
     /// nothing of the others with them.
     #[test]
     fn writes_waiting_together_are_committed_together_and_fail_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::Sqlite(dir.path().join("w.db"));
-        url.connect()
-            .unwrap()
-            .batch_execute("CREATE TABLE t (n INTEGER NOT NULL)")
-            .unwrap();
-        let writer = Arc::new(Writer::new(url.clone()));
-        let start = Arc::new(Barrier::new(16));
-        let first = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let threads: Vec<_> = (0..16i64)
-            .map(|n| {
-                let (writer, start, url) = (writer.clone(), start.clone(), url.clone());
-                let first = first.clone();
-                std::thread::spawn(move || {
-                    start.wait();
-                    let answer = writer.run(|conn| {
-                        insert(conn, n)?;
-                        hold_if_first(&first);
-                        match n % 5 {
-                            3 => Err(AppError::NotFound),
-                            4 => panic!("write {n} panics after writing"),
-                            _ => Ok(n),
-                        }
-                    });
-                    if answer.is_ok() {
-                        assert!(
-                            rows(&url).contains(&n),
-                            "write {n} answered before its commit"
-                        );
-                    }
-                    answer.is_ok()
-                })
-            })
-            .collect();
-        let outcomes: Vec<Option<bool>> = threads.into_iter().map(|t| t.join().ok()).collect();
-        let expected: Vec<i64> = (0..16).filter(|n| n % 5 < 3).collect();
+        let (_dir, url, writer) = database("CREATE TABLE t (n INTEGER NOT NULL)");
+        let read = url.clone();
+        let outcomes = at_once(
+            &writer,
+            16,
+            |n, conn| {
+                insert(conn, n)?;
+                match n % 5 {
+                    3 => Err(AppError::NotFound),
+                    4 => panic!("write {n} panics after writing"),
+                    _ => Ok(()),
+                }
+            },
+            move |n, ok| {
+                if ok {
+                    assert!(
+                        rows(&read).contains(&n),
+                        "write {n} answered before its commit"
+                    );
+                }
+            },
+        );
         for (n, outcome) in outcomes.iter().enumerate() {
             let want = match n % 5 {
                 3 => Some(false),
@@ -328,6 +373,7 @@ mod tests {
             };
             assert_eq!(*outcome, want, "write {n}");
         }
+        let expected: Vec<i64> = (0..16).filter(|n| n % 5 < 3).collect();
         assert_eq!(rows(&url), expected);
         assert!(
             writer.groups() < 16,
@@ -344,40 +390,20 @@ mod tests {
     /// When the commit fails, every write of the group is told so and none is kept.
     #[test]
     fn a_failed_commit_fails_every_write_of_the_group() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::Sqlite(dir.path().join("w.db"));
-        // A deferred foreign key is checked at the commit: the last write breaks it.
-        url.connect()
-            .unwrap()
-            .batch_execute(
-                "CREATE TABLE p (id INTEGER PRIMARY KEY);
-                 CREATE TABLE t (n INTEGER NOT NULL REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED);
-                 INSERT INTO p VALUES (1);",
-            )
-            .unwrap();
-        let writer = Arc::new(Writer::new(url.clone()));
-        let start = Arc::new(Barrier::new(4));
-        let first = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let threads: Vec<_> = (0..4i64)
-            .map(|n| {
-                let (writer, start, first) = (writer.clone(), start.clone(), first.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    writer.run(|conn| {
-                        // Write 3 names a parent that does not exist.
-                        insert(conn, if n == 3 { 99 } else { 1 })?;
-                        hold_if_first(&first);
-                        Ok(())
-                    })
-                })
-            })
-            .collect();
-        let answers: Vec<bool> = threads
-            .into_iter()
-            .map(|t| t.join().unwrap().is_ok())
-            .collect();
+        // A deferred foreign key is checked at the commit: write 3 names a missing parent.
+        let (_dir, url, writer) = database(
+            "CREATE TABLE p (id INTEGER PRIMARY KEY);
+             CREATE TABLE t (n INTEGER NOT NULL REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED);
+             INSERT INTO p VALUES (1);",
+        );
+        let answers = at_once(
+            &writer,
+            4,
+            |n, conn| insert(conn, if n == 3 { 99 } else { 1 }),
+            |_, _| {},
+        );
         assert_eq!(writer.groups(), 1, "the four writes waited together");
-        assert_eq!(answers, [false; 4], "one commit failed for all");
+        assert_eq!(answers, [Some(false); 4], "one commit failed for all");
         assert!(rows(&url).is_empty());
         // The writer goes on, on a fresh connection.
         writer.run(|conn| insert(conn, 1)).unwrap();

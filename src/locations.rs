@@ -418,7 +418,7 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
                 .or(lower(place_names::name).eq(t.to_lowercase())),
         )
         .select(place_names::location_id);
-    let candidates: Vec<Location> = locations::table
+    let candidates: Vec<Location> = crate::on_backend!(conn, |c| locations::table
         .filter(locations::merged_into.is_null())
         .filter(
             every
@@ -429,7 +429,7 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
         .filter(locations::id.eq_any(names))
         // No LIMIT: a bound one is compiled anew on every run too, and few places share a name.
         .select(Location::as_select())
-        .load(conn)?;
+        .load(c))?;
     let exact: Vec<Location> = candidates
         .iter()
         .filter(|l| l.label().to_lowercase() == t.to_lowercase())

@@ -71,12 +71,14 @@ pub fn classify(
 
 /// Does anyone listen for pushed messages (webhook or email)?
 fn anyone_listening(tx: &mut Tx<'_>) -> Result<bool, AppError> {
-    Ok(diesel::select(diesel::dsl::exists(
-        subscriptions::table
-            .filter(subscriptions::revoked_at.is_null())
-            .filter(subscriptions::channel.ne("feed")),
-    ))
-    .get_result(tx.db())?)
+    Ok(crate::on_backend!(tx, |c| diesel::select(
+        diesel::dsl::exists(
+            subscriptions::table
+                .filter(subscriptions::revoked_at.is_null())
+                .filter(subscriptions::channel.ne("feed")),
+        )
+    )
+    .get_result(c))?)
 }
 
 /// Queues the event a revision stands for, in the revision's transaction.

@@ -9,26 +9,33 @@ use crate::error::AppError;
 
 /// The next reference for `prefix` (`INC`, `CVY`, `NEED`) in `year`. Call inside `audit::write`.
 pub fn next(conn: &mut DbConn, prefix: &str, year: i32) -> Result<String, AppError> {
-    let last: Option<i64> = reference_counters::table
-        .find((prefix, year))
-        .select(reference_counters::last_value)
-        .get_result(conn)
-        .optional()?;
-    let value = last.unwrap_or(0) + 1;
-    if last.is_some() {
+    Ok(format(prefix, year, advance(conn, prefix, year)?))
+}
+
+/// Advances the counter of `prefix` in `year` by one and answers its new value.
+fn advance(conn: &mut DbConn, prefix: &str, year: i32) -> Result<i64, AppError> {
+    // One kept statement advances the counter and answers the new value; the first reference
+    // of a prefix and year inserts its row.
+    let advanced: Option<i64> = crate::on_backend!(conn, |c| crate::db::kept(
         diesel::update(reference_counters::table.find((prefix, year)))
-            .set(reference_counters::last_value.eq(value))
-            .execute(conn)?;
-    } else {
-        diesel::insert_into(reference_counters::table)
-            .values((
-                reference_counters::prefix.eq(prefix),
-                reference_counters::year.eq(year),
-                reference_counters::last_value.eq(value),
-            ))
-            .execute(conn)?;
-    }
-    Ok(format(prefix, year, value))
+            .set(reference_counters::last_value.eq(reference_counters::last_value + 1))
+            .returning(reference_counters::last_value)
+    )
+    .get_result(c)
+    .optional())?;
+    Ok(match advanced {
+        Some(value) => value,
+        None => {
+            diesel::insert_into(reference_counters::table)
+                .values((
+                    reference_counters::prefix.eq(prefix),
+                    reference_counters::year.eq(year),
+                    reference_counters::last_value.eq(1),
+                ))
+                .execute(conn)?;
+            1
+        }
+    })
 }
 
 pub fn format(prefix: &str, year: i32, value: i64) -> String {
@@ -54,12 +61,7 @@ pub fn normalize(typed: &str) -> String {
 
 /// Reserves `count` references at once (bulk loads); returns the first number.
 pub fn reserve(conn: &mut DbConn, prefix: &str, year: i32, count: i64) -> Result<i64, AppError> {
-    let first = next(conn, prefix, year)?;
-    let first_value: i64 = first
-        .rsplit('-')
-        .next()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
+    let first_value = advance(conn, prefix, year)?;
     if count > 1 {
         diesel::update(reference_counters::table.find((prefix, year)))
             .set(reference_counters::last_value.eq(first_value + count - 1))

@@ -119,27 +119,43 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<i3
             .get_result(tx.db())?,
     };
     let number = last.unwrap_or(0) + 1;
-    let id: i64 = diesel::insert_into(revisions::table)
+    let changes = rev.changes.to_string();
+    let snapshot = rev.snapshot.to_string();
+    let created_at = audit::now();
+    let id: i64 = crate::on_backend!(tx, |c| diesel::insert_into(revisions::table)
         .values((
             revisions::entity_type.eq(rev.entity_type),
             revisions::entity_id.eq(rev.entity_id),
             revisions::revision_no.eq(number),
             revisions::action.eq(rev.action),
             revisions::reason.eq(rev.reason),
-            revisions::changes.eq(rev.changes.to_string()),
-            revisions::snapshot.eq(rev.snapshot.to_string()),
+            revisions::changes.eq(&changes),
+            revisions::snapshot.eq(&snapshot),
             revisions::actor_user_id.eq(actor.user_id),
             revisions::actor_label.eq(&actor.label),
-            revisions::created_at.eq(audit::now()),
+            revisions::created_at.eq(created_at),
             revisions::organization_id.eq(rev.facts.map(|f| f.organization_id)),
             revisions::sensitivity.eq(rev.facts.map(|f| f.sensitivity.code()).unwrap_or("")),
             revisions::record_status.eq(rev.facts.map(|f| f.status.code()).unwrap_or("")),
         ))
         .returning(revisions::id)
-        .get_result(tx.db())?;
-    // The revision's content hash goes into the audit trail, so the signed chain covers it.
-    audit::revision_hashes::record_revision(tx, actor, id)?;
-    // What subscribers hear of, queued with the change it reports.
+        .get_result(c))?;
+    // The revision as stored, for its content hash: every value is the one just written (the
+    // time already to the microsecond both databases keep), so it need not be read back.
+    let row = audit::revision_hashes::RevisionRow {
+        id,
+        entity_type: rev.entity_type.to_string(),
+        entity_id: rev.entity_id,
+        revision_no: number,
+        action: rev.action.to_string(),
+        reason: rev.reason.to_string(),
+        changes,
+        snapshot,
+        actor_user_id: actor.user_id,
+        actor_label: actor.label.clone(),
+        created_at,
+    };
+    audit::revision_hashes::record_revision(tx, actor, &row)?;
     crate::record_events::after_revision(
         tx,
         rev.entity_type,

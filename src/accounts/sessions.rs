@@ -133,16 +133,19 @@ pub fn lookup(
     idle: Duration,
     client_addr: &str,
 ) -> Result<Lookup, AppError> {
-    let found: Option<(SessionRow, User, Organization)> = sessions::table
-        .inner_join(users::table.inner_join(organizations::table))
-        .filter(sessions::token_hash.eq(token_hash(token)))
-        .select((
-            SessionRow::as_select(),
-            User::as_select(),
-            Organization::as_select(),
-        ))
-        .get_result(conn)
-        .optional()?;
+    // Every signed-in request runs this: on the backend's own connection (see `on_backend!`).
+    let found: Option<(SessionRow, User, Organization)> = crate::on_backend!(conn, |c| {
+        sessions::table
+            .inner_join(users::table.inner_join(organizations::table))
+            .filter(sessions::token_hash.eq(token_hash(token)))
+            .select((
+                SessionRow::as_select(),
+                User::as_select(),
+                Organization::as_select(),
+            ))
+            .get_result(c)
+            .optional()
+    })?;
     let Some((session, user, org)) = found else {
         return Ok(Lookup::Unknown);
     };

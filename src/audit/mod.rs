@@ -81,6 +81,9 @@ impl Event {
 /// Serialisable too: evidence bundles carry whole events, so their hashes can be recomputed.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = audit_events)]
+// An absent actor is bound as NULL, not written as DEFAULT: the INSERT then has one text, which
+// diesel keeps compiled (it compiles a statement with DEFAULT in it anew at every run).
+#[diesel(treat_none_as_default_value = false)]
 pub struct AuditEvent {
     pub id: i64,
     pub occurred_at: NaiveDateTime,
@@ -261,17 +264,22 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppEr
         hash: String::new(),
     };
     row.hash = row.compute_hash();
-    diesel::insert_into(audit_events::table)
+    // Both statements run in every write: on the backend's own connection (see `on_backend!`),
+    // the head's UPDATE kept compiled (see `db::kept`).
+    crate::on_backend!(conn, |c| diesel::insert_into(audit_events::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     // The head row moves with every event, so that whatever reads it inside this transaction
     // (a nested `write`, a checkpoint) finds the chain as it now is.
-    diesel::update(audit_chain_head::table.find(1))
-        .set((
-            audit_chain_head::last_id.eq(row.id),
-            audit_chain_head::last_hash.eq(&row.hash),
-        ))
-        .execute(conn)?;
+    let _moved: i64 = crate::on_backend!(conn, |c| crate::db::kept(
+        diesel::update(audit_chain_head::table.find(1))
+            .set((
+                audit_chain_head::last_id.eq(row.id),
+                audit_chain_head::last_hash.eq(&row.hash),
+            ))
+            .returning(audit_chain_head::last_id)
+    )
+    .get_result(c))?;
     tx.head = (row.id, row.hash);
     Ok(tx.head.0)
 }

@@ -58,17 +58,17 @@ impl RevisionRow {
     }
 }
 
-/// Records the content hash of revision `id` in the audit trail. Call in the transaction that
-/// wrote the revision.
-pub fn record_revision(conn: &mut Tx<'_>, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let row: RevisionRow = revisions::table
-        .find(id)
-        .select(RevisionRow::as_select())
-        .get_result(conn.db())?;
+/// Records the content hash of revision `row` in the audit trail. Call in the transaction that
+/// wrote the revision, with the row as written.
+pub fn record_revision(
+    conn: &mut Tx<'_>,
+    actor: &Actor,
+    row: &RevisionRow,
+) -> Result<(), AppError> {
     super::record(
         conn,
         actor,
-        Event::new(REVISION_EVENT, "revision", id).details(json!({
+        Event::new(REVISION_EVENT, "revision", row.id).details(json!({
             "entity_type": row.entity_type,
             "entity_id": row.entity_id,
             "revision_no": row.revision_no,

@@ -5,9 +5,12 @@
 //! SQLite re-prepares a statement whose LIMIT is a bound value every time it runs (its planner
 //! reads the value), which cost every request several statement compilations.
 
+pub mod kept;
 pub mod schema;
 pub mod slow_queries;
 pub mod writer;
+
+pub use kept::kept;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,9 +39,11 @@ pub enum DbConn {
     Pg(PgConnection),
 }
 
-/// Runs `$body` with `$c` bound to the concrete connection, for the few statements diesel's
-/// multi-backend layer cannot express (multi-row inserts, locking clauses). The body is written
-/// once and compiled for each backend.
+/// Runs `$body` with `$c` bound to the concrete connection. The body is written once and
+/// compiled for each backend. Use it for the statements diesel's multi-backend layer cannot
+/// express (multi-row inserts, locking clauses), and for those on the hottest paths (the
+/// writers' turn): that layer writes a statement's SQL out as text in each pass it makes over
+/// it, three times per run even when the statement is cached, which cost more than running it.
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {

@@ -21,6 +21,19 @@ pub fn index_new(conn: &mut DbConn, incident: &Incident, places: &str) -> Result
     write(conn, incident, places, false)
 }
 
+/// SQLite's FTS5 table, for writing its rows (searches match it in SQL of their own).
+mod fts {
+    diesel::table! {
+        incidents_fts (rowid) {
+            rowid -> BigInt,
+            reference -> Text,
+            title -> Text,
+            narrative -> Text,
+            places -> Text,
+        }
+    }
+}
+
 fn write(
     conn: &mut DbConn,
     incident: &Incident,
@@ -35,20 +48,22 @@ fn write(
     };
     match conn {
         DbConn::Sqlite(c) => {
+            // Through diesel's DSL, so both statements stay compiled on the connection (a raw
+            // `sql_query` is compiled anew at every run, inside the writers' turn).
+            use fts::incidents_fts;
             if replace {
-                diesel::sql_query("DELETE FROM incidents_fts WHERE rowid = ?")
-                    .bind::<BigInt, _>(incident.id)
+                diesel::delete(incidents_fts::table.filter(incidents_fts::rowid.eq(incident.id)))
                     .execute(c)?;
             }
-            diesel::sql_query(
-                "INSERT INTO incidents_fts (rowid, reference, title, narrative, places) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind::<BigInt, _>(incident.id)
-            .bind::<Text, _>(&incident.reference)
-            .bind::<Text, _>(&incident.title)
-            .bind::<Text, _>(&narrative)
-            .bind::<Text, _>(places)
-            .execute(c)?;
+            diesel::insert_into(incidents_fts::table)
+                .values((
+                    incidents_fts::rowid.eq(incident.id),
+                    incidents_fts::reference.eq(&incident.reference),
+                    incidents_fts::title.eq(&incident.title),
+                    incidents_fts::narrative.eq(&narrative),
+                    incidents_fts::places.eq(places),
+                ))
+                .execute(c)?;
         }
         DbConn::Pg(c) => {
             diesel::sql_query(
@@ -77,7 +92,7 @@ fn write(
 fn claim_words(conn: &mut DbConn, incident: &Incident) -> Result<String, AppError> {
     use crate::db::schema::claims;
     use crate::domain::vocab::Sensitivity;
-    let rows: Vec<(Option<i64>, String, String)> = claims::table
+    let rows: Vec<(Option<i64>, String, String)> = crate::on_backend!(conn, |c| claims::table
         .filter(claims::incident_id.eq(incident.id))
         .order(claims::id.asc())
         .select((
@@ -85,7 +100,7 @@ fn claim_words(conn: &mut DbConn, incident: &Incident) -> Result<String, AppErro
             claims::sensitivity,
             claims::statement,
         ))
-        .load(conn)?;
+        .load(c))?;
     let confidential = Sensitivity::Confidential.code();
     let incident_confidential = incident.sensitivity == Sensitivity::Confidential;
     Ok(rows

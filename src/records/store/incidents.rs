@@ -238,23 +238,25 @@ fn insert_claim(
     record: RecordFacts,
     c: &ClaimFields,
 ) -> Result<i64, AppError> {
-    Ok(diesel::insert_into(claims::table)
-        .values((
-            claims::incident_id.eq(incident_id),
-            claims::source_type.eq(c.source_type.code()),
-            claims::source_name.eq(&c.source_name),
-            claims::reliability.eq(c.reliability.code()),
-            claims::credibility.eq(c.credibility.code()),
-            claims::claimed_on.eq(c.claimed_on),
-            claims::statement.eq(&c.statement),
-            claims::stance.eq(c.stance.code()),
-            claims::created_by.eq(user_id),
-            claims::created_at.eq(audit::now()),
-            claims::organization_id.eq(Some(record.organization_id)),
-            claims::sensitivity.eq(record.sensitivity.code()),
-        ))
-        .returning(claims::id)
-        .get_result(conn)?)
+    Ok(crate::on_backend!(conn, |db| diesel::insert_into(
+        claims::table
+    )
+    .values((
+        claims::incident_id.eq(incident_id),
+        claims::source_type.eq(c.source_type.code()),
+        claims::source_name.eq(&c.source_name),
+        claims::reliability.eq(c.reliability.code()),
+        claims::credibility.eq(c.credibility.code()),
+        claims::claimed_on.eq(c.claimed_on),
+        claims::statement.eq(&c.statement),
+        claims::stance.eq(c.stance.code()),
+        claims::created_by.eq(user_id),
+        claims::created_at.eq(audit::now()),
+        claims::organization_id.eq(Some(record.organization_id)),
+        claims::sensitivity.eq(record.sensitivity.code()),
+    ))
+    .returning(claims::id)
+    .get_result(db))?)
 }
 
 /// Records a new incident with its first claim. `Ok(Err(errors))` when the place is unknown.
@@ -280,7 +282,7 @@ pub fn create(
     let reference = references::next(conn, "INC", today.year())?;
     let now = audit::now();
     let c = f.counts;
-    let id: i64 = diesel::insert_into(incidents::table)
+    let id: i64 = crate::on_backend!(conn, |db| diesel::insert_into(incidents::table)
         .values((
             (
                 incidents::reference.eq(&reference),
@@ -300,14 +302,14 @@ pub fn create(
             ),
         ))
         .returning(incidents::id)
-        .get_result(conn.db())?;
+        .get_result(db))?;
     let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
     // The row alone: its place is in hand and its organisation is the author's (`find` would
     // read both again). `RETURNING` the whole row is not offered over both backends at once.
-    let incident: Incident = incidents::table
+    let incident: Incident = crate::on_backend!(conn, |db| incidents::table
         .find(id)
         .select(Incident::as_select())
-        .get_result(conn.db())?;
+        .get_result(db))?;
     search::index_new(conn, &incident, &location.search_text())?;
     let snapshot = incident.snapshot(&location.label());
     let mut changes = revisions::diff(&json!({}), &snapshot);

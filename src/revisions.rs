@@ -189,13 +189,15 @@ pub fn latest(
     entity_id: i64,
     n: i64,
 ) -> Result<Vec<Revision>, AppError> {
-    let mut newest: Vec<Revision> = revisions::table
-        .filter(revisions::entity_type.eq(entity_type))
-        .filter(revisions::entity_id.eq(entity_id))
-        .order(revisions::revision_no.desc())
-        .limit(n)
-        .select(Revision::as_select())
-        .load(conn)?;
+    let mut newest: Vec<Revision> = crate::first_rows!(
+        conn,
+        n,
+        revisions::table
+            .filter(revisions::entity_type.eq(entity_type))
+            .filter(revisions::entity_id.eq(entity_id))
+            .order(revisions::revision_no.desc())
+            .select(Revision::as_select())
+    )?;
     newest.reverse();
     Ok(newest)
 }

@@ -1,10 +1,12 @@
 //! Statements of a fixed text, kept compiled on the connection like diesel's SELECTs.
 //!
-//! Diesel never keeps an UPDATE or an upsert in its statement cache (their text could vary
-//! without their type varying, and an unbounded variety would fill the cache), so each run
-//! compiles its SQL again: on SQLite tens of microseconds, inside the writers' turn. A
-//! statement whose text is fixed by the code that writes it (the same columns, no `IN` list of
-//! varying length) can be kept like any other, keyed by its text; [`kept`] says so.
+//! Diesel never keeps an UPDATE, an upsert or a query with SQL text of its own (a viewer's
+//! scope) in its statement cache (their text could vary without their type varying, and an
+//! unbounded variety would fill the cache), so each run compiles its SQL again: on SQLite tens
+//! of microseconds, inside the writers' turn or on every page. A statement whose text is fixed
+//! by the code that writes it (the same columns, no `IN` list of varying length), or varies
+//! within a small set (a scope: one text per organisation and role), can be kept like any
+//! other, keyed by its text; [`kept`] says so.
 //!
 //! Only statements that answer rows (`RETURNING …`) can be kept, run with `get_result` or
 //! `load`: diesel's `execute` passes the statement on by reference, and a reference asks the
@@ -15,11 +17,11 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
 /// A statement diesel may keep compiled, keyed by its SQL text. Only wrap statements whose
-/// text does not depend on the values bound into them.
+/// text takes few forms (never one per value bound into them).
 #[derive(Debug, Clone, Copy)]
 pub struct Kept<Q>(Q);
 
-/// Marks `statement` (an UPDATE or upsert with `RETURNING`) as safe to keep.
+/// Marks `statement` (a scoped SELECT, an UPDATE or upsert with `RETURNING`) as safe to keep.
 pub fn kept<Q: Query>(statement: Q) -> Kept<Q> {
     Kept(statement)
 }

@@ -54,6 +54,22 @@ macro_rules! on_backend {
     };
 }
 
+/// The first `$n` rows of `$query` (a SELECT with its ORDER BY), kept compiled (`db::kept`) on
+/// the backend's own connection. SQLite compiles a statement whose LIMIT is bound anew at every
+/// run (its planner takes the bound value as a constant), so there the rows are stepped
+/// through, as far as needed, without a LIMIT; PostgreSQL gets the LIMIT.
+#[macro_export]
+macro_rules! first_rows {
+    ($conn:expr, $n:expr, $query:expr) => {
+        match $crate::db::AsDb::as_db($conn) {
+            $crate::db::DbConn::Sqlite(c) => $crate::db::kept($query)
+                .load_iter::<_, diesel::connection::DefaultLoadingMode>(c)
+                .and_then(|rows| rows.take(usize::try_from($n).unwrap_or(0)).collect()),
+            $crate::db::DbConn::Pg(c) => $crate::db::kept($query.limit($n)).load(c),
+        }
+    };
+}
+
 /// A connection, or something holding one (the audit trail's write handle), for `on_backend!`.
 pub trait AsDb {
     fn as_db(&mut self) -> &mut DbConn;

@@ -57,7 +57,9 @@ pub fn likely_each(
             candidates.push(Vec::new());
             continue;
         }
-        candidates.push(
+        candidates.push(crate::first_rows!(
+            conn,
+            CANDIDATES,
             incidents::table
                 .filter(scope.records_of("incidents", true))
                 .filter(incidents::id.ne(of.id))
@@ -70,10 +72,8 @@ pub fn likely_each(
                 .filter(incidents::status.ne(crate::domain::vocab::RecordStatus::Draft.code()))
                 // In the index's order (no sort); those near are then listed by id.
                 .order(incidents::occurred_on.asc())
-                .limit(CANDIDATES)
                 .select((incidents::id, incidents::location_id))
-                .load(conn)?,
-        );
+        )?);
     }
     let mut place_ids: Vec<i64> = candidates.iter().flatten().map(|c| c.1).collect();
     place_ids.sort_unstable();

@@ -10,7 +10,7 @@ use super::store::incidents::{self as store, Link, Loaded};
 use super::{Hidden, Scope, Visible};
 use crate::convoys::model::Convoy;
 use crate::db::schema::{claims, convoy_incidents, convoys, incidents};
-use crate::db::DbConn;
+use crate::db::{kept, DbConn};
 use crate::domain::IncidentId;
 use crate::error::AppError;
 use crate::incidents::Claim;
@@ -84,11 +84,11 @@ pub fn claims(
     scope: &Scope,
     incident: &Visible<Loaded>,
 ) -> Result<(Vec<ScopedClaim>, Hidden), AppError> {
-    let all: Vec<Claim> = claims::table
+    let all: Vec<Claim> = crate::on_backend!(conn, |c| claims::table
         .filter(claims::incident_id.eq(incident.incident.id))
         .order((claims::claimed_on.asc(), claims::id.asc()))
         .select(Claim::as_select())
-        .load(conn)?;
+        .load(c))?;
     Ok(scoped_claims(scope, all))
 }
 
@@ -149,18 +149,21 @@ pub fn page(
 ) -> Result<IncidentPage, AppError> {
     let i = &incident.incident;
     let (claims, hidden_claims) = claims(conn, scope, incident)?;
-    let q = convoys::table
-        .inner_join(convoy_incidents::table)
-        .filter(convoy_incidents::incident_id.eq(i.id))
-        .filter(scope.records_of("convoys", false));
-    let convoys: Vec<Convoy> = q
-        .order(convoys::id.asc())
-        .select(Convoy::as_select())
-        .load(conn)?;
-    let linked: i64 = convoy_incidents::table
+    // The page's statements are kept compiled (`db::kept`: a scope's SQL is one text per
+    // organisation and role) and run on the backend's own connection (`on_backend!`).
+    let convoys: Vec<Convoy> = crate::on_backend!(conn, |c| kept(
+        convoys::table
+            .inner_join(convoy_incidents::table)
+            .filter(convoy_incidents::incident_id.eq(i.id))
+            .filter(scope.records_of("convoys", false))
+            .order(convoys::id.asc())
+            .select(Convoy::as_select())
+    )
+    .load(c))?;
+    let linked: i64 = crate::on_backend!(conn, |c| convoy_incidents::table
         .filter(convoy_incidents::incident_id.eq(i.id))
         .count()
-        .get_result(conn)?;
+        .get_result(c))?;
     let (merged_into, merged_into_hidden) = match i.merged_into {
         Some(kept) => match find(conn, scope, IncidentId::new(kept)) {
             Ok(k) => (Some((kept, k.incident.reference.clone())), false),
@@ -187,17 +190,18 @@ pub fn page(
 
 /// Duplicates merged into a record, those the viewer may see by id and reference.
 fn duplicates(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<(Vec<Link>, Hidden), AppError> {
-    let q = incidents::table
-        .filter(incidents::merged_into.eq(id))
-        .filter(scope.records_of("incidents", true));
-    let shown: Vec<Link> = q
-        .order(incidents::id.asc())
-        .select((incidents::id, incidents::reference))
-        .load(conn)?;
-    let all: i64 = incidents::table
+    let shown: Vec<Link> = crate::on_backend!(conn, |c| kept(
+        incidents::table
+            .filter(incidents::merged_into.eq(id))
+            .filter(scope.records_of("incidents", true))
+            .order(incidents::id.asc())
+            .select((incidents::id, incidents::reference))
+    )
+    .load(c))?;
+    let all: i64 = crate::on_backend!(conn, |c| incidents::table
         .filter(incidents::merged_into.eq(id))
         .count()
-        .get_result(conn)?;
+        .get_result(c))?;
     let hidden = Hidden::of(all, shown.len());
     Ok((shown, hidden))
 }

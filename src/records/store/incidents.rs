@@ -97,8 +97,9 @@ pub fn facts(i: &Incident) -> RecordFacts {
 
 /// An incident whoever asks: for writes and the records core only.
 pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
-    // One statement, not three: every page of an incident starts here.
-    let (incident, location, organization) = incidents::table
+    // One statement, not three, on the backend's own connection (`on_backend!`): every page
+    // of an incident starts here.
+    let (incident, location, organization) = crate::on_backend!(conn, |c| incidents::table
         .inner_join(crate::db::schema::locations::table)
         .inner_join(organizations::table)
         .filter(incidents::id.eq(id))
@@ -107,7 +108,7 @@ pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, App
             Location::as_select(),
             Organization::as_select(),
         ))
-        .get_result::<(Incident, Location, Organization)>(conn)?;
+        .get_result::<(Incident, Location, Organization)>(c))?;
     Ok(Loaded {
         incident,
         location,

@@ -155,7 +155,9 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<i3
         actor_label: actor.label.clone(),
         created_at,
     };
+    // The revision's content hash goes into the audit trail, so the signed chain covers it.
     audit::revision_hashes::record_revision(tx, actor, &row)?;
+    // What subscribers hear of, queued with the change it reports.
     crate::record_events::after_revision(
         tx,
         rev.entity_type,

@@ -139,4 +139,32 @@ mod tests {
             "two texts, two statements"
         );
     }
+
+    /// `first_rows!` answers the first rows in the query's order, no more, and one kept
+    /// statement serves every count (the count is never written into its text).
+    #[test]
+    fn first_rows_answers_the_first_rows_with_one_statement() {
+        let (mut conn, cached) = counting();
+        conn.batch_execute(
+            "INSERT INTO reference_counters VALUES ('INC', 2027, 7), ('INC', 2028, 8), \
+             ('INC', 2029, 9);",
+        )
+        .expect("rows");
+        let mut conn = crate::db::DbConn::Sqlite(conn);
+        for n in [2_i64, 3, 0] {
+            let years: Vec<i32> = crate::first_rows!(
+                &mut conn,
+                n,
+                rc::table.order(rc::year.desc()).select(rc::year)
+            )
+            .expect("first rows");
+            let want: Vec<i32> = [2029, 2028, 2027].into_iter().take(n as usize).collect();
+            assert_eq!(years, want, "the first {n}");
+        }
+        assert_eq!(
+            cached.load(Ordering::SeqCst),
+            1,
+            "one statement for every n"
+        );
+    }
 }

@@ -350,16 +350,13 @@ pub fn find_many(
     conn: &mut DbConn,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Location>, AppError> {
-    let mut found = std::collections::HashMap::with_capacity(ids.len());
-    // In pieces: a report's year can name more places than a statement may bind values.
-    for ids in ids.chunks(10_000) {
-        let places = locations::table
-            .filter(locations::id.eq_any(ids))
-            .select(Location::as_select())
-            .load::<Location>(conn)?;
-        found.extend(places.into_iter().map(|l| (l.id, l)));
-    }
-    Ok(found)
+    // The ids are one bound value (`db::one_of`): one statement, kept compiled, however many
+    // places a page or a report's year names.
+    let places = locations::table
+        .filter(crate::db::one_of(locations::id, ids))
+        .select(Location::as_select())
+        .load::<Location>(conn)?;
+    Ok(places.into_iter().map(|l| (l.id, l)).collect())
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {

@@ -642,7 +642,7 @@ fn convoy_figures(
     let mut removed: Vec<(String, String, i64)> = Vec::new();
     for chunk in losing.chunks(5_000) {
         let rows: Vec<(String, String, Option<i64>)> = cargo_lines::table
-            .filter(cargo_lines::convoy_id.eq_any(chunk))
+            .filter(crate::db::one_of(cargo_lines::convoy_id, chunk))
             .filter(cargo_lines::removed_quantity.gt(0))
             .select((
                 cargo_lines::item,
@@ -716,7 +716,7 @@ fn critical_needs(
         .load(conn)?;
     let ids: Vec<i64> = found.iter().map(|n| n.location_id).collect();
     let places: Vec<Location> = locations::table
-        .filter(locations::id.eq_any(&ids))
+        .filter(crate::db::one_of(locations::id, &ids))
         .select(Location::as_select())
         .load(conn)?;
     let public = p.audience == Audience::Public;
@@ -770,13 +770,13 @@ fn key_incidents(
         .select(incidents::id)
         .load(conn)?;
     let mut found: Vec<Incident> = incidents::table
-        .filter(incidents::id.eq_any(&chosen))
+        .filter(crate::db::one_of(incidents::id, &chosen))
         .select(Incident::as_select())
         .load(conn)?;
     found.sort_by_key(|i| chosen.iter().position(|c| *c == i.id));
     let ids: Vec<i64> = found.iter().map(|i| i.id).collect();
     let grades: Vec<(i64, String, String)> = claims::table
-        .filter(claims::incident_id.eq_any(&ids))
+        .filter(crate::db::one_of(claims::incident_id, &ids))
         .order(claims::id.asc())
         .select((
             claims::incident_id,
@@ -786,7 +786,7 @@ fn key_incidents(
         .load(conn)?;
     let location_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
     let places: Vec<Location> = locations::table
-        .filter(locations::id.eq_any(&location_ids))
+        .filter(crate::db::one_of(locations::id, &location_ids))
         .select(Location::as_select())
         .load(conn)?;
     Ok(found

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Convoy;
 use crate::db::schema::{convoy_tallies, convoys, locations, organizations};
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 use crate::domain::vocab::ConvoyStatus;
 use crate::error::AppError;
 use crate::locations::{names, Location, PlaceName};
@@ -169,7 +169,9 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
     if let Some(o) = organization_id {
         q = q.filter(convoy_tallies::organization_id.eq(*o));
     }
-    Ok(Some(q.select(crate::db::tally_sum()).get_result(conn)?))
+    Ok(Some(
+        db::kept(q.select(crate::db::tally_sum())).get_result(conn)?,
+    ))
 }
 
 pub struct Row {
@@ -184,7 +186,8 @@ pub struct ListPage {
     pub total: i64,
 }
 
-/// Newest planned departure first.
+/// Newest planned departure first; `size` rows a page (a constant of the caller: it is written
+/// into the statement, see `db::page`).
 pub fn list(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -194,14 +197,16 @@ pub fn list(
 ) -> Result<ListPage, AppError> {
     let total: i64 = match tallied_count(conn, viewer, f)? {
         Some(n) => n,
-        None => filtered(viewer, f).count().get_result(conn)?,
+        None => db::kept(filtered(viewer, f).count()).get_result(conn)?,
     };
-    let found: Vec<Convoy> = filtered(viewer, f)
-        .order((convoys::planned_departure.desc(), convoys::id.desc()))
-        .limit(size)
-        .offset((page - 1) * size)
-        .select(Convoy::as_select())
-        .load(conn)?;
+    let found: Vec<Convoy> = db::page(
+        filtered(viewer, f)
+            .order((convoys::planned_departure.desc(), convoys::id.desc()))
+            .select(Convoy::as_select()),
+        size,
+        (page - 1) * size,
+    )
+    .load(conn)?;
     let mut ids: Vec<i64> = found
         .iter()
         .flat_map(|c| [c.origin_id, c.destination_id])
@@ -211,7 +216,7 @@ pub fn list(
     let places = crate::locations::find_many(conn, &ids)?;
     let org_ids: Vec<i64> = found.iter().map(|c| c.organization_id).collect();
     let orgs: Vec<(i64, String, String)> = organizations::table
-        .filter(organizations::id.eq_any(&org_ids))
+        .filter(db::one_of(organizations::id, &org_ids))
         .select((
             organizations::id,
             organizations::name,
@@ -253,8 +258,11 @@ pub fn destinations(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<PlaceName>,
     if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
         q = q.filter(diesel::dsl::sql::<Bool>(&visible));
     }
-    Ok(q.order(locations::name.asc())
-        .limit(500)
-        .select(PlaceName::as_select())
-        .load(conn)?)
+    Ok(db::page(
+        q.order(locations::name.asc())
+            .select(PlaceName::as_select()),
+        500,
+        0,
+    )
+    .load(conn)?)
 }

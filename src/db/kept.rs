@@ -11,9 +11,21 @@
 //! Only statements that answer rows (`RETURNING …`) can be kept, run with `get_result` or
 //! `load`: diesel's `execute` passes the statement on by reference, and a reference asks the
 //! statement itself whether it may be kept, which an UPDATE always refuses.
+//!
+//! Two shapes would still give a statement a new text, or a new compilation, at every run:
+//! - an `IN` list, whose text has one `?` per value: [`one_of`] binds the whole list as one
+//!   value instead (SQLite reads it with `json_each`, PostgreSQL as an array);
+//! - a bound `LIMIT`, which SQLite's planner reads as a constant, so it compiles the statement
+//!   again whenever the value is bound: [`page`] writes the LIMIT (a constant of the code) into
+//!   the text and binds only the OFFSET, which the planner does not read.
 
 use diesel::backend::Backend;
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Text};
+use diesel::sqlite::Sqlite;
 use diesel::{QueryResult, RunQueryDsl};
 
 /// A statement diesel may keep compiled, keyed by its SQL text. Only wrap statements whose
@@ -52,6 +64,147 @@ impl<Q: Query> Query for Kept<Q> {
 }
 
 impl<Q, Conn> RunQueryDsl<Conn> for Kept<Q> {}
+
+/// Whether a backend writes an id list as an array (PostgreSQL) or reads it from JSON (SQLite).
+pub trait IdListSyntax {
+    fn arrays(&self) -> bool;
+}
+
+impl IdListSyntax for Sqlite {
+    fn arrays(&self) -> bool {
+        false
+    }
+}
+
+impl IdListSyntax for Pg {
+    fn arrays(&self) -> bool {
+        true
+    }
+}
+
+impl IdListSyntax for super::Backend {
+    fn arrays(&self) -> bool {
+        matches!(self, super::Backend::Pg(_))
+    }
+}
+
+/// `column IN (ids)` with the ids bound as one value, so the statement has one text whatever
+/// their number and is kept compiled like any other (diesel's `eq_any` writes one `?` per id,
+/// a new statement for every length). Also no limit on how many ids one statement binds.
+#[derive(Debug, Clone)]
+pub struct OneOf<C> {
+    column: C,
+    /// The ids, comma-separated: wrapped as a JSON array or an array literal in SQL.
+    ids: String,
+}
+
+/// `column` is one of `ids`.
+pub fn one_of<C>(column: C, ids: &[i64]) -> OneOf<C> {
+    use std::fmt::Write;
+    let mut list = String::with_capacity(ids.len() * 8);
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        let _ = write!(list, "{id}");
+    }
+    OneOf { column, ids: list }
+}
+
+impl<C: Expression<SqlType = BigInt>> Expression for OneOf<C> {
+    type SqlType = Bool;
+}
+
+impl<C, DB> QueryFragment<DB> for OneOf<C>
+where
+    DB: Backend + IdListSyntax + HasSqlType<Text>,
+    C: QueryFragment<DB>,
+    String: ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let arrays = pass.backend().arrays();
+        self.column.walk_ast(pass.reborrow())?;
+        if arrays {
+            pass.push_sql(" = ANY(CAST('{' || ");
+            pass.push_bind_param::<Text, _>(&self.ids)?;
+            pass.push_sql(" || '}' AS BIGINT[]))");
+        } else {
+            pass.push_sql(" IN (SELECT value FROM json_each('[' || ");
+            pass.push_bind_param::<Text, _>(&self.ids)?;
+            pass.push_sql(" || ']'))");
+        }
+        Ok(())
+    }
+}
+
+impl<C> QueryId for OneOf<C> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<C: AppearsOnTable<QS>, QS: ?Sized> AppearsOnTable<QS> for OneOf<C> where OneOf<C>: Expression {}
+
+impl<C: SelectableExpression<QS>, QS: ?Sized> SelectableExpression<QS> for OneOf<C> where
+    OneOf<C>: AppearsOnTable<QS>
+{
+}
+
+impl<C: ValidGrouping<GB>, GB> ValidGrouping<GB> for OneOf<C> {
+    type IsAggregate = C::IsAggregate;
+}
+
+/// The first `LIMIT` rows of `query` (a SELECT with its ORDER BY) after `offset`, kept
+/// compiled. The limit is written into the statement's text, so pass only constants of the
+/// code (a page size), never a number a request chose; the offset is bound, and written only
+/// when there is one (the first page has one text, the others another).
+#[derive(Debug, Clone, Copy)]
+pub struct Page<Q> {
+    query: Q,
+    limit: i64,
+    offset: i64,
+}
+
+/// `limit` rows of `query` from `offset`; see [`Page`].
+pub fn page<Q: Query>(query: Q, limit: i64, offset: i64) -> Page<Q> {
+    Page {
+        query,
+        limit,
+        offset,
+    }
+}
+
+impl<Q, DB> QueryFragment<DB> for Page<Q>
+where
+    DB: Backend + HasSqlType<BigInt>,
+    Q: QueryFragment<DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.query.walk_ast(pass.reborrow())?;
+        pass.push_sql(&format!(" LIMIT {}", self.limit));
+        if self.offset > 0 {
+            pass.push_sql(" OFFSET ");
+            pass.push_bind_param::<BigInt, _>(&self.offset)?;
+        }
+        Ok(())
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> QueryResult<bool> {
+        // Keyed by the text, which holds the limit: one entry per page size of the code.
+        Ok(true)
+    }
+}
+
+impl<Q> QueryId for Page<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: Query> Query for Page<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q, Conn> RunQueryDsl<Conn> for Page<Q> {}
 
 #[cfg(test)]
 mod tests {
@@ -165,6 +318,67 @@ mod tests {
             cached.load(Ordering::SeqCst),
             1,
             "one statement for every n"
+        );
+    }
+    /// `one_of` binds a list of any length as one value: one statement for every length, the
+    /// empty list included, through the multi-backend connection as through SQLite's own.
+    #[test]
+    fn one_of_is_one_statement_for_every_list() {
+        let (mut conn, cached) = counting();
+        conn.batch_execute(
+            "INSERT INTO reference_counters VALUES ('INC', 2027, 7), ('INC', 2028, 8), \
+             ('INC', 2029, 9);",
+        )
+        .expect("rows");
+        let mut conn = crate::db::DbConn::Sqlite(conn);
+        for (ids, want) in [
+            (vec![7_i64, 9], vec![2027, 2029]),
+            (vec![8], vec![2028]),
+            (vec![], vec![]),
+            (vec![0, 7, 8, 9, 10], vec![2026, 2027, 2028, 2029]),
+        ] {
+            let years: Vec<i32> = rc::table
+                .filter(super::one_of(rc::last_value, &ids))
+                .order(rc::year.asc())
+                .select(rc::year)
+                .load(&mut conn)
+                .expect("one of");
+            assert_eq!(years, want, "the rows of {ids:?}");
+        }
+        assert_eq!(cached.load(Ordering::SeqCst), 1, "one statement");
+    }
+
+    /// `page` answers the page asked for, its first page and the others each one statement.
+    #[test]
+    fn page_answers_its_rows_with_one_statement_a_shape() {
+        let (mut conn, cached) = counting();
+        conn.batch_execute(
+            "INSERT INTO reference_counters VALUES ('INC', 2027, 7), ('INC', 2028, 8), \
+             ('INC', 2029, 9);",
+        )
+        .expect("rows");
+        let mut conn = crate::db::DbConn::Sqlite(conn);
+        let mut years = |offset: i64| -> Vec<i32> {
+            super::page(
+                rc::table
+                    .order(rc::year.asc())
+                    .select(rc::year)
+                    .into_boxed(),
+                2,
+                offset,
+            )
+            .load(&mut conn)
+            .expect("page")
+        };
+        assert_eq!(years(0), [2026, 2027]);
+        assert_eq!(years(2), [2028, 2029]);
+        assert_eq!(years(3), [2029]);
+        assert_eq!(years(0), [2026, 2027]);
+        assert_eq!(years(4), Vec::<i32>::new());
+        assert_eq!(
+            cached.load(Ordering::SeqCst),
+            2,
+            "the first page and the others"
         );
     }
 }

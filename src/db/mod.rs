@@ -11,7 +11,7 @@ pub mod schema;
 pub mod slow_queries;
 pub mod writer;
 
-pub use kept::kept;
+pub use kept::{kept, one_of, page};
 
 use std::path::PathBuf;
 use std::time::Duration;

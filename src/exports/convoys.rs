@@ -78,7 +78,7 @@ impl Source for Convoys {
         let orgs = lookup::organizations(conn, found.iter().map(|c| c.organization_id))?;
         let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
         let lines: Vec<CargoLine> = cargo_lines::table
-            .filter(cargo_lines::convoy_id.eq_any(&ids))
+            .filter(crate::db::one_of(cargo_lines::convoy_id, &ids))
             .order((cargo_lines::convoy_id.asc(), cargo_lines::position.asc()))
             .select(CargoLine::as_select())
             .load(conn)?;

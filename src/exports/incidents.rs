@@ -115,7 +115,7 @@ impl Source for Incidents {
             HashMap::new()
         } else {
             incidents::table
-                .filter(incidents::id.eq_any(&kept_ids))
+                .filter(crate::db::one_of(incidents::id, &kept_ids))
                 .select((incidents::id, incidents::reference))
                 .load::<(i64, String)>(conn)?
                 .into_iter()
@@ -124,7 +124,7 @@ impl Source for Incidents {
         let orgs = lookup::organizations(conn, found.iter().map(|i| i.organization_id))?;
         let ids: Vec<i64> = found.iter().map(|i| i.id).collect();
         let all_claims: Vec<ClaimSource> = claims::table
-            .filter(claims::incident_id.eq_any(&ids))
+            .filter(crate::db::one_of(claims::incident_id, &ids))
             .order((claims::incident_id.asc(), claims::id.asc()))
             .select(ClaimSource::as_select())
             .load(conn)?;

@@ -34,7 +34,7 @@ pub fn places(
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, Place>, AppError> {
     let found: Vec<Place> = locations::table
-        .filter(locations::id.eq_any(distinct(ids)))
+        .filter(crate::db::one_of(locations::id, &distinct(ids)))
         .select(Place::as_select())
         .load(conn)?;
     Ok(found.into_iter().map(|l| (l.id, l)).collect())
@@ -46,7 +46,7 @@ pub fn organizations(
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>, AppError> {
     let found: Vec<(i64, String)> = organizations::table
-        .filter(organizations::id.eq_any(distinct(ids)))
+        .filter(crate::db::one_of(organizations::id, &distinct(ids)))
         .select((organizations::id, organizations::name))
         .load(conn)?;
     Ok(found.into_iter().collect())

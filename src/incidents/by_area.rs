@@ -49,7 +49,7 @@ pub fn by_admin1(
     } else {
         let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT)?;
         let places: Vec<i64> = incidents::table
-            .filter(incidents::id.eq_any(ids))
+            .filter(crate::db::one_of(incidents::id, &ids))
             .select(incidents::location_id)
             .load(conn)?;
         let mut counted: Vec<(i64, i64)> = Vec::new();
@@ -65,7 +65,7 @@ pub fn by_admin1(
     for chunk in per_place.chunks(5_000) {
         let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
         let areas: Vec<(i64, String)> = locations::table
-            .filter(locations::id.eq_any(&ids))
+            .filter(crate::db::one_of(locations::id, &ids))
             .select((locations::id, locations::admin1))
             .load(conn)?;
         for (place, n) in chunk {
@@ -108,7 +108,7 @@ pub fn points(
         .filter(diesel::dsl::sql::<Bool>(&located));
     if !search::terms(&filter.text).is_empty() {
         let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT)?;
-        q = q.filter(incidents::id.eq_any(ids));
+        q = q.filter(crate::db::one_of(incidents::id, &ids));
     }
     let found: Vec<(i64, String, i64)> = q
         .order((incidents::occurred_on.desc(), incidents::id.desc()))
@@ -118,7 +118,7 @@ pub fn points(
     let more = found.len() as i64 > cap;
     let place_ids: Vec<i64> = found.iter().map(|f| f.2).collect();
     let coordinates: Vec<(i64, Option<f64>, Option<f64>)> = locations::table
-        .filter(locations::id.eq_any(&place_ids))
+        .filter(crate::db::one_of(locations::id, &place_ids))
         .select((locations::id, locations::longitude, locations::latitude))
         .load(conn)?;
     let points = found

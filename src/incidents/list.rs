@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::model::Incident;
 use super::search;
 use crate::db::schema::{incident_tallies, incidents, organizations};
-use crate::db::DbConn;
+use crate::db::{self, kept, DbConn};
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
 use crate::error::AppError;
 use crate::locations::Location;
@@ -368,7 +368,7 @@ fn tallied_count(
     if *exclude_drafts {
         q = q.filter(incident_tallies::status.ne(RecordStatus::Draft.code()));
     }
-    let n: i64 = q.select(crate::db::tally_sum()).get_result(conn)?;
+    let n: i64 = kept(q.select(crate::db::tally_sum())).get_result(conn)?;
     Ok(Some(n))
 }
 
@@ -397,14 +397,15 @@ pub fn list(
     if search::terms(&filter.text).is_empty() {
         let total: i64 = match tallied_count(conn, viewer, filter)? {
             Some(n) => n,
-            None => filtered(conn, viewer, filter).count().get_result(conn)?,
+            None => kept(filtered(conn, viewer, filter).count()).get_result(conn)?,
         };
-        let found = sort
-            .apply(filtered(conn, viewer, filter))
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-            .select(Incident::as_select())
-            .load(conn)?;
+        let found = db::page(
+            sort.apply(filtered(conn, viewer, filter))
+                .select(Incident::as_select()),
+            PAGE_SIZE,
+            (page - 1) * PAGE_SIZE,
+        )
+        .load(conn)?;
         let rows = attach(conn, found)?;
         return Ok(ListPage {
             rows,
@@ -415,7 +416,7 @@ pub fn list(
     // A text search: the newest matches, one more than are counted.
     let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
     let more = ids.len() > SEARCH_COUNT_LIMIT;
-    let q = if sort == Sort::RecordedDesc {
+    let found = if sort == Sort::RecordedDesc {
         // Newest records first is the order already found: this page's slice of it.
         let shown: Vec<i64> = ids
             .iter()
@@ -424,9 +425,10 @@ pub fn list(
             .copied()
             .collect();
         incidents::table
-            .filter(incidents::id.eq_any(shown))
+            .filter(db::one_of(incidents::id, &shown))
             .order(incidents::id.desc())
-            .into_boxed()
+            .select(Incident::as_select())
+            .load(conn)?
     } else {
         // Another order: by hand over the matches found, or, when there are more than were
         // counted, by the database over all of them (slower, but asked for).
@@ -434,14 +436,16 @@ pub fn list(
             filtered(conn, viewer, filter)
         } else {
             incidents::table
-                .filter(incidents::id.eq_any(ids.clone()))
+                .filter(db::one_of(incidents::id, &ids))
                 .into_boxed()
         };
-        sort.apply(matches)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
+        db::page(
+            sort.apply(matches).select(Incident::as_select()),
+            PAGE_SIZE,
+            (page - 1) * PAGE_SIZE,
+        )
+        .load(conn)?
     };
-    let found = q.select(Incident::as_select()).load(conn)?;
     Ok(ListPage {
         rows: attach(conn, found)?,
         total: ids.len().min(SEARCH_COUNT_LIMIT) as i64,
@@ -455,7 +459,7 @@ pub fn attach(conn: &mut DbConn, found: Vec<Incident>) -> Result<Vec<Row>, AppEr
     let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
     let places = crate::locations::find_many(conn, &location_ids)?;
     let orgs: Vec<(i64, String, String)> = organizations::table
-        .filter(organizations::id.eq_any(&org_ids))
+        .filter(db::one_of(organizations::id, &org_ids))
         .select((
             organizations::id,
             organizations::name,
@@ -486,7 +490,8 @@ pub fn attach(conn: &mut DbConn, found: Vec<Incident>) -> Result<Vec<Row>, AppEr
         .collect())
 }
 
-/// A few incidents for a home page, by a condition chosen there.
+/// A few incidents for a home page, by a condition chosen there; `limit` is a constant of the
+/// caller (it is written into the statement, see `db::page`).
 pub fn recent(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -496,7 +501,7 @@ pub fn recent(
 ) -> Result<Vec<Row>, AppError> {
     // In the order asked for (the verification queue: oldest events first).
     let q = sort.apply(filtered(conn, viewer, filter));
-    let found = q.limit(limit).select(Incident::as_select()).load(conn)?;
+    let found = db::page(q.select(Incident::as_select()), limit, 0).load(conn)?;
     attach(conn, found)
 }
 
@@ -513,11 +518,14 @@ pub fn newest(
 ) -> Result<Vec<i64>, AppError> {
     if let DbConn::Pg(_) = conn {
         // PostgreSQL combines the GIN index with the others by itself.
-        return Ok(filtered(conn, viewer, filter)
-            .select(incidents::id)
-            .order(incidents::id.desc())
-            .limit(limit as i64)
-            .load(conn)?);
+        return Ok(db::page(
+            filtered(conn, viewer, filter)
+                .select(incidents::id)
+                .order(incidents::id.desc()),
+            limit as i64,
+            0,
+        )
+        .load(conn)?);
     }
     let text = search::fts5_query(&search::terms(&filter.text));
     let rest = Filter {
@@ -542,22 +550,24 @@ pub fn newest(
         .get_result(c)?;
         let Some(low) = slice.low else { break };
         found.extend(
-            filtered(conn, viewer, &rest)
-                .filter(
-                    diesel::dsl::sql::<Bool>(
-                        "incidents.id IN (SELECT rowid FROM incidents_fts \
+            kept(
+                filtered(conn, viewer, &rest)
+                    .filter(
+                        diesel::dsl::sql::<Bool>(
+                            "incidents.id IN (SELECT rowid FROM incidents_fts \
                          WHERE incidents_fts MATCH ",
+                        )
+                        .bind::<Text, _>(&text)
+                        .sql(" AND rowid >= ")
+                        .bind::<BigInt, _>(low)
+                        .sql(" AND rowid < ")
+                        .bind::<BigInt, _>(before)
+                        .sql(")"),
                     )
-                    .bind::<Text, _>(&text)
-                    .sql(" AND rowid >= ")
-                    .bind::<BigInt, _>(low)
-                    .sql(" AND rowid < ")
-                    .bind::<BigInt, _>(before)
-                    .sql(")"),
-                )
-                .select(incidents::id)
-                .order(incidents::id.desc())
-                .load::<i64>(conn)?,
+                    .select(incidents::id)
+                    .order(incidents::id.desc()),
+            )
+            .load::<i64>(conn)?,
         );
         if slice.n < wanted {
             break;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Need;
 use crate::db::schema::{need_tallies, needs};
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 use crate::domain::vocab::{NeedItem, NeedStatus, Urgency};
 use crate::error::AppError;
 use crate::locations::{names, Location};
@@ -171,7 +171,9 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
     if *active_only {
         q = q.filter(need_tallies::status.eq_any(NeedStatus::ACTIVE.map(|s| s.code())));
     }
-    Ok(Some(q.select(crate::db::tally_sum()).get_result(conn)?))
+    Ok(Some(
+        db::kept(q.select(crate::db::tally_sum())).get_result(conn)?,
+    ))
 }
 
 pub struct Row {
@@ -265,7 +267,8 @@ impl Group {
     }
 }
 
-/// One page of the list, critical and overdue first (see [`Group`]), with the total count.
+/// One page of the list, critical and overdue first (see [`Group`]), with the total count;
+/// `size` rows a page (a constant of the caller: it is written into the statement).
 pub fn list(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -276,7 +279,7 @@ pub fn list(
 ) -> Result<ListPage, AppError> {
     let total = match tallied_count(conn, viewer, f)? {
         Some(n) => n,
-        None => filtered(viewer, f).count().get_result(conn)?,
+        None => db::kept(filtered(viewer, f).count()).get_result(conn)?,
     };
     let found = fetch(conn, viewer, f, today, (page - 1) * size, size)?;
     Ok(ListPage {
@@ -298,37 +301,39 @@ pub fn top(
 }
 
 /// Reads `size` needs after skipping `skip`, group by group; a group is counted only when
-/// the page might start after it.
+/// the page might start after it. Each group is asked for a whole page (`size`, a constant of
+/// the caller), not for what is still missing, so its statement has one text and stays
+/// compiled (see `db::page`); the rows beyond the page are dropped.
 fn fetch(
     conn: &mut DbConn,
     viewer: Viewer,
     f: &Filter,
     today: NaiveDate,
     mut skip: i64,
-    mut size: i64,
+    size: i64,
 ) -> Result<Vec<Need>, AppError> {
+    let wanted = usize::try_from(size).unwrap_or(0);
     let mut found: Vec<Need> = Vec::new();
     for group in Group::ALL.into_iter().filter(|g| g.admits(f)) {
         if skip > 0 {
-            let count: i64 = group
-                .within(filtered(viewer, f), today)
-                .count()
-                .get_result(conn)?;
+            let count: i64 =
+                db::kept(group.within(filtered(viewer, f), today).count()).get_result(conn)?;
             if skip >= count {
                 skip -= count;
                 continue;
             }
         }
-        let rows: Vec<Need> = group
-            .ordered(group.within(filtered(viewer, f), today), f)
-            .limit(size)
-            .offset(skip)
-            .select(Need::as_select())
-            .load(conn)?;
+        let rows: Vec<Need> = db::page(
+            group
+                .ordered(group.within(filtered(viewer, f), today), f)
+                .select(Need::as_select()),
+            size,
+            skip,
+        )
+        .load(conn)?;
         skip = 0;
-        size -= rows.len() as i64;
-        found.extend(rows);
-        if size <= 0 {
+        found.extend(rows.into_iter().take(wanted - found.len()));
+        if found.len() >= wanted {
             break;
         }
     }

@@ -61,7 +61,7 @@ pub fn load(
 ) -> Result<Vec<(Subscription, SavedSearch, Vec<Delivery>)>, AppError> {
     let rows: Vec<(Delivery, Subscription, SavedSearch)> = deliveries::table
         .inner_join(subscriptions::table.inner_join(saved_searches::table))
-        .filter(deliveries::id.eq_any(ids))
+        .filter(crate::db::one_of(deliveries::id, ids))
         .order(deliveries::id.asc())
         .select((
             Delivery::as_select(),

@@ -82,7 +82,7 @@ pub fn likely_each(
         HashMap::new()
     } else {
         locations::table
-            .filter(locations::id.eq_any(&place_ids))
+            .filter(crate::db::one_of(locations::id, &place_ids))
             .select((
                 locations::id,
                 locations::admin2,
@@ -113,7 +113,7 @@ pub fn likely_each(
         HashMap::new()
     } else {
         incidents::table
-            .filter(incidents::id.eq_any(&wanted))
+            .filter(crate::db::one_of(incidents::id, &wanted))
             .select((incidents::id, incidents::reference, incidents::title))
             .load::<(i64, String, String)>(conn)?
             .into_iter()

@@ -146,31 +146,36 @@ pub fn counts(
     }
     let of_records = evidence_files::record_type
         .eq(kind.code())
-        .and(evidence_files::record_id.eq_any(ids))
+        .and(crate::db::one_of(evidence_files::record_id, ids))
         .and(evidence_files::retracted_at.is_null())
         .and(evidence_files::purged_at.is_null());
-    let mut tally: Vec<(i64, i64)> = evidence_files::table
-        .filter(of_records.clone())
-        .filter(evidence_files::part_kind.ne("claim"))
-        .filter(scope.records_of("evidence_files", false))
-        .group_by(evidence_files::record_id)
-        .select((evidence_files::record_id, count_star()))
-        .load(conn)?;
-    let on_claims: Vec<(i64, Option<i64>, i64)> = evidence_files::table
-        .filter(of_records)
-        .filter(evidence_files::part_kind.eq("claim"))
-        .filter(scope.records_of("evidence_files", false))
-        .group_by((evidence_files::record_id, evidence_files::part_id))
-        .select((
-            evidence_files::record_id,
-            evidence_files::part_id,
-            count_star(),
-        ))
-        .load(conn)?;
+    // Kept compiled: the ids are one bound value, and the scope has one text per viewer.
+    let mut tally: Vec<(i64, i64)> = crate::db::kept(
+        evidence_files::table
+            .filter(of_records.clone())
+            .filter(evidence_files::part_kind.ne("claim"))
+            .filter(scope.records_of("evidence_files", false))
+            .group_by(evidence_files::record_id)
+            .select((evidence_files::record_id, count_star())),
+    )
+    .load(conn)?;
+    let on_claims: Vec<(i64, Option<i64>, i64)> = crate::db::kept(
+        evidence_files::table
+            .filter(of_records)
+            .filter(evidence_files::part_kind.eq("claim"))
+            .filter(scope.records_of("evidence_files", false))
+            .group_by((evidence_files::record_id, evidence_files::part_id))
+            .select((
+                evidence_files::record_id,
+                evidence_files::part_id,
+                count_star(),
+            )),
+    )
+    .load(conn)?;
     if !on_claims.is_empty() {
         let claim_ids: Vec<i64> = on_claims.iter().filter_map(|(_, c, _)| *c).collect();
         let seen: Vec<i64> = claims::table
-            .filter(claims::id.eq_any(claim_ids))
+            .filter(crate::db::one_of(claims::id, &claim_ids))
             .select(Claim::as_select())
             .load(conn)?
             .into_iter()

@@ -100,7 +100,7 @@ pub fn claims_of_each(
 ) -> Result<HashMap<i64, (Vec<ScopedClaim>, Hidden)>, AppError> {
     let ids: Vec<i64> = found.iter().map(|f| f.incident.id).collect();
     let all: Vec<Claim> = claims::table
-        .filter(claims::incident_id.eq_any(&ids))
+        .filter(crate::db::one_of(claims::incident_id, &ids))
         .order((
             claims::incident_id.asc(),
             claims::claimed_on.asc(),

@@ -33,17 +33,17 @@ pub fn visible(
         }
         let found: Vec<(i64, String)> = match kind {
             "incident" => incidents::table
-                .filter(incidents::id.eq_any(&ids))
+                .filter(crate::db::one_of(incidents::id, &ids))
                 .filter(scope.records_of("incidents", true))
                 .select((incidents::id, incidents::reference))
                 .load(conn)?,
             "convoy" => convoys::table
-                .filter(convoys::id.eq_any(&ids))
+                .filter(crate::db::one_of(convoys::id, &ids))
                 .filter(scope.records_of("convoys", false))
                 .select((convoys::id, convoys::reference))
                 .load(conn)?,
             _ => needs::table
-                .filter(needs::id.eq_any(&ids))
+                .filter(crate::db::one_of(needs::id, &ids))
                 .filter(scope.records_of("needs", false))
                 .select((needs::id, needs::reference))
                 .load(conn)?,

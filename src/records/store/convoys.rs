@@ -141,7 +141,7 @@ pub fn check(
         errors,
     )?;
     let known: i64 = organizations::table
-        .filter(organizations::id.eq_any(&f.participants))
+        .filter(crate::db::one_of(organizations::id, &f.participants))
         .count()
         .get_result(conn)?;
     if known != f.participants.len() as i64 {

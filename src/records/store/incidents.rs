@@ -122,14 +122,14 @@ pub(in crate::records) fn find_many(
     ids: &[i64],
 ) -> Result<Vec<Loaded>, AppError> {
     let found: Vec<Incident> = incidents::table
-        .filter(incidents::id.eq_any(ids))
+        .filter(crate::db::one_of(incidents::id, ids))
         .select(Incident::as_select())
         .load(conn)?;
     let place_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
     let places = locations::find_many(conn, &place_ids)?;
     let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
     let orgs: HashMap<i64, Organization> = organizations::table
-        .filter(organizations::id.eq_any(&org_ids))
+        .filter(crate::db::one_of(organizations::id, &org_ids))
         .select(Organization::as_select())
         .load::<Organization>(conn)?
         .into_iter()

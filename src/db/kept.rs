@@ -154,9 +154,7 @@ impl<C: ValidGrouping<GB>, GB> ValidGrouping<GB> for OneOf<C> {
 }
 
 /// The first `LIMIT` rows of `query` (a SELECT with its ORDER BY) after `offset`, kept
-/// compiled. The limit is written into the statement's text, so pass only constants of the
-/// code (a page size), never a number a request chose; the offset is bound, and written only
-/// when there is one (the first page has one text, the others another).
+/// compiled (see [`page`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Page<Q> {
     query: Q,
@@ -164,13 +162,16 @@ pub struct Page<Q> {
     offset: i64,
 }
 
-/// `limit` rows of `query` from `offset`; see [`Page`].
-pub fn page<Q: Query>(query: Q, limit: i64, offset: i64) -> Page<Q> {
-    Page {
+/// `limit` rows of `query` from `offset`, kept compiled. The limit is written into the
+/// statement's text, so pass only constants of the code (a page size), never a number a
+/// request chose; the offset is bound, and written only when there is one (the first page
+/// has one text, the others another).
+pub fn page<Q: Query>(query: Q, limit: i64, offset: i64) -> Kept<Page<Q>> {
+    kept(Page {
         query,
         limit,
         offset,
-    }
+    })
 }
 
 impl<Q, DB> QueryFragment<DB> for Page<Q>
@@ -188,13 +189,9 @@ where
         }
         Ok(())
     }
-
-    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> QueryResult<bool> {
-        // Keyed by the text, which holds the limit: one entry per page size of the code.
-        Ok(true)
-    }
 }
 
+// Keyed by its text like `Kept`, whose query id this is.
 impl<Q> QueryId for Page<Q> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
@@ -203,8 +200,6 @@ impl<Q> QueryId for Page<Q> {
 impl<Q: Query> Query for Page<Q> {
     type SqlType = Q::SqlType;
 }
-
-impl<Q, Conn> RunQueryDsl<Conn> for Page<Q> {}
 
 #[cfg(test)]
 mod tests {
@@ -235,6 +230,18 @@ mod tests {
         };
         conn.set_instrumentation(Box::new(count) as Box<dyn Instrumentation>);
         (conn, cached)
+    }
+
+    /// `counting`'s table with four counters (2026–2029, last values 0, 7, 8, 9), through the
+    /// multi-backend connection the application uses.
+    fn four_years() -> (crate::db::DbConn, Arc<AtomicUsize>) {
+        let (mut conn, cached) = counting();
+        conn.batch_execute(
+            "INSERT INTO reference_counters VALUES ('INC', 2027, 7), ('INC', 2028, 8), \
+             ('INC', 2029, 9);",
+        )
+        .expect("rows");
+        (crate::db::DbConn::Sqlite(conn), cached)
     }
 
     /// The reference counter's UPDATE, as `references` runs it.
@@ -297,13 +304,7 @@ mod tests {
     /// statement serves every count (the count is never written into its text).
     #[test]
     fn first_rows_answers_the_first_rows_with_one_statement() {
-        let (mut conn, cached) = counting();
-        conn.batch_execute(
-            "INSERT INTO reference_counters VALUES ('INC', 2027, 7), ('INC', 2028, 8), \
-             ('INC', 2029, 9);",
-        )
-        .expect("rows");
-        let mut conn = crate::db::DbConn::Sqlite(conn);
+        let (mut conn, cached) = four_years();
         for n in [2_i64, 3, 0] {
             let years: Vec<i32> = crate::first_rows!(
                 &mut conn,
@@ -324,13 +325,7 @@ mod tests {
     /// empty list included, through the multi-backend connection as through SQLite's own.
     #[test]
     fn one_of_is_one_statement_for_every_list() {
-        let (mut conn, cached) = counting();
-        conn.batch_execute(
-            "INSERT INTO reference_counters VALUES ('INC', 2027, 7), ('INC', 2028, 8), \
-             ('INC', 2029, 9);",
-        )
-        .expect("rows");
-        let mut conn = crate::db::DbConn::Sqlite(conn);
+        let (mut conn, cached) = four_years();
         for (ids, want) in [
             (vec![7_i64, 9], vec![2027, 2029]),
             (vec![8], vec![2028]),
@@ -351,13 +346,7 @@ mod tests {
     /// `page` answers the page asked for, its first page and the others each one statement.
     #[test]
     fn page_answers_its_rows_with_one_statement_a_shape() {
-        let (mut conn, cached) = counting();
-        conn.batch_execute(
-            "INSERT INTO reference_counters VALUES ('INC', 2027, 7), ('INC', 2028, 8), \
-             ('INC', 2029, 9);",
-        )
-        .expect("rows");
-        let mut conn = crate::db::DbConn::Sqlite(conn);
+        let (mut conn, cached) = four_years();
         let mut years = |offset: i64| -> Vec<i32> {
             super::page(
                 rc::table

@@ -4,7 +4,7 @@
 //! Reads of one row by key use diesel's `get_result`, not `first`: `first` adds `LIMIT ?`, and
 //! SQLite re-prepares a statement whose LIMIT is a bound value every time it runs (its planner
 //! reads the value), which cost every request several statement compilations; the first rows
-//! of a list come through `first_rows!` instead.
+//! of a list come through `first_rows!` or `db::page` (see `kept`) instead.
 
 pub mod kept;
 pub mod schema;

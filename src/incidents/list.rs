@@ -510,6 +510,7 @@ pub fn recent(
 /// match of the text into a temporary list, for a common word a tenth of the table; instead
 /// the index is walked newest first, a slice of ids at a time (as many as are still wanted),
 /// each slice checked against the other conditions, stopping as soon as enough are found.
+/// `limit` is a constant of the caller: PostgreSQL's statement has it in its text (`db::page`).
 pub fn newest(
     conn: &mut DbConn,
     viewer: Viewer,

@@ -551,6 +551,35 @@ both_backends! {
         assert!(filtered.body.contains("1 need"));
     }
 
+    /// The list's second page starts where the first ended, across its groups: critical needs
+    /// first, then the rest (each group is read a whole page at a time and cut to the page).
+    async fn needs_pages_follow_on_across_groups(app: TestApp) {
+        places(&app);
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let name = |i: usize| format!("Site {i:02} of the paging test");
+        for i in 1..=53 {
+            let (urgency, by) = if i <= 3 { ("critical", "2028-01-01") } else { ("medium", "2028-02-01") };
+            let page = app.post_form_with(&c, "/needs/new", "/needs", &[
+                ("facility_name", &name(i)), ("facility_type", "hospital"), ("location", "Douma"), ("item", "oxygen"),
+                ("quantity_needed", "10"), ("unit", "cylinders"), ("urgency", urgency), ("needed_by", by), ("sensitivity", "public"),
+            ]).await;
+            assert_eq!(page.status, 303, "{}", page.body);
+        }
+        let mut seen = Vec::new();
+        for (n, want) in [(1, 50), (2, 3)] {
+            let list = app.get_with(&c, &format!("/needs?page={n}")).await;
+            let rows = &list.body[list.body.find("<tbody").expect("the needs table")..];
+            let shown: Vec<usize> = (1..=53).filter(|i| rows.contains(&name(*i))).collect();
+            assert_eq!(shown.len(), want, "page {n} shows a page of needs: {shown:?}");
+            seen.extend(shown);
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (1..=53).collect::<Vec<_>>(), "every need on one page, none on two");
+        let first = app.get_with(&c, "/needs").await;
+        let rows = &first.body[first.body.find("<tbody").expect("the needs table")..];
+        assert!(rows.find(&name(3)).unwrap() < rows.find(&name(4)).unwrap(), "critical first");
+    }
+
     async fn other_organisations_never_see_confidential_convoys_or_needs(app: TestApp) {
         places(&app);
         let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;

@@ -321,8 +321,9 @@ mod tests {
             "one statement for every n"
         );
     }
+
     /// `one_of` binds a list of any length as one value: one statement for every length, the
-    /// empty list included, through the multi-backend connection as through SQLite's own.
+    /// empty list included, through the multi-backend connection the application uses.
     #[test]
     fn one_of_is_one_statement_for_every_list() {
         let (mut conn, cached) = four_years();

@@ -21,7 +21,6 @@ pub struct Convoy {
     pub trucks: i32,
     pub beneficiaries: Option<i64>,
     pub notification_ref: String,
-    #[diesel(deserialize_as = String)]
     pub sensitivity: Sensitivity,
     pub status: String,
     pub notes: String,

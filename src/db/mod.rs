@@ -6,11 +6,13 @@
 //! reads the value), which cost every request several statement compilations; the first rows
 //! of a list come through `first_rows!` or `db::page` (see `kept`) instead.
 
+pub mod codes;
 pub mod kept;
 pub mod schema;
 pub mod slow_queries;
 pub mod writer;
 
+pub use codes::Day;
 pub use kept::{kept, one_of, page};
 
 use std::path::PathBuf;

@@ -50,17 +50,6 @@ macro_rules! vocabulary {
                 f.write_str(self.code())
             }
         }
-
-        /// A column read straight into the vocabulary (`#[diesel(deserialize_as = String)]`):
-        /// a code outside the list fails the read rather than passing as a default.
-        impl TryFrom<String> for $name {
-            type Error = String;
-
-            fn try_from(code: String) -> Result<Self, String> {
-                Self::parse(&code)
-                    .map_err(|_| format!("{:?} is not a {} code", code, stringify!($name)))
-            }
-        }
     };
 }
 

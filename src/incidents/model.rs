@@ -21,9 +21,11 @@ pub struct Incident {
     pub category: String,
     pub attack_types: String,
     pub resources_affected: String,
+    #[diesel(deserialize_as = crate::db::Day)]
     pub occurred_on: NaiveDate,
     pub time_precision: String,
     pub occurred_time: String,
+    #[diesel(deserialize_as = crate::db::Day)]
     pub reported_on: NaiveDate,
     pub location_id: i64,
     pub location_precision: String,
@@ -42,11 +44,8 @@ pub struct Incident {
     pub people_affected: Option<i64>,
     pub organization_id: i64,
     pub created_by: i64,
-    #[diesel(deserialize_as = String)]
     pub sensitivity: Sensitivity,
-    #[diesel(deserialize_as = String)]
     pub verification: Verification,
-    #[diesel(deserialize_as = String)]
     pub status: RecordStatus,
     pub retracted_at: Option<NaiveDateTime>,
     pub retraction_reason: String,

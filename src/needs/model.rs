@@ -28,7 +28,6 @@ pub struct Need {
     pub status: String,
     pub quantity_delivered: i64,
     pub organization_id: i64,
-    #[diesel(deserialize_as = String)]
     pub sensitivity: Sensitivity,
     pub notes: String,
     pub created_by: i64,

@@ -115,6 +115,16 @@ both_backends! {
         assert_eq!(text_of(&report, "figure-incidents"), "2");
         let beside = between(&report, "id=\"area-figures\"", "</table>");
         assert!(beside.contains("at least 1,100") && beside.contains("Eastern Ghouta, past three weeks"), "{beside}");
+        // Key incidents: the most killed and injured first, an area's figures counting as none
+        // (the 1,100 would otherwise rank it first).
+        create_incident(&app, &c, &[("title", "Shelling of the bakery queue"), ("civilians_killed", "3"), ("civilians_injured", "20"), ("people_affected", "")]).await;
+        let report = app.get_with(&c, PERIOD).await;
+        let key = between(&report, "id=\"key-incidents\"", "</table>");
+        let order: Vec<usize> = [">Shelling of the bakery queue<", ">10<", ">1,100 "]
+            .iter()
+            .map(|m| key.find(m).unwrap_or_else(|| panic!("{m} not among the key incidents: {key}")))
+            .collect();
+        assert!(order[0] < order[1] && order[1] < order[2], "{key}");
         // Places most affected: Harasta's killed are not the area's figure.
         let places = between(&report, "id=\"places-title\"", "</table>");
         let harasta = places.split("Harasta").nth(1).expect("Harasta listed");

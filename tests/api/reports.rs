@@ -6,7 +6,7 @@ use corridor::audit::{self, Actor};
 use corridor::domain::Role;
 use corridor::locations::{self, PlaceFields};
 
-use crate::convoys::{create_convoy, create_need};
+use crate::convoys::{create_convoy, create_need, line_ids, moves};
 use crate::helpers::{Page, TestApp};
 use crate::incidents::{create_incident, signed_in};
 
@@ -211,5 +211,37 @@ both_backends! {
         assert!(!app.get_with(&c, PERIOD).await.body.contains("report-logo"));
         assert_eq!(crate::evidence::bytes(&app, &c, &src).await.0, 404);
         assert_eq!(app.count_where("audit_events", "action = 'organization.logo'"), 2);
+    }
+
+    /// The convoy figures: the beneficiaries reached are all of a delivered convoy's and a
+    /// partly delivered one's in the share of its cargo that arrived; the cargo removed on the
+    /// way is summed by item.
+    async fn the_report_counts_beneficiaries_reached_and_cargo_removed(app: TestApp) {
+        let c = arrange(&app).await;
+        let delivered = create_convoy(&app, &c, &[("beneficiaries", "1000")]).await;
+        let partly = create_convoy(&app, &c, &[("beneficiaries", "3000")]).await;
+        // Each: 40 trauma kits and 5,000 food parcels. The second lost 6 kits and half of what
+        // it carried did not arrive: 2,520 of 5,040.
+        for (id, status, kits, removed, parcels) in
+            [(delivered, "delivered", "40", "", "5000"), (partly, "partially_delivered", "24", "6", "2496")]
+        {
+            moves(&app, &c, id, &["notified", "approved", "en_route"]).await;
+            let lines = line_ids(&app, &c, id).await;
+            let outcome = [
+                ("status", status), ("occurred_on", "2018-02-27"),
+                ("delivered_line", lines[0].as_str()), ("delivered_quantity", kits), ("removed_quantity", removed), ("removal_note", ""),
+                ("delivered_line", lines[1].as_str()), ("delivered_quantity", parcels), ("removed_quantity", ""), ("removal_note", ""),
+            ];
+            let page = app.post_form_with(&c, &format!("/convoys/{id}"), &format!("/convoys/{id}/events"), &outcome).await;
+            assert_eq!(page.status, 303, "{status}: {}", page.body);
+        }
+        let report = app.get_with(&c, PERIOD).await;
+        assert_eq!(report.status, 200, "{}", report.body);
+        // Reached 1,000 + 3,000 × 2,520 / 5,040; targeted with the two planned convoys.
+        assert!(report.body.contains("2,500 / 62,023"), "{}", report.body);
+        assert!(report.body.contains("id=\"convoys-delivered\">1<"), "{}", report.body);
+        let removed = report.body.split("<td dir=\"auto\">Trauma kits</td>").nth(1).expect("kits removed listed");
+        assert!(removed.starts_with("<td class=\"num\">6 <bdi>kits</bdi>"), "{removed}");
+        assert!(!report.body.contains("<td dir=\"auto\">Food parcels</td>"), "nothing removed of the parcels");
     }
 }

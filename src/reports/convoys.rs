@@ -6,7 +6,7 @@
 //! `cargo_lines_convoy_idx`, the items of the removed lines from their rows).
 
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Bool;
 
 use super::{Audience, ConvoyFigures, Params};
 use crate::db::schema::{cargo_lines, convoys};
@@ -34,16 +34,8 @@ fn scope(viewer: Viewer, p: &Params) -> convoys::BoxedQuery<'static, Backend> {
     if let Some(org) = p.organization_id {
         q = q.filter(convoys::organization_id.eq(org));
     }
-    for (column, value) in [("admin1", &p.admin1), ("admin2", &p.admin2)] {
-        if let Some(v) = value {
-            q = q.filter(
-                diesel::dsl::sql::<Bool>(&format!(
-                    "convoys.destination_id IN (SELECT id FROM locations WHERE {column} = "
-                ))
-                .bind::<Text, _>(v.clone())
-                .sql(")"),
-            );
-        }
+    for condition in super::in_area("convoys.destination_id", p) {
+        q = q.filter(condition);
     }
     q
 }

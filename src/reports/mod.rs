@@ -305,18 +305,28 @@ fn need_scope(viewer: Viewer, p: &Params) -> needs::BoxedQuery<'static, Backend>
     if let Some(org) = p.organization_id {
         q = q.filter(needs::organization_id.eq(org));
     }
-    for (column, value) in [("admin1", &p.admin1), ("admin2", &p.admin2)] {
-        if let Some(v) = value {
-            q = q.filter(
-                diesel::dsl::sql::<Bool>(&format!(
-                    "needs.location_id IN (SELECT id FROM locations WHERE {column} = "
-                ))
-                .bind::<Text, _>(v.clone())
-                .sql(")"),
-            );
-        }
+    for condition in in_area("needs.location_id", p) {
+        q = q.filter(condition);
     }
     q
+}
+
+/// The report's area (governorate, district) as conditions on a record's place column.
+fn in_area<T>(
+    place: &str,
+    p: &Params,
+) -> Vec<Box<dyn diesel::expression::BoxableExpression<T, Backend, SqlType = Bool>>> {
+    [("admin1", &p.admin1), ("admin2", &p.admin2)]
+        .into_iter()
+        .filter_map(|(column, value)| {
+            let condition = diesel::dsl::sql::<Bool>(&format!(
+                "{place} IN (SELECT id FROM locations WHERE {column} = "
+            ))
+            .bind::<Text, _>(value.clone()?)
+            .sql(")");
+            Some(Box::new(condition) as Box<_>)
+        })
+        .collect()
 }
 
 /// The report's data, as `viewer` may see it.

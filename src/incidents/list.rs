@@ -439,12 +439,12 @@ pub fn list(
                 .filter(db::one_of(incidents::id, &ids))
                 .into_boxed()
         };
-        db::page(
-            sort.apply(matches).select(Incident::as_select()),
-            PAGE_SIZE,
-            (page - 1) * PAGE_SIZE,
-        )
-        .load(conn)?
+        // Not kept: PostgreSQL would give it a generic plan, blind to the words (`newest`).
+        sort.apply(matches)
+            .select(Incident::as_select())
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+            .load(conn)?
     };
     Ok(ListPage {
         rows: attach(conn, found)?,

@@ -29,7 +29,10 @@ use diesel::sqlite::Sqlite;
 use diesel::{QueryResult, RunQueryDsl};
 
 /// A statement diesel may keep compiled, keyed by its SQL text. Only wrap statements whose
-/// text takes few forms (never one per value bound into them).
+/// text takes few forms (never one per value bound into them), and whose best plan does not
+/// depend on the values bound: after five runs PostgreSQL gives a kept statement one generic
+/// plan for any values, which for a text search's words walked the table (a reporter's search
+/// for a common word took 3 s), so the searches are not kept (`incidents::list::newest`).
 #[derive(Debug, Clone, Copy)]
 pub struct Kept<Q>(Q);
 

@@ -439,7 +439,7 @@ pub fn list(
                 .filter(db::one_of(incidents::id, &ids))
                 .into_boxed()
         };
-        // Not kept: PostgreSQL would give it a generic plan, blind to the words (`newest`).
+        // Not kept: it carries the words (`db::Kept`).
         sort.apply(matches)
             .select(Incident::as_select())
             .limit(PAGE_SIZE)
@@ -518,9 +518,7 @@ pub fn newest(
 ) -> Result<Vec<i64>, AppError> {
     if let DbConn::Pg(_) = conn {
         // PostgreSQL combines the GIN index with the others by itself, if it plans for the
-        // words searched. So this statement is not kept: a kept one gets PostgreSQL's generic
-        // plan after five runs, one plan for any words, and a reporter's search for a common
-        // word then took 3 s (2 req/s in the benchmark) against 60 ms planned for its words.
+        // words searched: so not kept (`db::Kept` says why).
         return Ok(filtered(conn, viewer, filter)
             .select(incidents::id)
             .order(incidents::id.desc())

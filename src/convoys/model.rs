@@ -26,7 +26,9 @@ pub struct Convoy {
     pub notes: String,
     pub created_by: i64,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -5,13 +5,13 @@
 //! walk a year of records (the situation report's one pass), that was most of the work: the
 //! types here read the text in place, from SQLite's row or PostgreSQL's buffer, on either
 //! backend and through `DbConn`. A stored code outside the vocabulary fails the read (a bug, not
-//! a value to show as a default). The record structs read their vocabulary fields and dates
-//! through them too.
+//! a value to show as a default). The record structs read their vocabulary fields, dates and
+//! timestamps through them too.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::pg::{Pg, PgValue};
-use diesel::sql_types::{Date, Text};
+use diesel::sql_types::{Date, Nullable, Text, Timestamp};
 use diesel::sqlite::{Sqlite, SqliteValue};
 
 use super::{Backend, MultiRawValue};
@@ -82,6 +82,43 @@ fn code_of<T: Copy>(
         })
 }
 
+/// For a wrapper `$wrapper($inner)` of a column of SQL type `$sql` with its own reading on SQLite:
+/// diesel's reading on PostgreSQL, both through the multi-backend, and the wrapper as the
+/// record structs' `deserialize_as` (`Queryable`, and `From` into the field's type).
+macro_rules! read_as_diesel_elsewhere {
+    ($wrapper:ident, $inner:ty, $sql:ty) => {
+        impl FromSql<$sql, Pg> for $wrapper {
+            fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+                <$inner as FromSql<$sql, Pg>>::from_sql(value).map($wrapper)
+            }
+        }
+
+        impl FromSql<$sql, Backend> for $wrapper {
+            fn from_sql(value: MultiRawValue<'_>) -> deserialize::Result<Self> {
+                value.from_sql::<Self, $sql>()
+            }
+        }
+
+        impl<DB: diesel::backend::Backend> Queryable<$sql, DB> for $wrapper
+        where
+            $wrapper: FromSql<$sql, DB>,
+        {
+            type Row = Self;
+
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+
+        /// For record structs' fields (`#[diesel(deserialize_as = crate::db::...)]`).
+        impl From<$wrapper> for $inner {
+            fn from(read: $wrapper) -> Self {
+                read.0
+            }
+        }
+    };
+}
+
 /// A date column. On SQLite (text, `YYYY-MM-DD`) it is read by chrono's own date parser, not
 /// through a format string as diesel does; on PostgreSQL it is diesel's reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,42 +130,61 @@ impl FromSql<Date, Sqlite> for Day {
     }
 }
 
-impl FromSql<Date, Pg> for Day {
-    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
-        <NaiveDate as FromSql<Date, Pg>>::from_sql(value).map(Day)
+read_as_diesel_elsewhere!(Day, NaiveDate, Date);
+
+/// A timestamp column. On SQLite diesel stores `YYYY-MM-DD HH:MM:SS.ffffff` and reads it back by
+/// trying its format strings one after another, each parsed for every value (a tenth of an
+/// export's work); text in that form is read here by chrono's own date and time parsers, and
+/// anything else by diesel as before. On PostgreSQL it is diesel's reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment(pub NaiveDateTime);
+
+/// `2026-12-03 15:22:41.008181` (or without the fraction), as diesel writes timestamps.
+fn as_diesel_writes(text: &str) -> Option<NaiveDateTime> {
+    if text.as_bytes().get(10) != Some(&b' ') {
+        return None;
+    }
+    let (date, time) = (text.get(..10)?, text.get(11..)?);
+    Some(NaiveDateTime::new(date.parse().ok()?, time.parse().ok()?))
+}
+
+impl FromSql<Timestamp, Sqlite> for Moment {
+    fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        if let Some(read) = as_diesel_writes(value.read_text()) {
+            return Ok(Moment(read));
+        }
+        <NaiveDateTime as FromSql<Timestamp, Sqlite>>::from_sql(value).map(Moment)
     }
 }
 
-impl FromSql<Date, Backend> for Day {
-    fn from_sql(value: MultiRawValue<'_>) -> deserialize::Result<Self> {
-        value.from_sql::<Self, Date>()
-    }
-}
+read_as_diesel_elsewhere!(Moment, NaiveDateTime, Timestamp);
 
-/// For record structs' date fields (`#[diesel(deserialize_as = crate::db::Day)]`).
-impl From<Day> for NaiveDate {
-    fn from(day: Day) -> Self {
-        day.0
-    }
-}
+/// For record structs' optional timestamps (`#[diesel(deserialize_as = crate::db::MaybeMoment)]`).
+pub struct MaybeMoment(Option<NaiveDateTime>);
 
-impl<DB: diesel::backend::Backend> Queryable<Date, DB> for Day
+impl<DB: diesel::backend::Backend> Queryable<Nullable<Timestamp>, DB> for MaybeMoment
 where
-    Day: FromSql<Date, DB>,
+    Moment: FromSql<Timestamp, DB>,
 {
-    type Row = Self;
+    type Row = Option<Moment>;
 
-    fn build(row: Self) -> deserialize::Result<Self> {
-        Ok(row)
+    fn build(row: Option<Moment>) -> deserialize::Result<Self> {
+        Ok(MaybeMoment(row.map(NaiveDateTime::from)))
+    }
+}
+
+impl From<MaybeMoment> for Option<NaiveDateTime> {
+    fn from(moment: MaybeMoment) -> Self {
+        moment.0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use diesel::prelude::*;
-    use diesel::sql_types::{Date, Text};
+    use diesel::sql_types::{Date, Text, Timestamp};
 
-    use super::Day;
+    use super::{Day, MaybeMoment, Moment};
     use crate::domain::vocab::Sensitivity;
 
     /// A code and a date read in place on SQLite's own connection and through the
@@ -149,5 +205,36 @@ mod tests {
         let failed = diesel::select(unknown).get_result::<Sensitivity>(&mut multi);
         let message = format!("{:?}", failed.unwrap_err());
         assert!(message.contains("not a Sensitivity code"), "{message}");
+    }
+
+    /// Timestamps as diesel writes them read by chrono's parsers, the same as diesel reads
+    /// them; any other form diesel accepts (a 'T', a zone, a Julian day) still read by diesel;
+    /// NULL as none.
+    #[test]
+    fn timestamps_read_as_diesel_reads_them() {
+        let mut multi = crate::db::DbConn::Sqlite(SqliteConnection::establish(":memory:").unwrap());
+        for text in [
+            "'2026-12-03 15:22:41.008181'",
+            "'2026-12-03 15:22:41'",
+            "'2018-02-26 00:00:00.5'",
+            "'2026-12-03T15:22:41.25'",
+            "'2026-12-03 15:22'",
+            "2461012.5",
+        ] {
+            let select = || diesel::dsl::sql::<Timestamp>(text);
+            let ours: Moment = diesel::select(select()).get_result(&mut multi).unwrap();
+            let diesels: chrono::NaiveDateTime =
+                diesel::select(select()).get_result(&mut multi).unwrap();
+            assert_eq!(ours.0, diesels, "{text}");
+        }
+        assert!(super::as_diesel_writes("2026-12-03 15:22:41.008181").is_some());
+        assert!(super::as_diesel_writes("2026-12-03T15:22:41").is_none());
+        let bad = diesel::dsl::sql::<Timestamp>("'yesterday'");
+        assert!(diesel::select(bad)
+            .get_result::<Moment>(&mut multi)
+            .is_err());
+        let none = diesel::dsl::sql::<diesel::sql_types::Nullable<Timestamp>>("NULL");
+        let read: MaybeMoment = diesel::select(none).get_result(&mut multi).unwrap();
+        assert_eq!(Option::<chrono::NaiveDateTime>::from(read), None);
     }
 }

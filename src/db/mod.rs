@@ -12,7 +12,7 @@ pub mod schema;
 pub mod slow_queries;
 pub mod writer;
 
-pub use codes::Day;
+pub use codes::{Day, MaybeMoment, Moment};
 pub use kept::{kept, one_of, page};
 
 use std::path::PathBuf;
@@ -302,6 +302,10 @@ pub fn migrations_current(conn: &mut DbConn) -> Result<bool, AppError> {
 
 /// The backend type of `DbConn`, for boxed queries built for either database.
 pub type Backend = <DbConn as diesel::Connection>::Backend;
+
+/// A condition on the rows of table `T`, for a boxed query on either backend.
+pub type BoxedCondition<T> =
+    Box<dyn diesel::expression::BoxableExpression<T, Backend, SqlType = diesel::sql_types::Bool>>;
 
 /// The sum of a tally table's `n` over the rows selected, 0 for none. (SUM of a BIGINT is
 /// NUMERIC on PostgreSQL: cast back, on both.)

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::lookup;
-use super::{col, Cell, Column, Kind, Source};
+use super::{col, Cell, Column, Kind, Rows, Source, Span};
 use crate::convoys::list::{self, Filter};
 use crate::convoys::model::{CargoLine, Convoy};
 use crate::db::schema::{cargo_lines, convoys};
@@ -61,15 +61,21 @@ impl Source for Convoys {
             .unwrap_or(0))
     }
 
-    fn page(&self, conn: &mut DbConn, after: i64, upto: i64) -> Result<Vec<Vec<Cell>>, AppError> {
+    fn ids(&self, conn: &mut DbConn) -> Result<Vec<i64>, AppError> {
+        Ok(list::filtered(self.viewer, &self.filter)
+            .order(convoys::id.asc())
+            .select(convoys::id)
+            .load(conn)?)
+    }
+
+    fn page(&self, conn: &mut DbConn, span: Span<'_>, rows: &mut Rows<'_>) -> Result<(), AppError> {
         let found: Vec<Convoy> = list::filtered(self.viewer, &self.filter)
-            .filter(convoys::id.gt(after))
-            .filter(convoys::id.le(upto))
+            .filter(span.condition(convoys::id))
             .order(convoys::id.asc())
             .select(Convoy::as_select())
             .load(conn)?;
         if found.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let places = lookup::places(
             conn,
@@ -82,37 +88,41 @@ impl Source for Convoys {
             .order((cargo_lines::convoy_id.asc(), cargo_lines::position.asc()))
             .select(CargoLine::as_select())
             .load(conn)?;
-        let mut cargo: HashMap<i64, Vec<String>> = HashMap::new();
+        // Each convoy's cargo, a line per item.
+        let mut cargo: HashMap<i64, String> = HashMap::new();
         for l in &lines {
-            cargo.entry(l.convoy_id).or_default().push(l.describe());
+            let list = cargo.entry(l.convoy_id).or_default();
+            if !list.is_empty() {
+                list.push('\n');
+            }
+            list.push_str(&l.describe());
         }
-        Ok(found
-            .iter()
-            .map(|c| {
-                let origin = places.get(&c.origin_id);
-                let dest = places.get(&c.destination_id);
-                let text = |s: Option<&String>| s.map_or(Cell::Null, Cell::text);
-                let cells = vec![
-                    Cell::text(&c.reference),
-                    Cell::text(orgs.get(&c.organization_id).cloned().unwrap_or_default()),
-                    text(origin.map(|l| &l.name)),
-                    text(origin.map(|l| &l.admin1)),
-                    text(dest.map(|l| &l.name)),
-                    text(dest.map(|l| &l.admin1)),
-                    text(dest.map(|l| &l.admin2)),
-                    text(dest.map(|l| &l.pcode)),
-                    Cell::Date(c.planned_departure),
-                    Cell::text(&c.route),
-                    Cell::Int(i64::from(c.trucks)),
-                    Cell::int(c.beneficiaries),
-                    Cell::text(&c.notification_ref),
-                    Cell::text(cargo.get(&c.id).map(|l| l.join("\n")).unwrap_or_default()),
-                    Cell::code(c.sensitivity.code()),
-                    Cell::text(&c.status),
-                    Cell::text(&c.notes),
-                ];
-                cells
-            })
-            .collect())
+        fn text(s: Option<&String>) -> Cell<'_> {
+            s.map_or(Cell::Null, |s| Cell::text(s))
+        }
+        for c in &found {
+            let origin = places.get(&c.origin_id);
+            let dest = places.get(&c.destination_id);
+            rows.push(&[
+                Cell::text(&c.reference),
+                lookup::organization(&orgs, c.organization_id),
+                text(origin.map(|l| &l.name)),
+                text(origin.map(|l| &l.admin1)),
+                text(dest.map(|l| &l.name)),
+                text(dest.map(|l| &l.admin1)),
+                text(dest.map(|l| &l.admin2)),
+                text(dest.map(|l| &l.pcode)),
+                Cell::Date(c.planned_departure),
+                Cell::text(&c.route),
+                Cell::Int(i64::from(c.trucks)),
+                Cell::int(c.beneficiaries),
+                Cell::text(&c.notification_ref),
+                Cell::text(cargo.get(&c.id).map_or("", String::as_str)),
+                Cell::text(c.sensitivity.code()),
+                Cell::text(&c.status),
+                Cell::text(&c.notes),
+            ])?;
+        }
+        Ok(())
     }
 }

@@ -86,7 +86,7 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-impl Cell {
+impl Cell<'_> {
     /// The CSV field: text neutralised (and on one line for HXL), dates in ISO 8601, numbers
     /// as numbers. Numbers and dates are written into `scratch` (reused from cell to cell: an
     /// export writes millions).
@@ -119,7 +119,7 @@ impl Cell {
     }
 }
 
-impl Serialize for Cell {
+impl Serialize for Cell<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(t) => s.serialize_str(t),
@@ -133,7 +133,7 @@ impl Serialize for Cell {
 }
 
 /// A row of HXL's JSON form: values in column order, text on one line.
-struct HxlRow<'a>(&'a [Cell]);
+struct HxlRow<'a>(&'a [Cell<'a>]);
 
 impl Serialize for HxlRow<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -152,7 +152,7 @@ impl Serialize for HxlRow<'_> {
 /// One row as a JSON object, keys in column order.
 struct JsonRow<'a> {
     columns: &'a [Column],
-    cells: &'a [Cell],
+    cells: &'a [Cell<'a>],
 }
 
 impl Serialize for JsonRow<'_> {
@@ -205,27 +205,34 @@ impl Encoder {
         }
     }
 
-    /// Some rows, each with one cell per column.
-    pub fn rows(&mut self, rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
-        let out = self.encode(rows, self.written > 0)?;
-        self.written += rows.len() as u64;
-        Ok(out)
+    /// A writer for the next rows (pieces are written side by side without touching the
+    /// encoder; [`Encoder::append`] then puts them in place, in order).
+    pub fn first_rows(&self) -> Rows<'_> {
+        self.rows_after(self.written > 0)
     }
 
-    /// The next rows, encoded without touching the encoder (so pages can be encoded side by
-    /// side); [`Encoder::append`] then puts them in place, in order.
-    pub fn encode_first(&self, rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
-        self.encode(rows, self.written > 0)
+    /// A writer for rows that come after those given to [`Encoder::first_rows`] (as if some
+    /// came before; [`Encoder::append`] corrects that when none did).
+    pub fn following_rows(&self) -> Rows<'_> {
+        self.rows_after(true)
     }
 
-    /// Rows that come after those given to [`Encoder::encode_first`] (as if some came before;
-    /// [`Encoder::append`] corrects that when none did).
-    pub fn encode_following(&self, rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
-        self.encode(rows, true)
+    fn rows_after(&self, after_others: bool) -> Rows<'_> {
+        let out = match self.format {
+            Format::Csv { .. } => Out::Csv(Box::new(csv_writer(Vec::with_capacity(512 * 1024)))),
+            Format::Json | Format::HxlJson => Out::Json(Vec::with_capacity(512 * 1024)),
+        };
+        Rows {
+            format: self.format,
+            columns: self.columns,
+            out,
+            after_others,
+            count: 0,
+            scratch: String::new(),
+        }
     }
 
-    /// Adds `count` rows encoded by `encode_first` or `encode_following` after what `out`
-    /// holds.
+    /// Adds `count` rows written by a [`Rows`] after what `out` holds.
     pub fn append(&mut self, out: &mut Vec<u8>, mut encoded: Vec<u8>, count: usize) {
         if self.written == 0 && count > 0 && self.format == Format::Json && encoded[0] == b',' {
             // They turned out to be the first rows of the file: no separator before them.
@@ -235,52 +242,6 @@ impl Encoder {
         out.extend(encoded);
     }
 
-    /// `rows` as bytes; `after_others` when rows have been written before them.
-    fn encode(&self, rows: &[Vec<Cell>], after_others: bool) -> Result<Vec<u8>, AppError> {
-        match self.format {
-            Format::Csv { .. } => {
-                let mut writer = csv_writer(Vec::with_capacity(rows.len() * 512));
-                let mut scratch = String::new();
-                let hxl = self.format.is_hxl();
-                for cells in rows {
-                    for cell in cells {
-                        writer
-                            .write_field(cell.csv_field(&mut scratch, hxl))
-                            .map_err(failed)?;
-                    }
-                    writer
-                        .write_record(std::iter::empty::<&[u8]>())
-                        .map_err(failed)?;
-                }
-                writer.into_inner().map_err(failed)
-            }
-            Format::Json => {
-                let mut out = Vec::new();
-                for (k, cells) in rows.iter().enumerate() {
-                    if after_others || k > 0 {
-                        out.push(b',');
-                    }
-                    out.push(b'\n');
-                    let row = JsonRow {
-                        columns: self.columns,
-                        cells,
-                    };
-                    serde_json::to_writer(&mut out, &row).map_err(failed)?;
-                }
-                Ok(out)
-            }
-            Format::HxlJson => {
-                // The hashtag row always comes first, so every row follows another.
-                let mut out = Vec::new();
-                for cells in rows {
-                    out.extend_from_slice(b",\n");
-                    serde_json::to_writer(&mut out, &HxlRow(cells)).map_err(failed)?;
-                }
-                Ok(out)
-            }
-        }
-    }
-
     /// JSON (both forms): the closing bracket. CSV: nothing.
     pub fn tail(&mut self) -> Vec<u8> {
         match self.format {
@@ -288,6 +249,72 @@ impl Encoder {
             Format::Json if self.written == 0 => b"]\n".to_vec(),
             Format::Json | Format::HxlJson => b"\n]\n".to_vec(),
         }
+    }
+}
+
+enum Out {
+    /// Boxed: the writer's buffer state is large, and one is made per page.
+    Csv(Box<csv::Writer<Vec<u8>>>),
+    Json(Vec<u8>),
+}
+
+/// Rows turned into bytes as they are given, one at a time (so a page's rows need never be
+/// held as values): [`Rows::push`] each, then [`Rows::finish`].
+pub struct Rows<'e> {
+    format: Format,
+    columns: &'e [Column],
+    out: Out,
+    /// Whether rows were written before these (JSON separates rows with commas).
+    after_others: bool,
+    count: usize,
+    /// Numbers and dates are written here, reused from cell to cell.
+    scratch: String,
+}
+
+impl Rows<'_> {
+    /// One row, with one cell per column.
+    pub fn push(&mut self, cells: &[Cell<'_>]) -> Result<(), AppError> {
+        debug_assert_eq!(cells.len(), self.columns.len(), "one cell per column");
+        match &mut self.out {
+            Out::Csv(writer) => {
+                let hxl = self.format.is_hxl();
+                for cell in cells {
+                    writer
+                        .write_field(cell.csv_field(&mut self.scratch, hxl))
+                        .map_err(failed)?;
+                }
+                writer
+                    .write_record(std::iter::empty::<&[u8]>())
+                    .map_err(failed)?;
+            }
+            Out::Json(out) if self.format == Format::HxlJson => {
+                // The hashtag row always comes first, so every row follows another.
+                out.extend_from_slice(b",\n");
+                serde_json::to_writer(&mut *out, &HxlRow(cells)).map_err(failed)?;
+            }
+            Out::Json(out) => {
+                if self.after_others || self.count > 0 {
+                    out.push(b',');
+                }
+                out.push(b'\n');
+                let row = JsonRow {
+                    columns: self.columns,
+                    cells,
+                };
+                serde_json::to_writer(&mut *out, &row).map_err(failed)?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// The bytes and how many rows they hold.
+    pub fn finish(self) -> Result<(Vec<u8>, usize), AppError> {
+        let bytes = match self.out {
+            Out::Csv(writer) => (*writer).into_inner().map_err(failed)?,
+            Out::Json(out) => out,
+        };
+        Ok((bytes, self.count))
     }
 }
 
@@ -361,7 +388,7 @@ mod tests {
         col("none", "#value"),
     ];
 
-    fn row() -> Vec<Cell> {
+    fn row() -> Vec<Cell<'static>> {
         vec![
             Cell::text("-a, \"b\"\nc"),
             Cell::Int(-3),
@@ -372,11 +399,23 @@ mod tests {
         ]
     }
 
+    /// `rows` written after what the encoder wrote before, as the export's cursor does.
+    fn rows(e: &mut Encoder, rows: &[Vec<Cell<'_>>]) -> Vec<u8> {
+        let mut writer = e.first_rows();
+        for cells in rows {
+            writer.push(cells).unwrap();
+        }
+        let (encoded, count) = writer.finish().unwrap();
+        let mut out = Vec::new();
+        e.append(&mut out, encoded, count);
+        out
+    }
+
     #[test]
     fn csv_quotes_neutralises_text_only_and_adds_the_hxl_row_when_asked() {
         let mut e = Encoder::new(Format::Csv { hxl: true }, COLUMNS);
         let mut out = e.head().unwrap();
-        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(rows(&mut e, &[row()]));
         out.extend(e.tail());
         assert_eq!(
             String::from_utf8(out).unwrap(),
@@ -388,7 +427,7 @@ mod tests {
         let mut plain = Encoder::new(Format::Csv { hxl: false }, COLUMNS);
         let mut out = plain.head().unwrap();
         assert_eq!(out, b"text,count,lon,on,yes,none\r\n");
-        out.extend(plain.rows(&[row()]).unwrap());
+        out.extend(rows(&mut plain, &[row()]));
         assert!(String::from_utf8(out)
             .unwrap()
             .contains("\"'-a, \"\"b\"\"\nc\""));
@@ -409,8 +448,8 @@ mod tests {
     fn hxl_json_is_the_hashtag_row_then_one_array_per_row() {
         let mut e = Encoder::new(Format::HxlJson, COLUMNS);
         let mut out = e.head().unwrap();
-        out.extend(e.rows(&[row()]).unwrap());
-        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(rows(&mut e, &[row()]));
+        out.extend(rows(&mut e, &[row()]));
         out.extend(e.tail());
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v[0][0], "#meta+text");
@@ -430,8 +469,8 @@ mod tests {
     fn json_is_an_array_of_objects_in_column_order() {
         let mut e = Encoder::new(Format::Json, COLUMNS);
         let mut out = e.head().unwrap();
-        out.extend(e.rows(&[row()]).unwrap());
-        out.extend(e.rows(&[row()]).unwrap());
+        out.extend(rows(&mut e, &[row()]));
+        out.extend(rows(&mut e, &[row()]));
         out.extend(e.tail());
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("[\n{\"text\":\"-a, \\\"b\\\"\\nc\",\"count\":-3,"));
@@ -445,9 +484,12 @@ mod tests {
         for before in [0, 1] {
             let mut e = Encoder::new(Format::Json, COLUMNS);
             let mut out = e.head().unwrap();
-            out.extend(e.rows(&vec![row(); before]).unwrap());
-            let following = e.encode_following(&[row(), row()]).unwrap();
-            e.append(&mut out, following, 2);
+            out.extend(rows(&mut e, &vec![row(); before]));
+            let mut following = e.following_rows();
+            following.push(&row()).unwrap();
+            following.push(&row()).unwrap();
+            let (following, count) = following.finish().unwrap();
+            e.append(&mut out, following, count);
             out.extend(e.tail());
             let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
             assert_eq!(v.as_array().unwrap().len(), before + 2);

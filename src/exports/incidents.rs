@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::lookup::{self, place_cells};
-use super::{col, Cell, Column, Kind, Source};
+use super::{col, Cell, Column, Kind, Rows, Source, Span};
 use crate::db::schema::{claims, incidents};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -98,15 +98,34 @@ impl Source for Incidents {
             .unwrap_or(0))
     }
 
-    fn page(&self, conn: &mut DbConn, after: i64, upto: i64) -> Result<Vec<Vec<Cell>>, AppError> {
-        let found: Vec<Incident> = list::filtered(conn, self.viewer, &self.filter)
-            .filter(incidents::id.gt(after))
-            .filter(incidents::id.le(upto))
+    fn ids(&self, conn: &mut DbConn) -> Result<Vec<i64>, AppError> {
+        Ok(list::filtered(conn, self.viewer, &self.filter)
+            .order(incidents::id.asc())
+            .select(incidents::id)
+            .load(conn)?)
+    }
+
+    fn page(&self, conn: &mut DbConn, span: Span<'_>, rows: &mut Rows<'_>) -> Result<(), AppError> {
+        // Ids read beforehand answered the word search (on SQLite, run again, it would be run
+        // whole for every page); every other condition is checked again.
+        let unsearched;
+        let filter = match span {
+            Span::Ids(_) if !self.filter.text.is_empty() => {
+                unsearched = Filter {
+                    text: String::new(),
+                    ..self.filter.clone()
+                };
+                &unsearched
+            }
+            _ => &self.filter,
+        };
+        let found: Vec<Incident> = list::filtered(conn, self.viewer, filter)
+            .filter(span.condition(incidents::id))
             .order(incidents::id.asc())
             .select(Incident::as_select())
             .load(conn)?;
         if found.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let places = lookup::places(conn, found.iter().map(|i| i.location_id))?;
         // Duplicates name the record they were merged into (counted there).
@@ -132,18 +151,21 @@ impl Source for Incidents {
         for c in &all_claims {
             by_incident.entry(c.incident_id).or_default().push(c);
         }
-        let mut rows = Vec::with_capacity(found.len());
-        for i in found {
+        let mut summary = String::new();
+        for i in &found {
             let claims = by_incident.get(&i.id).map_or(&[][..], Vec::as_slice);
             let claims: Vec<&ClaimSource> = claims
                 .iter()
                 .copied()
                 .filter(|c| permissions::can_view_record(self.viewer, c.facts()))
                 .collect();
-            let kept_as = i.merged_into.and_then(|k| kept.get(&k).cloned());
-            rows.push(row(i, &places, &orgs, &claims, self.viewer, kept_as));
+            summary.clear();
+            sources_summary(&mut summary, &claims, self.viewer);
+            let kept_as = i.merged_into.and_then(|k| kept.get(&k)).map(String::as_str);
+            let place = places.get(&i.location_id);
+            rows.push(&row(i, place, &orgs, claims.len(), &summary, kept_as))?;
         }
-        Ok(rows)
+        Ok(())
     }
 }
 
@@ -168,9 +190,8 @@ impl ClaimSource {
 }
 
 /// "own_staff A1 (Convoy leader Amal); authorities F6": each claim's source type and Admiralty
-/// grade, with the source's name only where `viewer` may see that claim's sources.
-pub fn sources_summary(claims: &[&ClaimSource], viewer: Viewer) -> String {
-    let mut s = String::new();
+/// grade, with the source's name only where `viewer` may see that claim's sources, added to `s`.
+pub fn sources_summary(s: &mut String, claims: &[&ClaimSource], viewer: Viewer) {
     for c in claims {
         if !s.is_empty() {
             s.push_str("; ");
@@ -186,29 +207,26 @@ pub fn sources_summary(claims: &[&ClaimSource], viewer: Viewer) -> String {
             s.push(')');
         }
     }
-    s
 }
 
-/// One incident's cells (taking its text rather than copying it).
-fn row(
-    i: Incident,
-    places: &HashMap<i64, lookup::Place>,
-    orgs: &HashMap<i64, String>,
-    claims: &[&ClaimSource],
-    viewer: Viewer,
-    merged_into: Option<String>,
-) -> Vec<Cell> {
-    let [place, admin1, admin2, pcode, lat, lon] = place_cells(places.get(&i.location_id));
-    let retracted = i.is_retracted();
-    let counts = i.counts();
-    let mut cells = Vec::with_capacity(COLUMNS.len());
-    cells.extend([
-        Cell::Text(i.reference),
-        Cell::Text(i.title),
-        Cell::Text(i.narrative),
-        Cell::Text(i.category),
+/// One incident's cells, borrowed from what the page read.
+fn row<'a>(
+    i: &'a Incident,
+    place: Option<&'a lookup::Place>,
+    orgs: &'a HashMap<i64, String>,
+    claims: usize,
+    sources: &'a str,
+    merged_into: Option<&'a str>,
+) -> [Cell<'a>; COLUMNS.len()] {
+    let [place, admin1, admin2, pcode, lat, lon] = place_cells(place);
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10] = i.counts().map(|(_, n)| Cell::int(n));
+    [
+        Cell::text(&i.reference),
+        Cell::text(&i.title),
+        Cell::text(&i.narrative),
+        Cell::text(&i.category),
         Cell::Date(i.occurred_on),
-        Cell::Text(i.time_precision),
+        Cell::text(&i.time_precision),
         Cell::Date(i.reported_on),
         place,
         admin1,
@@ -216,26 +234,33 @@ fn row(
         pcode,
         lat,
         lon,
-        Cell::Text(i.location_precision),
-        Cell::Text(i.perpetrator_type),
-        Cell::Text(i.perpetrator_name),
-    ]);
-    cells.extend(counts.iter().map(|(_, n)| Cell::int(*n)));
-    cells.extend([
-        Cell::text(orgs.get(&i.organization_id).cloned().unwrap_or_default()),
-        Cell::code(i.sensitivity.code()),
-        Cell::code(i.verification.code()),
-        Cell::code(i.status.code()),
-        Cell::Bool(retracted),
-        merged_into.map_or(Cell::Null, Cell::Text),
-        Cell::Int(claims.len() as i64),
-        Cell::text(sources_summary(claims, viewer)),
-        Cell::Text(i.figures_qualifier),
-        Cell::Text(i.figures_scope),
-        Cell::Text(i.figures_area_period),
-        Cell::Text(i.event_tags),
-    ]);
-    cells
+        Cell::text(&i.location_precision),
+        Cell::text(&i.perpetrator_type),
+        Cell::text(&i.perpetrator_name),
+        c0,
+        c1,
+        c2,
+        c3,
+        c4,
+        c5,
+        c6,
+        c7,
+        c8,
+        c9,
+        c10,
+        lookup::organization(orgs, i.organization_id),
+        Cell::text(i.sensitivity.code()),
+        Cell::text(i.verification.code()),
+        Cell::text(i.status.code()),
+        Cell::Bool(i.is_retracted()),
+        merged_into.map_or(Cell::Null, Cell::text),
+        Cell::Int(claims as i64),
+        Cell::text(sources),
+        Cell::text(&i.figures_qualifier),
+        Cell::text(&i.figures_scope),
+        Cell::text(&i.figures_area_period),
+        Cell::text(&i.event_tags),
+    ]
 }
 
 #[cfg(test)]

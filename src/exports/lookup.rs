@@ -40,6 +40,11 @@ pub fn places(
     Ok(found.into_iter().map(|l| (l.id, l)).collect())
 }
 
+/// The full name of organisation `id` in `orgs` (empty if it is not there).
+pub fn organization(orgs: &HashMap<i64, String>, id: i64) -> super::Cell<'_> {
+    super::Cell::text(orgs.get(&id).map_or("", String::as_str))
+}
+
 /// The full names of the organisations with these ids, by id.
 pub fn organizations(
     conn: &mut DbConn,
@@ -53,7 +58,7 @@ pub fn organizations(
 }
 
 /// A place's columns: name, admin1, admin2, p-code, latitude, longitude.
-pub fn place_cells(place: Option<&Place>) -> [super::Cell; 6] {
+pub fn place_cells(place: Option<&Place>) -> [super::Cell<'_>; 6] {
     use super::Cell;
     match place {
         Some(l) => [

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::lookup::{self, place_cells};
-use super::{col, Cell, Column, Kind, Source};
+use super::{col, Cell, Column, Kind, Rows, Source, Span};
 use crate::db::schema::needs;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -63,48 +63,50 @@ impl Source for Needs {
             .unwrap_or(0))
     }
 
-    fn page(&self, conn: &mut DbConn, after: i64, upto: i64) -> Result<Vec<Vec<Cell>>, AppError> {
+    fn ids(&self, conn: &mut DbConn) -> Result<Vec<i64>, AppError> {
+        Ok(list::filtered(self.viewer, &self.filter)
+            .order(needs::id.asc())
+            .select(needs::id)
+            .load(conn)?)
+    }
+
+    fn page(&self, conn: &mut DbConn, span: Span<'_>, rows: &mut Rows<'_>) -> Result<(), AppError> {
         let found: Vec<Need> = list::filtered(self.viewer, &self.filter)
-            .filter(needs::id.gt(after))
-            .filter(needs::id.le(upto))
+            .filter(span.condition(needs::id))
             .order(needs::id.asc())
             .select(Need::as_select())
             .load(conn)?;
         if found.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let places = lookup::places(conn, found.iter().map(|n| n.location_id))?;
         let orgs = lookup::organizations(conn, found.iter().map(|n| n.organization_id))?;
-        Ok(found
-            .iter()
-            .map(|n| {
-                let [place, admin1, admin2, pcode, lat, lon] =
-                    place_cells(places.get(&n.location_id));
-                let cells = vec![
-                    Cell::text(&n.reference),
-                    Cell::text(&n.facility_name),
-                    Cell::text(&n.facility_type),
-                    place,
-                    admin1,
-                    admin2,
-                    pcode,
-                    lat,
-                    lon,
-                    Cell::text(&n.item),
-                    Cell::text(&n.item_detail),
-                    Cell::Int(n.quantity_needed),
-                    Cell::Int(n.quantity_delivered),
-                    Cell::Int(n.outstanding()),
-                    Cell::text(&n.unit),
-                    Cell::text(&n.urgency),
-                    Cell::date(n.needed_by),
-                    Cell::text(&n.status),
-                    Cell::text(orgs.get(&n.organization_id).cloned().unwrap_or_default()),
-                    Cell::code(n.sensitivity.code()),
-                    Cell::text(&n.notes),
-                ];
-                cells
-            })
-            .collect())
+        for n in &found {
+            let [place, admin1, admin2, pcode, lat, lon] = place_cells(places.get(&n.location_id));
+            rows.push(&[
+                Cell::text(&n.reference),
+                Cell::text(&n.facility_name),
+                Cell::text(&n.facility_type),
+                place,
+                admin1,
+                admin2,
+                pcode,
+                lat,
+                lon,
+                Cell::text(&n.item),
+                Cell::text(&n.item_detail),
+                Cell::Int(n.quantity_needed),
+                Cell::Int(n.quantity_delivered),
+                Cell::Int(n.outstanding()),
+                Cell::text(&n.unit),
+                Cell::text(&n.urgency),
+                Cell::date(n.needed_by),
+                Cell::text(&n.status),
+                lookup::organization(&orgs, n.organization_id),
+                Cell::text(n.sensitivity.code()),
+                Cell::text(&n.notes),
+            ])?;
+        }
+        Ok(())
     }
 }

@@ -47,13 +47,17 @@ pub struct Incident {
     pub sensitivity: Sensitivity,
     pub verification: Verification,
     pub status: RecordStatus,
+    #[diesel(deserialize_as = crate::db::MaybeMoment)]
     pub retracted_at: Option<NaiveDateTime>,
     pub retraction_reason: String,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub updated_at: NaiveDateTime,
     /// A duplicate merged into this record (the one kept).
     pub merged_into: Option<i64>,
+    #[diesel(deserialize_as = crate::db::MaybeMoment)]
     pub merged_at: Option<NaiveDateTime>,
     /// How exact the figures are (`FiguresQualifier`).
     pub figures_qualifier: String,

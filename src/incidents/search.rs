@@ -210,13 +210,7 @@ pub fn condition(conn: &DbConn, query: &str) -> Option<Condition> {
 }
 
 /// A raw SQL condition usable in a boxed incidents query on either backend.
-pub type Condition = Box<
-    dyn diesel::expression::BoxableExpression<
-        crate::db::schema::incidents::table,
-        <DbConn as diesel::Connection>::Backend,
-        SqlType = Bool,
-    >,
->;
+pub type Condition = crate::db::BoxedCondition<crate::db::schema::incidents::table>;
 
 #[cfg(test)]
 mod tests {

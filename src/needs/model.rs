@@ -32,7 +32,9 @@ pub struct Need {
     pub notes: String,
     pub created_by: i64,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub updated_at: NaiveDateTime,
     pub assessed_on: Option<NaiveDate>,
     pub recorded_on: NaiveDate,

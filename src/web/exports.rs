@@ -58,7 +58,7 @@ async fn download(
 ) -> Result<HttpResponse, AppError> {
     let actor = page.user().actor(&client_addr(&req));
     let counted = source.clone();
-    state
+    let matching = state
         .db
         .run(move |conn| exports::record(conn, &actor, &*counted, format, &filters))
         .await?;
@@ -70,7 +70,7 @@ async fn download(
             format!("attachment; filename=\"{file_name}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(exports::stream(state.db.clone(), source, format)))
+        .streaming(exports::stream(state.db.clone(), source, format, matching)))
 }
 
 async fn of_incidents(

@@ -22,6 +22,27 @@ use crate::error::AppError;
 use crate::permissions::{self, RecordFacts, Viewer};
 use crate::revisions::{self, NewRevision};
 
+/// The conditions "the record's place lies in this governorate" and "in this district" on a
+/// record's place column `place` (a constant of the code, such as `incidents.location_id`),
+/// for the areas given: a sub-select on the places' indexed area columns.
+pub fn in_areas<T>(
+    place: &'static str,
+    admin1: Option<&str>,
+    admin2: Option<&str>,
+) -> Vec<crate::db::BoxedCondition<T>> {
+    [("admin1", admin1), ("admin2", admin2)]
+        .into_iter()
+        .filter_map(|(column, value)| {
+            let condition = diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "{place} IN (SELECT id FROM locations WHERE {column} = "
+            ))
+            .bind::<diesel::sql_types::Text, _>(value?.to_string())
+            .sql(")");
+            Some(Box::new(condition) as crate::db::BoxedCondition<T>)
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = locations)]
 pub struct Location {

@@ -133,9 +133,9 @@ impl FromSql<Date, Sqlite> for Day {
 read_as_diesel_elsewhere!(Day, NaiveDate, Date);
 
 /// A timestamp column. On SQLite diesel stores `YYYY-MM-DD HH:MM:SS.ffffff` and reads it back by
-/// trying its format strings one after another, each parsed for every value (a tenth of an
-/// export's work); text in that form is read here by chrono's own date and time parsers, and
-/// anything else by diesel as before. On PostgreSQL it is diesel's reading.
+/// trying its format strings one after another, each parsed for every value (about a twentieth
+/// of a full export's work, measured); text in that form is read here by chrono's own date and
+/// time parsers, and anything else by diesel as before. On PostgreSQL it is diesel's reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Moment(pub NaiveDateTime);
 

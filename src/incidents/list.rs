@@ -192,17 +192,9 @@ macro_rules! with_filters {
         if let Some(l) = filter.location_id {
             q = q.filter(incidents::location_id.eq(l));
         }
-        // Admin areas through the places in them (a sub-select; the area columns are indexed).
-        for (column, value) in [("admin1", &filter.admin1), ("admin2", &filter.admin2)] {
-            if let Some(v) = value {
-                q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
-                        "incidents.location_id IN (SELECT id FROM locations WHERE {column} = "
-                    ))
-                    .bind::<diesel::sql_types::Text, _>(v.clone())
-                    .sql(")"),
-                );
-            }
+        let (admin1, admin2) = (filter.admin1.as_deref(), filter.admin2.as_deref());
+        for condition in crate::locations::in_areas("incidents.location_id", admin1, admin2) {
+            q = q.filter(condition);
         }
         if let Some(o) = filter.organization_id {
             q = q.filter(incidents::organization_id.eq(o));

@@ -100,14 +100,8 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> needs::BoxedQuery<'a, Backend
                 .sql(")"),
         );
     }
-    if let Some(a) = &f.admin1 {
-        q = q.filter(
-            diesel::dsl::sql::<Bool>(
-                "needs.location_id IN (SELECT id FROM locations WHERE admin1 = ",
-            )
-            .bind::<Text, _>(a.clone())
-            .sql(")"),
-        );
+    for condition in crate::locations::in_areas("needs.location_id", f.admin1.as_deref(), None) {
+        q = q.filter(condition);
     }
     if let Some(l) = f.location_id {
         q = q.filter(needs::location_id.eq(l));

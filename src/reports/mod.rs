@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -312,21 +312,8 @@ fn need_scope(viewer: Viewer, p: &Params) -> needs::BoxedQuery<'static, Backend>
 }
 
 /// The report's area (governorate, district) as conditions on a record's place column.
-fn in_area<T>(
-    place: &str,
-    p: &Params,
-) -> Vec<Box<dyn diesel::expression::BoxableExpression<T, Backend, SqlType = Bool>>> {
-    [("admin1", &p.admin1), ("admin2", &p.admin2)]
-        .into_iter()
-        .filter_map(|(column, value)| {
-            let condition = diesel::dsl::sql::<Bool>(&format!(
-                "{place} IN (SELECT id FROM locations WHERE {column} = "
-            ))
-            .bind::<Text, _>(value.clone()?)
-            .sql(")");
-            Some(Box::new(condition) as Box<_>)
-        })
-        .collect()
+fn in_area<T>(place: &'static str, p: &Params) -> Vec<crate::db::BoxedCondition<T>> {
+    crate::locations::in_areas(place, p.admin1.as_deref(), p.admin2.as_deref())
 }
 
 /// The report's data, as `viewer` may see it.

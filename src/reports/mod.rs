@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{claims, incidents, locations, needs};
+use crate::db::schema::{claims, incidents, needs};
 use crate::db::DbConn;
 
 mod convoys;
@@ -461,18 +461,14 @@ fn critical_needs(
         .select(crate::needs::model::Need::as_select())
         .load(conn)?;
     let ids: Vec<i64> = found.iter().map(|n| n.location_id).collect();
-    let places: Vec<Location> = locations::table
-        .filter(crate::db::one_of(locations::id, &ids))
-        .select(Location::as_select())
-        .load(conn)?;
+    let places = crate::locations::find_many(conn, &ids)?;
     let public = p.audience == Audience::Public;
     let levels = found.iter().map(|n| n.sensitivity).collect();
     let lines = found
         .into_iter()
         .map(|n| {
             let place = places
-                .iter()
-                .find(|l| l.id == n.location_id)
+                .get(&n.location_id)
                 .map(|l| place_name(p.audience, l))
                 .unwrap_or_default();
             NeedLine {
@@ -515,10 +511,7 @@ fn key_incidents(
         ))
         .load(conn)?;
     let location_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
-    let places: Vec<Location> = locations::table
-        .filter(crate::db::one_of(locations::id, &location_ids))
-        .select(Location::as_select())
-        .load(conn)?;
+    let places = crate::locations::find_many(conn, &location_ids)?;
     Ok(found
         .into_iter()
         .map(|i| {
@@ -529,8 +522,7 @@ fn key_incidents(
                 .collect::<Vec<_>>()
                 .join("; ");
             let place = places
-                .iter()
-                .find(|l| l.id == i.location_id)
+                .get(&i.location_id)
                 .map(|l| place_name(p.audience, l))
                 .unwrap_or_default();
             KeyIncident {

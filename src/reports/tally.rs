@@ -23,7 +23,7 @@ use crate::domain::vocab::{
 };
 use crate::error::AppError;
 use crate::incidents::list::{filtered, Filter};
-use crate::incidents::model::split_codes;
+use crate::incidents::model::{split_codes, COUNT_FIELDS};
 use crate::permissions::Viewer;
 
 /// How many key incidents a report lists.
@@ -99,20 +99,18 @@ pub fn walk(
 
 /// Aid workers: the sum of the eight counts, unknown (NULL) when none of them is known.
 fn aid_workers_sql() -> String {
-    let aid = [
-        "aid_killed_national",
-        "aid_killed_international",
-        "aid_injured_national",
-        "aid_injured_international",
-        "aid_kidnapped_national",
-        "aid_kidnapped_international",
-        "aid_detained_national",
-        "aid_detained_international",
-    ];
+    let aid: Vec<&str> = COUNT_FIELDS
+        .iter()
+        .map(|(column, _)| *column)
+        .filter(|column| column.starts_with("aid_"))
+        .collect();
     format!(
         "CASE WHEN COALESCE({}) IS NULL THEN NULL ELSE CAST({} AS BIGINT) END",
         aid.join(", "),
-        aid.map(|c| format!("COALESCE({c}, 0)")).join(" + ")
+        aid.iter()
+            .map(|c| format!("COALESCE({c}, 0)"))
+            .collect::<Vec<_>>()
+            .join(" + ")
     )
 }
 

@@ -89,7 +89,7 @@ pub fn id_from(page: &Page, prefix: &str) -> i64 {
         .unwrap()
 }
 
-pub async fn event(app: &TestApp, c: &reqwest::Client, id: i64, fields: &[(&str, &str)]) -> Page {
+async fn event(app: &TestApp, c: &reqwest::Client, id: i64, fields: &[(&str, &str)]) -> Page {
     let owned: Vec<(String, String)> = fields
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

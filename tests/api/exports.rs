@@ -23,7 +23,7 @@ const EXPORTS: [&str; 6] = [
 ];
 
 /// Adds a place with coordinates to the gazetteer (arranging, not testing).
-fn seed_place_at(app: &TestApp, name: &str, admin1: &str, admin2: &str, at: (f64, f64)) -> i64 {
+pub fn seed_place_at(app: &TestApp, name: &str, admin1: &str, admin2: &str, at: (f64, f64)) -> i64 {
     let db = app.db();
     let mut conn = db.conn().unwrap();
     let place = PlaceFields {

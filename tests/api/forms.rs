@@ -448,4 +448,41 @@ both_backends! {
         assert!(form.body.contains("id=\"merge\" open"), "the merge form opens, filled in");
         assert!(form.body.contains("name=\"merge_into\" type=\"text\" value=\"INC-"), "{}", form.body);
     }
+
+    /// A likely duplicate's place is near by its district (in any case) or by its distance (5
+    /// km, east and west as well as north and south); one farther away in another district is
+    /// not offered.
+    async fn likely_duplicates_are_near_by_district_or_distance(app: TestApp) {
+        use crate::exports::seed_place_at;
+        let douma = (33.5705, 36.4039);
+        seed_place_at(&app, "Douma", "Rural Damascus", "Duma", douma);
+        // 3.8 km away, in another district.
+        seed_place_at(&app, "Harasta", "Rural Damascus", "Harasta", (33.5586, 36.3653));
+        // 13 km away.
+        seed_place_at(&app, "Damascus", "Damascus", "Damascus", (33.5138, 36.2765));
+        // The same district in capitals, 100 km away.
+        seed_place_at(&app, "Mesraba", "Rural Damascus", "DUMA", (34.2, 37.1));
+        // 4.5 km due east (a degree of longitude is 93 km here), and 5.5 km due north.
+        seed_place_at(&app, "Eastward", "Rural Damascus", "East", (douma.0, douma.1 + 0.0486));
+        seed_place_at(&app, "Northward", "Rural Damascus", "North", (douma.0 + 0.0495, douma.1));
+        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let at = |place: &'static str| [("location", place)];
+        let base = create_incident(&app, &reporter, &at("Douma")).await;
+        let mut offered = Vec::new();
+        for place in ["Harasta", "Mesraba", "Eastward"] {
+            offered.push(create_incident(&app, &reporter, &at(place)).await);
+        }
+        let mut not = Vec::new();
+        for place in ["Damascus", "Northward"] {
+            not.push(create_incident(&app, &reporter, &at(place)).await);
+        }
+        let page = app.get_with(&coordinator, &format!("/incidents/{base}")).await.body;
+        for id in offered {
+            assert!(page.contains(&format!("href=\"/incidents/{id}\"")), "{id} is near: {page}");
+        }
+        for id in not {
+            assert!(!page.contains(&format!("href=\"/incidents/{id}\"")), "{id} is not near");
+        }
+    }
 }

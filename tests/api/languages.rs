@@ -625,6 +625,8 @@ both_backends! {
 mod seed_journey_in_french {
     use super::*;
 
+    // Two reasons may apply (the second ignore is then unused): the first is reported.
+    #[allow(unused_attributes)]
     #[cfg_attr(
         not(corridor_test_browser),
         ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"

@@ -1,0 +1,2 @@
+DROP INDEX locations_position_idx;
+DROP INDEX locations_district_idx;

@@ -56,7 +56,9 @@ pub struct Location {
     pub pcode: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub updated_at: NaiveDateTime,
     /// Seen only by this organisation (and coordinators, auditors) until a record others may
     /// see uses the place; `None`: shared.

@@ -25,6 +25,7 @@ pub struct Revision {
     pub snapshot: String,
     pub actor_user_id: Option<i64>,
     pub actor_label: String,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
     /// The organisation, sensitivity and status the record had after this revision: who may
     /// read it (`records::Scope::sees_revision`).

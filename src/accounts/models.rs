@@ -13,7 +13,9 @@ pub struct Organization {
     pub name: String,
     pub acronym: String,
     pub org_type: String,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -61,8 +63,11 @@ pub struct User {
     pub role: String,
     pub password_hash: String,
     pub must_change_password: bool,
+    #[diesel(deserialize_as = crate::db::MaybeMoment)]
     pub disabled_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub updated_at: NaiveDateTime,
     /// The person's language setting (`i18n::Setting` code); `None` follows the browser.
     pub language: Option<String>,

@@ -76,7 +76,9 @@ impl CurrentUser {
 struct SessionRow {
     id: i64,
     csrf_token: String,
+    #[diesel(deserialize_as = crate::db::Moment)]
     last_seen_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Moment)]
     expires_at: NaiveDateTime,
 }
 

@@ -33,11 +33,16 @@ pub struct ApiToken {
     pub scope: String,
     pub organization_id: i64,
     pub rate_per_minute: i32,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub expires_at: NaiveDateTime,
     pub created_by: i64,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::MaybeMoment)]
     pub revoked_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::MaybeMoment)]
     pub last_used_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::MaybeMoment)]
     pub period_start: Option<NaiveDateTime>,
     pub reads: i64,
 }

@@ -243,6 +243,7 @@ pub struct Claim {
     pub claimed_on: NaiveDate,
     pub statement: String,
     pub created_by: i64,
+    #[diesel(deserialize_as = crate::db::Moment)]
     pub created_at: NaiveDateTime,
     /// The duplicate this claim was first recorded on, when merged here.
     pub merged_from: Option<i64>,

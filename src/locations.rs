@@ -418,10 +418,10 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
     // One statement for every viewer, without SQL fragments and with the organisation bound, so
     // that it is compiled once per connection: it runs in the writers' turn of every record
     // saved with a place. (A boxed query, one per viewer kind, was rebuilt as text per run.)
+    use crate::db::lower;
     use crate::db::schema::place_names;
     use diesel::sql_types::Bool;
     use permissions::PlaceScope;
-    diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
     let (every, own_org) = match permissions::place_scope(viewer) {
         PlaceScope::Every => (true, None),
         PlaceScope::Shared => (false, None),

@@ -307,6 +307,11 @@ pub type Backend = <DbConn as diesel::Connection>::Backend;
 pub type BoxedCondition<T> =
     Box<dyn diesel::expression::BoxableExpression<T, Backend, SqlType = diesel::sql_types::Bool>>;
 
+// SQL's own text functions, for conditions that must match an index on the same expression
+// (`locations_district_idx`, `place_names`' `lower(name)`). SQLite's `lower` folds A–Z only.
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(fn trim(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 /// The sum of a tally table's `n` over the rows selected, 0 for none. (SUM of a BIGINT is
 /// NUMERIC on PostgreSQL: cast back, on both.)
 pub fn tally_sum() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {

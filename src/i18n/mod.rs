@@ -30,9 +30,11 @@ fluent_templates::static_loader! {
 /// Messages without arguments as formatted once, by language and id. A page asks for hundreds
 /// (every label, each row's category and status), always with the same result, and Fluent's
 /// formatting of one cost more than finding it here (7% of a list page's time). Only messages
-/// found are kept, so the set is bounded by the Fluent files. Each worker thread keeps its own
-/// (no lock taken per message), hashed with foldhash: with one map behind a lock and SipHash,
-/// finding a message was 8% of the incident page, two fifths of it hashing.
+/// found are kept, so the set is bounded by the Fluent files. Each thread keeps its own, hashed
+/// with foldhash, so no lock is taken per message (with one map behind a lock and SipHash,
+/// finding a message was 8% of the incident page, two fifths of it hashing). The threads are
+/// the workers that render pages, and blocking threads that label the API's vocabulary (a few
+/// dozen messages each).
 type Formatted = foldhash::HashMap<LanguageIdentifier, foldhash::HashMap<String, String>>;
 
 thread_local! {

@@ -2,14 +2,14 @@
 //! constraint, within two days, in the same district or within 5 km, that the viewer may see
 //! (scoped in SQL), submitted, neither retracted nor already merged, is offered for a merge.
 
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 
 use chrono::TimeDelta;
 use diesel::prelude::*;
 
 use super::Scope;
 use crate::db::schema::{incidents, locations};
-use crate::db::{kept, DbConn};
+use crate::db::{kept, lower, trim, DbConn};
 use crate::error::AppError;
 use crate::incidents::Incident;
 use crate::locations::Location;
@@ -68,12 +68,9 @@ pub fn likely_each(
             each.push(Vec::new());
             continue;
         }
-        let near = match near_places.get(&place.id) {
-            Some(near) => near,
-            None => {
-                let found = places_near(conn, place)?;
-                near_places.entry(place.id).or_insert(found)
-            }
+        let near = match near_places.entry(place.id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(places_near(conn, place)?),
         };
         if near.is_empty() {
             each.push(Vec::new());
@@ -113,6 +110,10 @@ pub fn likely_each(
 }
 
 /// The places near `place` (itself among them when it has a district or coordinates).
+///
+/// The gazetteer is read here without the viewer's place scope, as the candidates' places were
+/// before: only ids come out, and only to narrow candidates the viewer may see (scoped in
+/// SQL); nothing of a place reaches the page.
 fn places_near(conn: &mut DbConn, place: &Location) -> Result<Vec<i64>, AppError> {
     let here = Whereabouts::of(&place.admin2, place.latitude, place.longitude);
     let [south, north, west, east] = box_around(here.at);
@@ -140,9 +141,6 @@ fn places_near(conn: &mut DbConn, place: &Location) -> Result<Vec<i64>, AppError
         .map(|(id, ..)| id)
         .collect())
 }
-
-diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
-diesel::define_sql_function!(fn trim(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// South, north, west and east bounds (degrees) of a box holding every point within
 /// `KILOMETRES` of a point; an empty box for a place without coordinates.

@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::locations;
-use crate::db::{Backend, DbConn};
+use crate::db::{kept, Backend, DbConn};
 use crate::domain::vocab::PlaceKind;
 use crate::domain::{text, values, FieldErrors};
 use crate::error::AppError;
@@ -421,12 +421,8 @@ pub fn resolve(conn: &mut DbConn, viewer: Viewer, typed: &str) -> Result<Resolut
     use crate::db::lower;
     use crate::db::schema::place_names;
     use diesel::sql_types::Bool;
-    use permissions::PlaceScope;
-    let (every, own_org) = match permissions::place_scope(viewer) {
-        PlaceScope::Every => (true, None),
-        PlaceScope::Shared => (false, None),
-        PlaceScope::SharedAnd(org) => (false, Some(org)),
-        PlaceScope::Nothing => return Ok(Resolution::NotFound),
+    let Some((every, own_org)) = permissions::place_scope(viewer).bound() else {
+        return Ok(Resolution::NotFound);
     };
     let first_typed = t.split(',').next().unwrap_or(t).trim();
     let first = first_typed.to_lowercase();
@@ -494,15 +490,26 @@ pub fn pick(
 }
 
 /// The admin1 and admin2 areas of the places `viewer` may see, for filters.
+/// (Every list page with area filters reads these: one statement, compiled once per connection,
+/// read from the areas' index in order.)
 pub fn admin_areas(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<(String, String)>, AppError> {
-    let mut q = locations::table.into_boxed::<Backend>();
-    if let Some(visible) = permissions::place_visible_sql(viewer, "locations") {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-    }
-    Ok(q.select((locations::admin1, locations::admin2))
-        .distinct()
-        .order((locations::admin1.asc(), locations::admin2.asc()))
-        .load(conn)?)
+    use diesel::sql_types::Bool;
+    let Some((every, own_org)) = permissions::place_scope(viewer).bound() else {
+        return Ok(Vec::new());
+    };
+    Ok(kept(
+        locations::table
+            .filter(
+                every
+                    .into_sql::<Bool>()
+                    .or(locations::restricted_to_org.is_null())
+                    .or(locations::restricted_to_org.eq(own_org)),
+            )
+            .select((locations::admin1, locations::admin2))
+            .distinct()
+            .order((locations::admin1.asc(), locations::admin2.asc())),
+    )
+    .load(conn)?)
 }
 
 /// The distinct governorates (admin1) of `admin_areas`, in order, for filter lists.

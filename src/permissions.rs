@@ -159,6 +159,21 @@ pub enum PlaceScope {
     Nothing,
 }
 
+impl PlaceScope {
+    /// The scope as two values bound into one statement shared by every viewer,
+    /// `every OR restricted_to_org IS NULL OR restricted_to_org = own_org`, so that it is
+    /// compiled once per connection (SQL written per viewer is compiled per run); `None` when
+    /// no place may be seen.
+    pub fn bound(self) -> Option<(bool, Option<i64>)> {
+        match self {
+            PlaceScope::Every => Some((true, None)),
+            PlaceScope::Shared => Some((false, None)),
+            PlaceScope::SharedAnd(org) => Some((false, Some(org))),
+            PlaceScope::Nothing => None,
+        }
+    }
+}
+
 /// Which places `v` may see.
 pub fn place_scope(v: Viewer) -> PlaceScope {
     match v.role {

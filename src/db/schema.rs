@@ -422,6 +422,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Incidents per month of occurrence ('YYYY-MM') and combination of the columns lists
+    /// filter on (kept by triggers): counts of date ranges.
+    incident_month_tallies (category, month, organization_id, sensitivity, status, verification, live) {
+        category -> Text,
+        month -> Text,
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        status -> Text,
+        verification -> Text,
+        live -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Convoys per combination of the columns lists filter on (kept by triggers).
     convoy_tallies (organization_id, sensitivity, status) {
         organization_id -> BigInt,
@@ -446,6 +461,7 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     incident_tallies,
+    incident_month_tallies,
     convoy_tallies,
     need_tallies,
     users,

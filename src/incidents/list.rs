@@ -6,9 +6,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use serde::{Deserialize, Serialize};
 
-use super::model::Incident;
+use super::model::Listed;
+use super::months;
 use super::search;
-use crate::db::schema::{incident_tallies, incidents, organizations};
+use crate::db::schema::{incident_month_tallies, incident_tallies, incidents, organizations};
 use crate::db::{self, kept, DbConn};
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
 use crate::error::AppError;
@@ -280,15 +281,59 @@ pub fn count_by_place(
     Ok(with_filters!(grouped, conn, viewer, filter).load(conn)?)
 }
 
+/// `filter`'s conditions that a tally table (`incident_tallies`, `incident_month_tallies`:
+/// the same columns) can answer, and the viewer's visibility, on a boxed query of `$table`.
+macro_rules! tally_filters {
+    ($table:ident, $viewer:expr, $filter:expr) => {{
+        let (viewer, filter): (Viewer, &Filter) = ($viewer, $filter);
+        let mut q = $table::table.into_boxed::<Backend>();
+        if let Some(visible) = permissions::visible_sql(viewer, stringify!($table), true) {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+        }
+        if let Some(c) = filter.category {
+            q = q.filter($table::category.eq(c.code()));
+        }
+        if !filter.categories.is_empty() {
+            let codes: Vec<&str> = filter.categories.iter().map(|c| c.code()).collect();
+            q = q.filter($table::category.eq_any(codes));
+        }
+        if let Some(o) = filter.organization_id {
+            q = q.filter($table::organization_id.eq(o));
+        }
+        if let Some(v) = filter.verification {
+            q = q.filter($table::verification.eq(v.code()));
+        }
+        if !filter.verifications.is_empty() {
+            let codes: Vec<&str> = filter.verifications.iter().map(|v| v.code()).collect();
+            q = q.filter($table::verification.eq_any(codes));
+        }
+        if let Some(s) = filter.sensitivity {
+            q = q.filter($table::sensitivity.eq(s.code()));
+        }
+        if let Some(s) = filter.status {
+            q = q.filter($table::status.eq(s.code()));
+        }
+        if !filter.include_retracted {
+            q = q.filter($table::live.eq(true));
+        }
+        if filter.exclude_drafts {
+            q = q.filter($table::status.ne(RecordStatus::Draft.code()));
+        }
+        q
+    }};
+}
+
 /// Exact counts without counting: `incident_tallies` holds how many incidents there are per
-/// organisation, sensitivity, status, category, verification and liveness, kept by database
-/// triggers in the same transaction as every write (see its migration). A list whose filters
-/// are all among those columns sums a few hundred tally rows instead of counting a million
-/// incidents; the viewer's visibility applies to the tallies as it applies to the incidents,
+/// organisation, sensitivity, status, category, verification and liveness, and
+/// `incident_month_tallies` the same per month of occurrence, both kept by database triggers
+/// in the same transaction as every write (see their migrations). A list whose filters are all
+/// among those columns sums a few hundred tally rows instead of counting a million incidents;
+/// a date range sums its whole months and counts only the days of the months it cuts (see
+/// `months`). The viewer's visibility applies to the tallies as it applies to the incidents,
 /// since it reads the same three columns.
 ///
 /// The count of the incidents `filter` matches that `viewer` may see, from the tallies; `None`
-/// when a filter (text, dates, place) is not among the tallied columns.
+/// when a filter (text, tag, place) is not among the tallied columns.
 fn tallied_count(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -303,70 +348,61 @@ fn tallied_count(
         location_id,
         admin1,
         admin2,
-        organization_id,
-        verification,
-        sensitivity,
-        status,
-        include_retracted,
+        organization_id: _,
+        verification: _,
+        sensitivity: _,
+        status: _,
+        include_retracted: _,
         categories,
-        exclude_drafts,
-        verifications,
+        exclude_drafts: _,
+        verifications: _,
         tag,
     } = filter;
     if !search::terms(text).is_empty()
         || tag.is_some()
-        || from.is_some()
-        || to.is_some()
         || location_id.is_some()
         || admin1.is_some()
         || admin2.is_some()
     {
         return Ok(None);
     }
-    let mut q = incident_tallies::table.into_boxed::<Backend>();
-    if let Some(visible) = permissions::visible_sql(viewer, "incident_tallies", true) {
-        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+    if from.is_none() && to.is_none() {
+        let q = tally_filters!(incident_tallies, viewer, filter);
+        return Ok(Some(kept(q.select(db::tally_sum())).get_result(conn)?));
     }
-    if let Some(c) = category {
-        q = q.filter(incident_tallies::category.eq(c.code()));
+    let Some(split) = months::split(*from, *to) else {
+        return Ok(None);
+    };
+    let mut n = 0;
+    if let Some((first, last)) = split.whole {
+        let mut q = tally_filters!(incident_month_tallies, viewer, filter);
+        if category.is_none() && categories.is_empty() {
+            // Every category named, so that the key (category first) is searched, not scanned.
+            let every: Vec<&str> = Category::ALL.iter().map(|c| c.code()).collect();
+            q = q.filter(incident_month_tallies::category.eq_any(every));
+        }
+        if let Some(first) = first {
+            q = q.filter(incident_month_tallies::month.ge(first));
+        }
+        if let Some(last) = last {
+            q = q.filter(incident_month_tallies::month.le(last));
+        }
+        n += kept(q.select(db::tally_sum())).get_result::<i64>(conn)?;
     }
-    if !categories.is_empty() {
-        q = q.filter(
-            incident_tallies::category
-                .eq_any(categories.iter().map(|c| c.code()).collect::<Vec<_>>()),
-        );
+    for (from, to) in split.cut {
+        let days = Filter {
+            from: Some(from),
+            to: Some(to),
+            ..filter.clone()
+        };
+        n += kept(filtered(conn, viewer, &days).count()).get_result::<i64>(conn)?;
     }
-    if let Some(o) = organization_id {
-        q = q.filter(incident_tallies::organization_id.eq(*o));
-    }
-    if let Some(v) = verification {
-        q = q.filter(incident_tallies::verification.eq(v.code()));
-    }
-    if !verifications.is_empty() {
-        q = q.filter(
-            incident_tallies::verification
-                .eq_any(verifications.iter().map(|v| v.code()).collect::<Vec<_>>()),
-        );
-    }
-    if let Some(s) = sensitivity {
-        q = q.filter(incident_tallies::sensitivity.eq(s.code()));
-    }
-    if let Some(s) = status {
-        q = q.filter(incident_tallies::status.eq(s.code()));
-    }
-    if !include_retracted {
-        q = q.filter(incident_tallies::live.eq(true));
-    }
-    if *exclude_drafts {
-        q = q.filter(incident_tallies::status.ne(RecordStatus::Draft.code()));
-    }
-    let n: i64 = kept(q.select(crate::db::tally_sum())).get_result(conn)?;
     Ok(Some(n))
 }
 
 /// One row of the list.
 pub struct Row {
-    pub incident: Incident,
+    pub incident: Listed,
     pub location: Location,
     pub organization: String,
 }
@@ -393,7 +429,7 @@ pub fn list(
         };
         let found = db::page(
             sort.apply(filtered(conn, viewer, filter))
-                .select(Incident::as_select()),
+                .select(Listed::as_select()),
             PAGE_SIZE,
             (page - 1) * PAGE_SIZE,
         )
@@ -419,7 +455,7 @@ pub fn list(
         incidents::table
             .filter(db::one_of(incidents::id, &shown))
             .order(incidents::id.desc())
-            .select(Incident::as_select())
+            .select(Listed::as_select())
             .load(conn)?
     } else {
         // Another order: by hand over the matches found, or, when there are more than were
@@ -433,7 +469,7 @@ pub fn list(
         };
         // Not kept: it carries the words (`db::Kept`).
         sort.apply(matches)
-            .select(Incident::as_select())
+            .select(Listed::as_select())
             .limit(PAGE_SIZE)
             .offset((page - 1) * PAGE_SIZE)
             .load(conn)?
@@ -446,7 +482,7 @@ pub fn list(
 }
 
 /// Adds place and organisation to a few incidents (two small queries, not a join per row).
-pub fn attach(conn: &mut DbConn, found: Vec<Incident>) -> Result<Vec<Row>, AppError> {
+pub fn attach(conn: &mut DbConn, found: Vec<Listed>) -> Result<Vec<Row>, AppError> {
     let location_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
     let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
     let places = crate::locations::find_many(conn, &location_ids)?;
@@ -493,7 +529,7 @@ pub fn recent(
 ) -> Result<Vec<Row>, AppError> {
     // In the order asked for (the verification queue: oldest events first).
     let q = sort.apply(filtered(conn, viewer, filter));
-    let found = db::page(q.select(Incident::as_select()), limit, 0).load(conn)?;
+    let found = db::page(q.select(Listed::as_select()), limit, 0).load(conn)?;
     attach(conn, found)
 }
 

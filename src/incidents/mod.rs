@@ -5,6 +5,7 @@ pub mod by_area;
 pub mod fields;
 pub mod list;
 pub mod model;
+pub mod months;
 pub mod search;
 
-pub use model::{Claim, Incident};
+pub use model::{Claim, Incident, Listed};

@@ -69,6 +69,47 @@ pub struct Incident {
     pub event_tags: String,
 }
 
+/// An incident as lists show it (a row of a list page, a home page's queues): the columns those
+/// read, not the narrative, figures and claims' details a list never shows, which were half of
+/// reading a page of fifty.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = incidents)]
+pub struct Listed {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    pub category: String,
+    #[diesel(deserialize_as = crate::db::Day)]
+    pub occurred_on: NaiveDate,
+    pub location_id: i64,
+    pub organization_id: i64,
+    pub sensitivity: Sensitivity,
+    pub verification: Verification,
+    pub status: RecordStatus,
+    #[diesel(deserialize_as = crate::db::MaybeMoment)]
+    pub retracted_at: Option<NaiveDateTime>,
+    pub merged_into: Option<i64>,
+}
+
+impl Listed {
+    pub fn category(&self) -> Option<Category> {
+        Category::from_stored(&self.category)
+    }
+    pub fn verification(&self) -> Verification {
+        self.verification
+    }
+    pub fn status(&self) -> RecordStatus {
+        self.status
+    }
+    pub fn is_retracted(&self) -> bool {
+        self.retracted_at.is_some()
+    }
+    /// A duplicate, merged into another record.
+    pub fn is_merged(&self) -> bool {
+        self.merged_into.is_some()
+    }
+}
+
 /// The victim and impact counts, in the order forms and pages show them, with message ids.
 pub const COUNT_FIELDS: [(&str, &str); 11] = [
     ("civilians_killed", "count-civilians-killed"),

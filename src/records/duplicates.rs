@@ -11,7 +11,7 @@ use super::Scope;
 use crate::db::schema::{incidents, locations};
 use crate::db::{kept, lower, trim, DbConn};
 use crate::error::AppError;
-use crate::incidents::Incident;
+use crate::incidents::{Incident, Listed};
 use crate::locations::Location;
 
 /// How far apart two reports of one event may be, in days and kilometres.
@@ -30,6 +30,39 @@ pub struct Likely {
 /// there are more): far more than one event's reports.
 const CANDIDATES: i64 = 200;
 
+/// What the search for an incident's likely duplicates reads of it: the same from a whole
+/// record (its page) as from a list's row (the coordinator's queue).
+#[derive(Debug, Clone, Copy)]
+pub struct Of<'a> {
+    id: i64,
+    category: &'a str,
+    occurred_on: chrono::NaiveDate,
+    /// Neither retracted nor merged: only such a record is offered duplicates.
+    live: bool,
+}
+
+impl<'a> From<&'a Incident> for Of<'a> {
+    fn from(i: &'a Incident) -> Self {
+        Of {
+            id: i.id,
+            category: &i.category,
+            occurred_on: i.occurred_on,
+            live: !i.is_retracted() && !i.is_merged(),
+        }
+    }
+}
+
+impl<'a> From<&'a Listed> for Of<'a> {
+    fn from(i: &'a Listed) -> Self {
+        Of {
+            id: i.id,
+            category: &i.category,
+            occurred_on: i.occurred_on,
+            live: !i.is_retracted() && !i.is_merged(),
+        }
+    }
+}
+
 /// The incidents the viewer may see that may report the same event as `of` at `place`.
 pub fn likely(
     conn: &mut DbConn,
@@ -37,7 +70,7 @@ pub fn likely(
     of: &Incident,
     place: &Location,
 ) -> Result<Vec<Likely>, AppError> {
-    Ok(likely_each(conn, scope, &[(of, place)])?
+    Ok(likely_each(conn, scope, &[(of.into(), place)])?
         .pop()
         .unwrap_or_default())
 }
@@ -58,13 +91,13 @@ pub fn likely(
 pub fn likely_each(
     conn: &mut DbConn,
     scope: &Scope,
-    records: &[(&Incident, &Location)],
+    records: &[(Of<'_>, &Location)],
 ) -> Result<Vec<Vec<Likely>>, AppError> {
     // Queue records often share a place: its neighbours are found once.
     let mut near_places: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut each = Vec::with_capacity(records.len());
     for (of, place) in records {
-        if of.merged_into.is_some() || of.retracted_at.is_some() {
+        if !of.live {
             each.push(Vec::new());
             continue;
         }
@@ -82,7 +115,7 @@ pub fn likely_each(
             incidents::table
                 .filter(scope.records_of("incidents", true))
                 .filter(incidents::id.ne(of.id))
-                .filter(incidents::category.eq(&of.category))
+                .filter(incidents::category.eq(of.category))
                 .filter(incidents::occurred_on.ge(of.occurred_on - TimeDelta::days(DAYS)))
                 .filter(incidents::occurred_on.le(of.occurred_on + TimeDelta::days(DAYS)))
                 .filter(incidents::retracted_at.is_null())

@@ -139,7 +139,10 @@ pub async fn show(
             if role == Role::Coordinator {
                 let scope = Scope::of(viewer);
                 let mut seen = std::collections::HashSet::new();
-                let queue: Vec<_> = records.iter().map(|r| (&r.incident, &r.location)).collect();
+                let queue: Vec<_> = records
+                    .iter()
+                    .map(|r| ((&r.incident).into(), &r.location))
+                    .collect();
                 let each = duplicates::likely_each(conn, &scope, &queue)?;
                 for (r, mut found) in records.iter().zip(each) {
                     found.retain(|d| {

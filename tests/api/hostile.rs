@@ -686,7 +686,10 @@ enum Outcome {
 
 fn allowed(table: &str, list: &[&str]) -> bool {
     // A tally changes with the records it counts (database triggers keep it).
-    if let Some(kind) = table.strip_suffix("_tallies") {
+    if let Some(kind) = table
+        .strip_suffix("_month_tallies")
+        .or_else(|| table.strip_suffix("_tallies"))
+    {
         return allowed(&format!("{kind}s"), list);
     }
     ["audit_events", "audit_chain_head"].contains(&table)

@@ -1,0 +1,4 @@
+DROP TRIGGER incident_month_tallies_update;
+DROP TRIGGER incident_month_tallies_delete;
+DROP TRIGGER incident_month_tallies_insert;
+DROP TABLE incident_month_tallies;

@@ -537,7 +537,9 @@ pub fn recent(
 /// holds the text and every other condition. SQLite's planner would first collect every
 /// match of the text into a temporary list, for a common word a tenth of the table; instead
 /// the index is walked newest first, a slice of ids at a time (as many as are still wanted),
-/// each slice checked against the other conditions, stopping as soon as enough are found.
+/// each slice checked against the other conditions in the statement that reads it, stopping
+/// as soon as enough are found; only when a slice falls short is its lowest id read, for the
+/// next one.
 pub fn newest(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -561,11 +563,37 @@ pub fn newest(
     let mut found = Vec::new();
     let mut before = i64::MAX;
     while found.len() < limit {
+        // The next slice: the next `wanted` matches below `before`, checked against the other
+        // conditions in the same statement.
+        let wanted = (limit - found.len()).max(100) as i64;
+        found.extend(
+            kept(
+                filtered(conn, viewer, &rest)
+                    .filter(
+                        diesel::dsl::sql::<Bool>(
+                            "incidents.id IN (SELECT rowid FROM incidents_fts \
+                             WHERE incidents_fts MATCH ",
+                        )
+                        .bind::<Text, _>(&text)
+                        .sql(" AND rowid < ")
+                        .bind::<BigInt, _>(before)
+                        .sql(" ORDER BY rowid DESC LIMIT ")
+                        .bind::<BigInt, _>(wanted)
+                        .sql(")"),
+                    )
+                    .select(incidents::id)
+                    .order(incidents::id.desc()),
+            )
+            .load::<i64>(conn)?,
+        );
+        if found.len() >= limit {
+            // Enough (every slice, when the viewer may see every match): no more statements.
+            break;
+        }
+        // Where the slice ended, and whether the index had that many, for the next one.
         let DbConn::Sqlite(c) = conn else {
             unreachable!("PostgreSQL returned above")
         };
-        // The next slice: the lowest id among the next `wanted` matches, and how many there are.
-        let wanted = (limit - found.len()).max(100) as i64;
         let slice: Slice = diesel::sql_query(
             "SELECT min(id) AS low, count(*) AS n FROM (SELECT rowid AS id FROM incidents_fts \
              WHERE incidents_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
@@ -574,31 +602,10 @@ pub fn newest(
         .bind::<BigInt, _>(before)
         .bind::<BigInt, _>(wanted)
         .get_result(c)?;
-        let Some(low) = slice.low else { break };
-        found.extend(
-            kept(
-                filtered(conn, viewer, &rest)
-                    .filter(
-                        diesel::dsl::sql::<Bool>(
-                            "incidents.id IN (SELECT rowid FROM incidents_fts \
-                         WHERE incidents_fts MATCH ",
-                        )
-                        .bind::<Text, _>(&text)
-                        .sql(" AND rowid >= ")
-                        .bind::<BigInt, _>(low)
-                        .sql(" AND rowid < ")
-                        .bind::<BigInt, _>(before)
-                        .sql(")"),
-                    )
-                    .select(incidents::id)
-                    .order(incidents::id.desc()),
-            )
-            .load::<i64>(conn)?,
-        );
-        if slice.n < wanted {
-            break;
+        match slice.low {
+            Some(low) if slice.n == wanted => before = low,
+            _ => break,
         }
-        before = low;
     }
     found.truncate(limit);
     Ok(found)

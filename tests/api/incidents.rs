@@ -367,6 +367,26 @@ both_backends! {
         // A narrower search is counted exactly.
         let narrow = app.get_with(&c, "/incidents?q=inc+flooding").await;
         assert!(!narrow.body.contains("More than"));
+        // A reporter, from whom some of every slice of matches is hidden: the search walks on
+        // slice by slice and finds, newest first, exactly what their own list holds.
+        let r = signed_in(&app, "search.reporter", Role::Reporter, "WHO").await;
+        let number = |body: &str| -> usize {
+            let n = body.split("class=\"result-count\" role=\"status\">").nth(1).expect("count");
+            n.split(' ').next().expect("number").replace(',', "").parse().expect("a number")
+        };
+        let theirs = app.get_with(&r, "/incidents?sort=recorded-desc").await;
+        let visible = number(&theirs.body);
+        assert!(visible < total, "some records are hidden from the reporter: {visible} of {total}");
+        let searched = app.get_with(&r, "/incidents?q=inc").await;
+        if visible > 1000 {
+            assert!(searched.body.contains("More than 1,000 incidents match."), "{}", searched.body);
+        } else {
+            assert_eq!(number(&searched.body), visible, "every record they may see matches");
+        }
+        assert_eq!(refs(&searched.body), refs(&theirs.body));
+        let last = visible.min(1000).div_ceil(50);
+        let (a, b) = (format!("/incidents?q=inc&page={last}"), format!("/incidents?sort=recorded-desc&page={last}"));
+        assert_eq!(refs(&app.get_with(&r, &a).await.body), refs(&app.get_with(&r, &b).await.body));
     }
 
     async fn duplicates_are_merged_into_the_record_kept(app: TestApp) {

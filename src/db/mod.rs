@@ -149,8 +149,16 @@ impl DatabaseUrl {
             }
             Self::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
-                conn.batch_execute("SET TIME ZONE 'UTC'; SET lock_timeout = '10s';")
-                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                // Requests are many and short, each wanting a few milliseconds: a parallel plan
+                // starts its workers first (15 ms on two cores before a search's first row,
+                // whose own reading took 1 ms), and a statement costed above `jit_above_cost`
+                // is compiled to machine code first (tens of milliseconds). Neither pays off
+                // here, and with sixteen requests at once the cores are already busy.
+                conn.batch_execute(
+                    "SET TIME ZONE 'UTC'; SET lock_timeout = '10s';
+                     SET max_parallel_workers_per_gather = 0; SET jit = off;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Pg(conn))
             }
         }

@@ -41,27 +41,22 @@ pub struct Of<'a> {
     live: bool,
 }
 
-impl<'a> From<&'a Incident> for Of<'a> {
-    fn from(i: &'a Incident) -> Self {
-        Of {
-            id: i.id,
-            category: &i.category,
-            occurred_on: i.occurred_on,
-            live: !i.is_retracted() && !i.is_merged(),
+/// A whole record and a list's row answer the same fields and methods.
+macro_rules! of_from {
+    ($($record:ty),+) => {$(
+        impl<'a> From<&'a $record> for Of<'a> {
+            fn from(i: &'a $record) -> Self {
+                Of {
+                    id: i.id,
+                    category: &i.category,
+                    occurred_on: i.occurred_on,
+                    live: !i.is_retracted() && !i.is_merged(),
+                }
+            }
         }
-    }
+    )+};
 }
-
-impl<'a> From<&'a Listed> for Of<'a> {
-    fn from(i: &'a Listed) -> Self {
-        Of {
-            id: i.id,
-            category: &i.category,
-            occurred_on: i.occurred_on,
-            live: !i.is_retracted() && !i.is_merged(),
-        }
-    }
-}
+of_from!(Incident, Listed);
 
 /// The incidents the viewer may see that may report the same event as `of` at `place`.
 pub fn likely(

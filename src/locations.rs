@@ -100,30 +100,68 @@ impl PlaceName {
     }
 }
 
+/// A place as lists show it: its names and areas, and where it lies (for the likely
+/// duplicates of a home page's queue); not its other spellings, codes, history and scope,
+/// which were two thirds of reading a list's places.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = locations)]
+pub struct Listed {
+    pub id: i64,
+    pub name: String,
+    pub admin1: String,
+    pub admin2: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub name_ar: String,
+    pub name_fr: String,
+}
+
+/// The names a page shows, the same for a whole place and a list's.
+macro_rules! shown_names {
+    ($($place:ty),+) => {$(
+        impl $place {
+            /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
+            pub fn label(&self) -> String {
+                label(&self.name, &self.admin2, &self.admin1)
+            }
+
+            /// The label with the place's preferred name in the reader's language ("دوما, Duma,
+            /// Rural Damascus"), for pages; forms keep `label`, which they resolve.
+            pub fn label_in(&self, language: &str) -> String {
+                label(self.name_in(language), &self.admin2, &self.admin1)
+            }
+
+            /// The place's preferred name in the reader's language (`ar`, `fr`; otherwise, or
+            /// when it has none in that language, its main name).
+            pub fn name_in(&self, language: &str) -> &str {
+                let own = match language {
+                    "ar" => &self.name_ar,
+                    "fr" => &self.name_fr,
+                    _ => &self.name,
+                };
+                if own.is_empty() {
+                    &self.name
+                } else {
+                    own
+                }
+            }
+        }
+    )+};
+}
+shown_names!(Location, Listed);
+
 impl Location {
-    /// "Douma, Duma district, Rif Dimashq": the name people pick in forms.
-    pub fn label(&self) -> String {
-        label(&self.name, &self.admin2, &self.admin1)
-    }
-
-    /// The label with the place's preferred name in the reader's language ("دوما, Duma,
-    /// Rural Damascus"), for pages; forms keep `label`, which they resolve.
-    pub fn label_in(&self, language: &str) -> String {
-        label(self.name_in(language), &self.admin2, &self.admin1)
-    }
-
-    /// The place's preferred name in the reader's language (`ar`, `fr`; otherwise, or when it
-    /// has none in that language, its main name).
-    pub fn name_in(&self, language: &str) -> &str {
-        let own = match language {
-            "ar" => &self.name_ar,
-            "fr" => &self.name_fr,
-            _ => &self.name,
-        };
-        if own.is_empty() {
-            &self.name
-        } else {
-            own
+    /// What lists read of this place.
+    pub fn listed(&self) -> Listed {
+        Listed {
+            id: self.id,
+            name: self.name.clone(),
+            admin1: self.admin1.clone(),
+            admin2: self.admin2.clone(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+            name_ar: self.name_ar.clone(),
+            name_fr: self.name_fr.clone(),
         }
     }
 
@@ -379,6 +417,18 @@ pub fn find_many(
         .filter(crate::db::one_of(locations::id, ids))
         .select(Location::as_select())
         .load::<Location>(conn)?;
+    Ok(places.into_iter().map(|l| (l.id, l)).collect())
+}
+
+/// [`find_many`] for lists: the places `ids` names as lists show them ([`Listed`]).
+pub fn find_listed(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Listed>, AppError> {
+    let places = locations::table
+        .filter(crate::db::one_of(locations::id, ids))
+        .select(Listed::as_select())
+        .load::<Listed>(conn)?;
     Ok(places.into_iter().map(|l| (l.id, l)).collect())
 }
 

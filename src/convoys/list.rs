@@ -10,7 +10,7 @@ use crate::db::schema::{convoy_tallies, convoys, locations, organizations};
 use crate::db::{self, DbConn};
 use crate::domain::vocab::ConvoyStatus;
 use crate::error::AppError;
-use crate::locations::{names, Location, PlaceName};
+use crate::locations::{names, PlaceName};
 use crate::permissions::{self, Viewer};
 
 use crate::db::Backend;
@@ -176,8 +176,8 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
 
 pub struct Row {
     pub convoy: Convoy,
-    pub origin: Location,
-    pub destination: Location,
+    pub origin: crate::locations::Listed,
+    pub destination: crate::locations::Listed,
     pub organization: String,
 }
 
@@ -213,7 +213,7 @@ pub fn list(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let places = crate::locations::find_many(conn, &ids)?;
+    let places = crate::locations::find_listed(conn, &ids)?;
     let org_ids: Vec<i64> = found.iter().map(|c| c.organization_id).collect();
     let orgs: Vec<(i64, String, String)> = organizations::table
         .filter(db::one_of(organizations::id, &org_ids))

@@ -13,7 +13,7 @@ use crate::db::schema::{incident_month_tallies, incident_tallies, incidents, org
 use crate::db::{self, kept, DbConn};
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
 use crate::error::AppError;
-use crate::locations::Location;
+use crate::locations::Listed as Place;
 use crate::permissions::{self, Viewer};
 
 use crate::db::Backend;
@@ -403,7 +403,7 @@ fn tallied_count(
 /// One row of the list.
 pub struct Row {
     pub incident: Listed,
-    pub location: Location,
+    pub location: Place,
     pub organization: String,
 }
 
@@ -485,7 +485,7 @@ pub fn list(
 pub fn attach(conn: &mut DbConn, found: Vec<Listed>) -> Result<Vec<Row>, AppError> {
     let location_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
     let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
-    let places = crate::locations::find_many(conn, &location_ids)?;
+    let places = crate::locations::find_listed(conn, &location_ids)?;
     let orgs: Vec<(i64, String, String)> = organizations::table
         .filter(db::one_of(organizations::id, &org_ids))
         .select((

@@ -11,7 +11,7 @@ use crate::db::schema::{need_tallies, needs};
 use crate::db::{self, DbConn};
 use crate::domain::vocab::{NeedItem, NeedStatus, Urgency};
 use crate::error::AppError;
-use crate::locations::{names, Location};
+use crate::locations::names;
 use crate::permissions::{self, Viewer};
 
 use crate::db::Backend;
@@ -172,7 +172,7 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
 
 pub struct Row {
     pub need: Need,
-    pub location: Location,
+    pub location: crate::locations::Listed,
 }
 
 pub struct ListPage {
@@ -337,7 +337,7 @@ fn fetch(
 /// Adds each need's place (one query for the page).
 fn with_places(conn: &mut DbConn, found: Vec<Need>) -> Result<Vec<Row>, AppError> {
     let ids: Vec<i64> = found.iter().map(|n| n.location_id).collect();
-    let places = crate::locations::find_many(conn, &ids)?;
+    let places = crate::locations::find_listed(conn, &ids)?;
     Ok(found
         .into_iter()
         .filter_map(|need| {

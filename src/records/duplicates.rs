@@ -12,7 +12,7 @@ use crate::db::schema::{incidents, locations};
 use crate::db::{kept, lower, trim, DbConn};
 use crate::error::AppError;
 use crate::incidents::{Incident, Listed};
-use crate::locations::Location;
+use crate::locations::{Listed as Place, Location};
 
 /// How far apart two reports of one event may be, in days and kilometres.
 const DAYS: i64 = 2;
@@ -65,7 +65,7 @@ pub fn likely(
     of: &Incident,
     place: &Location,
 ) -> Result<Vec<Likely>, AppError> {
-    Ok(likely_each(conn, scope, &[(of.into(), place)])?
+    Ok(likely_each(conn, scope, &[(of.into(), &place.listed())])?
         .pop()
         .unwrap_or_default())
 }
@@ -86,7 +86,7 @@ pub fn likely(
 pub fn likely_each(
     conn: &mut DbConn,
     scope: &Scope,
-    records: &[(Of<'_>, &Location)],
+    records: &[(Of<'_>, &Place)],
 ) -> Result<Vec<Vec<Likely>>, AppError> {
     // Queue records often share a place: its neighbours are found once.
     let mut near_places: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -142,7 +142,7 @@ pub fn likely_each(
 /// The gazetteer is read here without the viewer's place scope, as the candidates' places were
 /// before: only ids come out, and only to narrow candidates the viewer may see (scoped in
 /// SQL); nothing of a place reaches the page.
-fn places_near(conn: &mut DbConn, place: &Location) -> Result<Vec<i64>, AppError> {
+fn places_near(conn: &mut DbConn, place: &Place) -> Result<Vec<i64>, AppError> {
     let here = Whereabouts::of(&place.admin2, place.latitude, place.longitude);
     let [south, north, west, east] = box_around(here.at);
     let rows: Vec<(i64, String, Option<f64>, Option<f64>)> = crate::on_backend!(conn, |c| kept(

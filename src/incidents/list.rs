@@ -378,6 +378,9 @@ fn tallied_count(
         let mut q = tally_filters!(incident_month_tallies, viewer, filter);
         if category.is_none() && categories.is_empty() {
             // Every category named, so that the key (category first) is searched, not scanned.
+            // Every stored code is one of these: records are written through `Category` only.
+            // (Naming them with a sub-select of `incident_tallies` instead made PostgreSQL
+            // read the whole monthly table: 8.7 ms against 5.0.)
             let every: Vec<&str> = Category::ALL.iter().map(|c| c.code()).collect();
             q = q.filter(incident_month_tallies::category.eq_any(every));
         }

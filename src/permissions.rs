@@ -194,7 +194,7 @@ pub fn can_view_place(v: Viewer, restricted_to: Option<i64>) -> bool {
 }
 
 /// `can_view_place` as an SQL condition on the locations table `alias`; `None`: every place.
-/// (Queries compiled once and run often use `place_scope` with a bound organisation instead.)
+/// (Queries compiled once and run often bind `PlaceScope::bound` instead.)
 pub fn place_visible_sql(v: Viewer, alias: &str) -> Option<String> {
     match place_scope(v) {
         PlaceScope::Every => None,

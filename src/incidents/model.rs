@@ -91,24 +91,30 @@ pub struct Listed {
     pub merged_into: Option<i64>,
 }
 
-impl Listed {
-    pub fn category(&self) -> Option<Category> {
-        Category::from_stored(&self.category)
-    }
-    pub fn verification(&self) -> Verification {
-        self.verification
-    }
-    pub fn status(&self) -> RecordStatus {
-        self.status
-    }
-    pub fn is_retracted(&self) -> bool {
-        self.retracted_at.is_some()
-    }
-    /// A duplicate, merged into another record.
-    pub fn is_merged(&self) -> bool {
-        self.merged_into.is_some()
-    }
+/// What a whole record and a list's row both answer (pages and lists call the same names).
+macro_rules! listed_facts {
+    ($($record:ty),+) => {$(
+        impl $record {
+            pub fn category(&self) -> Option<Category> {
+                Category::from_stored(&self.category)
+            }
+            pub fn verification(&self) -> Verification {
+                self.verification
+            }
+            pub fn status(&self) -> RecordStatus {
+                self.status
+            }
+            pub fn is_retracted(&self) -> bool {
+                self.retracted_at.is_some()
+            }
+            /// A duplicate, merged into another record.
+            pub fn is_merged(&self) -> bool {
+                self.merged_into.is_some()
+            }
+        }
+    )+};
 }
+listed_facts!(Incident, Listed);
 
 /// The victim and impact counts, in the order forms and pages show them, with message ids.
 pub const COUNT_FIELDS: [(&str, &str); 11] = [
@@ -140,17 +146,8 @@ impl Incident {
         crate::domain::IncidentId::new(self.id)
     }
 
-    pub fn category(&self) -> Option<Category> {
-        Category::from_stored(&self.category)
-    }
     pub fn sensitivity(&self) -> Sensitivity {
         self.sensitivity
-    }
-    pub fn verification(&self) -> Verification {
-        self.verification
-    }
-    pub fn status(&self) -> RecordStatus {
-        self.status
     }
     pub fn time_precision(&self) -> Option<TimePrecision> {
         TimePrecision::from_stored(&self.time_precision)
@@ -199,15 +196,6 @@ impl Incident {
     /// How many of the figures were not reported.
     pub fn unreported(&self) -> i64 {
         self.counts().iter().filter(|(_, v)| v.is_none()).count() as i64
-    }
-
-    pub fn is_retracted(&self) -> bool {
-        self.retracted_at.is_some()
-    }
-
-    /// A duplicate, merged into another record.
-    pub fn is_merged(&self) -> bool {
-        self.merged_into.is_some()
     }
 
     /// The counts with their message ids, in display order.

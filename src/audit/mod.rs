@@ -152,6 +152,11 @@ pub fn write<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
 {
+    if crate::db::writer::is_reading() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "a write inside a read-only request (Db::read)"
+        )));
+    }
     let turn = writer_turn();
     let in_tx = |conn: &mut DbConn| {
         let head = lock_head(conn)?;

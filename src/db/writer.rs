@@ -258,6 +258,30 @@ impl Drop for Entered {
     }
 }
 
+thread_local! {
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread runs a closure of [`Db::read`](super::Db::read), where no write
+/// belongs.
+pub fn is_reading() -> bool {
+    READING.with(std::cell::Cell::get)
+}
+
+/// Marks this thread as reading until the returned guard is dropped.
+pub fn reading() -> Reading {
+    Reading(READING.with(|r| r.replace(true)))
+}
+
+/// Puts back what [`reading`] found.
+pub struct Reading(bool);
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        READING.with(|r| r.set(self.0));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Barrier;
@@ -268,6 +292,21 @@ mod tests {
     use diesel::sql_types::BigInt;
 
     use super::*;
+
+    /// `Db::read`'s promise: nothing written inside it (such a write would commit apart from
+    /// the snapshot read), and the thread free to write again after it.
+    #[test]
+    fn a_write_inside_a_read_is_refused() {
+        let mut conn = DbConn::Sqlite(SqliteConnection::establish(":memory:").expect("memory"));
+        let guard = reading();
+        let refused = crate::audit::write(&mut conn, |_| Ok(())).expect_err("refused");
+        assert!(
+            refused.to_string().contains("read-only request"),
+            "refused as a write inside a read: {refused}"
+        );
+        drop(guard);
+        assert!(!is_reading(), "the thread may write again");
+    }
 
     #[derive(QueryableByName)]
     struct Row {

@@ -73,7 +73,7 @@ pub async fn show(
     let today = chrono::Utc::now().date_naive();
     let (records, records_title, drafts, changes, (moving, critical, overdue), likely) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let watch = if role == Role::Coordinator {
                 let moving = ConvoyFilter {
                     statuses: vec![ConvoyStatus::EnRoute, ConvoyStatus::Blocked],

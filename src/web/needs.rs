@@ -57,7 +57,7 @@ pub async fn list(
     let today = today.date;
     let (found, areas) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             Ok((
                 list::list(conn, v, &filter, today, page_no, list::PAGE_SIZE)?,
                 locations::admin_areas(conn, v)?,
@@ -327,7 +327,7 @@ pub async fn show(
     let v = scope.viewer();
     let (l, (deliveries, hidden_deliveries)) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let l = records::find(conn, &scope, id)?;
             let deliveries = records::deliveries(conn, &scope, &l)?;
             Ok((l, deliveries))
@@ -358,7 +358,7 @@ pub async fn history(
     let id = id.into_inner();
     let (l, history) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let l = records::find(conn, &scope, id)?;
             let history = scoped_history::of(conn, &scope, "need", id.get(), None)?;
             Ok((l, history))

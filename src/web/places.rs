@@ -43,7 +43,7 @@ pub async fn list(
     let q = query.clone();
     let ((places, total), areas) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             Ok((
                 scoped::list(conn, &scope, &q)?,
                 locations::admin_areas(conn, scope.viewer())?,
@@ -106,7 +106,7 @@ async fn build(
 ) -> Result<ShowPage, AppError> {
     let (place, names, uses, namesakes) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let place = scoped::find(conn, &scope, id)?;
             let names = scoped::names(conn, &place)?;
             let uses = scoped::uses(conn, &scope, &place, today)?;

@@ -87,7 +87,7 @@ pub async fn build(
     let v = scope.viewer();
     let (l, open_needs, (served, hidden_served), (incidents, hidden_incidents), allocated) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let l = records::find(conn, &scope, id)?;
             let open_needs = open_for_delivery(conn, v, Some(l.convoy.destination_id))?;
             let served = records::needs_served(conn, &scope, &l)?;
@@ -343,7 +343,7 @@ pub async fn history(
     let id = id.into_inner();
     let (l, history) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let l = records::find(conn, &scope, id)?;
             let history = scoped_history::of(conn, &scope, "convoy", id.get(), None)?;
             Ok((l, history))

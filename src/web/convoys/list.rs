@@ -40,7 +40,7 @@ pub async fn list(
     let (filter, page_no, bad) = query.parse();
     let (found, organizations) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             Ok((
                 list::list(conn, v, &filter, page_no, list::PAGE_SIZE)?,
                 organizations::list(conn)?,

@@ -95,7 +95,7 @@ pub async fn build(
     let v = scope.viewer();
     let (l, related) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let l = records::find(conn, &scope, id)?;
             let related = records::page(conn, &scope, &l)?;
             Ok((l, related))
@@ -184,7 +184,7 @@ pub async fn history(
     let id = id.into_inner();
     let (l, history) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let l = records::find(conn, &scope, id)?;
             let history = scoped_history::of(conn, &scope, "incident", id.get(), None)?;
             Ok((l, history))

@@ -64,7 +64,7 @@ pub async fn list(
     let (filter, sort, page_no, bad) = query.parse();
     let (found, organizations, admin_areas, file_counts) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let found = list::list(conn, viewer, &filter, sort, page_no)?;
             // Counted for this page's rows only, in one batch, never per row.
             let ids: Vec<i64> = found.rows.iter().map(|r| r.incident.id).collect();

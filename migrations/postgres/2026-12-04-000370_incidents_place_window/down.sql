@@ -1,0 +1,2 @@
+DROP INDEX incidents_location_idx;
+CREATE INDEX incidents_location_idx ON incidents (location_id, occurred_on);

@@ -8,7 +8,6 @@
 
 pub mod codes;
 pub mod kept;
-pub mod planner;
 pub mod schema;
 pub mod slow_queries;
 pub mod writer;

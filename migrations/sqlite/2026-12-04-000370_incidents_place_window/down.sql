@@ -1,2 +1,0 @@
-DROP INDEX incidents_location_idx;
-CREATE INDEX incidents_location_idx ON incidents (location_id, occurred_on);

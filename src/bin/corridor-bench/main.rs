@@ -101,7 +101,7 @@ fn pages() -> Vec<(&'static str, &'static str, Kind)> {
         ),
         ("home", "/", Kind::List),
         // Pages that read incidents by place: an index changed for another page once made
-        // these fifty times slower with nothing else measuring them.
+        // them forty to fifty times slower (timed by hand) with nothing measuring them.
         (
             "incident list: one governorate",
             "/incidents?admin1=Aleppo",

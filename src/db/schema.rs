@@ -437,6 +437,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Incidents per governorate and district (as their places name them) and combination of
+    /// the columns lists filter on (kept by triggers): counts of areas, the map's figures.
+    incident_area_tallies (admin1, admin2, category, organization_id, sensitivity, status, verification, live) {
+        admin1 -> Text,
+        admin2 -> Text,
+        category -> Text,
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        status -> Text,
+        verification -> Text,
+        live -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Convoys per combination of the columns lists filter on (kept by triggers).
     convoy_tallies (organization_id, sensitivity, status) {
         organization_id -> BigInt,
@@ -462,6 +478,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     incident_tallies,
     incident_month_tallies,
+    incident_area_tallies,
     convoy_tallies,
     need_tallies,
     users,

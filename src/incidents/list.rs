@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::model::Listed;
 use super::months;
 use super::search;
-use crate::db::schema::{incident_month_tallies, incident_tallies, incidents, organizations};
+use crate::db::schema::{
+    incident_area_tallies, incident_month_tallies, incident_tallies, incidents, organizations,
+};
 use crate::db::{self, kept, DbConn};
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
 use crate::error::AppError;
@@ -281,12 +283,13 @@ pub fn count_by_place(
     Ok(with_filters!(grouped, conn, viewer, filter).load(conn)?)
 }
 
-/// `filter`'s conditions that a tally table (`incident_tallies`, `incident_month_tallies`:
-/// the same columns) can answer, and the viewer's visibility, on a boxed query of `$table`.
+/// `filter`'s conditions that a tally table (`incident_tallies`, `incident_month_tallies`,
+/// `incident_area_tallies`: the same columns) can answer, and the viewer's visibility, on the
+/// query `$q` of `$table` (boxed, grouped or not).
 macro_rules! tally_filters {
-    ($table:ident, $viewer:expr, $filter:expr) => {{
+    ($table:ident, $q:expr, $viewer:expr, $filter:expr) => {{
         let (viewer, filter): (Viewer, &Filter) = ($viewer, $filter);
-        let mut q = $table::table.into_boxed::<Backend>();
+        let mut q = $q;
         if let Some(visible) = permissions::visible_sql(viewer, stringify!($table), true) {
             q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
         }
@@ -323,26 +326,49 @@ macro_rules! tally_filters {
     }};
 }
 
+/// `tally_filters!` on the area tallies, with the filter's governorate and district (the
+/// same names, compared the same way, as the list's `locations::in_areas`).
+macro_rules! area_tally_filters {
+    ($q:expr, $viewer:expr, $filter:expr) => {{
+        let filter: &Filter = $filter;
+        let mut q = tally_filters!(incident_area_tallies, $q, $viewer, filter);
+        if let Some(a) = &filter.admin1 {
+            q = q.filter(incident_area_tallies::admin1.eq(a.clone()));
+        }
+        if let Some(a) = &filter.admin2 {
+            q = q.filter(incident_area_tallies::admin2.eq(a.clone()));
+        }
+        q
+    }};
+}
+
 /// Exact counts without counting: `incident_tallies` holds how many incidents there are per
-/// organisation, sensitivity, status, category, verification and liveness, and
-/// `incident_month_tallies` the same per month of occurrence, both kept by database triggers
-/// in the same transaction as every write (see their migrations). A list whose filters are all
-/// among those columns sums a few hundred tally rows instead of counting a million incidents;
-/// a date range sums its whole months and counts only the days of the months it cuts (see
-/// `months`). The viewer's visibility applies to the tallies as it applies to the incidents,
-/// since it reads the same three columns.
+/// organisation, sensitivity, status, category, verification and liveness,
+/// `incident_month_tallies` the same per month of occurrence and `incident_area_tallies` per
+/// governorate and district, all kept by database triggers in the same transaction as every
+/// write (see their migrations). A list whose filters are all among those columns sums a few
+/// hundred or thousand tally rows instead of counting a million incidents; a date range sums
+/// its whole months and counts only the days of the months it cuts (see `months`). The
+/// viewer's visibility applies to the tallies as it applies to the incidents, since it reads
+/// the same three columns.
 ///
-/// The count of the incidents `filter` matches that `viewer` may see, from the tallies; `None`
-/// when a filter (text, tag, place) is not among the tallied columns.
-fn tallied_count(
-    conn: &mut DbConn,
-    viewer: Viewer,
-    filter: &Filter,
-) -> Result<Option<i64>, AppError> {
+/// Which tally answers a filter's count.
+enum Tally {
+    /// No date, place or area: `incident_tallies`.
+    All,
+    /// A date range (no place or area): `incident_month_tallies`, and the cut months by rows.
+    Months(months::Split),
+    /// A governorate or district (no date or place): `incident_area_tallies`.
+    Areas,
+}
+
+/// The tally that answers `filter`'s count; `None` when a filter (text, tag, one place, or an
+/// area and dates together) is not among any tally's columns.
+fn tally_for(filter: &Filter) -> Option<Tally> {
     // Every field named, so a new filter must say whether the tallies can answer it.
     let Filter {
         text,
-        category,
+        category: _,
         from,
         to,
         location_id,
@@ -353,30 +379,60 @@ fn tallied_count(
         sensitivity: _,
         status: _,
         include_retracted: _,
-        categories,
+        categories: _,
         exclude_drafts: _,
         verifications: _,
         tag,
     } = filter;
-    if !search::terms(text).is_empty()
-        || tag.is_some()
-        || location_id.is_some()
-        || admin1.is_some()
-        || admin2.is_some()
-    {
-        return Ok(None);
+    if !search::terms(text).is_empty() || tag.is_some() || location_id.is_some() {
+        return None;
     }
-    if from.is_none() && to.is_none() {
-        let q = tally_filters!(incident_tallies, viewer, filter);
-        return Ok(Some(kept(q.select(db::tally_sum())).get_result(conn)?));
+    let dated = from.is_some() || to.is_some();
+    match (admin1.is_some() || admin2.is_some(), dated) {
+        (false, false) => Some(Tally::All),
+        (false, true) => months::split(*from, *to).map(Tally::Months),
+        (true, false) => Some(Tally::Areas),
+        (true, true) => None,
     }
-    let Some(split) = months::split(*from, *to) else {
-        return Ok(None);
+}
+
+/// The count of the incidents `filter` matches that `viewer` may see, from the tallies; `None`
+/// when no tally answers it (`tally_for`).
+fn tallied_count(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+) -> Result<Option<i64>, AppError> {
+    let split = match tally_for(filter) {
+        None => return Ok(None),
+        Some(Tally::All) => {
+            let q = tally_filters!(
+                incident_tallies,
+                incident_tallies::table.into_boxed::<Backend>(),
+                viewer,
+                filter
+            );
+            return Ok(Some(kept(q.select(db::tally_sum())).get_result(conn)?));
+        }
+        Some(Tally::Areas) => {
+            let q = area_tally_filters!(
+                incident_area_tallies::table.into_boxed::<Backend>(),
+                viewer,
+                filter
+            );
+            return Ok(Some(kept(q.select(db::tally_sum())).get_result(conn)?));
+        }
+        Some(Tally::Months(split)) => split,
     };
     let mut n = 0;
     if let Some((first, last)) = split.whole {
-        let mut q = tally_filters!(incident_month_tallies, viewer, filter);
-        if category.is_none() && categories.is_empty() {
+        let mut q = tally_filters!(
+            incident_month_tallies,
+            incident_month_tallies::table.into_boxed::<Backend>(),
+            viewer,
+            filter
+        );
+        if filter.category.is_none() && filter.categories.is_empty() {
             // Every category named, so that the key (category first) is searched, not scanned.
             // Every stored code is one of these: records are written through `Category` only.
             // (Naming them with a sub-select of `incident_tallies` instead made PostgreSQL
@@ -401,6 +457,26 @@ fn tallied_count(
         n += kept(filtered(conn, viewer, &days).count()).get_result::<i64>(conn)?;
     }
     Ok(Some(n))
+}
+
+/// How many incidents `filter` matches that `viewer` may see, per governorate as the places
+/// name it (for the map), from the area tallies; governorates with none left out. `None` when
+/// the area tallies cannot answer (`tally_for`: a date, text, tag or one place).
+pub fn tallied_by_admin1(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &Filter,
+) -> Result<Option<Vec<(String, i64)>>, AppError> {
+    if !matches!(tally_for(filter), Some(Tally::All | Tally::Areas)) {
+        return Ok(None);
+    }
+    let grouped = incident_area_tallies::table
+        .group_by(incident_area_tallies::admin1)
+        .select((incident_area_tallies::admin1, db::tally_sum()))
+        .into_boxed::<Backend>();
+    let found: Vec<(String, i64)> =
+        kept(area_tally_filters!(grouped, viewer, filter)).load(conn)?;
+    Ok(Some(found.into_iter().filter(|(_, n)| *n > 0).collect()))
 }
 
 /// One row of the list.

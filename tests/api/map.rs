@@ -27,7 +27,7 @@ fn place_at(app: &TestApp, name: &str, admin1: &str, lat: f64, lon: f64) -> i64 
 }
 
 /// The figure the map's table gives a governorate ('' when it has no row).
-fn figure(body: &str, governorate: &str) -> String {
+pub fn figure(body: &str, governorate: &str) -> String {
     let Some(at) = body.find(&format!(
         "<bdi>{governorate}</bdi></a></td><td class=\"num\">"
     )) else {

@@ -1,20 +1,24 @@
 //! The incident list counts from tallies that database triggers keep (issue 18): after creates
 //! of every sensitivity and status, an edit that changes category and sensitivity, a
 //! verification, a retraction and a merge, every count the tallies answer must equal the count
-//! of the same filter taken row by row (an area filter the tallies cannot answer), for a
-//! coordinator and for reporters of two organisations. Date ranges likewise (whole months from
-//! the monthly tallies, cut months row by row), after edits that move a record to another
-//! month. The same for convoys and needs, over the demo scenario and synthetic records (whose
-//! needs have had deliveries).
+//! of the same filter taken row by row (one place, which no tally answers), for a coordinator
+//! and for reporters of two organisations. Date ranges likewise (whole months from the monthly
+//! tallies, cut months row by row), after edits that move a record to another month. Areas
+//! likewise (governorate and district, the list and the map), after an incident moved to
+//! another place, a place's governorate corrected and a duplicate place merged. The same for
+//! convoys and needs, over the demo scenario and synthetic records (whose needs have had
+//! deliveries).
 
 use corridor::domain::Role;
 
 use crate::helpers::TestApp;
-use crate::incidents::{create_incident, incident_form, seed_place, signed_in};
+use crate::incidents::{create_incident, incident_form, post, seed_place, signed_in};
 
-/// A filter every test incident matches (they are all in Douma) that no tally answers, so the
+/// A filter every test incident at `place` matches that no tally answers (one place), so the
 /// list counts its rows one by one.
-const BY_ROWS: &str = "admin1=Rural%20Damascus";
+fn by_rows(place: i64) -> String {
+    format!("location={place}")
+}
 
 /// Saves `changes` on incident `id` through its edit form.
 async fn edit(app: &TestApp, c: &reqwest::Client, id: i64, changes: &[(&str, &str)]) {
@@ -57,7 +61,7 @@ async fn counted(app: &TestApp, c: &reqwest::Client, path_and_query: &str) -> i6
 
 both_backends! {
     async fn list_counts_from_tallies_equal_counts_row_by_row(app: TestApp) {
-        seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        let douma = seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
         let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
         let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
         let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
@@ -89,7 +93,7 @@ both_backends! {
             for filter in ["", "category=interference", "category=movement_restriction", "status=submitted", "status=draft",
                            "verification=confirmed", "verification=unverified", "sensitivity=confidential", "sensitivity=restricted"] {
                 let tallied = listed(&app, c, filter).await;
-                let counted = listed(&app, c, &format!("{filter}&{BY_ROWS}")).await;
+                let counted = listed(&app, c, &format!("{filter}&{}", by_rows(douma))).await;
                 assert_eq!(tallied, counted, "{who_name}, {filter:?}: the tallies agree with the rows");
             }
         }
@@ -98,7 +102,7 @@ both_backends! {
 
 both_backends! {
     async fn date_range_counts_from_monthly_tallies_equal_counts_row_by_row(app: TestApp) {
-        seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        let douma = seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
         let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
         let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
         let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
@@ -136,8 +140,120 @@ both_backends! {
                 for filter in ["", "&category=movement_restriction", "&status=draft", "&sensitivity=confidential"] {
                     let query = format!("{range}{filter}");
                     let tallied = listed(&app, c, &query).await;
-                    let counted = listed(&app, c, &format!("{query}&{BY_ROWS}")).await;
+                    let counted = listed(&app, c, &format!("{query}&{}", by_rows(douma))).await;
                     assert_eq!(tallied, counted, "{who_name}, {query}: the monthly tallies agree with the rows");
+                }
+            }
+        }
+    }
+}
+
+/// The figure the map gives `governorate` for `query` ('' when it has no row).
+async fn mapped(app: &TestApp, c: &reqwest::Client, query: &str, governorate: &str) -> String {
+    let page = app.get_with(c, &format!("/incidents/map?{query}")).await;
+    assert_eq!(page.status, 200, "{query}: {}", page.body);
+    crate::map::figure(&page.body, governorate)
+}
+
+/// Saves a place's governorate and district through its edit form (one English name).
+async fn correct_place(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: i64,
+    name: &str,
+    admin1: &str,
+    admin2: &str,
+) {
+    let path = format!("/places/{id}");
+    let version = app
+        .get_with(c, &format!("{path}/edit"))
+        .await
+        .input_value("version");
+    let fields: Vec<(String, String)> = [
+        ("name_text", name),
+        ("name_language", "en"),
+        ("name_preferred", "0"),
+        ("kind", "town"),
+        ("admin1", admin1),
+        ("admin2", admin2),
+        ("admin3", ""),
+        ("pcode", ""),
+        ("country_code", "sy"),
+        ("latitude", ""),
+        ("longitude", ""),
+        ("version", &version),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let saved = post(app, c, &format!("{path}/edit"), &path, &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+}
+
+both_backends! {
+    async fn area_counts_and_the_map_from_area_tallies_equal_counts_row_by_row(app: TestApp) {
+        let douma = seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        seed_place(&app, "Harasta", "", "Rural Damascus", "Duma");
+        seed_place(&app, "Aleppo city", "", "Aleppo", "Jebel Saman");
+        // Typed under the wrong governorate, corrected below.
+        let tal_rifaat = seed_place(&app, "Tal Rifaat", "", "Idleb", "Azaz");
+        let doumah = seed_place(&app, "Doumah", "", "Rural Damascus", "Duma");
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+
+        let public = create_incident(&app, &who, &[("sensitivity", "public")]).await;
+        let moved = create_incident(&app, &who, &[("location", "Harasta"), ("sensitivity", "restricted")]).await;
+        create_incident(&app, &who, &[("location", "Tal Rifaat"), ("status", "draft")]).await;
+        create_incident(&app, &sarc, &[("location", "Aleppo city"), ("sensitivity", "confidential")]).await;
+        let retracted = create_incident(&app, &sarc, &[("location", "Tal Rifaat"), ("category", "violence_against_aid")]).await;
+        create_incident(&app, &sarc, &[("location", "Doumah")]).await;
+        let duplicate = create_incident(&app, &sarc, &[("location", "Aleppo city")]).await;
+
+        // An incident moved to a place in another governorate, nothing else changed.
+        edit(&app, &who, moved, &[("location", "Aleppo city"), ("sensitivity", "restricted")]).await;
+        let show = format!("/incidents/{retracted}");
+        let done = app.post_form_with(&sarc, &show, &format!("{show}/retraction"), &[("reason", "Recorded twice.")]).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let year = chrono::Utc::now().format("%Y");
+        let show = format!("/incidents/{duplicate}");
+        let merged = app.post_form_with(&coordinator, &show, &format!("{show}/merge"), &[("merge_into", &format!("INC-{year}-{public:06}")), ("merge_reason", "The same convoy.")]).await;
+        assert_eq!(merged.status, 303, "{}", merged.body);
+        // A place's governorate corrected (its two incidents move with it), and a duplicate
+        // place merged into Douma (its incident moves to Douma's place, in the same area).
+        correct_place(&app, &coordinator, tal_rifaat, "Tal Rifaat", "Aleppo", "Azaz").await;
+        let path = format!("/places/{doumah}");
+        let fields = [("merge_into", douma.to_string()), ("merge_reason", "Same town.".to_string())]
+            .map(|(k, v)| (k.to_string(), v));
+        let merged = post(&app, &coordinator, &path, &format!("{path}/merge"), &fields).await;
+        assert_eq!(merged.status, 303, "{}", merged.body);
+
+        // Known answers first (so that agreeing with the rows is not agreeing on nothing).
+        assert_eq!(listed(&app, &coordinator, "admin1=Aleppo").await, 5);
+        assert_eq!(listed(&app, &coordinator, "admin1=Rural%20Damascus").await, 2);
+        assert_eq!(listed(&app, &coordinator, "admin1=Idleb").await, 0, "the corrected place left Idleb");
+        assert_eq!(listed(&app, &who, "admin1=Aleppo").await, 4, "not SARC's confidential incident");
+        assert_eq!(mapped(&app, &coordinator, "", "Aleppo").await, "5");
+        assert_eq!(mapped(&app, &sarc, "", "Aleppo").await, "4", "WHO's restricted incident, not its draft");
+
+        // A date every incident matches makes the list and the map count row by row.
+        const BY_ROWS: &str = "&from=1000-01-01";
+        for (who_name, c) in [("coordinator", &coordinator), ("WHO reporter", &who), ("SARC reporter", &sarc)] {
+            for area in ["admin1=Aleppo", "admin1=Rural%20Damascus", "admin1=Idleb", "admin2=Duma", "admin2=Azaz",
+                         "admin1=Aleppo&admin2=Jebel%20Saman", "admin1=Aleppo&admin2=Duma"] {
+                for filter in ["", "&category=interference", "&category=violence_against_aid", "&status=draft",
+                               "&sensitivity=confidential", "&verification=unverified"] {
+                    let query = format!("{area}{filter}");
+                    let tallied = listed(&app, c, &query).await;
+                    let counted = listed(&app, c, &format!("{query}{BY_ROWS}")).await;
+                    assert_eq!(tallied, counted, "{who_name}, {query}: the area tallies agree with the rows");
+                }
+            }
+            for filter in ["", "category=interference", "sensitivity=confidential", "admin2=Azaz"] {
+                for governorate in ["Aleppo", "Rural Damascus", "Idleb"] {
+                    let tallied = mapped(&app, c, filter, governorate).await;
+                    let counted = mapped(&app, c, &format!("{filter}{BY_ROWS}"), governorate).await;
+                    assert_eq!(tallied, counted, "{who_name}, map of {filter:?}, {governorate}");
                 }
             }
         }

@@ -1,0 +1,5 @@
+DROP TRIGGER incident_area_tallies_place;
+DROP TRIGGER incident_area_tallies_update;
+DROP TRIGGER incident_area_tallies_delete;
+DROP TRIGGER incident_area_tallies_insert;
+DROP TABLE incident_area_tallies;

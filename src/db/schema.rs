@@ -439,7 +439,10 @@ diesel::table! {
 diesel::table! {
     /// Incidents per governorate and district (as their places name them) and combination of
     /// the columns lists filter on (kept by triggers): counts of areas, the map's figures.
-    incident_area_tallies (admin1, admin2, category, organization_id, sensitivity, status, verification, live) {
+    /// Each incident is counted in its district and in its governorate's whole (`whole`,
+    /// admin2 '').
+    incident_area_tallies (whole, admin1, admin2, category, organization_id, sensitivity, status, verification, live) {
+        whole -> Bool,
         admin1 -> Text,
         admin2 -> Text,
         category -> Text,

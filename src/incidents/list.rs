@@ -327,11 +327,13 @@ macro_rules! tally_filters {
 }
 
 /// `tally_filters!` on the area tallies, with the filter's governorate and district (the
-/// same names, compared the same way, as the list's `locations::in_areas`).
+/// same names, compared the same way, as the list's `locations::in_areas`): the governorates'
+/// wholes unless a district is asked for.
 macro_rules! area_tally_filters {
     ($q:expr, $viewer:expr, $filter:expr) => {{
         let filter: &Filter = $filter;
         let mut q = tally_filters!(incident_area_tallies, $q, $viewer, filter);
+        q = q.filter(incident_area_tallies::whole.eq(filter.admin2.is_none()));
         if let Some(a) = &filter.admin1 {
             q = q.filter(incident_area_tallies::admin1.eq(a.clone()));
         }

@@ -686,9 +686,9 @@ enum Outcome {
 
 fn allowed(table: &str, list: &[&str]) -> bool {
     // A tally changes with the records it counts (database triggers keep it).
-    if let Some(kind) = table
-        .strip_suffix("_month_tallies")
-        .or_else(|| table.strip_suffix("_tallies"))
+    if let Some(kind) = ["_month_tallies", "_area_tallies", "_tallies"]
+        .iter()
+        .find_map(|suffix| table.strip_suffix(suffix))
     {
         return allowed(&format!("{kind}s"), list);
     }

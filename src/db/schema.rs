@@ -437,12 +437,23 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Incidents per governorate and district (as their places name them) and combination of
-    /// the columns lists filter on (kept by triggers): counts of areas, the map's figures.
-    /// Each incident is counted in its district and in its governorate's whole (`whole`,
-    /// admin2 '').
-    incident_area_tallies (whole, admin1, admin2, category, organization_id, sensitivity, status, verification, live) {
-        whole -> Bool,
+    /// Incidents per governorate (as their places name it) and combination of the columns
+    /// lists filter on (kept by triggers): counts of a governorate, the map's figures.
+    incident_governorate_tallies (admin1, category, organization_id, sensitivity, status, verification, live) {
+        admin1 -> Text,
+        category -> Text,
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        status -> Text,
+        verification -> Text,
+        live -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The same per district (admin1, admin2): counts of a district.
+    incident_district_tallies (admin1, admin2, category, organization_id, sensitivity, status, verification, live) {
         admin1 -> Text,
         admin2 -> Text,
         category -> Text,
@@ -481,7 +492,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     incident_tallies,
     incident_month_tallies,
-    incident_area_tallies,
+    incident_governorate_tallies,
+    incident_district_tallies,
     convoy_tallies,
     need_tallies,
     users,

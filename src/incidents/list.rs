@@ -10,7 +10,8 @@ use super::model::Listed;
 use super::months;
 use super::search;
 use crate::db::schema::{
-    incident_area_tallies, incident_month_tallies, incident_tallies, incidents, organizations,
+    incident_district_tallies, incident_governorate_tallies, incident_month_tallies,
+    incident_tallies, incidents, organizations,
 };
 use crate::db::{self, kept, DbConn};
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
@@ -284,8 +285,8 @@ pub fn count_by_place(
 }
 
 /// `filter`'s conditions that a tally table (`incident_tallies`, `incident_month_tallies`,
-/// `incident_area_tallies`: the same columns) can answer, and the viewer's visibility, on the
-/// query `$q` of `$table` (boxed, grouped or not).
+/// `incident_governorate_tallies`, `incident_district_tallies`: the same columns) can answer,
+/// and the viewer's visibility, on the query `$q` of `$table` (boxed, grouped or not).
 macro_rules! tally_filters {
     ($table:ident, $q:expr, $viewer:expr, $filter:expr) => {{
         let (viewer, filter): (Viewer, &Filter) = ($viewer, $filter);
@@ -326,30 +327,43 @@ macro_rules! tally_filters {
     }};
 }
 
-/// `tally_filters!` on the area tallies, with the filter's governorate and district (the
-/// same names, compared the same way, as the list's `locations::in_areas`): the governorates'
-/// wholes unless a district is asked for.
-macro_rules! area_tally_filters {
-    ($q:expr, $viewer:expr, $filter:expr) => {{
-        let filter: &Filter = $filter;
-        let mut q = tally_filters!(incident_area_tallies, $q, $viewer, filter);
-        q = q.filter(incident_area_tallies::whole.eq(filter.admin2.is_none()));
-        if let Some(a) = &filter.admin1 {
-            q = q.filter(incident_area_tallies::admin1.eq(a.clone()));
+/// The area tally that answers `filter`: the districts' when it names a district, the
+/// governorates' otherwise. `$start` (a query of the table named `$t`) gets `tally_filters!`
+/// and the filter's governorate and district (the same names, compared the same way, as the
+/// list's `locations::in_areas`), and is given to `$then` as `$q`; written for both tables,
+/// since their queries are of different types.
+macro_rules! in_area {
+    ($viewer:expr, $filter:expr, |$t:ident| $start:expr, |$q:ident| $then:expr) => {{
+        let (viewer, filter): (Viewer, &Filter) = ($viewer, $filter);
+        match &filter.admin2 {
+            Some(district) => {
+                use incident_district_tallies as $t;
+                // The table's own name: the visibility's SQL names it.
+                let mut $q = tally_filters!(incident_district_tallies, $start, viewer, filter)
+                    .filter($t::admin2.eq(district.clone()));
+                if let Some(a) = &filter.admin1 {
+                    $q = $q.filter($t::admin1.eq(a.clone()));
+                }
+                $then
+            }
+            None => {
+                use incident_governorate_tallies as $t;
+                let mut $q = tally_filters!(incident_governorate_tallies, $start, viewer, filter);
+                if let Some(a) = &filter.admin1 {
+                    $q = $q.filter($t::admin1.eq(a.clone()));
+                }
+                $then
+            }
         }
-        if let Some(a) = &filter.admin2 {
-            q = q.filter(incident_area_tallies::admin2.eq(a.clone()));
-        }
-        q
     }};
 }
 
 /// Exact counts without counting: `incident_tallies` holds how many incidents there are per
 /// organisation, sensitivity, status, category, verification and liveness,
-/// `incident_month_tallies` the same per month of occurrence and `incident_area_tallies` per
-/// governorate and district, all kept by database triggers in the same transaction as every
+/// `incident_month_tallies` the same per month of occurrence, `incident_governorate_tallies`
+/// and `incident_district_tallies` per governorate and per district, all kept by database triggers in the same transaction as every
 /// write (see their migrations). A list whose filters are all among those columns sums a few
-/// hundred or thousand tally rows instead of counting a million incidents; a date range sums
+/// hundred tally rows instead of counting a million incidents; a date range sums
 /// its whole months and counts only the days of the months it cuts (see `months`). The
 /// viewer's visibility applies to the tallies as it applies to the incidents, since it reads
 /// the same three columns.
@@ -360,7 +374,8 @@ enum Tally {
     All,
     /// A date range (no place or area): `incident_month_tallies`, and the cut months by rows.
     Months(months::Split),
-    /// A governorate or district (no date or place): `incident_area_tallies`.
+    /// A governorate or district (no date or place): `incident_governorate_tallies` or
+    /// `incident_district_tallies`.
     Areas,
 }
 
@@ -417,12 +432,10 @@ fn tallied_count(
             return Ok(Some(kept(q.select(db::tally_sum())).get_result(conn)?));
         }
         Some(Tally::Areas) => {
-            let q = area_tally_filters!(
-                incident_area_tallies::table.into_boxed::<Backend>(),
-                viewer,
-                filter
-            );
-            return Ok(Some(kept(q.select(db::tally_sum())).get_result(conn)?));
+            let n: i64 = in_area!(viewer, filter, |t| t::table.into_boxed::<Backend>(), |q| {
+                kept(q.select(db::tally_sum())).get_result(conn)?
+            });
+            return Ok(Some(n));
         }
         Some(Tally::Months(split)) => split,
     };
@@ -472,12 +485,15 @@ pub fn tallied_by_admin1(
     if !matches!(tally_for(filter), Some(Tally::All | Tally::Areas)) {
         return Ok(None);
     }
-    let grouped = incident_area_tallies::table
-        .group_by(incident_area_tallies::admin1)
-        .select((incident_area_tallies::admin1, db::tally_sum()))
-        .into_boxed::<Backend>();
-    let found: Vec<(String, i64)> =
-        kept(area_tally_filters!(grouped, viewer, filter)).load(conn)?;
+    let found: Vec<(String, i64)> = in_area!(
+        viewer,
+        filter,
+        |t| t::table
+            .group_by(t::admin1)
+            .select((t::admin1, db::tally_sum()))
+            .into_boxed::<Backend>(),
+        |q| kept(q).load(conn)?
+    );
     Ok(Some(found.into_iter().filter(|(_, n)| *n > 0).collect()))
 }
 

@@ -686,9 +686,14 @@ enum Outcome {
 
 fn allowed(table: &str, list: &[&str]) -> bool {
     // A tally changes with the records it counts (database triggers keep it).
-    if let Some(kind) = ["_month_tallies", "_area_tallies", "_tallies"]
-        .iter()
-        .find_map(|suffix| table.strip_suffix(suffix))
+    if let Some(kind) = [
+        "_month_tallies",
+        "_governorate_tallies",
+        "_district_tallies",
+        "_tallies",
+    ]
+    .iter()
+    .find_map(|suffix| table.strip_suffix(suffix))
     {
         return allowed(&format!("{kind}s"), list);
     }

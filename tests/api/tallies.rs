@@ -240,7 +240,8 @@ both_backends! {
         const BY_ROWS: &str = "&from=1000-01-01";
         for (who_name, c) in [("coordinator", &coordinator), ("WHO reporter", &who), ("SARC reporter", &sarc)] {
             for area in ["admin1=Aleppo", "admin1=Rural%20Damascus", "admin1=Idleb", "admin2=Duma", "admin2=Azaz",
-                         "admin1=Aleppo&admin2=Jebel%20Saman", "admin1=Aleppo&admin2=Duma"] {
+                         "admin1=Aleppo&admin2=Jebel%20Saman", "admin1=Aleppo&admin2=Duma",
+                         "admin1=Aleppo&admin2=Azaz", "admin1=Idleb&admin2=Azaz"] {
                 for filter in ["", "&category=interference", "&category=violence_against_aid", "&status=draft",
                                "&sensitivity=confidential", "&verification=unverified"] {
                     let query = format!("{area}{filter}");

@@ -2,4 +2,5 @@ DROP TRIGGER incident_area_tallies_place;
 DROP TRIGGER incident_area_tallies_update;
 DROP TRIGGER incident_area_tallies_delete;
 DROP TRIGGER incident_area_tallies_insert;
-DROP TABLE incident_area_tallies;
+DROP TABLE incident_district_tallies;
+DROP TABLE incident_governorate_tallies;

@@ -485,4 +485,41 @@ both_backends! {
             assert!(!page.contains(&format!("href=\"/incidents/{id}\"")), "{id} is not near");
         }
     }
+
+    /// The coordinator's queue pairs each record only with incidents near its own place and
+    /// within two days of its own date (on PostgreSQL every window is searched in one
+    /// statement): a record near one queue record and within two days of another, but near and
+    /// close in time to neither, is offered with neither.
+    async fn the_home_queue_pairs_each_record_with_its_own_likely_duplicates(app: TestApp) {
+        use crate::exports::seed_place_at;
+        seed_place_at(&app, "Douma", "Rural Damascus", "Duma", (33.5705, 36.4039));
+        // 3.8 km from Douma, in another district.
+        seed_place_at(&app, "Harasta", "Rural Damascus", "Harasta", (33.5586, 36.3653));
+        // 13 km from Douma.
+        seed_place_at(&app, "Damascus", "Damascus", "Damascus", (33.5138, 36.2765));
+        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let mut ids = Vec::new();
+        for (place, day) in [("Douma", "2018-02-20"), ("Harasta", "2018-02-20"), ("Damascus", "2018-02-22"),
+                             ("Douma", "2018-02-23"), ("Damascus", "2018-02-24")] {
+            let fields = [("location", place), ("occurred_on", day), ("reported_on", day), ("claim_date", day)];
+            ids.push(create_incident(&app, &reporter, &fields).await);
+        }
+        let home = app.get_with(&coordinator, "/").await.body;
+        // Each pair the home page offers, the smaller id first.
+        let mut pairs: Vec<(i64, i64)> = home
+            .split("<li><a href=\"/incidents/")
+            .skip(1)
+            .filter_map(|li| {
+                let a: i64 = li.split('"').next()?.parse().ok()?;
+                let b: i64 = li.split("<a href=\"/incidents/").nth(1)?.split('"').next()?.parse().ok()?;
+                Some((a.min(b), a.max(b)))
+            })
+            .collect();
+        pairs.sort_unstable();
+        let (douma, harasta, damascus, douma_later, damascus_later) = (ids[0], ids[1], ids[2], ids[3], ids[4]);
+        assert_eq!(pairs, vec![(douma, harasta), (damascus, damascus_later)],
+                   "Douma three days later is near Douma and a day from Damascus: offered with neither. {home}");
+        let _ = douma_later;
+    }
 }

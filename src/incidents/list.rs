@@ -358,17 +358,7 @@ macro_rules! in_area {
     }};
 }
 
-/// Exact counts without counting: `incident_tallies` holds how many incidents there are per
-/// organisation, sensitivity, status, category, verification and liveness,
-/// `incident_month_tallies` the same per month of occurrence, `incident_governorate_tallies`
-/// and `incident_district_tallies` per governorate and per district, all kept by database triggers in the same transaction as every
-/// write (see their migrations). A list whose filters are all among those columns sums a few
-/// hundred tally rows instead of counting a million incidents; a date range sums
-/// its whole months and counts only the days of the months it cuts (see `months`). The
-/// viewer's visibility applies to the tallies as it applies to the incidents, since it reads
-/// the same three columns.
-///
-/// Which tally answers a filter's count.
+/// Which tally answers a filter's count (`tallied_count` says how each is kept).
 enum Tally {
     /// No date, place or area: `incident_tallies`.
     All,
@@ -413,6 +403,16 @@ fn tally_for(filter: &Filter) -> Option<Tally> {
     }
 }
 
+/// Exact counts without counting: `incident_tallies` holds how many incidents there are per
+/// organisation, sensitivity, status, category, verification and liveness,
+/// `incident_month_tallies` the same per month of occurrence, and
+/// `incident_governorate_tallies` and `incident_district_tallies` per governorate and per
+/// district, all kept by database triggers in the same transaction as every write (see their
+/// migrations). A list whose filters are all among those columns sums a few hundred tally rows
+/// instead of counting a million incidents; a date range sums its whole months and counts only
+/// the days of the months it cuts (see `months`). The viewer's visibility applies to the
+/// tallies as it applies to the incidents, since it reads the same three columns.
+///
 /// The count of the incidents `filter` matches that `viewer` may see, from the tallies; `None`
 /// when no tally answers it (`tally_for`).
 fn tallied_count(

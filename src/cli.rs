@@ -271,7 +271,9 @@ fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
 /// memory freed into one is kept there: under load the server's many blocking threads held
 /// twice the memory they use. Measured on the heaviest page and then a full export: 250 MB
 /// peak with glibc's default, 155 MB with four arenas, 117 MB with two, where the export (two
-/// threads allocating hard) slowed by a fifth; four it is. Called before any thread starts.
+/// threads allocating hard) slowed by a fifth; four it is. On Linux the server's own
+/// allocations now go to jemalloc (`main.rs`, with four arenas too); glibc's still serve the C
+/// libraries (SQLite's page cache, libpq) and other platforms. Called before any thread starts.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a tuning parameter; it is called before other threads exist.

@@ -114,7 +114,9 @@ pub fn points(
     // `+`: not a condition to find rows by. Nearly every place has coordinates, so the list
     // of them selects nothing; by it SQLite read every place's incidents and sorted them all
     // by date (7 ms at a million, by `incidents_location_idx`) where walking the date order
-    // stops at the 501st (0.6 ms).
+    // stops at the 501st. The date index carries the columns this statement reads when no
+    // other filter is given (migration 400): that walk reads no incident row (1.9 ms → 0.4–0.7
+    // ms at a million).
     let located = format!(
         "+incidents.location_id IN (SELECT id FROM locations WHERE latitude IS NOT NULL \
          AND longitude IS NOT NULL AND kind NOT IN ('{}', '{}'))",

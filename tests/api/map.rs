@@ -38,9 +38,19 @@ pub fn figure(body: &str, governorate: &str) -> String {
     rest[start..start + rest[start..].find('<').unwrap()].to_string()
 }
 
-/// Is incident `id` drawn as a dot?
+/// Is incident `id` drawn as a dot? A dot drawn is titled with its incident's reference.
 fn dot(body: &str, id: i64) -> bool {
-    body.contains(&format!("<a href=\"/incidents/{id}\"><circle"))
+    let Some(at) = body.find(&format!("<a href=\"/incidents/{id}\"><circle")) else {
+        return false;
+    };
+    let rest = &body[at..];
+    let title =
+        &rest[rest.find("<title>").unwrap() + "<title>".len()..rest.find("</title>").unwrap()];
+    assert!(
+        title.starts_with("Incident ") && title.contains("INC-") && !title.contains('\u{FFFC}'),
+        "a dot's title names its incident: {title:?}"
+    );
+    true
 }
 
 both_backends! {

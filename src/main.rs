@@ -5,8 +5,8 @@ use std::process::ExitCode;
 /// coordinator's home page and a quarter of the read API; with jemalloc, alternating with the
 /// same code under sixteen connections, the home page answered 1,399–1,699 requests a second
 /// against 904–1,122 and the API 1,049–1,163 against 910–951, and the server's own memory
-/// during the full export peaked at 71–86 MB against 100–107 MB. (mimalloc, tried earlier, was
-/// as quick but held 124–128 MB.) The C libraries (SQLite, libpq) keep glibc's allocator.
+/// during the full export peaked at 71–86 MB against 100–107 MB. (mimalloc, tried earlier, held
+/// 124–128 MB during the export.) The C libraries (SQLite, libpq) keep glibc's allocator.
 #[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -131,9 +131,9 @@ pub fn draw(
     let (drawn, more_points) = match points {
         Some((points, more)) => {
             // Every dot's title is one message around its reference: put into words once, with
-            // the object replacement character (which no reference holds, and the messages'
-            // own markers are not) in the reference's place, rather than 501 times (a tenth of
-            // the map's time).
+            // the object replacement character in the reference's place (no reference holds it,
+            // and it is none of the i18n layer's own markers), rather than 501 times (a tenth
+            // of the map's time).
             const REFERENCE: &str = "\u{FFFC}";
             let title = esc(&page.t_args(
                 "map-point",

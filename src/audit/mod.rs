@@ -162,8 +162,8 @@ where
         let head = lock_head(conn)?;
         f(&mut Tx { conn, head })
     };
-    if !turn.outermost || !matches!(conn, DbConn::Sqlite(_)) {
-        // A write inside a write is a savepoint of it; PostgreSQL lets writers in together.
+    if !turn.outermost {
+        // A write inside a write is a savepoint of it.
         return conn.transaction(in_tx);
     }
     match crate::db::writer::current() {
@@ -212,10 +212,11 @@ impl std::ops::DerefMut for Tx<'_> {
 }
 
 /// SQLite lets one writer in at a time and makes the others wait by sleeping and retrying
-/// (`busy_timeout`): under many concurrent writes most of the time goes in sleeps. Writers of
-/// this process queue instead and go in the moment the one before commits (another process
-/// still waits in SQLite's own way): the server's on its writer connection, command-line jobs
-/// on [`WriterTurn::queue`]. A write inside a write passes straight through, so the turn counts
+/// (`busy_timeout`): under many concurrent writes most of the time goes in sleeps. PostgreSQL
+/// lets them in together, but each takes the chain head's row lock first, so they queue there
+/// too, each holding the lock through its own commit. Writers of this process queue instead
+/// and go in the moment the one before is done (another process still waits for the database's
+/// lock): the server's on its writer connection, command-line jobs on [`WriterTurn::queue`]. A write inside a write passes straight through, so the turn counts
 /// how deep this thread is.
 fn writer_turn() -> WriterTurn {
     let outermost = DEPTH.with(|d| {

@@ -8,6 +8,7 @@
 
 pub mod codes;
 pub mod kept;
+pub mod memory;
 pub mod schema;
 pub mod slow_queries;
 pub mod writer;
@@ -232,8 +233,10 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Db {
     pool: Pool,
     pub url: DatabaseUrl,
-    /// SQLite only: the connection every write of `run`'s closures goes through.
-    writer: Option<std::sync::Arc<writer::Writer>>,
+    /// The connection every write of `run`'s closures goes through.
+    writer: std::sync::Arc<writer::Writer>,
+    /// What is kept of this database between requests (see `memory`).
+    memory: std::sync::Arc<memory::Memory>,
 }
 
 impl Db {
@@ -246,9 +249,13 @@ impl Db {
             .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(true)
             .build_unchecked(Manager(url.clone()));
-        let writer = matches!(url, DatabaseUrl::Sqlite(_))
-            .then(|| std::sync::Arc::new(writer::Writer::new(url.clone())));
-        Self { pool, url, writer }
+        let writer = std::sync::Arc::new(writer::Writer::new(url.clone()));
+        Self {
+            pool,
+            url,
+            writer,
+            memory: Default::default(),
+        }
     }
 
     /// A connection for synchronous code (command-line jobs, start-up).
@@ -265,7 +272,7 @@ impl Db {
     }
 
     /// Runs `f` with a pooled connection on a blocking thread, keeping the async workers free.
-    /// Its writes (`audit::write`) go through the writer connection on SQLite.
+    /// Its writes (`audit::write`) go through the writer connection.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
@@ -273,8 +280,10 @@ impl Db {
     {
         let pool = self.pool.clone();
         let writer = self.writer.clone();
+        let memory = self.memory.clone();
         actix_web::web::block(move || {
-            let _writer = writer::enter(writer);
+            let _writer = writer::enter(Some(writer));
+            let _memory = memory::enter(memory);
             let mut conn = pool
                 .get()
                 .map_err(|e| AppError::Unavailable(e.to_string()))?;

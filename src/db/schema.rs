@@ -616,6 +616,15 @@ diesel::joinable!(deliveries -> subscriptions (subscription_id));
 diesel::allow_tables_to_appear_in_same_query!(saved_searches, subscriptions, deliveries);
 
 diesel::table! {
+    /// How many times the places have changed (migration 410, kept by triggers): the places
+    /// near each place are kept in memory until it moves.
+    gazetteer_changes (id) {
+        id -> Integer,
+        changes -> BigInt,
+    }
+}
+
+diesel::table! {
     /// An organisation's logo for its reports: a PNG drawn by the application from the upload.
     organization_logos (organization_id) {
         organization_id -> BigInt,

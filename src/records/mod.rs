@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod history;
 pub mod incidents;
 pub mod merge;
+mod near;
 pub mod needs;
 pub mod place_merge;
 pub mod places;

@@ -486,6 +486,47 @@ both_backends! {
         }
     }
 
+    /// The places near each place are kept in the server's memory between requests: a place
+    /// moved through its page, or by anything else that writes the gazetteer (here plain SQL
+    /// on another connection), changes the likely duplicates on the very next page.
+    async fn likely_duplicates_follow_the_gazetteer_as_it_changes(app: TestApp) {
+        use crate::exports::seed_place_at;
+        seed_place_at(&app, "Douma", "Rural Damascus", "Duma", (33.5705, 36.4039));
+        let far = seed_place_at(&app, "Mayadin", "Deir ez-Zor", "Mayadin", (35.0187, 40.4510));
+        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let base = create_incident(&app, &reporter, &[("location", "Douma")]).await;
+        let other = create_incident(&app, &reporter, &[("location", "Mayadin")]).await;
+        let offered = |page: &str| page.contains(&format!("href=\"/incidents/{other}\""));
+        let path = format!("/incidents/{base}");
+        assert!(!offered(&app.get_with(&coordinator, &path).await.body), "400 km apart");
+
+        // Corrected on its page: the place is in Douma's district, 3 km away.
+        let place = format!("/places/{far}");
+        let edit = app.get_with(&coordinator, &format!("{place}/edit")).await;
+        let fields: Vec<(String, String)> = [
+            ("name_text", "Mayadin"), ("name_language", "en"), ("name_preferred", "0"),
+            ("kind", "town"), ("admin1", "Rural Damascus"), ("admin2", "Duma"), ("admin3", ""),
+            ("pcode", "SY0301"), ("country_code", "SY"), ("latitude", "33.5900"),
+            ("longitude", "36.4300"), ("version", &edit.input_value("version")),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let saved = post(&app, &coordinator, &format!("{place}/edit"), &place, &fields).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let page = app.get_with(&coordinator, &path).await.body;
+        assert!(offered(&page), "moved next to Douma, offered at once: {page}");
+
+        // Moved back by another writer of the same database: not offered any more.
+        app.sql(&format!(
+            "UPDATE locations SET admin2 = 'Mayadin', latitude = 35.0187, longitude = 40.4510 \
+             WHERE id = {far}"
+        ))
+        .expect("moved back");
+        assert!(!offered(&app.get_with(&coordinator, &path).await.body), "far again");
+    }
+
     /// The coordinator's queue pairs each record only with incidents near its own place and
     /// within two days of its own date (on PostgreSQL every window is searched in one
     /// statement): a record near one queue record and within two days of another, but near and

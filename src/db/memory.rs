@@ -1,0 +1,78 @@
+//! What the server keeps in memory of one database between requests: values derived from it
+//! that many requests read and few writes change (the places near each place), each kept with
+//! the stamp of the database's state it was derived from and dropped when the stamp moves.
+//!
+//! A [`Db`](super::Db) owns one [`Memory`] and names it for the thread while a closure of
+//! `Db::run` or `Db::read` runs ([`enter`]), as the writer is named: the code that reads the
+//! database finds it with [`with`] and needs no handle passed down. Each `Db` has its own, so
+//! two databases in one process (the tests run many) never share a value. Where none is named
+//! (command-line jobs), nothing is kept and the value is derived again.
+//!
+//! Only values that carry no record and nothing a viewer's scope would hide belong here: what
+//! is kept is read by every viewer alike.
+
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// One kind of value per type, each behind the one lock (held only to look up or store).
+#[derive(Default)]
+pub struct Memory(Mutex<HashMap<TypeId, Box<dyn Any + Send>>>);
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<Memory>>> = const { RefCell::new(None) };
+}
+
+/// Names `memory` as this thread's until the returned guard is dropped.
+pub fn enter(memory: Arc<Memory>) -> Entered {
+    Entered(CURRENT.with(|c| c.replace(Some(memory))))
+}
+
+/// Puts back the memory named before [`enter`].
+pub struct Entered(Option<Arc<Memory>>);
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+/// Runs `f` on this database's kept value of type `T` (made with `T::default()` the first
+/// time); `None` when no memory is named for the thread. `f` runs under the lock: keep it to
+/// lookups and stores, never a statement.
+pub fn with<T, R>(f: impl FnOnce(&mut T) -> R) -> Option<R>
+where
+    T: Default + Send + 'static,
+{
+    let memory = CURRENT.with(|c| c.borrow().clone())?;
+    // A panic under the lock can leave a value half-stored, never unsafe: each kind is
+    // stamped, and the next change of the database drops it.
+    let mut kept = memory.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let value = kept
+        .entry(TypeId::of::<T>())
+        .or_insert_with(|| Box::new(T::default()));
+    value.downcast_mut::<T>().map(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_database_keeps_its_own_and_a_job_keeps_nothing() {
+        let (one, two) = (Arc::new(Memory::default()), Arc::new(Memory::default()));
+        assert_eq!(with(|n: &mut u32| *n), None, "nothing named: nothing kept");
+        {
+            let _one = enter(one.clone());
+            with(|n: &mut u32| *n = 7);
+            {
+                let _two = enter(two.clone());
+                assert_eq!(with(|n: &mut u32| *n), Some(0), "the other database's own");
+            }
+            assert_eq!(with(|n: &mut u32| *n), Some(7), "back to the first");
+        }
+        assert_eq!(with(|n: &mut u32| *n), None, "left again");
+    }
+}

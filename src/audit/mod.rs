@@ -215,8 +215,9 @@ impl std::ops::DerefMut for Tx<'_> {
 /// (`busy_timeout`): under many concurrent writes most of the time goes in sleeps. PostgreSQL
 /// lets them in together, but each takes the chain head's row lock first, so they queue there
 /// too, each holding the lock through its own commit. Writers of this process queue instead
-/// and go in the moment the one before is done (another process still waits for the database's
-/// lock): the server's on its writer connection, command-line jobs on [`WriterTurn::queue`]. A write inside a write passes straight through, so the turn counts
+/// and go in the moment the one before is done (another process still waits for the
+/// database's lock): the server's on its writer connection, command-line jobs on
+/// [`WriterTurn::queue`]. A write inside a write passes straight through, so the turn counts
 /// how deep this thread is.
 fn writer_turn() -> WriterTurn {
     let outermost = DEPTH.with(|d| {

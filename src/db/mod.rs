@@ -282,7 +282,7 @@ impl Db {
         let writer = self.writer.clone();
         let memory = self.memory.clone();
         actix_web::web::block(move || {
-            let _writer = writer::enter(Some(writer));
+            let _writer = writer::enter(writer);
             let _memory = memory::enter(memory);
             let mut conn = pool
                 .get()

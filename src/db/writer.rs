@@ -270,8 +270,8 @@ pub fn current() -> Option<Arc<Writer>> {
 }
 
 /// Names `writer` as this thread's until the returned guard is dropped.
-pub fn enter(writer: Option<Arc<Writer>>) -> Entered {
-    Entered(CURRENT.with(|c| c.replace(writer)))
+pub fn enter(writer: Arc<Writer>) -> Entered {
+    Entered(CURRENT.with(|c| c.replace(Some(writer))))
 }
 
 /// Puts back the writer named before [`enter`].

@@ -8,7 +8,7 @@
 //! database, with the count of the gazetteer's changes it was read at (`gazetteer_changes`,
 //! kept by triggers on the places, migration 410). Each request reads that count in its own
 //! snapshot (one row by its key) and drops what was kept at another. On PostgreSQL the lookup
-//! this spares was 0.53 ms of the server's time on every incident page (a hash join over the
+//! this spares was 0.53 ms of the database's time on every incident page (a hash join over the
 //! whole gazetteer), three fifths of what the page asked of the database. Only place ids are
 //! kept: they narrow the candidates a viewer may see, which are scoped in SQL, and no place
 //! reaches a page from here.
@@ -27,7 +27,7 @@ pub const KILOMETRES: f64 = 5.0;
 
 /// The places near each place, as of one count of the gazetteer's changes.
 #[derive(Default)]
-struct Kept {
+struct Neighbours {
     changes: i64,
     near: HashMap<i64, Vec<i64>>,
 }
@@ -43,7 +43,7 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
         .select(gazetteer_changes::changes)
         .get_result(c))?;
     let mut found = HashMap::with_capacity(places.len());
-    let missing: Vec<&Place> = crate::db::memory::with(|kept: &mut Kept| {
+    let missing: Vec<&Place> = crate::db::memory::with(|kept: &mut Neighbours| {
         if kept.changes != changes {
             kept.near.clear();
             kept.changes = changes;
@@ -71,7 +71,7 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
             .map(|p| Ok((p.id, places_near(conn, p)?)))
             .collect::<Result<HashMap<_, _>, AppError>>()?,
     };
-    crate::db::memory::with(|kept: &mut Kept| {
+    crate::db::memory::with(|kept: &mut Neighbours| {
         // Read at `changes`: kept only if no newer count has replaced it meanwhile.
         if kept.changes == changes {
             for (id, ids) in &read {
@@ -83,7 +83,8 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
     Ok(found)
 }
 
-/// The places near `place`, read from the gazetteer (itself among them when it has a district or coordinates).
+/// The places near `place`, read from the gazetteer (itself among them when it has a district
+/// or coordinates).
 ///
 /// The gazetteer is read here without the viewer's place scope, as the candidates' places were
 /// before: only ids come out, and only to narrow candidates the viewer may see (scoped in

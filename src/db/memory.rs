@@ -16,6 +16,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::on_thread::{self, Restore};
+
 /// One kind of value per type, each behind the one lock (held only to look up or store).
 #[derive(Default)]
 pub struct Memory(Mutex<HashMap<TypeId, Box<dyn Any + Send>>>);
@@ -25,18 +27,8 @@ thread_local! {
 }
 
 /// Names `memory` as this thread's until the returned guard is dropped.
-pub fn enter(memory: Arc<Memory>) -> Entered {
-    Entered(CURRENT.with(|c| c.replace(Some(memory))))
-}
-
-/// Puts back the memory named before [`enter`].
-pub struct Entered(Option<Arc<Memory>>);
-
-impl Drop for Entered {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        CURRENT.with(|c| *c.borrow_mut() = previous);
-    }
+pub fn enter(memory: Arc<Memory>) -> Restore<Option<Arc<Memory>>> {
+    on_thread::set(&CURRENT, Some(memory))
 }
 
 /// Runs `f` on this database's kept value of type `T` (made with `T::default()` the first

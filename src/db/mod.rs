@@ -9,6 +9,7 @@
 pub mod codes;
 pub mod kept;
 pub mod memory;
+pub mod on_thread;
 pub mod schema;
 pub mod slow_queries;
 pub mod writer;

@@ -35,6 +35,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use diesel::connection::TransactionManager;
 use diesel::Connection;
 
+use super::on_thread::{self, Restore};
 use super::{DatabaseUrl, DbConn};
 use crate::error::AppError;
 
@@ -270,42 +271,23 @@ pub fn current() -> Option<Arc<Writer>> {
 }
 
 /// Names `writer` as this thread's until the returned guard is dropped.
-pub fn enter(writer: Arc<Writer>) -> Entered {
-    Entered(CURRENT.with(|c| c.replace(Some(writer))))
-}
-
-/// Puts back the writer named before [`enter`].
-pub struct Entered(Option<Arc<Writer>>);
-
-impl Drop for Entered {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        CURRENT.with(|c| *c.borrow_mut() = previous);
-    }
+pub fn enter(writer: Arc<Writer>) -> Restore<Option<Arc<Writer>>> {
+    on_thread::set(&CURRENT, Some(writer))
 }
 
 thread_local! {
-    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static READING: RefCell<bool> = const { RefCell::new(false) };
 }
 
 /// True while this thread runs a closure of [`Db::read`](super::Db::read), where no write
 /// belongs.
 pub fn is_reading() -> bool {
-    READING.with(std::cell::Cell::get)
+    READING.with(|r| *r.borrow())
 }
 
 /// Marks this thread as reading until the returned guard is dropped.
-pub fn reading() -> Reading {
-    Reading(READING.with(|r| r.replace(true)))
-}
-
-/// Puts back what [`reading`] found.
-pub struct Reading(bool);
-
-impl Drop for Reading {
-    fn drop(&mut self) {
-        READING.with(|r| r.set(self.0));
-    }
+pub fn reading() -> Restore<bool> {
+    on_thread::set(&READING, true)
 }
 
 #[cfg(test)]

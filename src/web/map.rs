@@ -7,7 +7,9 @@
 //! figures come as a table beside the map, for screen readers and for copying.
 
 use crate::incidents::by_area::Point;
-use crate::locations::boundaries::{tenth, Boundaries, WIDTH};
+use std::fmt::Write as _;
+
+use crate::locations::boundaries::{Boundaries, Tenth, WIDTH};
 
 use super::page::Page;
 
@@ -86,7 +88,7 @@ pub fn draw(
          preserveAspectRatio=\"xMidYMin meet\" aria-labelledby=\"{id}-title {id}-desc\">\
          <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>",
         w = WIDTH,
-        h = tenth(height),
+        h = Tenth(height),
         title = esc(&page.t("map-title")),
         desc = esc(&page.t("map-desc")),
     );
@@ -113,13 +115,15 @@ pub fn draw(
             None => svg.push_str(&shape),
         }
         if *n > 0 {
-            figures.push_str(&format!(
+            // Writing to a String cannot fail.
+            let _ = write!(
+                figures,
                 "<text x=\"{}\" y=\"{}\" class=\"map-figure\" text-anchor=\"middle\" \
                  aria-hidden=\"true\">{}</text>",
-                tenth(d.label.0),
-                tenth(d.label.1 + 10.0),
+                Tenth(d.label.0),
+                Tenth(d.label.1 + 10.0),
                 esc(&page.number(*n))
-            ));
+            );
             rows.push(AreaRow {
                 name: name.to_string(),
                 count: *n,
@@ -139,16 +143,29 @@ pub fn draw(
                 "map-point",
                 &[("reference", crate::i18n::Arg::from(REFERENCE))],
             ));
+            // Each dot is written straight into the picture, the reference escaped into each
+            // place the title holds it.
+            let (first, rest) = {
+                let mut parts = title.split(REFERENCE);
+                (parts.next().unwrap_or_default(), parts.collect::<Vec<_>>())
+            };
+            svg.reserve(points.len() * (150 + title.len()));
             for p in points.iter().filter(|p| b.shows(p.lon, p.lat)) {
                 let (x, y) = b.project(p.lon, p.lat);
-                svg.push_str(&format!(
+                // Writing to a String cannot fail.
+                let _ = write!(
+                    svg,
                     "<a href=\"/incidents/{}\"><circle cx=\"{}\" cy=\"{}\" r=\"4\" \
-                     class=\"map-point\"><title>{}</title></circle></a>",
+                     class=\"map-point\"><title>{first}",
                     p.id,
-                    tenth(x),
-                    tenth(y),
-                    title.replace(REFERENCE, &esc(&p.reference))
-                ));
+                    Tenth(x),
+                    Tenth(y),
+                );
+                for part in &rest {
+                    push_escaped(&mut svg, &p.reference);
+                    svg.push_str(part);
+                }
+                svg.push_str("</title></circle></a>");
             }
             (points.len() as i64, more)
         }
@@ -210,6 +227,12 @@ fn legend(page: &Page, classes: &[i64]) -> Vec<(&'static str, String)> {
 /// Text for SVG markup.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// [`esc`], written onto the end of `out`.
+fn push_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -220,7 +243,6 @@ fn esc(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

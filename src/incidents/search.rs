@@ -167,7 +167,7 @@ pub(super) fn fts5_query(terms: &[Term]) -> String {
 }
 
 /// The `to_tsquery` text for `terms` (letters and digits only, so always valid).
-fn tsquery(terms: &[Term]) -> String {
+pub(super) fn tsquery(terms: &[Term]) -> String {
     spell(terms, ("", "", ":*"), " & ")
 }
 

@@ -6,7 +6,7 @@ use corridor::audit::{self, Actor};
 use corridor::domain::Role;
 use corridor::locations::{self, PlaceFields};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Backend, TestApp};
 use crate::incidents::{create_incident, encode, incident_form, signed_in};
 
 /// A place with other spellings and a p-code (arranging, not testing).
@@ -112,5 +112,37 @@ both_backends! {
         assert_eq!(found(&app, &c, "SY0302").await, [reference(harasta)]);
         assert_eq!(found(&app, &c, "sy0301").await, [reference(douma)]);
         assert_eq!(found(&app, &c, "SY0303").await, Vec::<String>::new());
+    }
+
+    /// PostgreSQL walks the newest records a stretch of record numbers at a time and asks its
+    /// word index only for what the walk would take too long to reach
+    /// (`incidents::list::newest`): matches beyond a gap in the numbers wider than every
+    /// stretch are still found, counted and listed newest first, as on SQLite.
+    async fn search_finds_the_newest_matches_across_a_gap_in_the_record_numbers(app: TestApp) {
+        seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let mut older = Vec::new();
+        for n in 0..3 {
+            older.push(create_incident(&app, &c, &[("title", &format!("Narwhal convoy stopped {n}"))]).await);
+        }
+        create_incident(&app, &c, &[("title", "Ibex clinic closed")]).await;
+        // The next record numbers start far above the last.
+        app.sql(match app.backend {
+            Backend::Sqlite => "UPDATE sqlite_sequence SET seq = 90000 WHERE name = 'incidents'",
+            Backend::Postgres => "SELECT setval(pg_get_serial_sequence('incidents', 'id'), 90000)",
+        })
+        .expect("the numbers jump");
+        let newer = [
+            create_incident(&app, &c, &[("title", "Narwhal checkpoint closed")]).await,
+            create_incident(&app, &c, &[("title", "Ibex convoy turned back")]).await,
+            create_incident(&app, &c, &[("title", "Narwhal convoy searched")]).await,
+        ];
+        assert!(newer[0] > 90_000, "the gap is there: {newer:?}");
+        assert!(older.iter().all(|id| *id < 10), "{older:?}");
+        // References are numbered apart from the record numbers: in the order recorded.
+        let newest_first: Vec<String> = [7, 5, 3, 2, 1].into_iter().map(reference).collect();
+        assert_eq!(found(&app, &c, "narwhal").await, newest_first);
+        let both_words: Vec<String> = [7, 3, 2, 1].into_iter().map(reference).collect();
+        assert_eq!(found(&app, &c, "narwhal convoy").await, both_words);
     }
 }

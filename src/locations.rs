@@ -5,6 +5,7 @@
 pub mod areas;
 pub mod boundaries;
 pub mod edit;
+pub mod in_memory;
 pub mod names;
 pub mod outline;
 
@@ -15,7 +16,7 @@ use serde_json::json;
 use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::locations;
-use crate::db::{kept, Backend, DbConn};
+use crate::db::{Backend, DbConn};
 use crate::domain::vocab::PlaceKind;
 use crate::domain::{text, values, FieldErrors};
 use crate::error::AppError;
@@ -420,16 +421,13 @@ pub fn find_many(
     Ok(places.into_iter().map(|l| (l.id, l)).collect())
 }
 
-/// [`find_many`] for lists: the places `ids` names as lists show them ([`Listed`]).
+/// [`find_many`] for lists: the places `ids` names as lists show them ([`Listed`]), from what
+/// the server keeps of the gazetteer (`in_memory`).
 pub fn find_listed(
     conn: &mut DbConn,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Listed>, AppError> {
-    let places = locations::table
-        .filter(crate::db::one_of(locations::id, ids))
-        .select(Listed::as_select())
-        .load::<Listed>(conn)?;
-    Ok(places.into_iter().map(|l| (l.id, l)).collect())
+    in_memory::places(conn, ids)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Location, AppError> {
@@ -539,27 +537,10 @@ pub fn pick(
     })
 }
 
-/// The admin1 and admin2 areas of the places `viewer` may see, for filters.
-/// (Every list page with area filters reads these: one statement, compiled once per connection,
-/// read from the areas' index in order.)
+/// The admin1 and admin2 areas of the places `viewer` may see, for filters (every list page
+/// with area filters reads these), from what the server keeps of the gazetteer (`in_memory`).
 pub fn admin_areas(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<(String, String)>, AppError> {
-    use diesel::sql_types::Bool;
-    let Some((every, own_org)) = permissions::place_scope(viewer).bound() else {
-        return Ok(Vec::new());
-    };
-    Ok(kept(
-        locations::table
-            .filter(
-                every
-                    .into_sql::<Bool>()
-                    .or(locations::restricted_to_org.is_null())
-                    .or(locations::restricted_to_org.eq(own_org)),
-            )
-            .select((locations::admin1, locations::admin2))
-            .distinct()
-            .order((locations::admin1.asc(), locations::admin2.asc())),
-    )
-    .load(conn)?)
+    in_memory::areas(conn, viewer)
 }
 
 /// The distinct governorates (admin1) of `admin_areas`, in order, for filter lists.

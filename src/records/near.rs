@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::schema::{gazetteer_changes, locations};
+use crate::db::schema::locations;
 use crate::db::{kept, lower, trim, DbConn};
 use crate::error::AppError;
 use crate::locations::Listed as Place;
@@ -38,10 +38,7 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
     if places.is_empty() {
         return Ok(HashMap::new());
     }
-    let changes: i64 = crate::on_backend!(conn, |c| gazetteer_changes::table
-        .find(1)
-        .select(gazetteer_changes::changes)
-        .get_result(c))?;
+    let changes = crate::locations::in_memory::changes(conn)?;
     let mut found = HashMap::with_capacity(places.len());
     let missing: Vec<&Place> = crate::db::memory::with(|kept: &mut Neighbours| {
         if kept.changes != changes {
@@ -71,14 +68,17 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
             .map(|p| Ok((p.id, places_near(conn, p)?)))
             .collect::<Result<HashMap<_, _>, AppError>>()?,
     };
-    crate::db::memory::with(|kept: &mut Neighbours| {
-        // Read at `changes`: kept only if no newer count has replaced it meanwhile.
-        if kept.changes == changes {
-            for (id, ids) in &read {
-                kept.near.insert(*id, ids.clone());
+    // Read at `changes`: kept only if no newer count has replaced it meanwhile, and only by a
+    // read (a write's transaction may move the count and then roll back: `locations::in_memory`).
+    if crate::db::writer::is_reading() {
+        crate::db::memory::with(|kept: &mut Neighbours| {
+            if kept.changes == changes {
+                for (id, ids) in &read {
+                    kept.near.insert(*id, ids.clone());
+                }
             }
-        }
-    });
+        });
+    }
     found.extend(read);
     Ok(found)
 }

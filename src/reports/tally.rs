@@ -208,6 +208,10 @@ impl Pass {
 
     /// Keeps `key` if it is among the key incidents so far.
     fn keep(&mut self, key: Reverse<(i64, NaiveDate, i64)>) {
+        // Most rows rank below the twenty kept: they are not pushed only to be popped.
+        if self.key.len() == KEY_INCIDENTS && self.key.peek().is_some_and(|least| key >= *least) {
+            return;
+        }
         self.key.push(key);
         if self.key.len() > KEY_INCIDENTS {
             self.key.pop();

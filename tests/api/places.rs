@@ -275,3 +275,48 @@ both_backends! {
         assert_eq!(app.count("admin_areas"), 16);
     }
 }
+
+both_backends! {
+    /// Lists read their rows' places and their filters' areas from what the server keeps of the
+    /// gazetteer: a correction shows at the next request, and each viewer is offered only the
+    /// areas of places they may see, whoever asked first.
+    async fn lists_show_a_corrected_place_at_once_and_offer_each_viewer_only_their_areas(app: TestApp) {
+        let douma = seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+        let coordinator = signed_in(&app, "cora.coordinator", Role::Coordinator, "OCHA").await;
+        let sarc = signed_in(&app, "sami.sarc", Role::Reporter, "SARC").await;
+        let who = signed_in(&app, "wafa.who", Role::Reporter, "WHO").await;
+        create_incident(&app, &coordinator, &[]).await;
+        let before = app.get_with(&coordinator, "/incidents").await;
+        assert!(before.body.contains("Douma") && before.body.contains(">Rural Damascus</option>"), "{}", before.body);
+
+        // A place first typed on SARC's confidential record, in an area of its own.
+        create_incident(&app, &sarc, &[
+            ("sensitivity", "confidential"), ("location", ""),
+            ("new_place_name", "Hideout farm seven"), ("new_place_admin1", "Hidden Hills"),
+            ("new_place_admin2", "Far Valley"),
+        ]).await;
+        for (who_asks, c, sees) in [("coordinator", &coordinator, true), ("WHO", &who, false), ("SARC", &sarc, true), ("WHO again", &who, false)] {
+            for path in ["/incidents", "/needs"] {
+                let list = app.get_with(c, path).await;
+                assert_eq!(list.status, 200);
+                assert_eq!(list.body.contains(">Hidden Hills</option>"), sees, "{who_asks} on {path}: {}", list.body);
+            }
+        }
+
+        // A correction of the place's name and governorate shows on the next list.
+        let path = format!("/places/{douma}");
+        let version = app.get_with(&coordinator, &format!("{path}/edit")).await.input_value("version");
+        let corrected = owned(&[
+            ("name_text", "Douma town"), ("name_language", "en"), ("name_preferred", "0"),
+            ("kind", "town"), ("admin1", "Rif Dimashq"), ("admin2", "Duma"), ("admin3", ""),
+            ("pcode", ""), ("country_code", "sy"), ("latitude", ""), ("longitude", ""),
+            ("version", &version),
+        ]);
+        let saved = post(&app, &coordinator, &format!("{path}/edit"), &path, &corrected).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let after = app.get_with(&coordinator, "/incidents").await;
+        assert!(after.body.contains("Douma town"), "the corrected name: {}", after.body);
+        assert!(after.body.contains(">Rif Dimashq</option>"), "the corrected area offered");
+        assert!(!after.body.contains("Rural Damascus"), "the old area gone: {}", after.body);
+    }
+}

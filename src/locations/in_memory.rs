@@ -1,0 +1,154 @@
+//! The gazetteer as lists show it, kept in the server's memory between requests (`db::memory`):
+//! each list row's place by id, and the areas (governorate and district) its filters offer.
+//!
+//! Every list page read its fifty rows' places and the gazetteer's areas from the database on
+//! every request; at 10,000 incidents on SQLite the two were a fifth of the incident list's
+//! work (11% and 8% of the server's time), for answers that change only when a place does. Both
+//! are kept with the count of the gazetteer's changes they were read at (`gazetteer_changes`,
+//! kept by triggers on every insert, update and delete of a place, migration 410); each request
+//! reads the count in its own snapshot and drops what was kept at another count.
+//!
+//! Scope is unchanged: a place is handed out by id only for a row the viewer's scoped query
+//! found (as `find_listed` always read it, by id and unscoped), and the areas are kept whole,
+//! each with the organisation its places are restricted to, and filtered for each viewer by
+//! `permissions::can_view_place`, the rule `place_visible_sql` states in SQL.
+//!
+//! Only a read (`Db::read`) stores: a change made in a write's transaction and then rolled back
+//! moves the count there, and what that transaction read must not be kept under it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use diesel::prelude::*;
+
+use super::Listed;
+use crate::db::schema::{gazetteer_changes, locations};
+use crate::db::{kept, memory, writer, DbConn};
+use crate::error::AppError;
+use crate::permissions::{self, Viewer};
+
+/// The count of the gazetteer's changes, read in the caller's snapshot.
+pub fn changes(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(crate::on_backend!(conn, |c| gazetteer_changes::table
+        .find(1)
+        .select(gazetteer_changes::changes)
+        .get_result(c))?)
+}
+
+/// An area with the organisation its places are restricted to (`None`: shared).
+type Area = (String, String, Option<i64>);
+
+/// What is kept, as of one count of the gazetteer's changes.
+#[derive(Default)]
+struct Gazetteer {
+    changes: i64,
+    places: HashMap<i64, Listed>,
+    areas: Option<Arc<Vec<Area>>>,
+}
+
+/// Runs `f` on what is kept at `changes`, dropping what was kept at another count; `None`
+/// where nothing is kept (command-line jobs).
+fn at<R>(changes: i64, f: impl FnOnce(&mut Gazetteer) -> R) -> Option<R> {
+    memory::with(|kept: &mut Gazetteer| {
+        if kept.changes != changes {
+            *kept = Gazetteer {
+                changes,
+                ..Gazetteer::default()
+            };
+        }
+        f(kept)
+    })
+}
+
+/// Stores what a read found at `changes`, unless a newer count has replaced it meanwhile or
+/// this is not a read (see the module's note).
+fn keep(changes: i64, f: impl FnOnce(&mut Gazetteer)) {
+    if writer::is_reading() {
+        memory::with(|kept: &mut Gazetteer| {
+            if kept.changes == changes {
+                f(kept);
+            }
+        });
+    }
+}
+
+/// The places `ids` names, as lists show them, by id (unscoped: `ids` come from rows the
+/// viewer's query found).
+pub fn places(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Listed>, AppError> {
+    let mut found = HashMap::with_capacity(ids.len());
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let changes = changes(conn)?;
+    let mut missing: Vec<i64> = at(changes, |kept| {
+        ids.iter()
+            .copied()
+            .filter(|id| match kept.places.get(id) {
+                Some(place) => {
+                    found.insert(*id, place.clone());
+                    false
+                }
+                None => true,
+            })
+            .collect()
+    })
+    .unwrap_or_else(|| ids.to_vec());
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    let read: Vec<Listed> = locations::table
+        .filter(crate::db::one_of(locations::id, &missing))
+        .select(Listed::as_select())
+        .load(conn)?;
+    keep(changes, |kept| {
+        for place in &read {
+            kept.places.insert(place.id, place.clone());
+        }
+    });
+    found.extend(read.into_iter().map(|place| (place.id, place)));
+    Ok(found)
+}
+
+/// The admin1 and admin2 areas of the places `viewer` may see, in order, for filters.
+pub fn areas(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<(String, String)>, AppError> {
+    if permissions::place_scope(viewer).bound().is_none() {
+        return Ok(Vec::new());
+    }
+    let changes = changes(conn)?;
+    let all = match at(changes, |kept| kept.areas.clone()).flatten() {
+        Some(all) => all,
+        None => {
+            // Each area once per organisation its places are restricted to, in order.
+            let read: Vec<Area> = kept(
+                locations::table
+                    .select((
+                        locations::admin1,
+                        locations::admin2,
+                        locations::restricted_to_org,
+                    ))
+                    .distinct()
+                    .order((
+                        locations::admin1.asc(),
+                        locations::admin2.asc(),
+                        locations::restricted_to_org.asc(),
+                    )),
+            )
+            .load(conn)?;
+            let read = Arc::new(read);
+            keep(changes, |kept| kept.areas = Some(read.clone()));
+            read
+        }
+    };
+    let mut shown: Vec<(String, String)> = Vec::new();
+    for (admin1, admin2, restricted_to) in all.iter() {
+        let already = shown
+            .last()
+            .is_some_and(|(a1, a2)| a1 == admin1 && a2 == admin2);
+        if !already && permissions::can_view_place(viewer, *restricted_to) {
+            shown.push((admin1.clone(), admin2.clone()));
+        }
+    }
+    Ok(shown)
+}

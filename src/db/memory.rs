@@ -48,6 +48,27 @@ where
     value.downcast_mut::<T>().map(f)
 }
 
+/// Copies into `found` what `kept` holds for each of `wanted` (by its `id`), and returns those
+/// it holds nothing for, to be read from the database.
+pub fn found_and_missing<T: Copy, V: Clone>(
+    kept: &HashMap<i64, V>,
+    wanted: &[T],
+    id: impl Fn(T) -> i64,
+    found: &mut HashMap<i64, V>,
+) -> Vec<T> {
+    wanted
+        .iter()
+        .copied()
+        .filter(|w| match kept.get(&id(*w)) {
+            Some(value) => {
+                found.insert(id(*w), value.clone());
+                false
+            }
+            None => true,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use super::list::{
     count_by_place, filtered, newest, tallied_by_admin1, Filter, SEARCH_COUNT_LIMIT,
 };
 use super::search;
-use crate::db::schema::{incidents, locations};
+use crate::db::schema::incidents;
 use crate::db::DbConn;
 use crate::domain::vocab::{LocationPrecision, PlaceKind};
 use crate::error::AppError;
@@ -67,22 +67,20 @@ pub fn by_admin1(
         }
         counted
     };
-    let mut per_admin1: Vec<(String, i64)> = Vec::new();
-    for chunk in per_place.chunks(5_000) {
-        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        let areas: Vec<(i64, String)> = locations::table
-            .filter(crate::db::one_of(locations::id, &ids))
-            .select((locations::id, locations::admin1))
-            .load(conn)?;
-        for (place, n) in chunk {
-            let admin1 = areas
-                .iter()
-                .find(|(id, _)| id == place)
-                .map(|(_, a)| a.clone())
+    // The places' governorates from the gazetteer kept in memory (by id: the places of rows
+    // the viewer's scoped query counted).
+    let ids: Vec<i64> = per_place.iter().map(|(id, _)| *id).collect();
+    let places = crate::locations::find_listed(conn, &ids)?;
+    let per_admin1 = per_place
+        .into_iter()
+        .map(|(place, n)| {
+            let admin1 = places
+                .get(&place)
+                .map(|p| p.admin1.clone())
                 .unwrap_or_default();
-            per_admin1.push((admin1, *n));
-        }
-    }
+            (admin1, n)
+        })
+        .collect();
     Ok(merged(per_admin1))
 }
 
@@ -139,21 +137,20 @@ pub fn points(
         .select((incidents::id, incidents::reference, incidents::location_id))
         .load(conn)?;
     let more = found.len() as i64 > cap;
+    // The places' coordinates from the gazetteer kept in memory (by id: these rows were found
+    // by the viewer's scoped query).
     let place_ids: Vec<i64> = found.iter().map(|f| f.2).collect();
-    let coordinates: Vec<(i64, Option<f64>, Option<f64>)> = locations::table
-        .filter(crate::db::one_of(locations::id, &place_ids))
-        .select((locations::id, locations::longitude, locations::latitude))
-        .load(conn)?;
+    let places = crate::locations::find_listed(conn, &place_ids)?;
     let points = found
         .into_iter()
         .take(cap as usize)
         .filter_map(|(id, reference, place)| {
-            let (_, lon, lat) = coordinates.iter().find(|c| c.0 == place)?;
+            let place = places.get(&place)?;
             Some(Point {
                 id,
                 reference,
-                lon: (*lon)?,
-                lat: (*lat)?,
+                lon: place.longitude?,
+                lat: place.latitude?,
             })
         })
         .collect();

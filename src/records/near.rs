@@ -45,17 +45,7 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
             kept.near.clear();
             kept.changes = changes;
         }
-        places
-            .iter()
-            .copied()
-            .filter(|p| match kept.near.get(&p.id) {
-                Some(ids) => {
-                    found.insert(p.id, ids.clone());
-                    false
-                }
-                None => true,
-            })
-            .collect()
+        crate::db::memory::found_and_missing(&kept.near, places, |p| p.id, &mut found)
     })
     .unwrap_or_else(|| places.to_vec());
     if missing.is_empty() {

@@ -25,11 +25,17 @@ pub enum OrgSaveError {
     NameTaken,
 }
 
-pub fn list(conn: &mut DbConn) -> Result<Vec<(Organization, i64)>, AppError> {
-    let orgs: Vec<Organization> = organizations::table
+/// Every organisation, by name (the filters' lists).
+pub fn all(conn: &mut DbConn) -> Result<Vec<Organization>, AppError> {
+    Ok(organizations::table
         .order(organizations::name.asc())
         .select(Organization::as_select())
-        .load(conn)?;
+        .load(conn)?)
+}
+
+/// Every organisation, by name, with its number of accounts (the administrators' pages).
+pub fn list(conn: &mut DbConn) -> Result<Vec<(Organization, i64)>, AppError> {
+    let orgs = all(conn)?;
     let counts: Vec<(i64, i64)> = users::table
         .group_by(users::organization_id)
         .select((users::organization_id, diesel::dsl::count_star()))

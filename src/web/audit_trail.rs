@@ -40,7 +40,7 @@ pub struct ListPage {
     pub actions: Vec<String>,
     /// The kinds of record events are about, for the "record type" choice.
     pub entity_types: Vec<String>,
-    pub organizations: Vec<(Organization, i64)>,
+    pub organizations: Vec<Organization>,
     pub date_error: bool,
     /// Each event's record by reference, with its link, where it has one the viewer may see.
     pub links: HashMap<i64, (String, String)>,
@@ -181,7 +181,7 @@ pub async fn list(
                 inspection,
                 checkpoint::latest(conn)?,
                 (query::actions(conn)?, query::entity_types(conn)?),
-                organizations::list(conn)?,
+                organizations::all(conn)?,
             ))
         })
         .await?;

@@ -22,7 +22,7 @@ pub struct FormPage {
     pub page: Page,
     pub query: ReportQuery,
     pub errors: FormErrors,
-    pub organizations: Vec<(Organization, i64)>,
+    pub organizations: Vec<Organization>,
     pub areas: Vec<(String, String)>,
 }
 
@@ -52,7 +52,7 @@ async fn form_page(
         .db
         .run(move |conn| {
             Ok((
-                organizations::list(conn)?,
+                organizations::all(conn)?,
                 locations::admin_areas(conn, viewer)?,
             ))
         })

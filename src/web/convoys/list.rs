@@ -21,7 +21,7 @@ pub struct ListPage {
     pub total: i64,
     pub pager: Pager,
     pub bad: Vec<&'static str>,
-    pub organizations: Vec<(Organization, i64)>,
+    pub organizations: Vec<Organization>,
     pub destinations: std::sync::Arc<Vec<PlaceName>>,
     pub can_record: bool,
     /// May export (CSV, JSON): the download links, with `export_query` (the filters, no page).
@@ -43,7 +43,7 @@ pub async fn list(
         .read(move |conn| {
             Ok((
                 list::list(conn, v, &filter, page_no, list::PAGE_SIZE)?,
-                organizations::list(conn)?,
+                organizations::all(conn)?,
             ))
         })
         .await?;

@@ -22,7 +22,7 @@ pub struct ListPage {
     pub more: bool,
     pub pager: Pager,
     pub bad: Vec<&'static str>,
-    pub organizations: Vec<(Organization, i64)>,
+    pub organizations: Vec<Organization>,
     pub admin_areas: Vec<(String, String)>,
     pub can_record: bool,
     /// May export (CSV, JSON): the download links, with `export_query` (the filters, no page).
@@ -77,7 +77,7 @@ pub async fn list(
             )?;
             Ok((
                 found,
-                organizations::list(conn)?,
+                organizations::all(conn)?,
                 locations::admin_areas(conn, viewer)?,
                 file_counts,
             ))

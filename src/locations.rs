@@ -407,18 +407,13 @@ pub enum Resolution {
     NotFound,
 }
 
-/// The places `ids` names, by id (a list's places in one query, a report's in a few).
+/// The places `ids` names, by id (a list's places, a report's), from what the server keeps of
+/// the gazetteer (`in_memory`).
 pub fn find_many(
     conn: &mut DbConn,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Location>, AppError> {
-    // The ids are one bound value (`db::one_of`): one statement, kept compiled, however many
-    // places a page or a report's year names.
-    let places = locations::table
-        .filter(crate::db::one_of(locations::id, ids))
-        .select(Location::as_select())
-        .load::<Location>(conn)?;
-    Ok(places.into_iter().map(|l| (l.id, l)).collect())
+    in_memory::locations(conn, ids)
 }
 
 /// [`find_many`] for lists: the places `ids` names as lists show them ([`Listed`]), from what

@@ -1,5 +1,6 @@
-//! The gazetteer as lists show it, kept in the server's memory between requests (`db::memory`):
-//! each list row's place by id, and the areas (governorate and district) its filters offer.
+//! The gazetteer as pages read it, kept in the server's memory between requests
+//! (`db::memory`): each record's place by id (as lists show it, and whole for the API and the
+//! situation report), and the areas (governorate and district) the filters offer.
 //!
 //! Every list page read its fifty rows' places and the gazetteer's areas from the database on
 //! every request; at 10,000 incidents on SQLite the two were a fifth of the incident list's
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 use diesel::prelude::*;
 
-use super::Listed;
+use super::{Listed, Location};
 use crate::db::schema::{gazetteer_changes, locations};
 use crate::db::{kept, memory, writer, DbConn};
 use crate::error::AppError;
@@ -43,6 +44,7 @@ type Area = (String, String, Option<i64>);
 struct Gazetteer {
     changes: i64,
     places: HashMap<i64, Listed>,
+    locations: HashMap<i64, Location>,
     areas: Option<Arc<Vec<Area>>>,
 }
 
@@ -72,9 +74,60 @@ fn keep(changes: i64, f: impl FnOnce(&mut Gazetteer)) {
     }
 }
 
+/// A place as some page reads it, kept by id.
+trait ById: Clone + Sized {
+    fn id(&self) -> i64;
+    /// Where the kept ones are.
+    fn kept(gazetteer: &mut Gazetteer) -> &mut HashMap<i64, Self>;
+    /// Reads the places `ids` names from the database.
+    fn read(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Self>, AppError>;
+}
+
+/// `ById::read` for a type selectable from `locations`.
+macro_rules! read_by_id {
+    () => {
+        fn read(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Self>, AppError> {
+            Ok(locations::table
+                .filter(crate::db::one_of(locations::id, ids))
+                .select(Self::as_select())
+                .load(conn)?)
+        }
+    };
+}
+
+impl ById for Listed {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn kept(gazetteer: &mut Gazetteer) -> &mut HashMap<i64, Self> {
+        &mut gazetteer.places
+    }
+    read_by_id!();
+}
+
+impl ById for Location {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn kept(gazetteer: &mut Gazetteer) -> &mut HashMap<i64, Self> {
+        &mut gazetteer.locations
+    }
+    read_by_id!();
+}
+
 /// The places `ids` names, as lists show them, by id (unscoped: `ids` come from rows the
 /// viewer's query found).
 pub fn places(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Listed>, AppError> {
+    by_id(conn, ids)
+}
+
+/// The places `ids` names, whole, by id (unscoped, as `places`): the API's records, a
+/// report's places.
+pub fn locations(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Location>, AppError> {
+    by_id(conn, ids)
+}
+
+fn by_id<T: ById>(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, T>, AppError> {
     let mut found = HashMap::with_capacity(ids.len());
     if ids.is_empty() {
         return Ok(found);
@@ -85,22 +138,20 @@ pub fn places(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Listed>, Ap
     ids.dedup();
     let changes = changes(conn)?;
     let missing: Vec<i64> = at(changes, |kept| {
-        memory::found_and_missing(&kept.places, &ids, |id| id, &mut found)
+        memory::found_and_missing(T::kept(kept), &ids, |id| id, &mut found)
     })
     .unwrap_or_else(|| ids.clone());
     if missing.is_empty() {
         return Ok(found);
     }
-    let read: Vec<Listed> = locations::table
-        .filter(crate::db::one_of(locations::id, &missing))
-        .select(Listed::as_select())
-        .load(conn)?;
+    let read = T::read(conn, &missing)?;
     keep(changes, |kept| {
+        let kept = T::kept(kept);
         for place in &read {
-            kept.places.insert(place.id, place.clone());
+            kept.insert(place.id(), place.clone());
         }
     });
-    found.extend(read.into_iter().map(|place| (place.id, place)));
+    found.extend(read.into_iter().map(|place| (place.id(), place)));
     Ok(found)
 }
 

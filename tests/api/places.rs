@@ -288,6 +288,10 @@ both_backends! {
         create_incident(&app, &coordinator, &[]).await;
         let before = app.get_with(&coordinator, "/incidents").await;
         assert!(before.body.contains("Douma") && before.body.contains(">Rural Damascus</option>"), "{}", before.body);
+        // The situation report reads whole places (kept too).
+        let report = "/reports/situation?from=2018-01-01&to=2018-12-31&audience=internal";
+        let first = app.get_with(&coordinator, report).await;
+        assert!(first.body.contains("Douma") && !first.body.contains("Douma town"), "{}", first.body);
 
         // A place first typed on SARC's confidential record, in an area of its own.
         create_incident(&app, &sarc, &[
@@ -318,5 +322,7 @@ both_backends! {
         assert!(after.body.contains("Douma town"), "the corrected name: {}", after.body);
         assert!(after.body.contains(">Rif Dimashq</option>"), "the corrected area offered");
         assert!(!after.body.contains("Rural Damascus"), "the old area gone: {}", after.body);
+        let again = app.get_with(&coordinator, report).await;
+        assert!(again.body.contains("Douma town"), "the report's place corrected: {}", again.body);
     }
 }

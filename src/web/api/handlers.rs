@@ -61,12 +61,14 @@ fn bad_filters(bad: &[&str]) -> Result<(), ApiError> {
     )))
 }
 
-/// The value only, whatever the database step: for the JSON answer.
+/// The value only, whatever the database step: for the JSON answer. Read as pages are
+/// (`Db::read`): one snapshot for all of a page's statements on SQLite, no write, and what is
+/// kept of the gazetteer used and stored.
 async fn read<T: serde::Serialize + Send + 'static>(
     state: &State,
     f: impl FnOnce(&mut crate::db::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
-    let value = state.db.run(f).await?;
+    let value = state.db.read(f).await?;
     Ok(HttpResponse::Ok().json(value))
 }
 

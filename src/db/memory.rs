@@ -1,6 +1,7 @@
 //! What the server keeps in memory of one database between requests: values derived from it
-//! that many requests read and few writes change (the places near each place), each kept with
-//! the stamp of the database's state it was derived from and dropped when the stamp moves.
+//! that many requests read and few writes change (the gazetteer: the places near each place,
+//! places by id, the areas), each kept with the stamp of the database's state it was derived
+//! from and dropped when the stamp moves. Only reads (`Db::read`) store.
 //!
 //! A [`Db`](super::Db) owns one [`Memory`] and names it for the thread while a closure of
 //! `Db::run` or `Db::read` runs ([`enter`]), as the writer is named: the code that reads the
@@ -8,8 +9,11 @@
 //! two databases in one process (the tests run many) never share a value. Where none is named
 //! (command-line jobs), nothing is kept and the value is derived again.
 //!
-//! Only values that carry no record and nothing a viewer's scope would hide belong here: what
-//! is kept is read by every viewer alike.
+//! No record belongs here, and nothing reaches a page from here but through a viewer's scope:
+//! what is kept is read by every viewer alike, so it is either what a scoped query then narrows
+//! (neighbours' ids), or given out only by id for rows a scoped query found (places), or
+//! filtered for each viewer by the permission rule before it is shown (areas, by
+//! `permissions::can_view_place`).
 
 use std::any::{Any, TypeId};
 use std::cell::RefCell;

@@ -83,37 +83,26 @@ trait ById: Clone + Sized {
     fn read(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Self>, AppError>;
 }
 
-/// `ById::read` for a type selectable from `locations`.
-macro_rules! read_by_id {
-    () => {
-        fn read(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Self>, AppError> {
-            Ok(locations::table
-                .filter(crate::db::one_of(locations::id, ids))
-                .select(Self::as_select())
-                .load(conn)?)
+/// `ById` for a type selectable from `locations`, kept in `Gazetteer::$field`.
+macro_rules! by_id {
+    ($($place:ty => $field:ident),+ $(,)?) => {$(
+        impl ById for $place {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn kept(gazetteer: &mut Gazetteer) -> &mut HashMap<i64, Self> {
+                &mut gazetteer.$field
+            }
+            fn read(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Self>, AppError> {
+                Ok(locations::table
+                    .filter(crate::db::one_of(locations::id, ids))
+                    .select(Self::as_select())
+                    .load(conn)?)
+            }
         }
-    };
+    )+};
 }
-
-impl ById for Listed {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn kept(gazetteer: &mut Gazetteer) -> &mut HashMap<i64, Self> {
-        &mut gazetteer.places
-    }
-    read_by_id!();
-}
-
-impl ById for Location {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn kept(gazetteer: &mut Gazetteer) -> &mut HashMap<i64, Self> {
-        &mut gazetteer.locations
-    }
-    read_by_id!();
-}
+by_id!(Listed => places, Location => locations);
 
 /// The places `ids` names, as lists show them, by id (unscoped: `ids` come from rows the
 /// viewer's query found).

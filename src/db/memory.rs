@@ -35,10 +35,51 @@ pub fn enter(memory: Arc<Memory>) -> Restore<Option<Arc<Memory>>> {
     on_thread::set(&CURRENT, Some(memory))
 }
 
+/// Runs `f` on this database's kept value of type `T` as of `stamp` (the database state it is
+/// derived from): what was kept at another stamp is dropped first, and the value starts again
+/// from `T::default()`. `None` when no memory is named for the thread (nothing is kept). `f`
+/// runs under the lock: keep it to lookups and stores, never a statement.
+pub fn at<T, R>(stamp: i64, f: impl FnOnce(&mut T) -> R) -> Option<R>
+where
+    T: Default + Send + 'static,
+{
+    with(|kept: &mut Stamped<T>| {
+        if kept.stamp != stamp {
+            *kept = Stamped {
+                stamp,
+                value: T::default(),
+            };
+        }
+        f(&mut kept.value)
+    })
+}
+
+/// Stores into the kept `T` what a read derived at `stamp`: only inside `Db::read` (a write's
+/// transaction may move the stamp and then roll back, and what it read must not be kept under
+/// that stamp), and only if no other stamp has replaced it meanwhile.
+pub fn keep<T>(stamp: i64, f: impl FnOnce(&mut T))
+where
+    T: Default + Send + 'static,
+{
+    if super::writer::is_reading() {
+        with(|kept: &mut Stamped<T>| {
+            if kept.stamp == stamp {
+                f(&mut kept.value);
+            }
+        });
+    }
+}
+
+/// A kept value and the stamp of the database state it was derived from.
+#[derive(Default)]
+struct Stamped<T> {
+    stamp: i64,
+    value: T,
+}
+
 /// Runs `f` on this database's kept value of type `T` (made with `T::default()` the first
-/// time); `None` when no memory is named for the thread. `f` runs under the lock: keep it to
-/// lookups and stores, never a statement.
-pub fn with<T, R>(f: impl FnOnce(&mut T) -> R) -> Option<R>
+/// time); `None` when no memory is named for the thread.
+fn with<T, R>(f: impl FnOnce(&mut T) -> R) -> Option<R>
 where
     T: Default + Send + 'static,
 {

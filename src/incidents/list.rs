@@ -720,7 +720,7 @@ fn newest_on_postgres(
     filter: &Filter,
     limit: usize,
 ) -> Result<Vec<i64>, AppError> {
-    let words = search::tsquery(&search::terms(&filter.text));
+    let terms = search::terms(&filter.text);
     let rest = Filter {
         text: String::new(),
         ..filter.clone()
@@ -755,13 +755,7 @@ fn newest_on_postgres(
             filtered(conn, viewer, &rest)
                 .filter(incidents::id.ge(low))
                 .filter(incidents::id.lt(below))
-                .filter(
-                    diesel::dsl::sql::<Bool>(
-                        "ts_match_vq(incidents.search_vector, to_tsquery('english', ",
-                    )
-                    .bind::<Text, _>(&words)
-                    .sql("))"),
-                )
+                .filter(search::tested_row_by_row(&terms))
                 .select(incidents::id)
                 .order(incidents::id.desc())
                 .limit(wanted)

@@ -167,7 +167,7 @@ pub(super) fn fts5_query(terms: &[Term]) -> String {
 }
 
 /// The `to_tsquery` text for `terms` (letters and digits only, so always valid).
-pub(super) fn tsquery(terms: &[Term]) -> String {
+fn tsquery(terms: &[Term]) -> String {
     spell(terms, ("", "", ":*"), " & ")
 }
 
@@ -207,6 +207,18 @@ pub fn condition(conn: &DbConn, query: &str) -> Option<Condition> {
                 .sql(")"),
         ),
     })
+}
+
+/// On PostgreSQL, [`condition`]'s test of the words written so that no index can answer it:
+/// `ts_match_vq`, the function behind `@@`, which the planner applies row by row to the rows
+/// another condition found (`list::newest` walks the newest records with it). A change to how
+/// words match is made in both.
+pub(super) fn tested_row_by_row(terms: &[Term]) -> Condition {
+    Box::new(
+        diesel::dsl::sql::<Bool>("ts_match_vq(incidents.search_vector, to_tsquery('english', ")
+            .bind::<Text, _>(tsquery(terms))
+            .sql("))"),
+    )
 }
 
 /// A raw SQL condition usable in a boxed incidents query on either backend.

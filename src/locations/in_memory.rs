@@ -24,7 +24,7 @@ use diesel::prelude::*;
 
 use super::{Listed, Location};
 use crate::db::schema::{gazetteer_changes, locations};
-use crate::db::{kept, memory, writer, DbConn};
+use crate::db::{kept, memory, DbConn};
 use crate::error::AppError;
 use crate::permissions::{self, Viewer};
 
@@ -39,39 +39,12 @@ pub fn changes(conn: &mut DbConn) -> Result<i64, AppError> {
 /// An area with the organisation its places are restricted to (`None`: shared).
 type Area = (String, String, Option<i64>);
 
-/// What is kept, as of one count of the gazetteer's changes.
+/// What is kept, as of one count of the gazetteer's changes (`db::memory::at`).
 #[derive(Default)]
 struct Gazetteer {
-    changes: i64,
     places: HashMap<i64, Listed>,
     locations: HashMap<i64, Location>,
     areas: Option<Arc<Vec<Area>>>,
-}
-
-/// Runs `f` on what is kept at `changes`, dropping what was kept at another count; `None`
-/// where nothing is kept (command-line jobs).
-fn at<R>(changes: i64, f: impl FnOnce(&mut Gazetteer) -> R) -> Option<R> {
-    memory::with(|kept: &mut Gazetteer| {
-        if kept.changes != changes {
-            *kept = Gazetteer {
-                changes,
-                ..Gazetteer::default()
-            };
-        }
-        f(kept)
-    })
-}
-
-/// Stores what a read found at `changes`, unless a newer count has replaced it meanwhile or
-/// this is not a read (see the module's note).
-fn keep(changes: i64, f: impl FnOnce(&mut Gazetteer)) {
-    if writer::is_reading() {
-        memory::with(|kept: &mut Gazetteer| {
-            if kept.changes == changes {
-                f(kept);
-            }
-        });
-    }
 }
 
 /// A place as some page reads it, kept by id.
@@ -126,7 +99,7 @@ fn by_id<T: ById>(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, T>, App
     ids.sort_unstable();
     ids.dedup();
     let changes = changes(conn)?;
-    let missing: Vec<i64> = at(changes, |kept| {
+    let missing: Vec<i64> = memory::at(changes, |kept: &mut Gazetteer| {
         memory::found_and_missing(T::kept(kept), &ids, |id| id, &mut found)
     })
     .unwrap_or_else(|| ids.clone());
@@ -134,7 +107,7 @@ fn by_id<T: ById>(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, T>, App
         return Ok(found);
     }
     let read = T::read(conn, &missing)?;
-    keep(changes, |kept| {
+    memory::keep(changes, |kept: &mut Gazetteer| {
         let kept = T::kept(kept);
         for place in &read {
             kept.insert(place.id(), place.clone());
@@ -150,7 +123,7 @@ pub fn areas(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<(String, String)>,
         return Ok(Vec::new());
     }
     let changes = changes(conn)?;
-    let all = match at(changes, |kept| kept.areas.clone()).flatten() {
+    let all = match memory::at(changes, |kept: &mut Gazetteer| kept.areas.clone()).flatten() {
         Some(all) => all,
         None => {
             // Each area once per organisation its places are restricted to, in order.
@@ -170,7 +143,9 @@ pub fn areas(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<(String, String)>,
             )
             .load(conn)?;
             let read = Arc::new(read);
-            keep(changes, |kept| kept.areas = Some(read.clone()));
+            memory::keep(changes, |kept: &mut Gazetteer| {
+                kept.areas = Some(read.clone())
+            });
             read
         }
     };

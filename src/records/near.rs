@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use crate::db::schema::locations;
-use crate::db::{kept, lower, trim, DbConn};
+use crate::db::{kept, lower, memory, trim, DbConn};
 use crate::error::AppError;
 use crate::locations::Listed as Place;
 
@@ -28,7 +28,6 @@ pub const KILOMETRES: f64 = 5.0;
 /// The places near each place, as of one count of the gazetteer's changes.
 #[derive(Default)]
 struct Neighbours {
-    changes: i64,
     near: HashMap<i64, Vec<i64>>,
 }
 
@@ -40,12 +39,8 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
     }
     let changes = crate::locations::in_memory::changes(conn)?;
     let mut found = HashMap::with_capacity(places.len());
-    let missing: Vec<&Place> = crate::db::memory::with(|kept: &mut Neighbours| {
-        if kept.changes != changes {
-            kept.near.clear();
-            kept.changes = changes;
-        }
-        crate::db::memory::found_and_missing(&kept.near, places, |p| p.id, &mut found)
+    let missing: Vec<&Place> = memory::at(changes, |kept: &mut Neighbours| {
+        memory::found_and_missing(&kept.near, places, |p| p.id, &mut found)
     })
     .unwrap_or_else(|| places.to_vec());
     if missing.is_empty() {
@@ -58,17 +53,11 @@ pub fn near_each(conn: &mut DbConn, places: &[&Place]) -> Result<HashMap<i64, Ve
             .map(|p| Ok((p.id, places_near(conn, p)?)))
             .collect::<Result<HashMap<_, _>, AppError>>()?,
     };
-    // Read at `changes`: kept only if no newer count has replaced it meanwhile, and only by a
-    // read (a write's transaction may move the count and then roll back: `locations::in_memory`).
-    if crate::db::writer::is_reading() {
-        crate::db::memory::with(|kept: &mut Neighbours| {
-            if kept.changes == changes {
-                for (id, ids) in &read {
-                    kept.near.insert(*id, ids.clone());
-                }
-            }
-        });
-    }
+    memory::keep(changes, |kept: &mut Neighbours| {
+        for (id, ids) in &read {
+            kept.near.insert(*id, ids.clone());
+        }
+    });
     found.extend(read);
     Ok(found)
 }

@@ -127,6 +127,46 @@ pub struct Filter {
     pub tag: Option<EventTag>,
 }
 
+impl Filter {
+    /// Whether the filter asks for nothing (its words aside): every record, retracted ones
+    /// too. Each field is named, so that a field added is weighed here too.
+    fn asks_nothing(&self) -> bool {
+        let Filter {
+            text: _,
+            category,
+            from,
+            to,
+            location_id,
+            admin1,
+            admin2,
+            organization_id,
+            verification,
+            sensitivity,
+            status,
+            include_retracted,
+            categories,
+            exclude_drafts,
+            verifications,
+            tag,
+        } = self;
+        category.is_none()
+            && from.is_none()
+            && to.is_none()
+            && location_id.is_none()
+            && admin1.is_none()
+            && admin2.is_none()
+            && organization_id.is_none()
+            && verification.is_none()
+            && sensitivity.is_none()
+            && status.is_none()
+            && *include_retracted
+            && categories.is_empty()
+            && !exclude_drafts
+            && verifications.is_empty()
+            && tag.is_none()
+    }
+}
+
 impl ListQuery {
     /// The filter, sort and page; the names of values that could not be understood.
     pub fn parse(&self) -> (Filter, Sort, i64, Vec<&'static str>) {
@@ -524,13 +564,36 @@ pub fn list(
             Some(n) => n,
             None => kept(filtered(conn, viewer, filter).count()).get_result(conn)?,
         };
-        let found = db::page(
-            sort.apply(filtered(conn, viewer, filter))
-                .select(Listed::as_select()),
-            PAGE_SIZE,
-            (page - 1) * PAGE_SIZE,
-        )
-        .load(conn)?;
+        let offset = (page - 1) * PAGE_SIZE;
+        let found = if filter.admin1.is_some() || filter.admin2.is_some() {
+            // An area's places are many: the database reads each one's incidents in order and
+            // sorts what it read, so it is asked for the page's record numbers alone, which
+            // the place index answers, and only then for those rows (migration 420).
+            let ids: Vec<i64> = db::page(
+                sort.apply(filtered(conn, viewer, filter))
+                    .select(incidents::id),
+                PAGE_SIZE,
+                offset,
+            )
+            .load(conn)?;
+            in_order_of(
+                &ids,
+                kept(
+                    incidents::table
+                        .filter(db::one_of(incidents::id, &ids))
+                        .select(Listed::as_select()),
+                )
+                .load(conn)?,
+            )
+        } else {
+            db::page(
+                sort.apply(filtered(conn, viewer, filter))
+                    .select(Listed::as_select()),
+                PAGE_SIZE,
+                offset,
+            )
+            .load(conn)?
+        };
         let rows = attach(conn, found)?;
         return Ok(ListPage {
             rows,
@@ -576,6 +639,12 @@ pub fn list(
         total: ids.len().min(SEARCH_COUNT_LIMIT) as i64,
         more,
     })
+}
+
+/// `rows`, read by record number, in the order of `ids` (a page's: fifty at most).
+fn in_order_of(ids: &[i64], mut rows: Vec<Listed>) -> Vec<Listed> {
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    rows
 }
 
 /// Adds place and organisation to a few incidents (two small queries, not a join per row).
@@ -651,6 +720,14 @@ pub fn newest(
         text: String::new(),
         ..filter.clone()
     };
+    if permissions::visible_sql(viewer, "incidents", true).is_none() && rest.asks_nothing() {
+        // Every match is the viewer's to see and nothing but the words is asked: the word
+        // index answers alone, without reading each match's row (two fifths of the statement).
+        let DbConn::Sqlite(c) = conn else {
+            unreachable!("PostgreSQL returned above")
+        };
+        return search::newest_entries(c, &text, limit);
+    }
     let mut found = Vec::new();
     let mut before = i64::MAX;
     while found.len() < limit {

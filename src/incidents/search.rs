@@ -21,6 +21,27 @@ pub fn index_new(conn: &mut DbConn, incident: &Incident, places: &str) -> Result
     write(conn, incident, places, false)
 }
 
+/// The newest `limit` incidents whose entry matches `fts5_query` (SQLite), from the word index
+/// alone: its rows are the incidents' own (rowid = id), written and replaced in the same
+/// transaction as the record and never removed, so every match is a record. For a viewer who
+/// may see every record and asks nothing but the words; others' matches are read with their
+/// rows, for the scope (`list::newest`).
+pub fn newest_entries(
+    conn: &mut diesel::SqliteConnection,
+    fts5_query: &str,
+    limit: usize,
+) -> Result<Vec<i64>, AppError> {
+    use fts::incidents_fts;
+    Ok(crate::db::kept(
+        incidents_fts::table
+            .filter(diesel::dsl::sql::<Bool>("incidents_fts MATCH ").bind::<Text, _>(fts5_query))
+            .select(incidents_fts::rowid)
+            .order(incidents_fts::rowid.desc())
+            .limit(i64::try_from(limit).unwrap_or(i64::MAX)),
+    )
+    .load(conn)?)
+}
+
 /// SQLite's FTS5 table, for writing its rows (searches match it in SQL of their own).
 mod fts {
     diesel::table! {

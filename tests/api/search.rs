@@ -29,8 +29,13 @@ fn seed_place(app: &TestApp, name: &str, alt: &str, admin2: &str, pcode: &str) {
 
 /// The references a search lists, in order.
 async fn found(app: &TestApp, c: &reqwest::Client, q: &str) -> Vec<String> {
+    found_where(app, c, q, "").await
+}
+
+/// The references a search lists with other filters (`&name=value…`), in order.
+async fn found_where(app: &TestApp, c: &reqwest::Client, q: &str, filters: &str) -> Vec<String> {
     let page = app
-        .get_with(c, &format!("/incidents?q={}", encode(q)))
+        .get_with(c, &format!("/incidents?q={}{filters}", encode(q)))
         .await;
     assert_eq!(page.status, 200, "{q}: {}", page.body);
     let count = page
@@ -144,5 +149,39 @@ both_backends! {
         assert_eq!(found(&app, &c, "narwhal").await, newest_first);
         let both_words: Vec<String> = [7, 3, 2, 1].into_iter().map(reference).collect();
         assert_eq!(found(&app, &c, "narwhal convoy").await, both_words);
+    }
+}
+
+both_backends! {
+    /// A coordinator who searches with nothing else asked is answered from the word index
+    /// alone (`incidents::list::newest`); each other filter still narrows what is found.
+    async fn a_search_with_other_filters_lists_only_what_matches_them_all(app: TestApp) {
+        seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
+        crate::incidents::seed_place(&app, "Azaz town", "", "Aleppo", "Azaz");
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let plain = create_incident(&app, &c, &[("title", "Narwhal convoy held")]).await;
+        let later = create_incident(&app, &c, &[("title", "Narwhal permit refused"), ("category", "interference"), ("occurred_on", "2019-05-01"), ("reported_on", "2019-05-02"), ("claim_date", "2019-05-01")]).await;
+        let aleppo = create_incident(&app, &c, &[("title", "Narwhal road cut"), ("location", "Azaz town")]).await;
+        let draft = create_incident(&app, &c, &[("title", "Narwhal clinic closed"), ("status", "draft")]).await;
+        let secret = create_incident(&app, &c, &[("title", "Narwhal staff detained"), ("sensitivity", "confidential")]).await;
+        let theirs = create_incident(&app, &who, &[("title", "Narwhal ambulance stopped")]).await;
+        create_incident(&app, &c, &[("title", "Ibex convoy held")]).await;
+        let refs = |ids: &[i64]| -> Vec<String> { ids.iter().copied().map(reference).collect() };
+        for (filters, expected) in [
+            ("", refs(&[theirs, secret, draft, aleppo, later, plain])),
+            ("&category=interference", refs(&[later])),
+            ("&from=2019-01-01", refs(&[later])),
+            ("&to=2018-12-31", refs(&[theirs, secret, draft, aleppo, plain])),
+            ("&admin1=Aleppo", refs(&[aleppo])),
+            ("&admin2=Duma", refs(&[theirs, secret, draft, later, plain])),
+            ("&status=draft", refs(&[draft])),
+            ("&sensitivity=confidential", refs(&[secret])),
+            ("&sensitivity=public", refs(&[])),
+        ] {
+            assert_eq!(found_where(&app, &c, "narwhal", filters).await, expected, "narwhal{filters}");
+        }
+        // And the reporter, whose scope is read with each match: not OCHA's draft or secret.
+        assert_eq!(found(&app, &who, "narwhal").await, refs(&[theirs, aleppo, later, plain]));
     }
 }

@@ -50,7 +50,7 @@ async fn form_page(
     let viewer = page.user().viewer();
     let (organizations, areas) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             Ok((
                 organizations::all(conn)?,
                 locations::admin_areas(conn, viewer)?,
@@ -313,28 +313,12 @@ async fn render(
     let p = params.clone();
     // A summary sent back with its message shows the report already made (and recorded).
     let record = draft.is_none();
+    // Every figure from one snapshot of the records (`Db::read`); the report made is then
+    // recorded in the audit trail, with the digest of what it showed.
     let (data, organization, boundaries) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let data = reports::build(conn, v, &p)?;
-            let digest = data.digest();
-            if record {
-                audit::write(conn, |conn| {
-                    audit::record(
-                        conn,
-                        &actor,
-                        Event::new("report.situation", "report", &digest[..16])
-                            .details(reports::audit_details(&p, &digest, data.records)),
-                    )?;
-                    // Those subscribed hear that a report was made (not its figures).
-                    crate::record_events::queue(
-                        conn,
-                        crate::record_events::REPORT_GENERATED,
-                        "report",
-                        0,
-                    )
-                })?;
-            }
             let organization = match org_id {
                 Some(id) => organizations::find(conn, id)
                     .map(|o| o.display())
@@ -348,6 +332,29 @@ async fn render(
             ))
         })
         .await?;
+    if record {
+        let (p, digest, records) = (params.clone(), data.digest(), data.records);
+        state
+            .db
+            .run(move |conn| {
+                audit::write(conn, |conn| {
+                    audit::record(
+                        conn,
+                        &actor,
+                        Event::new("report.situation", "report", &digest[..16])
+                            .details(reports::audit_details(&p, &digest, records)),
+                    )?;
+                    // Those subscribed hear that a report was made (not its figures).
+                    crate::record_events::queue(
+                        conn,
+                        crate::record_events::REPORT_GENERATED,
+                        "report",
+                        0,
+                    )
+                })
+            })
+            .await?;
+    }
     let public = params.audience == Audience::Public;
     // An internal report's governorates link to the incident list over the same period.
     let link = |admin1: &str| {

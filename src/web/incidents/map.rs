@@ -35,7 +35,7 @@ pub async fn map(
     let (filter, _, _, bad) = query.parse();
     let (figures, boundaries) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             Ok((
                 by_area::figures(conn, viewer, &filter)?,
                 locations::boundaries::load(conn)?,

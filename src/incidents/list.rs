@@ -576,15 +576,7 @@ pub fn list(
                 offset,
             )
             .load(conn)?;
-            in_order_of(
-                &ids,
-                kept(
-                    incidents::table
-                        .filter(db::one_of(incidents::id, &ids))
-                        .select(Listed::as_select()),
-                )
-                .load(conn)?,
-            )
+            listed_in_order(conn, &ids)?
         } else {
             db::page(
                 sort.apply(filtered(conn, viewer, filter))
@@ -612,11 +604,7 @@ pub fn list(
             .take(PAGE_SIZE as usize)
             .copied()
             .collect();
-        incidents::table
-            .filter(db::one_of(incidents::id, &shown))
-            .order(incidents::id.desc())
-            .select(Listed::as_select())
-            .load(conn)?
+        listed_in_order(conn, &shown)?
     } else {
         // Another order: by hand over the matches found, or, when there are more than were
         // counted, by the database over all of them (slower, but asked for).
@@ -641,10 +629,17 @@ pub fn list(
     })
 }
 
-/// `rows`, read by record number, in the order of `ids` (a page's: fifty at most).
-fn in_order_of(ids: &[i64], mut rows: Vec<Listed>) -> Vec<Listed> {
+/// The incidents `ids` names, as lists show them, in the order of `ids` (a page's, fifty at
+/// most, found by the viewer's scoped query: read by record number alone).
+fn listed_in_order(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Listed>, AppError> {
+    let mut rows: Vec<Listed> = kept(
+        incidents::table
+            .filter(db::one_of(incidents::id, ids))
+            .select(Listed::as_select()),
+    )
+    .load(conn)?;
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
-    rows
+    Ok(rows)
 }
 
 /// Adds place and organisation to a few incidents (two small queries, not a join per row).

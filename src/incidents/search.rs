@@ -21,25 +21,47 @@ pub fn index_new(conn: &mut DbConn, incident: &Incident, places: &str) -> Result
     write(conn, incident, places, false)
 }
 
-/// The newest `limit` incidents whose entry matches `fts5_query` (SQLite), from the word index
-/// alone: its rows are the incidents' own (rowid = id), written and replaced in the same
-/// transaction as the record and never removed, so every match is a record. For a viewer who
-/// may see every record and asks nothing but the words; others' matches are read with their
-/// rows, for the scope (`list::newest`).
+/// The newest `limit` incidents whose entry matches `fts5_query` (SQLite) among those the
+/// viewer's scope `visible` (`permissions::visible_sql`; `None`: every record) lets them see,
+/// newest first, for a search that asks nothing but words. The word index is walked newest
+/// first and each match's row is read for the scope only until `limit` are found, in one
+/// statement (`CROSS JOIN` keeps the word index outside: SQLite would otherwise start from
+/// an index of the incidents whenever a condition names one). Before, the matches were read
+/// slice by slice, each slice's statement asking the index again, 1.0–1.3 ms for a reporter's
+/// common word at a million against 0.7–0.85 (timed from Python's sqlite3). For a viewer who
+/// sees every record no row is read: the index's rows are the incidents' own (rowid = id),
+/// written and replaced in the same transaction as the record and never removed.
 pub fn newest_entries(
     conn: &mut diesel::SqliteConnection,
     fts5_query: &str,
+    visible: Option<&str>,
     limit: usize,
 ) -> Result<Vec<i64>, AppError> {
-    use fts::incidents_fts;
-    Ok(crate::db::kept(
-        incidents_fts::table
-            .filter(diesel::dsl::sql::<Bool>("incidents_fts MATCH ").bind::<Text, _>(fts5_query))
-            .select(incidents_fts::rowid)
-            .order(incidents_fts::rowid.desc())
-            .limit(i64::try_from(limit).unwrap_or(i64::MAX)),
-    )
-    .load(conn)?)
+    // The limit is written into the text (SQLite compiles a statement again for each bound
+    // LIMIT); it is one of the callers' constants, and the scope one text per organisation
+    // and role, so the statement is kept compiled.
+    let sql = match visible {
+        None => format!(
+            "SELECT rowid AS id FROM incidents_fts WHERE incidents_fts MATCH ? \
+             ORDER BY rowid DESC LIMIT {limit}"
+        ),
+        Some(scope) => format!(
+            "SELECT incidents_fts.rowid AS id FROM incidents_fts CROSS JOIN incidents \
+             ON incidents.id = incidents_fts.rowid \
+             WHERE incidents_fts MATCH ? AND {scope} \
+             ORDER BY incidents_fts.rowid DESC LIMIT {limit}"
+        ),
+    };
+    let found: Vec<Entry> =
+        crate::db::kept(diesel::sql_query(sql).bind::<Text, _>(fts5_query)).load(conn)?;
+    Ok(found.into_iter().map(|e| e.id).collect())
+}
+
+/// A match of [`newest_entries`].
+#[derive(diesel::QueryableByName)]
+struct Entry {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
 }
 
 /// SQLite's FTS5 table, for writing its rows (searches match it in SQL of their own).

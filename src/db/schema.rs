@@ -452,6 +452,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The governorate tallies summed over category and verification (kept by triggers on
+    /// them): the map's figures and a governorate's count when neither is filtered.
+    incident_governorate_totals (admin1, organization_id, sensitivity, status, live) {
+        admin1 -> Text,
+        organization_id -> BigInt,
+        sensitivity -> Text,
+        status -> Text,
+        live -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     /// The same per district (admin1, admin2): counts of a district.
     incident_district_tallies (admin1, admin2, category, organization_id, sensitivity, status, verification, live) {
         admin1 -> Text,
@@ -493,6 +506,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     incident_tallies,
     incident_month_tallies,
     incident_governorate_tallies,
+    incident_governorate_totals,
     incident_district_tallies,
     convoy_tallies,
     need_tallies,

@@ -10,8 +10,8 @@ use super::model::Listed;
 use super::months;
 use super::search;
 use crate::db::schema::{
-    incident_district_tallies, incident_governorate_tallies, incident_month_tallies,
-    incident_tallies, incidents, organizations,
+    incident_district_tallies, incident_governorate_tallies, incident_governorate_totals,
+    incident_month_tallies, incident_tallies, incidents, organizations,
 };
 use crate::db::{self, kept, DbConn};
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
@@ -330,10 +330,7 @@ pub fn count_by_place(
 macro_rules! tally_filters {
     ($table:ident, $q:expr, $viewer:expr, $filter:expr) => {{
         let (viewer, filter): (Viewer, &Filter) = ($viewer, $filter);
-        let mut q = $q;
-        if let Some(visible) = permissions::visible_sql(viewer, stringify!($table), true) {
-            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
-        }
+        let mut q = scope_filters!($table, $q, viewer, filter);
         if let Some(c) = filter.category {
             q = q.filter($table::category.eq(c.code()));
         }
@@ -341,15 +338,29 @@ macro_rules! tally_filters {
             let codes: Vec<&str> = filter.categories.iter().map(|c| c.code()).collect();
             q = q.filter($table::category.eq_any(codes));
         }
-        if let Some(o) = filter.organization_id {
-            q = q.filter($table::organization_id.eq(o));
-        }
         if let Some(v) = filter.verification {
             q = q.filter($table::verification.eq(v.code()));
         }
         if !filter.verifications.is_empty() {
             let codes: Vec<&str> = filter.verifications.iter().map(|v| v.code()).collect();
             q = q.filter($table::verification.eq_any(codes));
+        }
+        q
+    }};
+}
+
+/// The part of [`tally_filters!`] that `incident_governorate_totals` (no category or
+/// verification) can answer too: the viewer's visibility, organisation, sensitivity, status
+/// and liveness.
+macro_rules! scope_filters {
+    ($table:ident, $q:expr, $viewer:expr, $filter:expr) => {{
+        let (viewer, filter): (Viewer, &Filter) = ($viewer, $filter);
+        let mut q = $q;
+        if let Some(visible) = permissions::visible_sql(viewer, stringify!($table), true) {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&visible));
+        }
+        if let Some(o) = filter.organization_id {
+            q = q.filter($table::organization_id.eq(o));
         }
         if let Some(s) = filter.sensitivity {
             q = q.filter($table::sensitivity.eq(s.code()));
@@ -368,19 +379,32 @@ macro_rules! tally_filters {
 }
 
 /// The area tally that answers `filter`: the districts' when it names a district, the
-/// governorates' otherwise. `$start` (a query of the table named `$t`) gets `tally_filters!`
-/// and the filter's governorate and district (the same names, compared the same way, as the
-/// list's `locations::in_areas`), and is given to `$then` as `$q`; written for both tables,
-/// since their queries are of different types.
+/// governorates' totals when it names no category or verification either, the governorates'
+/// otherwise. `$start` (a query of the table named `$t`) gets `tally_filters!` (or
+/// `scope_filters!`) and the filter's governorate and district (the same names, compared the
+/// same way, as the list's `locations::in_areas`), and is given to `$then` as `$q`; written for
+/// each table, since their queries are of different types.
 macro_rules! in_area {
     ($viewer:expr, $filter:expr, |$t:ident| $start:expr, |$q:ident| $then:expr) => {{
         let (viewer, filter): (Viewer, &Filter) = ($viewer, $filter);
+        let of_any_kind = filter.category.is_none()
+            && filter.categories.is_empty()
+            && filter.verification.is_none()
+            && filter.verifications.is_empty();
         match &filter.admin2 {
             Some(district) => {
                 use incident_district_tallies as $t;
                 // The table's own name: the visibility's SQL names it.
                 let mut $q = tally_filters!(incident_district_tallies, $start, viewer, filter)
                     .filter($t::admin2.eq(district.clone()));
+                if let Some(a) = &filter.admin1 {
+                    $q = $q.filter($t::admin1.eq(a.clone()));
+                }
+                $then
+            }
+            None if of_any_kind => {
+                use incident_governorate_totals as $t;
+                let mut $q = scope_filters!(incident_governorate_totals, $start, viewer, filter);
                 if let Some(a) = &filter.admin1 {
                     $q = $q.filter($t::admin1.eq(a.clone()));
                 }
@@ -447,7 +471,8 @@ fn tally_for(filter: &Filter) -> Option<Tally> {
 /// organisation, sensitivity, status, category, verification and liveness,
 /// `incident_month_tallies` the same per month of occurrence, and
 /// `incident_governorate_tallies` and `incident_district_tallies` per governorate and per
-/// district, all kept by database triggers in the same transaction as every write (see their
+/// district (and `incident_governorate_totals` the governorates' without category and
+/// verification), all kept by database triggers in the same transaction as every write (see their
 /// migrations). A list whose filters are all among those columns sums a few hundred tally rows
 /// instead of counting a million incidents; a date range sums its whole months and counts only
 /// the days of the months it cuts (see `months`). The viewer's visibility applies to the

@@ -1,0 +1,3 @@
+DROP TRIGGER incident_governorate_totals_apply ON incident_governorate_tallies;
+DROP FUNCTION incident_governorate_totals_apply();
+DROP TABLE incident_governorate_totals;

@@ -1,0 +1,4 @@
+DROP TRIGGER incident_governorate_totals_delete;
+DROP TRIGGER incident_governorate_totals_update;
+DROP TRIGGER incident_governorate_totals_insert;
+DROP TABLE incident_governorate_totals;

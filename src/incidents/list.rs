@@ -720,7 +720,8 @@ pub fn recent(
 }
 
 /// The ids of the newest matching incidents (by id, newest first), at most `limit`; `filter`
-/// holds the text and every other condition. SQLite's planner would first collect every
+/// holds the text and every other condition. Words alone are one statement
+/// (`search::newest_entries`). With other filters, SQLite's planner would first collect every
 /// match of the text into a temporary list, for a common word a tenth of the table; instead
 /// the index is walked newest first, a slice of ids at a time (as many as are still wanted),
 /// each slice checked against the other conditions in the statement that reads it, stopping

@@ -693,6 +693,7 @@ fn allowed(table: &str, list: &[&str]) -> bool {
     if let Some(kind) = [
         "_month_tallies",
         "_governorate_tallies",
+        "_governorate_totals",
         "_district_tallies",
         "_tallies",
     ]

@@ -2,8 +2,9 @@
 //! the most recent ones placed exactly, all through the list's own scoped query (so a record
 //! the viewer may not see is neither counted nor drawn). Counting sums the governorates'
 //! totals (a few hundred rows however many incidents) when no category or verification is
-//! asked, the area tallies (a few thousand) when the filters are among their columns; otherwise (dates, a tag, one place) it is one grouped query by place, then a
-//! batched lookup of those places' governorates.
+//! asked, the area tallies (a few thousand) when the filters are among their columns;
+//! otherwise (dates, a tag, one place) it is one grouped query by place, then a batched
+//! lookup of those places' governorates.
 
 use diesel::prelude::*;
 use diesel::sql_types::Bool;

@@ -153,8 +153,9 @@ both_backends! {
 }
 
 both_backends! {
-    /// A coordinator who searches with nothing else asked is answered from the word index
-    /// alone (`incidents::list::newest`); each other filter still narrows what is found.
+    /// A search that asks nothing but words is one statement over the word index
+    /// (`incidents::search::newest_entries`: the index alone for a coordinator, each match's
+    /// row read for a reporter's scope); each other filter still narrows what is found.
     async fn a_search_with_other_filters_lists_only_what_matches_them_all(app: TestApp) {
         seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
         crate::incidents::seed_place(&app, "Azaz town", "", "Aleppo", "Azaz");

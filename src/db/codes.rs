@@ -69,7 +69,7 @@ read_by_code!(
 
 /// The value of `all` whose stored code is `bytes` (compared as bytes: a vocabulary has a few
 /// codes, and a stored one is exactly a code).
-fn code_of<T: Copy>(
+pub fn code_of<T: Copy>(
     bytes: &[u8],
     all: &[T],
     code: fn(T) -> &'static str,
@@ -82,6 +82,45 @@ fn code_of<T: Copy>(
             let read = String::from_utf8_lossy(bytes);
             format!("{read:?} is not a {what} code").into()
         })
+}
+
+/// A value read from a text column's bytes in place (no copy of the text), on either backend:
+/// the column is read as [`InPlace`] of it.
+pub trait FromText: Sized {
+    fn from_text(bytes: &[u8]) -> deserialize::Result<Self>;
+}
+
+/// A text column read through `T`'s [`FromText`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InPlace<T>(pub T);
+
+impl<T: FromText> FromSql<Text, Sqlite> for InPlace<T> {
+    fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        T::from_text(value.read_text().as_bytes()).map(InPlace)
+    }
+}
+
+impl<T: FromText> FromSql<Text, Pg> for InPlace<T> {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        T::from_text(value.as_bytes()).map(InPlace)
+    }
+}
+
+impl<T: FromText> FromSql<Text, Backend> for InPlace<T> {
+    fn from_sql(value: MultiRawValue<'_>) -> deserialize::Result<Self> {
+        value.from_sql::<Self, Text>()
+    }
+}
+
+impl<T, DB: diesel::backend::Backend> Queryable<Text, DB> for InPlace<T>
+where
+    InPlace<T>: FromSql<Text, DB>,
+{
+    type Row = Self;
+
+    fn build(row: Self) -> deserialize::Result<Self> {
+        Ok(row)
+    }
 }
 
 /// For a wrapper `$wrapper($inner)` of a column of SQL type `$sql` with its own reading on SQLite:

@@ -15,7 +15,7 @@ use super::list::{
 use super::search;
 use crate::db::schema::incidents;
 use crate::db::DbConn;
-use crate::domain::vocab::{LocationPrecision, PlaceKind};
+use crate::domain::vocab::LocationPrecision;
 use crate::error::AppError;
 use crate::permissions::Viewer;
 
@@ -100,6 +100,10 @@ fn merged(counted: Vec<(String, i64)>) -> Vec<(String, i64)> {
     out
 }
 
+/// The most places that cannot be a map's point that `points` names in its statement (more
+/// are asked for by a subquery).
+pub const NAMED_UNMAPPED: usize = 200;
+
 /// The most recent incidents (by date of the event) placed exactly or nearly at a place with
 /// coordinates, at most `cap`, and whether there are more. An incident known only to its
 /// district or governorate (precision "region"), or at a place that is itself a district or
@@ -110,24 +114,37 @@ pub fn points(
     filter: &Filter,
     cap: i64,
 ) -> Result<(Vec<Point>, bool), AppError> {
-    // `+`: not a condition to find rows by. Nearly every place has coordinates, so the list
-    // of them selects nothing; by it SQLite read every place's incidents and sorted them all
-    // by date (7 ms at a million, by `incidents_location_idx`) where walking the date order
-    // stops at the 501st. The date index carries the columns this statement reads when no
-    // other filter is given (migration 400): that walk reads no incident row (1.9 ms → 0.4–0.7
-    // ms at a million).
-    let located = format!(
-        "+incidents.location_id IN (SELECT id FROM locations WHERE latitude IS NOT NULL \
-         AND longitude IS NOT NULL AND kind NOT IN ('{}', '{}'))",
-        PlaceKind::District.code(),
-        PlaceKind::Governorate.code()
-    );
-    let mut q = filtered(conn, viewer, filter)
-        .filter(incidents::location_precision.eq_any([
-            LocationPrecision::Exact.code(),
-            LocationPrecision::Near.code(),
-        ]))
-        .filter(diesel::dsl::sql::<Bool>(&located));
+    // The date index carries the columns this statement reads when no other filter is given
+    // (migration 400): walking the date order reads no incident row and stops at the 501st
+    // (1.9 ms → 0.4–0.7 ms at a million). The places that cannot be a point come from the
+    // gazetteer kept in memory: nearly always none (no condition at all) or a few, named.
+    // Before, a subquery listed every place with coordinates on every request (the map took
+    // 1.30 ms of the server's time a request at a million, 0.99 without it). A gazetteer with
+    // many of them (every district of a country loaded) is still asked by a subquery.
+    let mut q = filtered(conn, viewer, filter).filter(incidents::location_precision.eq_any([
+        LocationPrecision::Exact.code(),
+        LocationPrecision::Near.code(),
+    ]));
+    let unmapped = crate::locations::in_memory::unmapped(conn)?;
+    // `+`: not a condition to find rows by (by it SQLite read every other place's incidents
+    // and sorted them all by date, 7 ms at a million).
+    let not_at = if unmapped.is_empty() {
+        None
+    } else if unmapped.len() <= NAMED_UNMAPPED {
+        let ids: Vec<String> = unmapped.iter().map(i64::to_string).collect();
+        Some(format!(
+            "+incidents.location_id NOT IN ({})",
+            ids.join(", ")
+        ))
+    } else {
+        Some(format!(
+            "+incidents.location_id NOT IN (SELECT id FROM locations WHERE {})",
+            crate::locations::in_memory::unmapped_sql()
+        ))
+    };
+    if let Some(not_at) = not_at {
+        q = q.filter(diesel::dsl::sql::<Bool>(&not_at));
+    }
     if !search::terms(&filter.text).is_empty() {
         let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT)?;
         q = q.filter(crate::db::one_of(incidents::id, &ids));

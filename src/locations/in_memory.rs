@@ -25,6 +25,7 @@ use diesel::prelude::*;
 use super::{Listed, Location};
 use crate::db::schema::{gazetteer_changes, locations};
 use crate::db::{kept, memory, DbConn};
+use crate::domain::vocab::PlaceKind;
 use crate::error::AppError;
 use crate::permissions::{self, Viewer};
 
@@ -45,6 +46,7 @@ struct Gazetteer {
     places: HashMap<i64, Listed>,
     locations: HashMap<i64, Location>,
     areas: Option<Arc<Vec<Area>>>,
+    unmapped: Option<Arc<Vec<i64>>>,
 }
 
 /// A place as some page reads it, kept by id.
@@ -115,6 +117,41 @@ fn by_id<T: ById>(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, T>, App
     });
     found.extend(read.into_iter().map(|place| (place.id(), place)));
     Ok(found)
+}
+
+/// The places no record at them is a map's point at, in order: those without coordinates, and
+/// districts and governorates (a record there counts in its area). Usually none or a few; the
+/// map's statement names them (`by_area::points`) instead of looking up every place. The same
+/// rule as that statement's subquery for many of them.
+pub fn unmapped(conn: &mut DbConn) -> Result<Arc<Vec<i64>>, AppError> {
+    let changes = changes(conn)?;
+    if let Some(kept) = memory::at(changes, |kept: &mut Gazetteer| kept.unmapped.clone()).flatten()
+    {
+        return Ok(kept);
+    }
+    let read: Vec<i64> = kept(
+        locations::table
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&unmapped_sql()))
+            .select(locations::id)
+            .order(locations::id.asc()),
+    )
+    .load(conn)?;
+    let read = Arc::new(read);
+    memory::keep(changes, |kept: &mut Gazetteer| {
+        kept.unmapped = Some(read.clone())
+    });
+    Ok(read)
+}
+
+/// The condition on a place of [`unmapped`], in SQL (for a statement that asks for them
+/// itself).
+pub fn unmapped_sql() -> String {
+    format!(
+        "(locations.latitude IS NULL OR locations.longitude IS NULL \
+         OR locations.kind IN ('{}', '{}'))",
+        PlaceKind::District.code(),
+        PlaceKind::Governorate.code()
+    )
 }
 
 /// The admin1 and admin2 areas of the places `viewer` may see, in order, for filters.

@@ -630,6 +630,15 @@ diesel::joinable!(deliveries -> subscriptions (subscription_id));
 diesel::allow_tables_to_appear_in_same_query!(saved_searches, subscriptions, deliveries);
 
 diesel::table! {
+    /// How many times the incidents have changed (migration 440, kept by triggers): the
+    /// candidates for likely duplicates are kept in memory until it moves.
+    incident_changes (id) {
+        id -> Integer,
+        changes -> BigInt,
+    }
+}
+
+diesel::table! {
     /// How many times the places have changed (migration 410, kept by triggers): the places
     /// near each place are kept in memory until it moves.
     gazetteer_changes (id) {

@@ -2,12 +2,15 @@
 //! constraint, within two days, in the same district or within 5 km, that the viewer may see
 //! (scoped in SQL), submitted, neither retracted nor already merged, is offered for a merge.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use diesel::prelude::*;
 
 use super::Scope;
-use crate::db::schema::incidents;
-use crate::db::{kept, DbConn};
+use crate::db::schema::{incident_changes, incidents};
+use crate::db::{kept, memory, DbConn};
 use crate::domain::vocab::RecordStatus;
 use crate::error::AppError;
 use crate::incidents::{Incident, Listed};
@@ -28,6 +31,9 @@ pub struct Likely {
 /// The most records of one window at the places near that are offered (any of them, when
 /// there are more): far more than one event's reports.
 const CANDIDATES: i64 = 200;
+
+/// The most windows whose candidates are kept at once (about 200 bytes each).
+const KEPT_WINDOWS: usize = 10_000;
 
 /// What the search for an incident's likely duplicates reads of it: the same from a whole
 /// record (its page) as from a list's row (the coordinator's queue).
@@ -72,12 +78,21 @@ pub fn likely(
 /// [`likely`] for each of `records` (the coordinator's queue).
 ///
 /// First the places near each record's place are found (`near`: from the gazetteer's indexes
-/// and an exact test, kept in memory until the gazetteer changes); then one statement
-/// seeks each near place's window of the category in `incidents_likely_idx`, which carries
-/// every column the scope and the window test, so an incident row is read only for a candidate
-/// (its reference and title). Before, the statement walked the category's window (about 150
-/// incidents a record at a million) in `incidents_category_idx` (20 µs against 12); earlier still,
-/// every candidate's place was looked up in a second statement and the titles read in a third.
+/// and an exact test, kept in memory until the gazetteer changes); then each window (the
+/// category, two days either side, the places near) is sought in `incidents_likely_idx`, which
+/// carries every column the scope and the window test, so an incident row is read only for a
+/// candidate (its reference and title).
+///
+/// A window's candidates change only when an incident does. They are kept in the server's
+/// memory (`db::memory`) as record numbers, for every viewer alike, with the count of the
+/// incidents' changes they were read at (`incident_changes`, kept by triggers on every insert,
+/// update and delete of an incident, migration 440); each request reads that count in its own
+/// snapshot and drops what was kept at another. What a page shows of them is read by one
+/// statement through the viewer's scope, by those numbers. At a million, the twenty windows of
+/// the coordinator's queue were 38% of the home page's server time, nearly all of it SQLite's
+/// own seeks, for an answer that had not changed since the last request. A window with
+/// [`CANDIDATES`] or more keeps only that: its first ones depend on the scope, and it is sought
+/// with the scope each time, as before.
 ///
 /// On SQLite, `lower` folds the letters A–Z only: two districts spelled with an accented
 /// capital in one and a small letter in the other are not taken as one district there (they
@@ -96,59 +111,186 @@ pub fn likely_each(
     places.sort_unstable_by_key(|p| p.id);
     places.dedup_by_key(|p| p.id);
     let near_places = super::near::near_each(conn, &places)?;
-    let windows: Vec<Option<(Of<'_>, Vec<i64>)>> = records
+    let windows: Vec<Option<Window>> = records
         .iter()
         .map(|(of, place)| {
             let near = near_places
                 .get(&place.id)
                 .filter(|n| of.live && !n.is_empty())?;
-            Some((*of, near.clone()))
+            Some(Window::of(of, near))
         })
         .collect();
-    let mut each = match conn {
-        // Each statement is a round trip to the server, which costs more there than the
-        // reading: the queue's twenty windows took 1.7 ms one by one, 0.4 ms in one statement.
-        DbConn::Pg(c) => every_window(c, scope, &windows)?,
-        // SQLite runs in the process: one statement per window, each seeking its places in
-        // the index, is quicker than one statement reading every window from a JSON list
-        // (265 µs against 446 µs for the queue's twenty, both timed from Python's sqlite3).
-        DbConn::Sqlite(_) => windows
+    let changes = changes(conn)?;
+    // Per window: its candidates' numbers; `Some(None)`: too many to keep; `None`: not known.
+    let mut kept: Vec<Option<Option<Arc<[i64]>>>> = memory::at(changes, |k: &mut Candidates| {
+        windows
             .iter()
-            .map(|w| match w {
-                Some((of, near)) => one_window(conn, scope, of, near),
-                None => Ok(Vec::new()),
-            })
-            .collect::<Result<_, _>>()?,
+            .map(|w| w.as_ref().and_then(|w| k.0.get(w).cloned()))
+            .collect()
+    })
+    .unwrap_or_else(|| vec![None; windows.len()]);
+    // The windows not known, sought for every viewer alike (their record numbers only).
+    let unknown = windows_where(&windows, &kept, Option::is_none);
+    if unknown.iter().any(Option::is_some) {
+        let read = seek(conn, &Scope::everything(), &unknown)?;
+        let mut learnt = Vec::new();
+        for ((w, found), slot) in unknown.iter().zip(read).zip(&mut kept) {
+            if let Some(w) = w {
+                let ids: Option<Arc<[i64]>> = ((found.len() as i64) < CANDIDATES)
+                    .then(|| found.iter().map(|l| l.id).collect());
+                *slot = Some(ids.clone());
+                learnt.push((w.clone(), ids));
+            }
+        }
+        memory::keep(changes, |k: &mut Candidates| {
+            // Bounded: a crawl through every record's page between two changes would
+            // otherwise keep a window for each.
+            if k.0.len() + learnt.len() > KEPT_WINDOWS {
+                k.0.clear();
+            }
+            k.0.extend(learnt);
+        });
+    }
+    // The kept windows through the viewer's scope, in one statement; a window too full to keep
+    // is sought with the scope itself.
+    let ids: Vec<i64> = kept
+        .iter()
+        .flatten()
+        .flatten()
+        .flat_map(|ids| ids.iter().copied())
+        .collect();
+    let shown = visible(conn, scope, &ids)?;
+    let full = windows_where(&windows, &kept, |k| matches!(k, Some(None)));
+    let mut each = if full.iter().any(Option::is_some) {
+        seek(conn, scope, &full)?
+    } else {
+        vec![Vec::new(); windows.len()]
     };
+    for (found, ids) in each.iter_mut().zip(&kept) {
+        if let Some(Some(ids)) = ids {
+            found.extend(ids.iter().filter_map(|id| shown.get(id).cloned()));
+        }
+    }
     for found in &mut each {
         found.sort_unstable_by_key(|l: &Likely| l.id);
     }
     Ok(each)
 }
 
+/// One record's window: what its likely duplicates are sought by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Window {
+    id: i64,
+    category: String,
+    occurred_on: chrono::NaiveDate,
+    near: Vec<i64>,
+}
+
+impl Window {
+    fn of(of: &Of<'_>, near: &[i64]) -> Self {
+        Window {
+            id: of.id,
+            category: of.category.to_string(),
+            occurred_on: of.occurred_on,
+            near: near.to_vec(),
+        }
+    }
+}
+
+/// Every window's candidates, as of one count of the incidents' changes: record numbers, for
+/// every viewer alike (`None`: [`CANDIDATES`] or more, sought with the viewer's scope).
+#[derive(Default)]
+struct Candidates(HashMap<Window, Option<Arc<[i64]>>>);
+
+/// The windows whose kept candidates `which` picks (the others `None`, keeping positions).
+fn windows_where(
+    windows: &[Option<Window>],
+    kept: &[Option<Option<Arc<[i64]>>>],
+    which: impl Fn(&Option<Option<Arc<[i64]>>>) -> bool,
+) -> Vec<Option<Window>> {
+    windows
+        .iter()
+        .zip(kept)
+        .map(|(w, k)| w.clone().filter(|_| which(k)))
+        .collect()
+}
+
+/// The count of the incidents' changes, read in the caller's snapshot.
+fn changes(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(crate::on_backend!(conn, |c| incident_changes::table
+        .find(1)
+        .select(incident_changes::changes)
+        .get_result(c))?)
+}
+
+/// The likely duplicates of each window as `scope` may see them (at most [`CANDIDATES`] each).
+fn seek(
+    conn: &mut DbConn,
+    scope: &Scope,
+    windows: &[Option<Window>],
+) -> Result<Vec<Vec<Likely>>, AppError> {
+    match conn {
+        // Each statement is a round trip to the server, which costs more there than the
+        // reading: the queue's twenty windows took 1.7 ms one by one, 0.4 ms in one statement.
+        DbConn::Pg(c) => every_window(c, scope, windows),
+        // SQLite runs in the process: one statement per window, each seeking its places in
+        // the index, is quicker than one statement reading every window from a JSON list
+        // (265 µs against 446 µs for the queue's twenty, both timed from Python's sqlite3).
+        DbConn::Sqlite(_) => windows
+            .iter()
+            .map(|w| match w {
+                Some(w) => one_window(conn, scope, w),
+                None => Ok(Vec::new()),
+            })
+            .collect(),
+    }
+}
+
+/// Of the incidents `ids` (candidates of kept windows), those `scope` may see, with the
+/// window's conditions on the candidate tested again (they held when the numbers were kept,
+/// at the same count of changes).
+fn visible(
+    conn: &mut DbConn,
+    scope: &Scope,
+    ids: &[i64],
+) -> Result<HashMap<i64, Likely>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String, String)> = crate::on_backend!(conn, |c| kept(
+        incidents::table
+            .filter(crate::db::one_of(incidents::id, ids))
+            .filter(scope.records_of("incidents", true))
+            .filter(incidents::retracted_at.is_null())
+            .filter(incidents::merged_into.is_null())
+            .filter(incidents::status.ne(RecordStatus::Draft.code()))
+            .select((incidents::id, incidents::reference, incidents::title))
+    )
+    .load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.0, Likely::from(row)))
+        .collect())
+}
+
 /// The likely duplicates of `of` among the incidents at the places `near` (on SQLite).
 /// `every_window` asks the same of many windows on PostgreSQL: a condition changed in one is
 /// changed in both (the tests run on both databases).
-fn one_window(
-    conn: &mut DbConn,
-    scope: &Scope,
-    of: &Of<'_>,
-    near: &[i64],
-) -> Result<Vec<Likely>, AppError> {
+fn one_window(conn: &mut DbConn, scope: &Scope, w: &Window) -> Result<Vec<Likely>, AppError> {
     let rows: Vec<(i64, String, String)> = crate::first_rows!(
         conn,
         CANDIDATES,
         incidents::table
             .filter(scope.records_of("incidents", true))
-            .filter(incidents::id.ne(of.id))
-            .filter(incidents::category.eq(of.category))
-            .filter(incidents::occurred_on.ge(of.occurred_on - TimeDelta::days(DAYS)))
-            .filter(incidents::occurred_on.le(of.occurred_on + TimeDelta::days(DAYS)))
+            .filter(incidents::id.ne(w.id))
+            .filter(incidents::category.eq(&w.category))
+            .filter(incidents::occurred_on.ge(w.occurred_on - TimeDelta::days(DAYS)))
+            .filter(incidents::occurred_on.le(w.occurred_on + TimeDelta::days(DAYS)))
             .filter(incidents::retracted_at.is_null())
             .filter(incidents::merged_into.is_null())
             // A draft is not a report yet: it is not offered.
             .filter(incidents::status.ne(RecordStatus::Draft.code()))
-            .filter(crate::db::one_of(incidents::location_id, near))
+            .filter(crate::db::one_of(incidents::location_id, &w.near))
             // Unordered: they are listed by id afterwards.
             .select((incidents::id, incidents::reference, incidents::title))
     )?;
@@ -163,7 +305,7 @@ fn one_window(
 fn every_window(
     conn: &mut diesel::PgConnection,
     scope: &Scope,
-    windows: &[Option<(Of<'_>, Vec<i64>)>],
+    windows: &[Option<Window>],
 ) -> Result<Vec<Vec<Likely>>, AppError> {
     use diesel::sql_types::Text;
     use std::fmt::Write;
@@ -172,7 +314,7 @@ fn every_window(
     // and places (written as one text each, `"1,2,3"`). Vocabulary codes are plain words.
     let [mut at, mut records, mut categories, mut from, mut to, mut places]: [String; 6] =
         Default::default();
-    for (i, (of, near)) in windows
+    for (i, w) in windows
         .iter()
         .enumerate()
         .filter_map(|(i, w)| Some((i, w.as_ref()?)))
@@ -189,12 +331,12 @@ fn every_window(
                 list.push(',');
             }
         }
-        let ids: Vec<String> = near.iter().map(i64::to_string).collect();
+        let ids: Vec<String> = w.near.iter().map(i64::to_string).collect();
         let _ = write!(at, "{i}");
-        let _ = write!(records, "{}", of.id);
-        let _ = write!(categories, "\"{}\"", of.category);
-        let _ = write!(from, "{}", of.occurred_on - TimeDelta::days(DAYS));
-        let _ = write!(to, "{}", of.occurred_on + TimeDelta::days(DAYS));
+        let _ = write!(records, "{}", w.id);
+        let _ = write!(categories, "\"{}\"", w.category);
+        let _ = write!(from, "{}", w.occurred_on - TimeDelta::days(DAYS));
+        let _ = write!(to, "{}", w.occurred_on + TimeDelta::days(DAYS));
         let _ = write!(places, "\"{}\"", ids.join(","));
     }
     if at.is_empty() {

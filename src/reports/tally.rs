@@ -221,33 +221,25 @@ impl Pass {
 
     fn add(&mut self, row: Row) {
         let (id, Day(on), place, killed, injured, aid, affected, InPlace(facts)) = row;
-        let Facts {
-            category,
-            sensitivity,
-            verification,
-            qualifier,
-            scope,
-            tags,
-        } = facts;
         let h = &mut self.headline;
         h.incidents += 1;
-        match verification {
+        match facts.verification {
             Verification::Unverified => h.unverified += 1,
             Verification::Disputed => h.disputed += 1,
             _ => {}
         }
-        let own = scope != FiguresScope::AreaPeriod;
+        let own = facts.scope != FiguresScope::AreaPeriod;
         if own {
             h.with_own_figures += 1;
-            h.killed.add(killed, qualifier);
-            h.injured.add(injured, qualifier);
-            h.aid_workers.add(aid, qualifier);
-            h.people_affected.add(affected, qualifier);
+            h.killed.add(killed, facts.qualifier);
+            h.injured.add(injured, facts.qualifier);
+            h.aid_workers.add(aid, facts.qualifier);
+            h.people_affected.add(affected, facts.qualifier);
         } else {
             self.any_area = true;
         }
-        self.categories[category as usize] += 1;
-        let mut bits = tags;
+        self.categories[facts.category as usize] += 1;
+        let mut bits = facts.tags;
         while bits != 0 {
             self.tags[bits.trailing_zeros() as usize] += 1;
             bits &= bits - 1;
@@ -264,7 +256,7 @@ impl Pass {
         if let (true, Some(k)) = (own, killed) {
             at.1 = Some(at.1.unwrap_or(0) + k);
         }
-        self.sensitive(sensitivity);
+        self.sensitive(facts.sensitivity);
         let toll = if own {
             killed.unwrap_or(0) + injured.unwrap_or(0)
         } else {

@@ -527,6 +527,37 @@ both_backends! {
         assert!(!offered(&app.get_with(&coordinator, &path).await.body), "far again");
     }
 
+    /// The candidates for likely duplicates are kept in the server's memory between requests,
+    /// as record numbers for every viewer alike: what the coordinator was shown is narrowed
+    /// again for a reporter, and a record written since (through a page, or by plain SQL on
+    /// another connection) changes them on the very next page.
+    async fn likely_duplicates_follow_the_incidents_as_they_change(app: TestApp) {
+        use crate::exports::seed_place_at;
+        seed_place_at(&app, "Douma", "Rural Damascus", "Duma", (33.5705, 36.4039));
+        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let base = create_incident(&app, &reporter, &[("location", "Douma")]).await;
+        let hidden = create_incident(&app, &sarc, &[("title", "Confidential twin"), ("sensitivity", "confidential")]).await;
+        let path = format!("/incidents/{base}");
+        let offered = |page: &str, id: i64| page.contains(&format!("href=\"/incidents/{id}\""));
+        let page = app.get_with(&coordinator, &path).await.body;
+        assert!(offered(&page, hidden), "the coordinator sees it: {page}");
+        let page = app.get_with(&reporter, &path).await.body;
+        assert!(!offered(&page, hidden) && !page.contains("Confidential twin"), "kept for all, shown through the scope: {page}");
+
+        // Another report of the same event: offered at once, to both.
+        let twin = create_incident(&app, &sarc, &[("title", "Open twin")]).await;
+        assert!(offered(&app.get_with(&coordinator, &path).await.body, twin));
+        assert!(offered(&app.get_with(&reporter, &path).await.body, twin));
+        // Recorded as another kind of obstruction by another writer of the same database:
+        // not offered any more.
+        app.sql(&format!("UPDATE incidents SET category = 'explosive_hazards' WHERE id = {twin}"))
+            .expect("changed");
+        let page = app.get_with(&coordinator, &path).await.body;
+        assert!(!offered(&page, twin) && offered(&page, hidden), "{page}");
+    }
+
     /// The coordinator's queue pairs each record only with incidents near its own place and
     /// within two days of its own date (on PostgreSQL every window is searched in one
     /// statement): a record near one queue record and within two days of another, but near and

@@ -689,6 +689,10 @@ fn allowed(table: &str, list: &[&str]) -> bool {
     if table == "gazetteer_changes" {
         return allowed("locations", list);
     }
+    // And the count of the incidents' changes with the incidents.
+    if table == "incident_changes" {
+        return allowed("incidents", list);
+    }
     // A tally changes with the records it counts (database triggers keep it).
     if let Some(kind) = [
         "_month_tallies",

@@ -30,7 +30,7 @@ pub struct Likely {
 
 /// The most records of one window at the places near that are offered (any of them, when
 /// there are more): far more than one event's reports.
-const CANDIDATES: i64 = 200;
+pub const CANDIDATES: i64 = 200;
 
 /// The most windows whose candidates are kept at once (about 200 bytes each).
 const KEPT_WINDOWS: usize = 10_000;

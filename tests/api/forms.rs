@@ -558,6 +558,37 @@ both_backends! {
         assert!(!offered(&page, twin) && offered(&page, hidden), "{page}");
     }
 
+    /// A window with as many candidates as are ever offered keeps only that fact: its first
+    /// ones depend on who looks, so it is sought through the viewer's scope every time. A
+    /// reporter after the coordinator is offered every record they may see, up to the most
+    /// offered, and never the confidential one.
+    async fn a_crowded_window_is_sought_through_each_viewers_scope(app: TestApp) {
+        use crate::exports::seed_place_at;
+        use corridor::records::duplicates::CANDIDATES;
+        seed_place_at(&app, "Douma", "Rural Damascus", "Duma", (33.5705, 36.4039));
+        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let base = create_incident(&app, &reporter, &[("location", "Douma")]).await;
+        let hidden = create_incident(&app, &sarc, &[("title", "Confidential twin"), ("sensitivity", "confidential")]).await;
+        for n in 0..CANDIDATES {
+            create_incident(&app, &sarc, &[("title", &format!("Twin {n}"))]).await;
+        }
+        let path = format!("/incidents/{base}");
+        let offered = |page: &str| {
+            let at = page.find("id=\"likely-title\"").expect("likely duplicates offered");
+            let list = &page[at..at + page[at..].find("</ul>").unwrap()];
+            list.matches("<li><a href=\"/incidents/").count() as i64
+        };
+        let page = app.get_with(&coordinator, &path).await.body;
+        assert_eq!(offered(&page), CANDIDATES, "the most offered");
+        for _ in 0..2 {
+            let page = app.get_with(&reporter, &path).await.body;
+            assert_eq!(offered(&page), CANDIDATES, "every open twin");
+            assert!(!page.contains(&format!("href=\"/incidents/{hidden}\"")) && !page.contains("Confidential twin"));
+        }
+    }
+
     /// The coordinator's queue pairs each record only with incidents near its own place and
     /// within two days of its own date (on PostgreSQL every window is searched in one
     /// statement): a record near one queue record and within two days of another, but near and

@@ -20,21 +20,24 @@ use crate::domain::vocab::{
 };
 
 /// `FromSql<Text>` on both backends (and the multi-backend) for vocabularies, read by their
-/// stored code.
+/// stored code in place ([`FromText`], through [`InPlace`]'s readings).
 macro_rules! read_by_code {
     ($($vocabulary:ident),+ $(,)?) => {$(
+        impl FromText for $vocabulary {
+            fn from_text(bytes: &[u8]) -> deserialize::Result<Self> {
+                code_of(bytes, $vocabulary::ALL, $vocabulary::code, stringify!($vocabulary))
+            }
+        }
+
         impl FromSql<Text, Sqlite> for $vocabulary {
-            fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
-                // As text: diesel (2.3) reads a text value as a blob through a copy of it (an
-                // allocation and a free per value, a tenth of the report's pass), while the
-                // check that a code of a few letters is UTF-8 costs next to nothing.
-                code_of(value.read_text().as_bytes(), $vocabulary::ALL, $vocabulary::code, stringify!($vocabulary))
+            fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+                <InPlace<Self> as FromSql<Text, Sqlite>>::from_sql(value).map(|InPlace(v)| v)
             }
         }
 
         impl FromSql<Text, Pg> for $vocabulary {
             fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
-                code_of(value.as_bytes(), $vocabulary::ALL, $vocabulary::code, stringify!($vocabulary))
+                <InPlace<Self> as FromSql<Text, Pg>>::from_sql(value).map(|InPlace(v)| v)
             }
         }
 
@@ -69,7 +72,7 @@ read_by_code!(
 
 /// The value of `all` whose stored code is `bytes` (compared as bytes: a vocabulary has a few
 /// codes, and a stored one is exactly a code).
-pub fn code_of<T: Copy>(
+fn code_of<T: Copy>(
     bytes: &[u8],
     all: &[T],
     code: fn(T) -> &'static str,
@@ -96,6 +99,9 @@ pub struct InPlace<T>(pub T);
 
 impl<T: FromText> FromSql<Text, Sqlite> for InPlace<T> {
     fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        // As text: diesel (2.3) reads a text value as a blob through a copy of it (an
+        // allocation and a free per value, a tenth of the report's pass), while the check that
+        // a code of a few letters is UTF-8 costs next to nothing.
         T::from_text(value.read_text().as_bytes()).map(InPlace)
     }
 }

@@ -261,9 +261,7 @@ fn visible(
         incidents::table
             .filter(crate::db::one_of(incidents::id, ids))
             .filter(scope.records_of("incidents", true))
-            .filter(incidents::retracted_at.is_null())
-            .filter(incidents::merged_into.is_null())
-            .filter(incidents::status.ne(RecordStatus::Draft.code()))
+            .filter(offered())
             .select((incidents::id, incidents::reference, incidents::title))
     )
     .load(c))?;
@@ -271,6 +269,23 @@ fn visible(
         .into_iter()
         .map(|row| (row.0, Likely::from(row)))
         .collect())
+}
+
+/// What an incident must be to be offered as a likely duplicate: neither retracted nor merged,
+/// and not a draft (not a report yet). `every_window` states the same in its SQL.
+type Offered = diesel::dsl::And<
+    diesel::dsl::And<
+        diesel::dsl::IsNull<incidents::retracted_at>,
+        diesel::dsl::IsNull<incidents::merged_into>,
+    >,
+    diesel::dsl::NotEq<incidents::status, &'static str>,
+>;
+
+fn offered() -> Offered {
+    incidents::retracted_at
+        .is_null()
+        .and(incidents::merged_into.is_null())
+        .and(incidents::status.ne(RecordStatus::Draft.code()))
 }
 
 /// The likely duplicates of `of` among the incidents at the places `near` (on SQLite).
@@ -286,10 +301,7 @@ fn one_window(conn: &mut DbConn, scope: &Scope, w: &Window) -> Result<Vec<Likely
             .filter(incidents::category.eq(&w.category))
             .filter(incidents::occurred_on.ge(w.occurred_on - TimeDelta::days(DAYS)))
             .filter(incidents::occurred_on.le(w.occurred_on + TimeDelta::days(DAYS)))
-            .filter(incidents::retracted_at.is_null())
-            .filter(incidents::merged_into.is_null())
-            // A draft is not a report yet: it is not offered.
-            .filter(incidents::status.ne(RecordStatus::Draft.code()))
+            .filter(offered())
             .filter(crate::db::one_of(incidents::location_id, &w.near))
             // Unordered: they are listed by id afterwards.
             .select((incidents::id, incidents::reference, incidents::title))

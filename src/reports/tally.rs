@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{Figure, Headline};
-use crate::db::codes::{code_of, FromText, InPlace};
+use crate::db::codes::{FromText, InPlace};
 use crate::db::schema::incidents;
 use crate::db::{Day, DbConn};
 use crate::domain::vocab::{
@@ -46,7 +46,7 @@ type Row = (
     InPlace<Facts>,
 );
 
-/// An incident's codes, joined by the statement into one text (`facts_sql`): category,
+/// An incident's codes, joined by the statement into one text ([`FACTS_SQL`]): category,
 /// sensitivity, verification, the figures' qualifier and scope, then the event tags. Each
 /// column a row has is a reading of its own through diesel and the multi-backend, and the
 /// readings were most of the pass (45% of a year's report at a million, against 30% for
@@ -65,36 +65,19 @@ const _: () = assert!(EventTag::ALL.len() <= 64, "one bit per event tag");
 
 /// The SQL of [`Facts`]: its columns joined by spaces (codes hold none; every column is NOT
 /// NULL, so the text is never NULL).
-fn facts_sql() -> &'static str {
-    "incidents.category || ' ' || incidents.sensitivity || ' ' || incidents.verification \
-     || ' ' || incidents.figures_qualifier || ' ' || incidents.figures_scope || ' ' \
-     || incidents.event_tags"
-}
+const FACTS_SQL: &str = "incidents.category || ' ' || incidents.sensitivity || ' ' \
+     || incidents.verification || ' ' || incidents.figures_qualifier || ' ' \
+     || incidents.figures_scope || ' ' || incidents.event_tags";
 
 impl FromText for Facts {
     fn from_text(bytes: &[u8]) -> deserialize::Result<Self> {
         let mut words = bytes.splitn(6, |b| *b == b' ');
         let mut next = || words.next().unwrap_or_default();
-        let category = code_of(next(), Category::ALL, Category::code, "Category")?;
-        let sensitivity = code_of(next(), Sensitivity::ALL, Sensitivity::code, "Sensitivity")?;
-        let verification = code_of(
-            next(),
-            Verification::ALL,
-            Verification::code,
-            "Verification",
-        )?;
-        let qualifier = code_of(
-            next(),
-            FiguresQualifier::ALL,
-            FiguresQualifier::code,
-            "FiguresQualifier",
-        )?;
-        let scope = code_of(
-            next(),
-            FiguresScope::ALL,
-            FiguresScope::code,
-            "FiguresScope",
-        )?;
+        let category = Category::from_text(next())?;
+        let sensitivity = Sensitivity::from_text(next())?;
+        let verification = Verification::from_text(next())?;
+        let qualifier = FiguresQualifier::from_text(next())?;
+        let scope = FiguresScope::from_text(next())?;
         // As `split_codes` reads them: trimmed, empty ones skipped (an unknown one too).
         let mut tags = 0u64;
         for tag in next().split(|b| *b == b',').map(<[u8]>::trim_ascii) {
@@ -149,7 +132,7 @@ pub fn walk(
         incidents::civilians_injured,
         diesel::dsl::sql::<Nullable<BigInt>>(&aid_workers_sql()),
         incidents::people_affected,
-        diesel::dsl::sql::<Text>(facts_sql()),
+        diesel::dsl::sql::<Text>(FACTS_SQL),
     ));
     for row in rows.load_iter::<Row, DefaultLoadingMode>(conn)? {
         pass.add(row?);

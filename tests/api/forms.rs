@@ -532,13 +532,7 @@ both_backends! {
     /// again for a reporter, and a record written since (through a page, or by plain SQL on
     /// another connection) changes them on the very next page.
     async fn likely_duplicates_follow_the_incidents_as_they_change(app: TestApp) {
-        use crate::exports::seed_place_at;
-        seed_place_at(&app, "Douma", "Rural Damascus", "Duma", (33.5705, 36.4039));
-        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
-        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
-        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
-        let base = create_incident(&app, &reporter, &[("location", "Douma")]).await;
-        let hidden = create_incident(&app, &sarc, &[("title", "Confidential twin"), ("sensitivity", "confidential")]).await;
+        let Twins { reporter, sarc, coordinator, base, hidden } = twins(&app).await;
         let path = format!("/incidents/{base}");
         let offered = |page: &str, id: i64| page.contains(&format!("href=\"/incidents/{id}\""));
         let page = app.get_with(&coordinator, &path).await.body;
@@ -563,14 +557,8 @@ both_backends! {
     /// reporter after the coordinator is offered every record they may see, up to the most
     /// offered, and never the confidential one.
     async fn a_crowded_window_is_sought_through_each_viewers_scope(app: TestApp) {
-        use crate::exports::seed_place_at;
         use corridor::records::duplicates::CANDIDATES;
-        seed_place_at(&app, "Douma", "Rural Damascus", "Duma", (33.5705, 36.4039));
-        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
-        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
-        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
-        let base = create_incident(&app, &reporter, &[("location", "Douma")]).await;
-        let hidden = create_incident(&app, &sarc, &[("title", "Confidential twin"), ("sensitivity", "confidential")]).await;
+        let Twins { reporter, sarc, coordinator, base, hidden } = twins(&app).await;
         for n in 0..CANDIDATES {
             create_incident(&app, &sarc, &[("title", &format!("Twin {n}"))]).await;
         }
@@ -624,5 +612,39 @@ both_backends! {
         let (douma, harasta, damascus, damascus_later) = (ids[0], ids[1], ids[2], ids[4]);
         assert_eq!(pairs, vec![(douma, harasta), (damascus, damascus_later)],
                    "Douma three days later is near Douma and a day from Damascus: offered with neither. {home}");
+    }
+}
+
+/// WHO's record at Douma, and SARC's confidential report of the same event, with the three
+/// who look at them.
+struct Twins {
+    reporter: reqwest::Client,
+    sarc: reqwest::Client,
+    coordinator: reqwest::Client,
+    base: i64,
+    hidden: i64,
+}
+
+async fn twins(app: &TestApp) -> Twins {
+    crate::exports::seed_place_at(app, "Douma", "Rural Damascus", "Duma", (33.5705, 36.4039));
+    let reporter = signed_in(app, "omar.reporter", Role::Reporter, "WHO").await;
+    let sarc = signed_in(app, "sami.reporter", Role::Reporter, "SARC").await;
+    let coordinator = signed_in(app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+    let base = create_incident(app, &reporter, &[("location", "Douma")]).await;
+    let hidden = create_incident(
+        app,
+        &sarc,
+        &[
+            ("title", "Confidential twin"),
+            ("sensitivity", "confidential"),
+        ],
+    )
+    .await;
+    Twins {
+        reporter,
+        sarc,
+        coordinator,
+        base,
+        hidden,
     }
 }

@@ -166,6 +166,7 @@ impl Serialize for JsonRow<'_> {
 }
 
 /// Turns rows into bytes, piece by piece: `head`, then `rows` as often as needed, then `tail`.
+#[derive(Clone)]
 pub struct Encoder {
     format: Format,
     columns: &'static [Column],
@@ -205,19 +206,10 @@ impl Encoder {
         }
     }
 
-    /// A writer for the next rows (pieces are written side by side without touching the
-    /// encoder; [`Encoder::append`] then puts them in place, in order).
-    pub fn first_rows(&self) -> Rows<'_> {
-        self.rows_after(self.written > 0)
-    }
-
-    /// A writer for rows that come after those given to [`Encoder::first_rows`] (as if some
-    /// came before; [`Encoder::append`] corrects that when none did).
-    pub fn following_rows(&self) -> Rows<'_> {
-        self.rows_after(true)
-    }
-
-    fn rows_after(&self, after_others: bool) -> Rows<'_> {
+    /// A writer for some of the rows. Pieces are written side by side, each as if rows came
+    /// before it, without touching the encoder; [`Encoder::append`] then puts them in place,
+    /// in order, and corrects the first.
+    pub fn rows(&self) -> Rows<'_> {
         let out = match self.format {
             Format::Csv { .. } => Out::Csv(Box::new(csv_writer(Vec::with_capacity(512 * 1024)))),
             Format::Json | Format::HxlJson => Out::Json(Vec::with_capacity(512 * 1024)),
@@ -226,7 +218,6 @@ impl Encoder {
             format: self.format,
             columns: self.columns,
             out,
-            after_others,
             count: 0,
             scratch: String::new(),
         }
@@ -264,8 +255,6 @@ pub struct Rows<'e> {
     format: Format,
     columns: &'e [Column],
     out: Out,
-    /// Whether rows were written before these (JSON separates rows with commas).
-    after_others: bool,
     count: usize,
     /// Numbers and dates are written here, reused from cell to cell.
     scratch: String,
@@ -293,10 +282,9 @@ impl Rows<'_> {
                 serde_json::to_writer(&mut *out, &HxlRow(cells)).map_err(failed)?;
             }
             Out::Json(out) => {
-                if self.after_others || self.count > 0 {
-                    out.push(b',');
-                }
-                out.push(b'\n');
+                // Every row as if another came before it (`Encoder::append` drops the file's
+                // first comma).
+                out.extend_from_slice(b",\n");
                 let row = JsonRow {
                     columns: self.columns,
                     cells,
@@ -401,7 +389,7 @@ mod tests {
 
     /// `rows` written after what the encoder wrote before, as the export's cursor does.
     fn rows(e: &mut Encoder, rows: &[Vec<Cell<'_>>]) -> Vec<u8> {
-        let mut writer = e.first_rows();
+        let mut writer = e.rows();
         for cells in rows {
             writer.push(cells).unwrap();
         }
@@ -485,7 +473,7 @@ mod tests {
             let mut e = Encoder::new(Format::Json, COLUMNS);
             let mut out = e.head().unwrap();
             out.extend(rows(&mut e, &vec![row(); before]));
-            let mut following = e.following_rows();
+            let mut following = e.rows();
             following.push(&row()).unwrap();
             following.push(&row()).unwrap();
             let (following, count) = following.finish().unwrap();

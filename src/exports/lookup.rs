@@ -4,22 +4,10 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::schema::{locations, organizations};
+use crate::db::schema::organizations;
 use crate::db::DbConn;
 use crate::error::AppError;
-
-/// What an export says of a place.
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = locations)]
-pub struct Place {
-    pub id: i64,
-    pub name: String,
-    pub admin1: String,
-    pub admin2: String,
-    pub pcode: String,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-}
+use crate::locations::{in_memory, Location};
 
 fn distinct(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
     let mut ids: Vec<i64> = ids.into_iter().collect();
@@ -28,16 +16,13 @@ fn distinct(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
     ids
 }
 
-/// The places with these ids, by id.
+/// The places with these ids, by id: from the gazetteer kept in memory
+/// (`locations::in_memory`), by id for the rows a scoped query found, as every page reads them.
 pub fn places(
     conn: &mut DbConn,
     ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, Place>, AppError> {
-    let found: Vec<Place> = locations::table
-        .filter(crate::db::one_of(locations::id, &distinct(ids)))
-        .select(Place::as_select())
-        .load(conn)?;
-    Ok(found.into_iter().map(|l| (l.id, l)).collect())
+) -> Result<HashMap<i64, Location>, AppError> {
+    in_memory::locations(conn, &distinct(ids))
 }
 
 /// The full name of organisation `id` in `orgs` (empty if it is not there).
@@ -58,7 +43,7 @@ pub fn organizations(
 }
 
 /// A place's columns: name, admin1, admin2, p-code, latitude, longitude.
-pub fn place_cells(place: Option<&Place>) -> [super::Cell<'_>; 6] {
+pub fn place_cells(place: Option<&Location>) -> [super::Cell<'_>; 6] {
     use super::Cell;
     match place {
         Some(l) => [

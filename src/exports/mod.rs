@@ -7,11 +7,11 @@
 //! matches: along the table, in pages that each cover [`PAGE_IDS`] ids up to the highest id
 //! when the export starts, when most records match; or, when few do, through the matching ids
 //! read first (a filter that keeps one record in ten would otherwise read the whole table, and
-//! a word search would be run again for every page), in pages of [`PAGE_IDS`] of them. Either
-//! way it turns pages into pieces of the file one at a time (two pages at once, on two
-//! connections, when a second is free: a page is independent of the one before, and reading
-//! is most of the work), and [`stream`] hands those pieces to the HTTP response as they are
-//! read, so memory stays bounded however many rows match (the ids, eight bytes each, at most).
+//! a word search would be run again for every page), in pages of [`PAGE_IDS`] of them. A page
+//! needs nothing of the one before it, and reading is most of the work: [`stream`] reads
+//! [`PAGES_AT_ONCE`] at a time, each on its own connection, and hands their rows to the HTTP
+//! response in order as they are read, so memory stays bounded however many rows match (those
+//! pages, and the ids, eight bytes each, at most).
 //! Every export is recorded in the audit trail, with its filters and the number of rows they
 //! match, by [`record`] before the first byte is sent.
 
@@ -22,6 +22,7 @@ pub mod incidents;
 mod lookup;
 pub mod needs;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use actix_web::web::Bytes;
@@ -202,23 +203,76 @@ pub fn record(
 
 /// How a cursor goes through the matching records.
 enum Walk {
-    /// Not started: how is chosen with the first page.
-    Unread,
     /// Along the table, ids above `after` up to `last` (the highest id when the export
     /// started).
     Range { after: i64, last: i64 },
     /// Through the matching ids, read when the export started; `at` is the next one.
-    Ids { ids: Vec<i64>, at: usize },
+    Ids { ids: Arc<[i64]>, at: usize },
 }
 
-/// Walks a source page by page, turning each page into the next piece of the file.
+impl Walk {
+    /// Along the table when at least half its ids match (`matching` of them): reading every
+    /// id first would then cost more than the rows it saves. Otherwise through the ids.
+    fn choose(source: &dyn Source, matching: i64, conn: &mut DbConn) -> Result<Self, AppError> {
+        let last = source.last_id(conn)?;
+        Ok(if matching.saturating_mul(2) >= last {
+            Self::Range { after: 0, last }
+        } else {
+            Self::Ids {
+                ids: source.ids(conn)?.into(),
+                at: 0,
+            }
+        })
+    }
+}
+
+/// One page of a walk, owned: it is read on a thread of its own.
+#[derive(Debug, Clone)]
+pub enum Page {
+    /// Ids above the first up to the second.
+    Range(i64, i64),
+    /// These of the matching ids (`ids[start..end]`).
+    Ids(Arc<[i64]>, usize, usize),
+}
+
+impl Page {
+    fn span(&self) -> Span<'_> {
+        match self {
+            Self::Range(after, upto) => Span::Range(*after, *upto),
+            Self::Ids(ids, start, end) => Span::Ids(&ids[*start..*end]),
+        }
+    }
+}
+
+/// Walks a source page by page. Pages are read apart from the cursor and from each other
+/// ([`Cursor::reader`]; [`stream`] reads several at once), and given back in order
+/// ([`Cursor::add`]) to be turned into the file's next piece.
 pub struct Cursor {
     source: Arc<dyn Source>,
     encoder: Encoder,
     /// How many records the filter matched when the export was recorded (it chooses the walk).
     matching: i64,
-    walk: Walk,
-    done: bool,
+    /// `None` until [`Cursor::start`].
+    walk: Option<Walk>,
+}
+
+/// Reads pages of one cursor's source into pieces of its file, on any thread.
+#[derive(Clone)]
+pub struct Reader {
+    source: Arc<dyn Source>,
+    encoder: Encoder,
+}
+
+/// A page's rows as bytes, and how many rows they are.
+pub type Piece = (Vec<u8>, usize);
+
+impl Reader {
+    /// The rows of `page`, read on `conn`, as a piece to give to [`Cursor::add`].
+    pub fn read(&self, conn: &mut DbConn, page: &Page) -> Result<Piece, AppError> {
+        let mut rows = self.encoder.rows();
+        self.source.page(conn, page.span(), &mut rows)?;
+        rows.finish()
+    }
 }
 
 impl Cursor {
@@ -229,8 +283,7 @@ impl Cursor {
             source,
             encoder,
             matching,
-            walk: Walk::Unread,
-            done: false,
+            walk: None,
         }
     }
 
@@ -239,102 +292,56 @@ impl Cursor {
         self.encoder.head()
     }
 
-    /// Chooses the walk. Along the table when at least half its ids match: reading every id
-    /// first would then cost more than the rows it saves. Otherwise through the ids.
-    fn start(&self, conn: &mut DbConn) -> Result<Walk, AppError> {
-        let last = self.source.last_id(conn)?;
-        Ok(if self.matching.saturating_mul(2) >= last {
-            Walk::Range { after: 0, last }
-        } else {
-            Walk::Ids {
-                ids: self.source.ids(conn)?,
-                at: 0,
-            }
-        })
+    /// Chooses the walk ([`Walk::choose`]), once.
+    pub fn start(&mut self, conn: &mut DbConn) -> Result<(), AppError> {
+        if self.walk.is_none() {
+            self.walk = Some(Walk::choose(&*self.source, self.matching, conn)?);
+        }
+        Ok(())
     }
 
-    /// The next piece of the file: one page of rows, or two read side by side when `second`
-    /// (another connection) is given, and the end of the file after the last page; `None` once
-    /// everything has been given.
-    pub fn next_chunk(
-        &mut self,
-        conn: &mut DbConn,
-        second: Option<&mut DbConn>,
-    ) -> Result<Option<Vec<u8>>, AppError> {
-        if self.done {
-            return Ok(None);
+    /// The next page to read, `None` after the last (or before [`Cursor::start`]).
+    pub fn next_page(&mut self) -> Option<Page> {
+        match self.walk.as_mut()? {
+            Walk::Range { after, last } if *after < *last => {
+                let page = Page::Range(*after, *after + PAGE_IDS);
+                *after += PAGE_IDS;
+                Some(page)
+            }
+            Walk::Ids { ids, at } if *at < ids.len() => {
+                let end = (*at + PAGE_IDS as usize).min(ids.len());
+                let page = Page::Ids(ids.clone(), *at, end);
+                *at = end;
+                Some(page)
+            }
+            _ => None,
         }
-        if matches!(self.walk, Walk::Unread) {
-            self.walk = self.start(conn)?;
+    }
+
+    /// What reads this cursor's pages.
+    pub fn reader(&self) -> Reader {
+        Reader {
+            source: self.source.clone(),
+            encoder: self.encoder.clone(),
         }
-        // The next page's span, and the one after it if there is one.
-        let page = PAGE_IDS as usize;
-        let (first, then) = match &self.walk {
-            Walk::Unread => unreachable!("the walk was chosen above"),
-            Walk::Range { after, last } => {
-                let (a, b, c) = (*after, after + PAGE_IDS, after + 2 * PAGE_IDS);
-                (Span::Range(a, b), (b < *last).then_some(Span::Range(b, c)))
-            }
-            Walk::Ids { ids, at } => {
-                let (first, rest) = ids[*at..].split_at((ids.len() - at).min(page));
-                let then = &rest[..rest.len().min(page)];
-                (
-                    Span::Ids(first),
-                    (!then.is_empty()).then_some(Span::Ids(then)),
-                )
-            }
-        };
-        let source = &*self.source;
-        let read = |conn: &mut DbConn, span, mut rows: Rows<'_>| {
-            source.page(conn, span, &mut rows)?;
-            rows.finish()
-        };
-        let mut chunk = Vec::new();
-        let mut both = false;
-        match (second, then) {
-            (Some(other), Some(then)) => {
-                // The second page is read and encoded on another thread meanwhile.
-                let encoder = &self.encoder;
-                let (first, then) = std::thread::scope(|s| {
-                    let then = s.spawn(move || read(other, then, encoder.following_rows()));
-                    let first = read(conn, first, encoder.first_rows());
-                    let then = then.join().unwrap_or_else(|_| {
-                        Err(AppError::Internal(anyhow::anyhow!("an export page failed")))
-                    });
-                    (first, then)
-                });
-                let (encoded, count) = first?;
-                self.encoder.append(&mut chunk, encoded, count);
-                let (encoded, count) = then?;
-                self.encoder.append(&mut chunk, encoded, count);
-                both = true;
-            }
-            _ => {
-                let (encoded, count) = read(conn, first, self.encoder.first_rows())?;
-                self.encoder.append(&mut chunk, encoded, count);
-            }
-        }
-        let finished = match &mut self.walk {
-            Walk::Unread => unreachable!("the walk was chosen above"),
-            Walk::Range { after, last } => {
-                *after += if both { 2 * PAGE_IDS } else { PAGE_IDS };
-                *after >= *last
-            }
-            Walk::Ids { ids, at } => {
-                *at = (*at + if both { 2 * page } else { page }).min(ids.len());
-                *at == ids.len()
-            }
-        };
-        if finished {
-            self.done = true;
-            chunk.extend(self.encoder.tail());
-        }
-        Ok(Some(chunk))
+    }
+
+    /// The next piece of the file: `piece`, a page read by [`Cursor::reader`], given in the
+    /// order [`Cursor::next_page`] gave the pages.
+    pub fn add(&mut self, piece: Piece) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encoder.append(&mut out, piece.0, piece.1);
+        out
+    }
+
+    /// The end of the file, after the last page.
+    pub fn tail(&mut self) -> Vec<u8> {
+        self.encoder.tail()
     }
 }
 
-/// The whole file at once, through the same cursor as the streamed response (for tests and
-/// small outputs; the web answers with [`stream`]).
+/// The whole file at once, through the same cursor as the streamed response, one page after
+/// another (for tests and small outputs; the web answers with [`stream`]).
 pub fn render(
     conn: &mut DbConn,
     source: Arc<dyn Source>,
@@ -343,15 +350,26 @@ pub fn render(
     let matching = source.count(conn)?;
     let mut cursor = Cursor::new(source, format, matching);
     let mut out = cursor.head()?;
-    while let Some(chunk) = cursor.next_chunk(conn, None)? {
-        out.extend(chunk);
+    cursor.start(conn)?;
+    let reader = cursor.reader();
+    while let Some(page) = cursor.next_page() {
+        let piece = reader.read(conn, &page)?;
+        out.extend(cursor.add(piece));
     }
+    out.extend(cursor.tail());
     Ok(out)
 }
 
-/// The file as a stream of pieces: the head at once, then one page at a time, each read on the
-/// blocking pool only when the previous piece has been taken (so a slow client never makes the
-/// server hold more than one page). `matching`: the count [`record`] returned.
+/// Pages read at once by one export: each on a blocking thread with a connection of its own,
+/// taken from the pool in turn with everyone else's requests. Reading is most of an export's
+/// work and a page needs nothing of the one before it, so on two cores two pages at once keep
+/// both busy, and a third is ready to start when one finishes.
+pub const PAGES_AT_ONCE: usize = 3;
+
+/// The file as a stream of pieces: the head at once, then each page's rows as they are read,
+/// in order, with [`PAGES_AT_ONCE`] pages being read meanwhile (the next one starts as one is
+/// handed over). However large the export or slow the client, the server holds those pages
+/// and the piece being sent, no more. `matching`: the count [`record`] returned.
 pub fn stream(
     db: Db,
     source: Arc<dyn Source>,
@@ -360,34 +378,77 @@ pub fn stream(
 ) -> impl Stream<Item = Result<Bytes, AppError>> + 'static {
     let mut cursor = Cursor::new(source, format, matching);
     let head = cursor.head().map(Bytes::from);
-    let failed = head.is_err();
-    let rest = stream::unfold((!failed).then_some(cursor), move |cursor| {
-        let db = db.clone();
-        async move {
-            let mut cursor = cursor?;
-            let pool = db.clone();
-            let next = db
-                .run(move |conn| {
-                    // A second connection only if one is free this moment: pages for everyone
-                    // else come first.
-                    let mut second = pool.try_conn();
-                    let chunk = cursor.next_chunk(conn, second.as_deref_mut())?;
-                    Ok((cursor, chunk))
-                })
-                .await;
-            match next {
-                Ok((cursor, Some(chunk))) => Some((Ok(Bytes::from(chunk)), Some(cursor))),
-                Ok((_, None)) => None,
-                Err(e) => {
-                    // The status line has gone: all that is left is to cut the response short,
-                    // so the client sees an incomplete download rather than a short file.
-                    tracing::error!(error = %e, "export stopped part-way");
-                    Some((Err(e), None))
-                }
+    let state = head.is_ok().then(|| Reading {
+        db,
+        cursor,
+        pending: VecDeque::new(),
+        ended: false,
+    });
+    let rest = stream::unfold(state, |state| async move {
+        let mut state = state?;
+        match state.next_piece().await {
+            Ok(Some(piece)) => Some((Ok(Bytes::from(piece)), Some(state))),
+            Ok(None) => None,
+            Err(e) => {
+                // The status line has gone: all that is left is to cut the response short,
+                // so the client sees an incomplete download rather than a short file.
+                tracing::error!(error = %e, "export stopped part-way");
+                Some((Err(e), None))
             }
         }
     });
     stream::once(std::future::ready(head)).chain(rest)
+}
+
+/// A page being read on the blocking pool.
+type Pending = actix_web::rt::task::JoinHandle<Result<Piece, AppError>>;
+
+/// A streamed export part-way: the cursor and the pages being read, oldest first.
+struct Reading {
+    db: Db,
+    cursor: Cursor,
+    pending: VecDeque<Pending>,
+    /// Whether the end of the file has been given.
+    ended: bool,
+}
+
+impl Reading {
+    /// The next piece of the file (the tail after the last page); `None` once it has all been
+    /// given. Dropped part-way (the client went), the pages being read are read and thrown away.
+    async fn next_piece(&mut self) -> Result<Option<Vec<u8>>, AppError> {
+        if self.cursor.walk.is_none() {
+            let (source, matching) = (self.cursor.source.clone(), self.cursor.matching);
+            let walk = self
+                .db
+                .read(move |conn| Walk::choose(&*source, matching, conn))
+                .await?;
+            self.cursor.walk = Some(walk);
+            self.read_ahead();
+        }
+        let Some(pending) = self.pending.pop_front() else {
+            // After the last page, the end of the file once.
+            return Ok((!std::mem::replace(&mut self.ended, true)).then(|| self.cursor.tail()));
+        };
+        let piece = pending
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("an export page failed: {e}")))??;
+        // The next page starts before this one is sent.
+        self.read_ahead();
+        Ok(Some(self.cursor.add(piece)))
+    }
+
+    /// Starts reading pages until [`PAGES_AT_ONCE`] are.
+    fn read_ahead(&mut self) {
+        while self.pending.len() < PAGES_AT_ONCE {
+            let Some(page) = self.cursor.next_page() else {
+                return;
+            };
+            let (db, reader) = (self.db.clone(), self.cursor.reader());
+            self.pending.push_back(actix_web::rt::spawn(async move {
+                db.read(move |conn| reader.read(conn, &page)).await
+            }));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -452,7 +513,8 @@ mod tests {
     }
 
     /// Every matching record once, in order, whichever walk the count chooses, with pages read
-    /// one at a time or two side by side, across page boundaries and an odd last page.
+    /// one after another or out of order on two connections, across page boundaries and an
+    /// odd last page.
     #[test]
     fn both_walks_give_every_matching_record_once_in_order() {
         for (last, every) in [
@@ -468,19 +530,40 @@ mod tests {
             // The count the audit recorded chooses the walk: all of them along the table, none
             // through the ids.
             for matching in [last, 0] {
-                for second in [false, true] {
+                // Pages read one after another, or all first and in reverse on two
+                // connections (as pages read at once may finish), then added in order.
+                for side_by_side in [false, true] {
                     let (mut one, mut two) = (conn(), conn());
                     let mut cursor = Cursor::new(source.clone(), Format::Json, matching);
                     let mut out = cursor.head().unwrap();
-                    while let Some(chunk) = cursor
-                        .next_chunk(&mut one, second.then_some(&mut two))
-                        .unwrap()
-                    {
-                        out.extend(chunk);
+                    cursor.start(&mut one).unwrap();
+                    let reader = cursor.reader();
+                    let pages: Vec<Page> = std::iter::from_fn(|| cursor.next_page()).collect();
+                    let pieces: Vec<Piece> = if side_by_side {
+                        let mut pieces: Vec<Piece> = pages
+                            .iter()
+                            .enumerate()
+                            .rev()
+                            .map(|(n, page)| {
+                                let conn = if n % 2 == 1 { &mut two } else { &mut one };
+                                reader.read(conn, page).unwrap()
+                            })
+                            .collect();
+                        pieces.reverse();
+                        pieces
+                    } else {
+                        pages
+                            .iter()
+                            .map(|page| reader.read(&mut one, page).unwrap())
+                            .collect()
+                    };
+                    for piece in pieces {
+                        out.extend(cursor.add(piece));
                     }
+                    out.extend(cursor.tail());
                     let read: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
                     let read: Vec<i64> = read.iter().map(|r| r["id"].as_i64().unwrap()).collect();
-                    assert_eq!(read, expected, "{last} {every} {matching} {second}");
+                    assert_eq!(read, expected, "{last} {every} {matching} {side_by_side}");
                 }
             }
         }

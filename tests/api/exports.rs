@@ -503,7 +503,7 @@ both_backends! {
         let every = incidents(insider).ids(&mut conn).unwrap();
         assert_eq!(every.len(), 2);
         let encoder = exports::Encoder::new(Format::Json, exports::incidents::COLUMNS);
-        let mut rows = encoder.first_rows();
+        let mut rows = encoder.rows();
         searched(outsider, "secret").page(&mut conn, exports::Span::Ids(&every), &mut rows).unwrap();
         let (read, count) = rows.finish().unwrap();
         let read = String::from_utf8(read).unwrap();
@@ -568,6 +568,19 @@ both_backends! {
         assert_eq!(header(&page, "transfer-encoding"), "chunked");
         let rows = csv_rows(&page.body, false);
         assert_eq!(rows.len(), 2048);
+        // Pages are read several at once and may finish in any order; they are sent in order.
+        let in_order: Vec<String> = {
+            use corridor::db::schema::incidents;
+            use diesel::prelude::*;
+            let db = app.db();
+            let mut conn = db.conn().unwrap();
+            incidents::table
+                .order(incidents::id.asc())
+                .select(incidents::reference)
+                .load(&mut *conn)
+                .unwrap()
+        };
+        assert_eq!(references(&rows), in_order, "in the records' order");
         let mut refs = references(&rows);
         refs.sort();
         refs.dedup();

@@ -207,7 +207,7 @@ impl Encoder {
     }
 
     /// A writer for some of the rows. Pieces are written side by side, each as if rows came
-    /// before it, without touching the encoder; [`Encoder::append`] then puts them in place,
+    /// before it, without touching the encoder; [`Encoder::placed`] then puts them in place,
     /// in order, and corrects the first.
     pub fn rows(&self) -> Rows<'_> {
         let out = match self.format {
@@ -223,14 +223,15 @@ impl Encoder {
         }
     }
 
-    /// Adds `count` rows written by a [`Rows`] after what `out` holds.
-    pub fn append(&mut self, out: &mut Vec<u8>, mut encoded: Vec<u8>, count: usize) {
+    /// `count` rows written by a [`Rows`], as they go next in the file (the same bytes, moved,
+    /// not copied: an export's pieces are half a megabyte each).
+    pub fn placed(&mut self, mut encoded: Vec<u8>, count: usize) -> Vec<u8> {
         if self.written == 0 && count > 0 && self.format == Format::Json && encoded[0] == b',' {
             // They turned out to be the first rows of the file: no separator before them.
             encoded.remove(0);
         }
         self.written += count as u64;
-        out.extend(encoded);
+        encoded
     }
 
     /// JSON (both forms): the closing bracket. CSV: nothing.
@@ -282,7 +283,7 @@ impl Rows<'_> {
                 serde_json::to_writer(&mut *out, &HxlRow(cells)).map_err(failed)?;
             }
             Out::Json(out) => {
-                // Every row as if another came before it (`Encoder::append` drops the file's
+                // Every row as if another came before it (`Encoder::placed` drops the file's
                 // first comma).
                 out.extend_from_slice(b",\n");
                 let row = JsonRow {
@@ -394,9 +395,7 @@ mod tests {
             writer.push(cells).unwrap();
         }
         let (encoded, count) = writer.finish().unwrap();
-        let mut out = Vec::new();
-        e.append(&mut out, encoded, count);
-        out
+        e.placed(encoded, count)
     }
 
     #[test]
@@ -477,7 +476,7 @@ mod tests {
             following.push(&row()).unwrap();
             following.push(&row()).unwrap();
             let (following, count) = following.finish().unwrap();
-            e.append(&mut out, following, count);
+            out.extend(e.placed(following, count));
             out.extend(e.tail());
             let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
             assert_eq!(v.as_array().unwrap().len(), before + 2);

@@ -329,9 +329,7 @@ impl Cursor {
     /// The next piece of the file: `piece`, a page read by [`Cursor::reader`], given in the
     /// order [`Cursor::next_page`] gave the pages.
     pub fn add(&mut self, piece: Piece) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.encoder.append(&mut out, piece.0, piece.1);
-        out
+        self.encoder.placed(piece.0, piece.1)
     }
 
     /// The end of the file, after the last page.
@@ -363,8 +361,9 @@ pub fn render(
 /// Pages read at once by one export: each on a blocking thread with a connection of its own,
 /// taken from the pool in turn with everyone else's requests. Reading is most of an export's
 /// work and a page needs nothing of the one before it, so on two cores two pages at once keep
-/// both busy, and a third is ready to start when one finishes.
-pub const PAGES_AT_ONCE: usize = 3;
+/// both busy. Three were no faster at a million incidents (5.5–6.4 s against 5.7–7.2, runs
+/// alternating) and held 10 MB more of the server's memory.
+pub const PAGES_AT_ONCE: usize = 2;
 
 /// The file as a stream of pieces: the head at once, then each page's rows as they are read,
 /// in order, with [`PAGES_AT_ONCE`] pages being read meanwhile (the next one starts as one is

@@ -30,11 +30,11 @@ pub async fn check(
     // Reads pass; so do requests no route takes (actix answers those 404 or 405). The route is
     // looked up only for the others: finding a request's pattern walks the route table again.
     let reads = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if reads
-        || !req
-            .match_pattern()
+    let routed = || {
+        req.match_pattern()
             .is_some_and(|p| super::routes::access_for(req.method().as_str(), &p).is_some())
-    {
+    };
+    if reads || !routed() {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let cross_site = req

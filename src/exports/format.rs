@@ -1,13 +1,13 @@
-//! Writing rows as CSV (RFC 4180, UTF-8, with formula injection neutralised) or as a JSON array
-//! of objects. Text is written as it is stored: these are data files, not pages, so nothing is
+//! An export's columns and cells, and writing rows of them as CSV (RFC 4180, UTF-8, with
+//! formula injection neutralised) or as a JSON array of objects. Text is written as it is stored: these are data files, not pages, so nothing is
 //! HTML-escaped.
 
 use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::{Cell, Column};
 use crate::error::AppError;
+use chrono::NaiveDate;
 
 /// The file format asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,51 @@ impl Format {
             Self::Csv { .. } => "text/csv; charset=utf-8",
             Self::Json | Self::HxlJson => "application/json",
         }
+    }
+}
+
+/// One column of an export: its name (the CSV header and the JSON key) and its HXL hashtag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub hxl: &'static str,
+}
+
+/// Shorthand for the column tables of each kind.
+pub(crate) const fn col(name: &'static str, hxl: &'static str) -> Column {
+    Column { name, hxl }
+}
+
+/// One value of a row, borrowed from what the page read (an export writes millions: text is
+/// never copied into a cell). Text is the only kind that can start a spreadsheet formula, and
+/// the only kind the CSV writer neutralises; numbers stay numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Int(i64),
+    Float(f64),
+    Date(NaiveDate),
+    /// `yes` / `no` in CSV, `true` / `false` in JSON.
+    Bool(bool),
+    /// An empty field in CSV, `null` in JSON.
+    Null,
+}
+
+impl<'a> Cell<'a> {
+    pub fn text(s: &'a str) -> Self {
+        Self::Text(s)
+    }
+
+    pub fn int(n: Option<i64>) -> Self {
+        n.map_or(Self::Null, Self::Int)
+    }
+
+    pub fn float(f: Option<f64>) -> Self {
+        f.filter(|f| f.is_finite()).map_or(Self::Null, Self::Float)
+    }
+
+    pub fn date(d: Option<NaiveDate>) -> Self {
+        d.map_or(Self::Null, Self::Date)
     }
 }
 

@@ -33,7 +33,8 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-pub use format::{neutralise, Encoder, Format, Rows};
+pub(crate) use format::col;
+pub use format::{neutralise, Cell, Column, Encoder, Format, Rows};
 
 /// Ids one page covers (so at most this many rows).
 pub const PAGE_IDS: i64 = 1000;
@@ -68,51 +69,6 @@ impl Span<'_> {
             Self::Range(after, upto) => Box::new(column.gt(after).and(column.le(upto))),
             Self::Ids(ids) => Box::new(crate::db::one_of(column, ids)),
         }
-    }
-}
-
-/// One column of an export: its name (the CSV header and the JSON key) and its HXL hashtag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    pub name: &'static str,
-    pub hxl: &'static str,
-}
-
-/// Shorthand for the column tables of each kind.
-pub(crate) const fn col(name: &'static str, hxl: &'static str) -> Column {
-    Column { name, hxl }
-}
-
-/// One value of a row, borrowed from what the page read (an export writes millions: text is
-/// never copied into a cell). Text is the only kind that can start a spreadsheet formula, and
-/// the only kind the CSV writer neutralises; numbers stay numbers.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cell<'a> {
-    Text(&'a str),
-    Int(i64),
-    Float(f64),
-    Date(NaiveDate),
-    /// `yes` / `no` in CSV, `true` / `false` in JSON.
-    Bool(bool),
-    /// An empty field in CSV, `null` in JSON.
-    Null,
-}
-
-impl<'a> Cell<'a> {
-    pub fn text(s: &'a str) -> Self {
-        Self::Text(s)
-    }
-
-    pub fn int(n: Option<i64>) -> Self {
-        n.map_or(Self::Null, Self::Int)
-    }
-
-    pub fn float(f: Option<f64>) -> Self {
-        f.filter(|f| f.is_finite()).map_or(Self::Null, Self::Float)
-    }
-
-    pub fn date(d: Option<NaiveDate>) -> Self {
-        d.map_or(Self::Null, Self::Date)
     }
 }
 

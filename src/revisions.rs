@@ -12,6 +12,9 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::permissions::RecordFacts;
 
+/// A revision as pages read it. The snapshot it keeps of the record is written (and hashed in
+/// the audit chain) but never shown, so it is not read (a record's page read it for each of
+/// its latest eleven revisions, only to throw it away).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = revisions)]
 pub struct Revision {
@@ -22,7 +25,6 @@ pub struct Revision {
     pub action: String,
     pub reason: String,
     pub changes: String,
-    pub snapshot: String,
     pub actor_user_id: Option<i64>,
     pub actor_label: String,
     #[diesel(deserialize_as = crate::db::Moment)]

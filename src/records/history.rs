@@ -64,7 +64,6 @@ pub fn of(
             revision.reason.clear();
         }
         revision.changes.clear();
-        revision.snapshot.clear();
         shown.push(ScopedRevision {
             revision,
             withheld: !seen_after,
@@ -134,7 +133,7 @@ pub struct LogStretch {
 }
 
 /// A revision the viewer could have seen: which fields changed, never their values (the
-/// revision's `changes` and `snapshot` are cleared).
+/// revision's `changes` are cleared).
 pub struct LoggedChange {
     pub revision: Revision,
     pub fields: Vec<String>,
@@ -179,7 +178,6 @@ pub fn log(
             .map(|c| c.field)
             .collect();
         revision.changes.clear();
-        revision.snapshot.clear();
         shown.push(LoggedChange { revision, fields });
     }
     Ok(LogStretch {

@@ -171,8 +171,9 @@ impl Source for Incidents {
     }
 }
 
-/// An incident as the export writes it: the columns it has, not those it leaves to the
-/// record's page and history (a third of the row, read a million times).
+/// An incident as the export writes it: the columns it has, not the nine of 42 it leaves to
+/// the record's page and history (three of them timestamps, parsed a million times for
+/// nothing).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = incidents)]
 struct Exported {
@@ -218,6 +219,7 @@ struct Exported {
     event_tags: String,
 }
 
+/// The victim and impact counts, in the order of `model::COUNT_FIELDS` (and of `COLUMNS`).
 type Counts = (
     Option<i64>,
     Option<i64>,

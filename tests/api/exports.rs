@@ -148,16 +148,23 @@ both_backends! {
         ]).await;
         let markup = "<script>alert(1)</script> Shelling, \"heavy\" & <b>bold</b>";
         let narrative = "Line one, with a comma\nLine two with \"quotes\"\n<img src=x onerror=alert(1)>";
-        create_incident(&app, &c, &[
+        // Every count its own number (3, 4, …), so that each column is seen to hold its own.
+        let counts: Vec<(&str, String)> = corridor::incidents::model::COUNT_FIELDS
+            .iter()
+            .enumerate()
+            .map(|(k, (field, _))| (*field, (k + 3).to_string()))
+            .collect();
+        let mut fields = vec![
             ("title", markup),
             ("narrative", narrative),
             ("location", "Westfield"),
-            ("civilians_killed", "3"),
             ("claim_source_type", "authorities"),
             ("claim_source_name", "Ministry, \"Health\""),
             ("claim_reliability", "F"),
             ("claim_credibility", "6"),
-        ]).await;
+        ];
+        fields.extend(counts.iter().map(|(field, n)| (*field, n.as_str())));
+        create_incident(&app, &c, &fields).await;
 
         let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
         let page = export(&app, &c, "/exports/incidents.csv").await;
@@ -206,6 +213,9 @@ both_backends! {
         assert_eq!(a["people_affected"], "70000");
         assert_eq!(a["civilians_killed"], "", "an unknown count stays empty, not 0");
         assert_eq!(b["civilians_killed"], "3");
+        for (field, n) in &counts {
+            assert_eq!(&b[*field], n, "{field}");
+        }
         assert_eq!(a["organization"], "OCHA");
         assert_eq!(a["sensitivity"], "restricted");
         assert_eq!(a["verification"], "unverified");

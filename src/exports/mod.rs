@@ -248,12 +248,16 @@ impl Cursor {
         self.encoder.head()
     }
 
-    /// Chooses the walk ([`Walk::choose`]), once.
-    pub fn start(&mut self, conn: &mut DbConn) -> Result<(), AppError> {
-        if self.walk.is_none() {
-            self.walk = Some(Walk::choose(&*self.source, self.matching, conn)?);
-        }
-        Ok(())
+    /// What chooses the walk ([`Walk::choose`]), to run on a connection (a blocking thread's,
+    /// for a streamed export) and give to [`Cursor::start`].
+    fn choosing(&self) -> impl FnOnce(&mut DbConn) -> Result<Walk, AppError> + Send + 'static {
+        let (source, matching) = (self.source.clone(), self.matching);
+        move |conn| Walk::choose(&*source, matching, conn)
+    }
+
+    /// Starts the walk `choosing` chose.
+    fn start(&mut self, walk: Walk) {
+        self.walk = Some(walk);
     }
 
     /// The next page to read, `None` after the last (or before [`Cursor::start`]).
@@ -304,7 +308,8 @@ pub fn render(
     let matching = source.count(conn)?;
     let mut cursor = Cursor::new(source, format, matching);
     let mut out = cursor.head()?;
-    cursor.start(conn)?;
+    let walk = cursor.choosing()(conn)?;
+    cursor.start(walk);
     let reader = cursor.reader();
     while let Some(page) = cursor.next_page() {
         let piece = reader.read(conn, &page)?;
@@ -372,12 +377,8 @@ impl Reading {
     /// given. Dropped part-way (the client went), the pages being read are read and thrown away.
     async fn next_piece(&mut self) -> Result<Option<Vec<u8>>, AppError> {
         if self.cursor.walk.is_none() {
-            let (source, matching) = (self.cursor.source.clone(), self.cursor.matching);
-            let walk = self
-                .db
-                .read(move |conn| Walk::choose(&*source, matching, conn))
-                .await?;
-            self.cursor.walk = Some(walk);
+            let walk = self.db.read(self.cursor.choosing()).await?;
+            self.cursor.start(walk);
             self.read_ahead();
         }
         let Some(pending) = self.pending.pop_front() else {
@@ -491,7 +492,8 @@ mod tests {
                     let (mut one, mut two) = (conn(), conn());
                     let mut cursor = Cursor::new(source.clone(), Format::Json, matching);
                     let mut out = cursor.head().unwrap();
-                    cursor.start(&mut one).unwrap();
+                    let walk = cursor.choosing()(&mut one).unwrap();
+                    cursor.start(walk);
                     let reader = cursor.reader();
                     let pages: Vec<Page> = std::iter::from_fn(|| cursor.next_page()).collect();
                     let pieces: Vec<Piece> = if side_by_side {

@@ -246,9 +246,10 @@ fn seek(
     }
 }
 
-/// Of the incidents `ids` (candidates of kept windows), those `scope` may see, with the
-/// window's conditions on the candidate tested again (they held when the numbers were kept,
-/// at the same count of changes).
+/// Of the incidents `ids` (candidates of kept windows), those `scope` may see and that may
+/// still be offered ([`offered`], tested again). The window's own conditions (category, dates,
+/// places) are not: they held when the numbers were kept, at the count of changes this
+/// request read.
 fn visible(
     conn: &mut DbConn,
     scope: &Scope,

@@ -4,6 +4,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use std::collections::BTreeMap;
+
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::audit::{self, Actor, Tx};
@@ -46,35 +49,39 @@ pub struct FieldChange {
 }
 
 impl Revision {
-    /// The changed fields in a stable order, values shown as text.
+    /// The changed fields in a stable order (by name), values shown as text.
+    ///
+    /// Each value is read as its JSON text and only a string is decoded: building a tree of
+    /// values for each revision first was half the time of reading a page's history.
     pub fn field_changes(&self) -> Vec<FieldChange> {
-        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&self.changes) else {
+        let Ok(fields) = serde_json::from_str::<BTreeMap<String, &RawValue>>(&self.changes) else {
             return Vec::new();
         };
-        map.into_iter()
+        fields
+            .into_iter()
             .map(|(field, pair)| {
-                let (before, after) = match pair {
-                    Value::Array(mut v) if v.len() == 2 => {
-                        let after = v.pop().unwrap_or(Value::Null);
-                        (v.pop().unwrap_or(Value::Null), after)
-                    }
-                    other => (Value::Null, other),
-                };
+                // `[before, after]`; anything else is taken as the value after.
+                let (before, after) =
+                    match serde_json::from_str::<(&RawValue, &RawValue)>(pair.get()) {
+                        Ok((before, after)) => (show(before), show(after)),
+                        Err(_) => (String::new(), show(pair)),
+                    };
                 FieldChange {
                     field,
-                    before: show(&before),
-                    after: show(&after),
+                    before,
+                    after,
                 }
             })
             .collect()
     }
 }
 
-fn show(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// A stored value as text: nothing for null, a string as itself, anything else as JSON.
+fn show(v: &RawValue) -> String {
+    match v.get().trim() {
+        "null" => String::new(),
+        text if text.starts_with('"') => serde_json::from_str(text).unwrap_or_default(),
+        text => text.to_string(),
     }
 }
 
@@ -228,5 +235,44 @@ mod tests {
             &json!({"a": 1, "b": "y", "c": 2}),
         );
         assert_eq!(d, json!({"b": ["x", "y"], "c": [null, 2]}));
+    }
+
+    #[test]
+    fn field_changes_show_each_value_as_text() {
+        // As stored: compact JSON, escapes and all.
+        let changes = r#"{"title":["Convoy \"A\" stopped","at Qalandia\u00e9"],"deaths":[null,1200],"verified":[false,true],"estimate":[1.5,null],"codes":[["a","b"],{"k":1}],"odd":"after only","triple":[1,2,3]}"#;
+        let r = Revision {
+            id: 1,
+            entity_type: "incident".into(),
+            entity_id: 1,
+            revision_no: 2,
+            action: "update".into(),
+            reason: String::new(),
+            changes: changes.into(),
+            actor_user_id: None,
+            actor_label: String::new(),
+            created_at: NaiveDateTime::default(),
+            organization_id: None,
+            sensitivity: String::new(),
+            record_status: String::new(),
+        };
+        let shown: Vec<(String, String, String)> = r
+            .field_changes()
+            .into_iter()
+            .map(|c| (c.field, c.before, c.after))
+            .collect();
+        let row = |f: &str, b: &str, a: &str| (f.to_string(), b.to_string(), a.to_string());
+        assert_eq!(
+            shown,
+            vec![
+                row("codes", r#"["a","b"]"#, r#"{"k":1}"#),
+                row("deaths", "", "1200"),
+                row("estimate", "1.5", ""),
+                row("odd", "", "after only"),
+                row("title", "Convoy \"A\" stopped", "at Qalandia\u{e9}"),
+                row("triple", "", "[1,2,3]"),
+                row("verified", "false", "true"),
+            ]
+        );
     }
 }

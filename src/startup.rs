@@ -106,19 +106,20 @@ impl Application {
         });
 
         let server = HttpServer::new(move || {
-            // Middleware runs outermost-last: the request log sees everything, the guard runs
-            // just before the handler.
+            // Middleware runs outermost-last: the request log sees everything. The access
+            // guard wraps each route (`web::routes::register`), just before its handler.
             App::new()
                 .app_data(state.clone())
                 .configure(crate::web::configure)
-                .wrap(from_fn(crate::web::guard::check))
                 .wrap(from_fn(crate::web::csrf::check))
                 .wrap(from_fn(crate::web::session::load))
                 .wrap(from_fn(crate::web::error_pages::render))
                 .wrap(from_fn(crate::web::headers::secure))
                 // Field connections are slow: compress pages (the stylesheet too).
                 .wrap(actix_web::middleware::Compress::default())
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(tracing_actix_web::TracingLogger::<
+                    crate::web::request_span::RequestSpan,
+                >::new())
         })
         .workers(workers)
         .disable_signals()

@@ -27,7 +27,7 @@ impl Term {
         label_id: fn(T) -> &'static str,
     ) -> Self {
         let label = from_stored(code)
-            .map(|v| Lang::default().t(label_id(v)))
+            .map(|v| Lang::default().t(label_id(v)).into_owned())
             .unwrap_or_default();
         Self {
             code: code.to_string(),

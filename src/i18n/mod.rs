@@ -34,11 +34,31 @@ fluent_templates::static_loader! {
 /// with foldhash, so no lock is taken per message (with one map behind a lock and SipHash,
 /// finding a message was 8% of the incident page, two fifths of it hashing). The threads are
 /// the workers that render pages, and blocking threads that label the API's vocabulary (a few
-/// dozen messages each).
-type Formatted = foldhash::HashMap<LanguageIdentifier, foldhash::HashMap<String, String>>;
+/// dozen messages each). The languages are few: they are compared, not hashed.
+type Formatted = Vec<(LanguageIdentifier, foldhash::HashMap<String, &'static str>)>;
 
 thread_local! {
     static FORMATTED: std::cell::RefCell<Formatted> = Default::default();
+}
+
+/// Every message text any thread has formatted, kept for the server's life so that a page
+/// writes it without copying it first (a copy per message was 3% of the incident page). One
+/// per language and message of the Fluent files at most; a thread's first use of a message
+/// takes the lock, later uses do not.
+static TEXTS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// `text`, as kept for the server's life.
+fn kept(text: String) -> &'static str {
+    let mut texts = TEXTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(kept) = texts.get(text.as_str()) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    texts.insert(kept);
+    kept
 }
 
 /// Scripts written right to left, for the page's `dir` attribute.
@@ -81,22 +101,30 @@ impl Lang {
     }
 
     /// The message `id`; a missing id shows as itself (and a unit test keeps that from shipping).
-    pub fn t(&self, id: &str) -> String {
-        let known = FORMATTED.with_borrow(|known| known.get(&self.id)?.get(id).cloned());
+    pub fn t(&self, id: &str) -> Cow<'static, str> {
+        let known = FORMATTED.with_borrow(|known| {
+            let (_, texts) = known.iter().find(|(lang, _)| *lang == self.id)?;
+            texts.get(id).copied()
+        });
         if let Some(text) = known {
-            return text;
+            return Cow::Borrowed(text);
         }
         let Some(text) = LOCALES.try_lookup(&self.id, id) else {
             tracing::warn!(message_id = id, "missing translation");
-            return id.to_string();
+            return Cow::Owned(id.to_string());
         };
+        let text = kept(text);
         FORMATTED.with_borrow_mut(|known| {
-            known
-                .entry(self.id.clone())
-                .or_default()
-                .insert(id.to_string(), text.clone())
+            let at = match known.iter().position(|(lang, _)| *lang == self.id) {
+                Some(at) => at,
+                None => {
+                    known.push((self.id.clone(), Default::default()));
+                    known.len() - 1
+                }
+            };
+            known[at].1.insert(id.to_string(), text);
         });
-        text
+        Cow::Borrowed(text)
     }
 
     /// The message `id` if it exists, for ids made from stored codes (audit actions).
@@ -132,7 +160,7 @@ impl Lang {
             .trim_end_matches(['_', '-']);
         let what = self
             .t_opt(&format!("what-{}", base.replace('_', "-")))
-            .unwrap_or_else(|| self.t("what-fallback"));
+            .unwrap_or_else(|| self.t("what-fallback").into_owned());
         self.t_args(message, &[("what", Arg::Text(what))])
     }
 
@@ -168,6 +196,12 @@ impl From<&str> for Arg {
 impl From<String> for Arg {
     fn from(s: String) -> Self {
         Self::Text(s)
+    }
+}
+
+impl From<Cow<'_, str>> for Arg {
+    fn from(s: Cow<'_, str>) -> Self {
+        Self::Text(s.into_owned())
     }
 }
 

@@ -32,8 +32,9 @@ pub struct Likely {
 /// there are more): far more than one event's reports.
 pub const CANDIDATES: i64 = 200;
 
-/// The most windows whose candidates are kept at once (about 200 bytes each).
-const KEPT_WINDOWS: usize = 10_000;
+/// The most candidates kept at once, over every window (about 100 bytes each, with their
+/// references and titles).
+const KEPT_CANDIDATES: usize = 50_000;
 
 /// What the search for an incident's likely duplicates reads of it: the same from a whole
 /// record (its page) as from a list's row (the coordinator's queue).
@@ -84,15 +85,19 @@ pub fn likely(
 /// candidate (its reference and title).
 ///
 /// A window's candidates change only when an incident does. They are kept in the server's
-/// memory (`db::memory`) as record numbers, for every viewer alike, with the count of the
-/// incidents' changes they were read at (`incident_changes`, kept by triggers on every insert,
-/// update and delete of an incident, migration 440); each request reads that count in its own
-/// snapshot and drops what was kept at another. What a page shows of them is read by one
-/// statement through the viewer's scope, by those numbers. At a million, the twenty windows of
-/// the coordinator's queue were 38% of the home page's server time, nearly all of it SQLite's
-/// own seeks, for an answer that had not changed since the last request. A window with
-/// [`CANDIDATES`] or more keeps only that: its first ones depend on the scope, and it is sought
-/// with the scope each time, as before.
+/// memory (`db::memory`), read for every viewer alike, with the count of the incidents'
+/// changes they were read at (`incident_changes`, kept by triggers on every insert, update and
+/// delete of an incident, migration 440); each request reads that count in its own snapshot
+/// and drops what was kept at another. At a million, the twenty windows of the coordinator's
+/// queue were 38% of the home page's server time, nearly all of it SQLite's own seeks, for an
+/// answer that had not changed since the last request. A window with [`CANDIDATES`] or more
+/// keeps only that: its first ones depend on the scope, and it is sought with the scope each
+/// time, as before.
+///
+/// What a page shows of kept candidates is read by one statement through the viewer's scope,
+/// by their record numbers; a viewer who sees every record gets them as kept, read through
+/// that same scope at the same count of changes (re-reading them was 8% of a coordinator's
+/// incident page).
 ///
 /// On SQLite, `lower` folds the letters A–Z only: two districts spelled with an accented
 /// capital in one and a small letter in the other are not taken as one district there (they
@@ -121,54 +126,51 @@ pub fn likely_each(
         })
         .collect();
     let changes = changes(conn)?;
-    // Per window: its candidates' numbers; `Some(None)`: too many to keep; `None`: not known.
-    let mut kept: Vec<Option<Option<Arc<[i64]>>>> = memory::at(changes, |k: &mut Candidates| {
+    // Per window: its candidates; `Some(None)`: too many to keep; `None`: not known.
+    let mut kept: Vec<Option<Option<Arc<[Likely]>>>> = memory::at(changes, |k: &mut Candidates| {
         windows
             .iter()
-            .map(|w| w.as_ref().and_then(|w| k.0.get(w).cloned()))
+            .map(|w| w.as_ref().and_then(|w| k.windows.get(w).cloned()))
             .collect()
     })
     .unwrap_or_else(|| vec![None; windows.len()]);
-    // The windows not known, sought for every viewer alike (their record numbers only).
+    // The windows not known, sought for every viewer alike.
     let unknown = windows_where(&windows, &kept, Option::is_none);
     if unknown.iter().any(Option::is_some) {
         let read = seek(conn, &Scope::everything(), &unknown)?;
         let mut learnt = Vec::new();
         for ((w, found), slot) in unknown.iter().zip(read).zip(&mut kept) {
             if let Some(w) = w {
-                let ids: Option<Arc<[i64]>> = ((found.len() as i64) < CANDIDATES)
-                    .then(|| found.iter().map(|l| l.id).collect());
-                *slot = Some(ids.clone());
-                learnt.push((w.clone(), ids));
+                let found: Option<Arc<[Likely]>> =
+                    ((found.len() as i64) < CANDIDATES).then(|| found.into());
+                *slot = Some(found.clone());
+                learnt.push((w.clone(), found));
             }
         }
-        memory::keep(changes, |k: &mut Candidates| {
-            // Bounded: a crawl through every record's page between two changes would
-            // otherwise keep a window for each.
-            if k.0.len() + learnt.len() > KEPT_WINDOWS {
-                k.0.clear();
-            }
-            k.0.extend(learnt);
-        });
+        memory::keep(changes, |k: &mut Candidates| k.learn(learnt));
     }
-    // The kept windows through the viewer's scope, in one statement; a window too full to keep
-    // is sought with the scope itself.
-    let ids: Vec<i64> = kept
-        .iter()
-        .flatten()
-        .flatten()
-        .flat_map(|ids| ids.iter().copied())
-        .collect();
-    let shown = visible(conn, scope, &ids)?;
+    // A window too full to keep is sought with the viewer's scope itself.
     let full = windows_where(&windows, &kept, |k| matches!(k, Some(None)));
     let mut each = if full.iter().any(Option::is_some) {
         seek(conn, scope, &full)?
     } else {
         vec![Vec::new(); windows.len()]
     };
-    for (found, ids) in each.iter_mut().zip(&kept) {
-        if let Some(Some(ids)) = ids {
-            found.extend(ids.iter().filter_map(|id| shown.get(id).cloned()));
+    let kept_of = kept.iter().map(|k| k.as_ref().and_then(Option::as_deref));
+    if scope.sees_all() {
+        for (found, kept) in each.iter_mut().zip(kept_of) {
+            found.extend(kept.into_iter().flatten().cloned());
+        }
+    } else {
+        // The kept candidates through the viewer's scope, in one statement.
+        let ids: Vec<i64> = kept_of.clone().flatten().flatten().map(|l| l.id).collect();
+        let shown = visible(conn, scope, &ids)?;
+        for (found, kept) in each.iter_mut().zip(kept_of) {
+            found.extend(
+                kept.into_iter()
+                    .flatten()
+                    .filter_map(|l| shown.get(&l.id).cloned()),
+            );
         }
     }
     for found in &mut each {
@@ -197,16 +199,37 @@ impl Window {
     }
 }
 
-/// Every window's candidates, as of one count of the incidents' changes: record numbers, for
-/// every viewer alike (`None`: [`CANDIDATES`] or more, sought with the viewer's scope).
+/// Every window's candidates, as of one count of the incidents' changes, read for every viewer
+/// alike (`None`: [`CANDIDATES`] or more, sought with the viewer's scope).
 #[derive(Default)]
-struct Candidates(HashMap<Window, Option<Arc<[i64]>>>);
+struct Candidates {
+    windows: HashMap<Window, Option<Arc<[Likely]>>>,
+    /// How many candidates `windows` holds, over all of them.
+    held: usize,
+}
+
+impl Candidates {
+    fn learn(&mut self, learnt: Vec<(Window, Option<Arc<[Likely]>>)>) {
+        let adding: usize = learnt
+            .iter()
+            .map(|(_, c)| c.as_ref().map_or(1, |c| c.len() + 1))
+            .sum();
+        // Bounded: a crawl through every record's page between two changes would otherwise
+        // keep every window.
+        if self.held + adding > KEPT_CANDIDATES {
+            self.windows.clear();
+            self.held = 0;
+        }
+        self.held += adding;
+        self.windows.extend(learnt);
+    }
+}
 
 /// The windows whose kept candidates `which` picks (the others `None`, keeping positions).
 fn windows_where(
     windows: &[Option<Window>],
-    kept: &[Option<Option<Arc<[i64]>>>],
-    which: impl Fn(&Option<Option<Arc<[i64]>>>) -> bool,
+    kept: &[Option<Option<Arc<[Likely]>>>],
+    which: impl Fn(&Option<Option<Arc<[Likely]>>>) -> bool,
 ) -> Vec<Option<Window>> {
     windows
         .iter()
@@ -248,7 +271,7 @@ fn seek(
 
 /// Of the incidents `ids` (candidates of kept windows), those `scope` may see and that may
 /// still be offered ([`offered`], tested again). The window's own conditions (category, dates,
-/// places) are not: they held when the numbers were kept, at the count of changes this
+/// places) are not: they held when the candidates were kept, at the count of changes this
 /// request read.
 fn visible(
     conn: &mut DbConn,

@@ -206,7 +206,7 @@ fn value_in_words(lang: &crate::i18n::Lang, field: &str, value: &str) -> String 
         v: &str,
     ) -> String {
         parse(v)
-            .map(|t| lang.t(id(t)))
+            .map(|t| lang.t(id(t)).into_owned())
             .unwrap_or_else(|_| v.to_string())
     }
     let list = |word: &dyn Fn(&str) -> String| {
@@ -234,9 +234,10 @@ fn value_in_words(lang: &crate::i18n::Lang, field: &str, value: &str) -> String 
         "verification" => label(lang, Verification::parse, Verification::label_id, value),
         // Incidents, convoys and needs each have their own statuses; their codes differ.
         "status" => RecordStatus::parse(value)
-            .map(|s| lang.t(s.label_id()))
-            .or_else(|_| ConvoyStatus::parse(value).map(|s| lang.t(s.label_id())))
-            .or_else(|_| NeedStatus::parse(value).map(|s| lang.t(s.label_id())))
+            .map(|s| s.label_id())
+            .or_else(|_| ConvoyStatus::parse(value).map(|s| s.label_id()))
+            .or_else(|_| NeedStatus::parse(value).map(|s| s.label_id()))
+            .map(|id| lang.t(id).into_owned())
             .unwrap_or_else(|_| value.to_string()),
         "facility_type" => label(lang, FacilityType::parse, FacilityType::label_id, value),
         "item" => label(lang, NeedItem::parse, NeedItem::label_id, value),
@@ -244,7 +245,9 @@ fn value_in_words(lang: &crate::i18n::Lang, field: &str, value: &str) -> String 
         "claim_stance" => label(lang, ClaimStance::parse, ClaimStance::label_id, value),
         "attack_types" => list(&|c| label(lang, AttackType::parse, AttackType::label_id, c)),
         "resources_affected" => list(&|c| label(lang, Resource::parse, Resource::label_id, c)),
-        "retracted" => lang.t(if value == "true" { "yes" } else { "no" }),
+        "retracted" => lang
+            .t(if value == "true" { "yes" } else { "no" })
+            .into_owned(),
         "event_tags" => list(&|c| label(lang, EventTag::parse, EventTag::label_id, c)),
         "figures_qualifier" => label(
             lang,
@@ -270,7 +273,7 @@ pub fn in_words(
     let word = |field: &str, value: &Option<String>| match value {
         Some(v) if v.is_empty() => String::new(),
         Some(v) => value_in_words(lang, field, v),
-        None => lang.t("history-withheld"),
+        None => lang.t("history-withheld").into_owned(),
     };
     let mut shown: Vec<((usize, usize), ShownChange)> = changes
         .iter()
@@ -289,7 +292,7 @@ pub fn in_words(
                 (
                     position,
                     ShownChange {
-                        label: lang.t(label),
+                        label: lang.t(label).into_owned(),
                         before,
                         after,
                     },

@@ -32,6 +32,7 @@ pub mod needs;
 pub mod page;
 pub mod places;
 pub mod reports;
+pub mod request_span;
 pub mod routes;
 pub mod searches;
 pub mod session;

@@ -148,7 +148,7 @@ impl Page {
     }
 
     /// A translated message.
-    pub fn t(&self, id: &str) -> String {
+    pub fn t(&self, id: &str) -> std::borrow::Cow<'static, str> {
         self.lang.t(id)
     }
 

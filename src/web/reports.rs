@@ -125,7 +125,7 @@ fn category_chart(page: &Page, data: &ReportData) -> Chart {
                 w: w.max(1.0),
                 h: ROW - 8.0,
                 label: Category::parse(code)
-                    .map(|c| page.t(c.label_id()))
+                    .map(|c| page.t(c.label_id()).into_owned())
                     .unwrap_or_else(|_| code.clone()),
                 value: *n,
                 tx: LABEL_WIDTH + w + 6.0,

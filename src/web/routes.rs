@@ -2,6 +2,9 @@
 //! routes with actix and is consulted by the access guard on every request, so a route cannot
 //! exist without a stated permission. Tests walk it to build the authorisation matrix.
 
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceRequest;
+use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, Route};
 
 use super::{
@@ -10,17 +13,7 @@ use super::{
 };
 use crate::permissions::Action;
 
-/// Who may call a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, signed in or not (sign-in page, health checks, stylesheet).
-    Public,
-    /// A signed-in person whose role allows the action.
-    Can(Action),
-    /// A partner system with an API token (`Authorization: Bearer`), checked by the handler's
-    /// `web::api::ApiClient` extractor: 401 JSON without a valid one.
-    Token,
-}
+pub use super::guard::Access;
 
 /// One row of the table.
 #[derive(Debug, Clone, Copy)]
@@ -159,7 +152,8 @@ route_table! {
     GET  "/feeds/{token}" => feeds::atom, Public;
 }
 
-/// Registers every route, one resource per path (so a wrong method answers 405).
+/// Registers every route, one resource per path (so a wrong method answers 405), each behind
+/// the access guard with what the table says it needs.
 pub fn register(cfg: &mut web::ServiceConfig) {
     let mut by_path: Vec<(&'static str, Vec<Route>)> = Vec::new();
     for (path, route) in handlers() {
@@ -171,7 +165,11 @@ pub fn register(cfg: &mut web::ServiceConfig) {
     for (path, routes) in by_path {
         let resource = routes
             .into_iter()
-            .fold(web::resource(path), |res, route| res.route(route));
+            .fold(web::resource(path), |res, route| res.route(route))
+            .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
+                let access = access_for(req.method().as_str(), path);
+                super::guard::check(path, access, req, next)
+            }));
         cfg.service(resource);
     }
 }

@@ -250,7 +250,7 @@ fn prefill_from_convoy(
     form.claim_source_type = SourceType::OwnStaff.code().into();
     form.claim_date = e.occurred_on.to_string();
     form.claim_statement = if e.note.is_empty() {
-        status
+        status.into_owned()
     } else {
         e.note.clone()
     };

@@ -55,8 +55,14 @@ pub fn by_admin1(
         count_by_place(conn, viewer, filter)?
     } else {
         let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT)?;
+        // Through the scope again, as the list reads its rows (`newest` may have tested it in
+        // the word index).
+        let visible = crate::permissions::visible_sql(viewer, "incidents", true);
         let places: Vec<i64> = incidents::table
             .filter(crate::db::one_of(incidents::id, &ids))
+            .filter(diesel::dsl::sql::<Bool>(
+                visible.as_deref().unwrap_or("1 = 1"),
+            ))
             .select(incidents::location_id)
             .load(conn)?;
         let mut counted: Vec<(i64, i64)> = Vec::new();

@@ -627,7 +627,7 @@ pub fn list(
                 offset,
             )
             .load(conn)?;
-            listed_in_order(conn, &ids)?
+            listed_in_order(conn, viewer, &ids)?
         } else {
             db::page(
                 sort.apply(filtered(conn, viewer, filter))
@@ -655,7 +655,7 @@ pub fn list(
             .take(PAGE_SIZE as usize)
             .copied()
             .collect();
-        listed_in_order(conn, &shown)?
+        listed_in_order(conn, viewer, &shown)?
     } else {
         // Another order: by hand over the matches found, or, when there are more than were
         // counted, by the database over all of them (slower, but asked for).
@@ -681,11 +681,20 @@ pub fn list(
 }
 
 /// The incidents `ids` names, as lists show them, in the order of `ids` (a page's, fifty at
-/// most, found by the viewer's scoped query: read by record number alone).
-fn listed_in_order(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Listed>, AppError> {
+/// most, found by the viewer's scoped query, or by the word index's own test of the scope:
+/// read through the scope again, so a row is never shown on the index's word alone).
+fn listed_in_order(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    ids: &[i64],
+) -> Result<Vec<Listed>, AppError> {
+    let visible = permissions::visible_sql(viewer, "incidents", true);
     let mut rows: Vec<Listed> = kept(
         incidents::table
             .filter(db::one_of(incidents::id, ids))
+            .filter(diesel::dsl::sql::<Bool>(
+                visible.as_deref().unwrap_or("1 = 1"),
+            ))
             .select(Listed::as_select()),
     )
     .load(conn)?;
@@ -769,12 +778,11 @@ pub fn newest(
     };
     if rest.asks_nothing() {
         // Nothing but the words is asked: one statement walks the word index, testing only
-        // the viewer's scope (none for a viewer who sees every record).
+        // the viewer's scope, in the index itself.
         let DbConn::Sqlite(c) = conn else {
             unreachable!("PostgreSQL returned above")
         };
-        let visible = permissions::visible_sql(viewer, "incidents", true);
-        return search::newest_entries(c, &text, visible.as_deref(), limit);
+        return search::newest_entries(c, &text, &permissions::search_scope(viewer), limit);
     }
     let mut found = Vec::new();
     let mut before = i64::MAX;

@@ -105,6 +105,45 @@ both_backends! {
         assert_eq!(found(&app, &c, "douma").await.len(), 4);
     }
 
+    /// A search shows a reporter what the record's page would: another organisation's
+    /// confidential records and drafts never, their own always, and it follows a change of
+    /// sensitivity, status or organisation made by any writer, plain SQL included (on SQLite
+    /// the word index tests the scope itself, from facts kept by trigger). Typed words match
+    /// what was written, never that bookkeeping.
+    async fn a_search_follows_each_records_scope_as_it_changes(app: TestApp) {
+        seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
+        let own = signed_in(&app, "rana.reporter", Role::Reporter, "SARC").await;
+        let other = signed_in(&app, "omar.reporter", Role::Reporter, "MSF").await;
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let shared = create_incident(&app, &own, &[("title", "Narwhal convoy turned back")]).await;
+        let secret = create_incident(&app, &own, &[("title", "Narwhal convoy searched"), ("sensitivity", "confidential")]).await;
+        let draft = create_incident(&app, &own, &[("title", "Narwhal convoy delayed"), ("status", "draft")]).await;
+        let sorted = |mut refs: Vec<String>| { refs.sort(); refs };
+        let all = sorted(vec![reference(shared), reference(secret), reference(draft)]);
+        assert_eq!(sorted(found(&app, &own, "narwhal convoy").await), all, "their own, all of them");
+        assert_eq!(sorted(found(&app, &coordinator, "narwhal convoy").await), all);
+        assert_eq!(found(&app, &other, "narwhal convoy").await, [reference(shared)], "another organisation's: the shared one only");
+        assert_eq!(found(&app, &other, "narwhal delayed").await, Vec::<String>::new());
+
+        // Changed by another writer: made confidential, the draft submitted, the secret one
+        // handed to the other organisation.
+        let msf = app.seed_org("MSF");
+        app.sql(&format!(
+            "UPDATE incidents SET sensitivity = 'confidential' WHERE id = {shared}; \
+             UPDATE incidents SET status = 'submitted' WHERE id = {draft}; \
+             UPDATE incidents SET organization_id = {msf} WHERE id = {secret};"
+        ))
+        .expect("changed");
+        assert_eq!(sorted(found(&app, &other, "narwhal convoy").await), sorted(vec![reference(secret), reference(draft)]));
+        assert_eq!(sorted(found(&app, &own, "narwhal convoy").await), sorted(vec![reference(shared), reference(draft)]));
+        assert_eq!(sorted(found(&app, &coordinator, "narwhal").await), all);
+
+        // The words that mark a hidden record are not the record's words.
+        for q in ["hidden", &format!("org{msf}"), "scope"] {
+            assert_eq!(found(&app, &coordinator, q).await, Vec::<String>::new(), "{q}");
+        }
+    }
+
     async fn search_finds_a_place_by_p_code_and_by_a_latin_other_spelling(app: TestApp) {
         // "Harista" is only an other spelling of Harasta: no admin area bears it.
         seed_place(&app, "Harasta", "Harista\nحرستا", "Duma", "SY0302");

@@ -312,7 +312,10 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(fts5_query(&t), "\"convoy\" \"hara\"*");
+        assert_eq!(
+            fts5_query(&t),
+            "{reference title narrative places} : (\"convoy\" \"hara\"*)"
+        );
         assert_eq!(tsquery(&t), "convoy & hara:*");
     }
 }

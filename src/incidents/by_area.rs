@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::list::{
-    count_by_place, filtered, newest, tallied_by_admin1, Filter, SEARCH_COUNT_LIMIT,
+    count_by_place, filtered, newest, tallied_by_admin1, visible_to, Filter, SEARCH_COUNT_LIMIT,
 };
 use super::search;
 use crate::db::schema::incidents;
@@ -57,12 +57,9 @@ pub fn by_admin1(
         let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT)?;
         // Through the scope again, as the list reads its rows (`newest` may have tested it in
         // the word index).
-        let visible = crate::permissions::visible_sql(viewer, "incidents", true);
         let places: Vec<i64> = incidents::table
             .filter(crate::db::one_of(incidents::id, &ids))
-            .filter(diesel::dsl::sql::<Bool>(
-                visible.as_deref().unwrap_or("1 = 1"),
-            ))
+            .filter(visible_to(viewer))
             .select(incidents::location_id)
             .load(conn)?;
         let mut counted: Vec<(i64, i64)> = Vec::new();

@@ -680,6 +680,13 @@ pub fn list(
     })
 }
 
+/// `permissions::visible_sql` for incidents, as a filter (always true for those who see
+/// everything).
+pub fn visible_to(viewer: Viewer) -> diesel::expression::SqlLiteral<Bool> {
+    let visible = permissions::visible_sql(viewer, "incidents", true);
+    diesel::dsl::sql::<Bool>(visible.as_deref().unwrap_or("1 = 1"))
+}
+
 /// The incidents `ids` names, as lists show them, in the order of `ids` (a page's, fifty at
 /// most, found by the viewer's scoped query, or by the word index's own test of the scope:
 /// read through the scope again, so a row is never shown on the index's word alone).
@@ -688,13 +695,10 @@ fn listed_in_order(
     viewer: Viewer,
     ids: &[i64],
 ) -> Result<Vec<Listed>, AppError> {
-    let visible = permissions::visible_sql(viewer, "incidents", true);
     let mut rows: Vec<Listed> = kept(
         incidents::table
             .filter(db::one_of(incidents::id, ids))
-            .filter(diesel::dsl::sql::<Bool>(
-                visible.as_deref().unwrap_or("1 = 1"),
-            ))
+            .filter(visible_to(viewer))
             .select(Listed::as_select()),
     )
     .load(conn)?;

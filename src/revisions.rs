@@ -2,10 +2,10 @@
 //! (field: [before, after]), a full snapshot after it, who, when and why. Written inside the
 //! same `audit::write` transaction as the change and its audit event.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use std::collections::BTreeMap;
 
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 

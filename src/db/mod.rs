@@ -350,6 +350,14 @@ pub type Backend = <DbConn as diesel::Connection>::Backend;
 pub type BoxedCondition<T> =
     Box<dyn diesel::expression::BoxableExpression<T, Backend, SqlType = diesel::sql_types::Bool>>;
 
+/// A condition written as SQL by `permissions` (a viewer's scope), as a filter for any query;
+/// `None` (nothing to test: the viewer sees everything) is always true.
+pub fn sql_filter(
+    condition: Option<String>,
+) -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>(condition.as_deref().unwrap_or("1 = 1"))
+}
+
 // SQL's own text functions, for conditions that must match an index on the same expression
 // (`locations_district_idx`, `place_names`' `lower(name)`). SQLite's `lower` folds A–Z only.
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);

@@ -1,13 +1,13 @@
 //! An export's columns and cells, and writing rows of them as CSV (RFC 4180, UTF-8, with
-//! formula injection neutralised) or as a JSON array of objects. Text is written as it is stored: these are data files, not pages, so nothing is
-//! HTML-escaped.
+//! formula injection neutralised) or as a JSON array of objects. Text is written as it is
+//! stored: these are data files, not pages, so nothing is HTML-escaped.
 
 use std::borrow::Cow;
 
+use chrono::NaiveDate;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::error::AppError;
-use chrono::NaiveDate;
 
 /// The file format asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

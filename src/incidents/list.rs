@@ -680,11 +680,10 @@ pub fn list(
     })
 }
 
-/// `permissions::visible_sql` for incidents, as a filter (always true for those who see
-/// everything).
+/// `permissions::visible_sql` for incidents, as a filter (as `records::Scope::records_of`
+/// gives it to the layers above).
 pub fn visible_to(viewer: Viewer) -> diesel::expression::SqlLiteral<Bool> {
-    let visible = permissions::visible_sql(viewer, "incidents", true);
-    diesel::dsl::sql::<Bool>(visible.as_deref().unwrap_or("1 = 1"))
+    db::sql_filter(permissions::visible_sql(viewer, "incidents", true))
 }
 
 /// The incidents `ids` names, as lists show them, in the order of `ids` (a page's, fifty at

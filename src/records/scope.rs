@@ -60,8 +60,7 @@ impl Scope {
     /// `record_sql` as a filter for any query over `table` (always true for those who see
     /// everything).
     pub fn records_of(&self, table: &str, has_drafts: bool) -> SqlLiteral<Bool> {
-        let condition = self.record_sql(table, has_drafts);
-        diesel::dsl::sql::<Bool>(condition.as_deref().unwrap_or("1 = 1"))
+        crate::db::sql_filter(self.record_sql(table, has_drafts))
     }
 
     /// May the viewer see this place (its name, spellings, coordinates)?

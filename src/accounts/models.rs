@@ -32,6 +32,15 @@ impl Organization {
             format!("{} ({})", self.name, self.acronym)
         }
     }
+
+    /// "WHO", or the name where there is no acronym (a list's column).
+    pub fn short(&self) -> &str {
+        if self.acronym.is_empty() {
+            &self.name
+        } else {
+            &self.acronym
+        }
+    }
 }
 
 #[derive(Debug, Insertable)]

@@ -25,12 +25,16 @@ pub enum OrgSaveError {
     NameTaken,
 }
 
-/// Every organisation, by name (the filters' lists).
+/// Every organisation, by name: the filters' lists, and the names lists give their rows
+/// (read once a page: `db::memory::once_a_read`; a working group has tens of them, a few
+/// hundred at most).
 pub fn all(conn: &mut DbConn) -> Result<Vec<Organization>, AppError> {
-    Ok(organizations::table
-        .order(organizations::name.asc())
-        .select(Organization::as_select())
-        .load(conn)?)
+    crate::db::memory::once_a_read(|| {
+        Ok(organizations::table
+            .order(organizations::name.asc())
+            .select(Organization::as_select())
+            .load(conn)?)
+    })
 }
 
 /// Every organisation, by name, with its number of accounts (the administrators' pages).

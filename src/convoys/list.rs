@@ -6,7 +6,7 @@ use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Convoy;
-use crate::db::schema::{convoy_tallies, convoys, locations, organizations};
+use crate::db::schema::{convoy_tallies, convoys, locations};
 use crate::db::{self, DbConn};
 use crate::domain::vocab::ConvoyStatus;
 use crate::error::AppError;
@@ -214,23 +214,15 @@ pub fn list(
     ids.sort_unstable();
     ids.dedup();
     let places = crate::locations::find_listed(conn, &ids)?;
-    let org_ids: Vec<i64> = found.iter().map(|c| c.organization_id).collect();
-    let orgs: Vec<(i64, String, String)> = organizations::table
-        .filter(db::one_of(organizations::id, &org_ids))
-        .select((
-            organizations::id,
-            organizations::name,
-            organizations::acronym,
-        ))
-        .load(conn)?;
+    let orgs = crate::accounts::organizations::all(conn)?;
     let place = |id: i64| places.get(&id).cloned();
     let rows = found
         .into_iter()
         .filter_map(|convoy| {
             let organization = orgs
                 .iter()
-                .find(|o| o.0 == convoy.organization_id)
-                .map(|(_, n, a)| if a.is_empty() { n.clone() } else { a.clone() })
+                .find(|o| o.id == convoy.organization_id)
+                .map(|o| o.short().to_string())
                 .unwrap_or_default();
             Some(Row {
                 origin: place(convoy.origin_id)?,

@@ -29,11 +29,47 @@ pub struct Memory(Mutex<HashMap<TypeId, Box<dyn Any + Send>>>);
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<Memory>>> = const { RefCell::new(None) };
+    /// What the `Db::read` running on this thread has read once for all of it, by type;
+    /// `None` outside one.
+    static ONCE_A_READ: RefCell<Option<Vec<(TypeId, Box<dyn Any>)>>> = const { RefCell::new(None) };
 }
 
 /// Names `memory` as this thread's until the returned guard is dropped.
 pub fn enter(memory: Arc<Memory>) -> Restore<Option<Arc<Memory>>> {
     on_thread::set(&CURRENT, Some(memory))
+}
+
+/// Begins a read (`Db::read`): until the guard drops, [`once_a_read`] reads each kind once.
+pub fn reading_once() -> Restore<Option<Vec<(TypeId, Box<dyn Any>)>>> {
+    on_thread::set(&ONCE_A_READ, Some(Vec::new()))
+}
+
+/// A value of type `T`, from `read` the first time one read (`Db::read`) asks for it and the
+/// same for the rest of that read; outside a read, from `read` every time. For what a page
+/// reads from several places: the stamps of what is kept (the home page asked for the
+/// gazetteer's five times) and the organisations, each a round trip on PostgreSQL. The same
+/// within a read is safe: on SQLite a read is one snapshot, so it could not have changed; on
+/// PostgreSQL a page is one moment, and a stamp read first is never newer than the rows the
+/// read's later statements see, so what is kept under it is never older than the stamp says.
+pub fn once_a_read<T: Clone + 'static, E>(read: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    let known = ONCE_A_READ.with(|s| {
+        s.borrow().as_ref().and_then(|values| {
+            values
+                .iter()
+                .find(|(kind, _)| *kind == TypeId::of::<T>())
+                .and_then(|(_, v)| v.downcast_ref::<T>().cloned())
+        })
+    });
+    if let Some(value) = known {
+        return Ok(value);
+    }
+    let value = read()?;
+    ONCE_A_READ.with(|s| {
+        if let Some(values) = s.borrow_mut().as_mut() {
+            values.push((TypeId::of::<T>(), Box::new(value.clone())));
+        }
+    });
+    Ok(value)
 }
 
 /// Runs `f` on this database's kept value of type `T` as of `stamp` (the database state it is
@@ -133,5 +169,34 @@ mod tests {
             assert_eq!(with(|n: &mut u32| *n), Some(7), "back to the first");
         }
         assert_eq!(with(|n: &mut u32| *n), None, "left again");
+    }
+
+    #[test]
+    fn read_once_a_read_and_every_time_outside_one() {
+        #[derive(Clone, Debug, PartialEq)]
+        struct Changes(i64);
+        #[derive(Clone, Debug, PartialEq)]
+        struct Other(i64);
+        let reads = std::cell::Cell::new(0);
+        let read = || -> Result<i64, ()> {
+            reads.set(reads.get() + 1);
+            Ok(40 + reads.get())
+        };
+        let changes = || once_a_read(|| read().map(Changes));
+        assert_eq!(changes(), Ok(Changes(41)));
+        assert_eq!(changes(), Ok(Changes(42)), "outside a read: every time");
+        {
+            let _read = reading_once();
+            assert_eq!(changes(), Ok(Changes(43)));
+            assert_eq!(changes(), Ok(Changes(43)), "once a read");
+            assert_eq!(
+                once_a_read(|| read().map(Other)),
+                Ok(Other(44)),
+                "each kind its own"
+            );
+            assert_eq!(reads.get(), 4);
+        }
+        let _next = reading_once();
+        assert_eq!(changes(), Ok(Changes(45)), "the next read reads again");
     }
 }

@@ -6,6 +6,7 @@
 //! reads the value), which cost every request several statement compilations; the first rows
 //! of a list come through `first_rows!` or `db::page` (see `kept`) instead.
 
+mod checked;
 pub mod codes;
 pub mod kept;
 pub mod memory;
@@ -213,13 +214,10 @@ impl ManageConnection for Manager {
         self.0.connect().map_err(r2d2::Error::ConnectionError)
     }
 
-    /// A server connection may have been cut since it was last used; an open SQLite file
-    /// cannot, so only PostgreSQL pays for the check.
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        match conn {
-            DbConn::Sqlite(_) => Ok(()),
-            DbConn::Pg(c) => c.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError),
-        }
+    /// Not asked: the pool's own test at checkout is off, and `checked::Health::ready` checks
+    /// the connections that may have gone stale instead of every one.
+    fn is_valid(&self, _conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        Ok(())
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -238,6 +236,8 @@ pub struct Db {
     writer: std::sync::Arc<writer::Writer>,
     /// What is kept of this database between requests (see `memory`).
     memory: std::sync::Arc<memory::Memory>,
+    /// Which pooled connections to check before use (`checked`).
+    health: std::sync::Arc<checked::Health>,
 }
 
 impl Db {
@@ -248,7 +248,8 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(3))
-            .test_on_check_out(true)
+            // Checked at checkout only when they may have gone stale (`checked`).
+            .test_on_check_out(false)
             .build_unchecked(Manager(url.clone()));
         let writer = std::sync::Arc::new(writer::Writer::new(url.clone()));
         Self {
@@ -256,20 +257,26 @@ impl Db {
             url,
             writer,
             memory: Default::default(),
+            health: Default::default(),
         }
     }
 
     /// A connection for synchronous code (command-line jobs, start-up).
     pub fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, AppError> {
-        self.pool
+        let mut conn = self
+            .pool
             .get()
-            .map_err(|e| AppError::Unavailable(e.to_string()))
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        self.health.ready(&mut conn, &self.url)?;
+        Ok(conn)
     }
 
     /// A connection if one is free or can be opened at once (for optional extra work; when
     /// every connection is busy, others' requests come first).
     pub fn try_conn(&self) -> Option<r2d2::PooledConnection<Manager>> {
-        self.pool.get_timeout(Duration::from_millis(20)).ok()
+        let mut conn = self.pool.get_timeout(Duration::from_millis(20)).ok()?;
+        self.health.ready(&mut conn, &self.url).ok()?;
+        Some(conn)
     }
 
     /// Runs `f` with a pooled connection on a blocking thread, keeping the async workers free.
@@ -279,16 +286,14 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        let writer = self.writer.clone();
-        let memory = self.memory.clone();
+        let db = self.clone();
         actix_web::web::block(move || {
-            let _writer = writer::enter(writer);
-            let _memory = memory::enter(memory);
-            let mut conn = pool
-                .get()
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
-            f(&mut conn)
+            let _writer = writer::enter(db.writer.clone());
+            let _memory = memory::enter(db.memory.clone());
+            let mut conn = db.conn()?;
+            let result = f(&mut conn);
+            db.health.settle(&mut conn, &result);
+            result
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
@@ -311,6 +316,7 @@ impl Db {
     {
         self.run(move |conn| {
             let _reading = writer::reading();
+            let _once = memory::reading_once();
             match conn {
                 DbConn::Sqlite(_) => conn.transaction(f),
                 DbConn::Pg(_) => f(conn),

@@ -11,7 +11,7 @@ use super::months;
 use super::search;
 use crate::db::schema::{
     incident_district_tallies, incident_governorate_tallies, incident_governorate_totals,
-    incident_month_tallies, incident_tallies, incidents, organizations,
+    incident_month_tallies, incident_tallies, incidents,
 };
 use crate::db::{self, kept, DbConn};
 use crate::domain::vocab::{Category, EventTag, RecordStatus, Sensitivity, Verification};
@@ -705,33 +705,20 @@ fn listed_in_order(
     Ok(rows)
 }
 
-/// Adds place and organisation to a few incidents (two small queries, not a join per row).
+/// Adds place and organisation to a few incidents (the places kept in memory, the
+/// organisations read once a page; not a join per row).
 pub fn attach(conn: &mut DbConn, found: Vec<Listed>) -> Result<Vec<Row>, AppError> {
     let location_ids: Vec<i64> = found.iter().map(|i| i.location_id).collect();
-    let org_ids: Vec<i64> = found.iter().map(|i| i.organization_id).collect();
     let places = crate::locations::find_listed(conn, &location_ids)?;
-    let orgs: Vec<(i64, String, String)> = organizations::table
-        .filter(db::one_of(organizations::id, &org_ids))
-        .select((
-            organizations::id,
-            organizations::name,
-            organizations::acronym,
-        ))
-        .load(conn)?;
+    let orgs = crate::accounts::organizations::all(conn)?;
     Ok(found
         .into_iter()
         .filter_map(|incident| {
             let location = places.get(&incident.location_id)?.clone();
             let organization = orgs
                 .iter()
-                .find(|o| o.0 == incident.organization_id)
-                .map(|(_, name, acronym)| {
-                    if acronym.is_empty() {
-                        name.clone()
-                    } else {
-                        acronym.clone()
-                    }
-                })
+                .find(|o| o.id == incident.organization_id)
+                .map(|o| o.short().to_string())
                 .unwrap_or_default();
             Some(Row {
                 incident,

@@ -29,12 +29,20 @@ use crate::domain::vocab::PlaceKind;
 use crate::error::AppError;
 use crate::permissions::{self, Viewer};
 
-/// The count of the gazetteer's changes, read in the caller's snapshot.
+/// The count of the gazetteer's changes, read in the caller's snapshot (once a read:
+/// `memory::once_a_read`).
 pub fn changes(conn: &mut DbConn) -> Result<i64, AppError> {
-    Ok(crate::on_backend!(conn, |c| gazetteer_changes::table
-        .find(1)
-        .select(gazetteer_changes::changes)
-        .get_result(c))?)
+    #[derive(Clone)]
+    struct Changes(i64);
+    let Changes(n) = memory::once_a_read(|| {
+        Ok::<_, AppError>(Changes(crate::on_backend!(conn, |c| {
+            gazetteer_changes::table
+                .find(1)
+                .select(gazetteer_changes::changes)
+                .get_result(c)
+        })?))
+    })?;
+    Ok(n)
 }
 
 /// An area with the organisation its places are restricted to (`None`: shared).

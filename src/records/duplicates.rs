@@ -238,12 +238,20 @@ fn windows_where(
         .collect()
 }
 
-/// The count of the incidents' changes, read in the caller's snapshot.
+/// The count of the incidents' changes, read in the caller's snapshot (once a read:
+/// `memory::once_a_read`).
 fn changes(conn: &mut DbConn) -> Result<i64, AppError> {
-    Ok(crate::on_backend!(conn, |c| incident_changes::table
-        .find(1)
-        .select(incident_changes::changes)
-        .get_result(c))?)
+    #[derive(Clone)]
+    struct Changes(i64);
+    let Changes(n) = memory::once_a_read(|| {
+        Ok::<_, AppError>(Changes(crate::on_backend!(conn, |c| {
+            incident_changes::table
+                .find(1)
+                .select(incident_changes::changes)
+                .get_result(c)
+        })?))
+    })?;
+    Ok(n)
 }
 
 /// The likely duplicates of each window as `scope` may see them (at most [`CANDIDATES`] each).

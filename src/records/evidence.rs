@@ -132,7 +132,7 @@ fn as_seen_by(scope: &Scope, file: EvidenceFile) -> EvidenceFile {
 
 /// How many files of each of `ids` (records of one kind, a list page's rows) the viewer may
 /// see and download: neither retracted nor purged, admitted by the scope, and on a claim only
-/// when the viewer sees that claim. Three queries whatever the number of rows, never one per
+/// when the viewer sees that claim. Two queries whatever the number of rows, never one per
 /// row; files of records not asked for are never read. Records without files are absent.
 pub fn counts(
     conn: &mut DbConn,
@@ -149,29 +149,35 @@ pub fn counts(
         .and(crate::db::one_of(evidence_files::record_id, ids))
         .and(evidence_files::retracted_at.is_null())
         .and(evidence_files::purged_at.is_null());
-    // Kept compiled: the ids are one bound value, and the scope has one text per viewer.
-    let mut tally: Vec<(i64, i64)> = crate::db::kept(
-        evidence_files::table
-            .filter(of_records.clone())
-            .filter(evidence_files::part_kind.ne("claim"))
-            .filter(scope.records_of("evidence_files", false))
-            .group_by(evidence_files::record_id)
-            .select((evidence_files::record_id, count_star())),
-    )
-    .load(conn)?;
-    let on_claims: Vec<(i64, Option<i64>, i64)> = crate::db::kept(
+    // Kept compiled: the ids are one bound value, and the scope has one text per viewer. One
+    // statement for files on the records and files on their claims (a round trip fewer on
+    // PostgreSQL); the parts are told apart here.
+    let by_part: Vec<(i64, String, Option<i64>, i64)> = crate::db::kept(
         evidence_files::table
             .filter(of_records)
-            .filter(evidence_files::part_kind.eq("claim"))
             .filter(scope.records_of("evidence_files", false))
-            .group_by((evidence_files::record_id, evidence_files::part_id))
+            .group_by((
+                evidence_files::record_id,
+                evidence_files::part_kind,
+                evidence_files::part_id,
+            ))
             .select((
                 evidence_files::record_id,
+                evidence_files::part_kind,
                 evidence_files::part_id,
                 count_star(),
             )),
     )
     .load(conn)?;
+    let mut tally: Vec<(i64, i64)> = Vec::new();
+    let mut on_claims: Vec<(i64, Option<i64>, i64)> = Vec::new();
+    for (record, part_kind, part, n) in by_part {
+        if part_kind == "claim" {
+            on_claims.push((record, part, n));
+        } else {
+            add(&mut tally, record, n);
+        }
+    }
     if !on_claims.is_empty() {
         let claim_ids: Vec<i64> = on_claims.iter().filter_map(|(_, c, _)| *c).collect();
         let seen: Vec<i64> = claims::table
@@ -184,14 +190,19 @@ pub fn counts(
             .collect();
         for (record, claim, n) in on_claims {
             if claim.is_some_and(|c| seen.contains(&c)) {
-                match tally.iter_mut().find(|(r, _)| *r == record) {
-                    Some((_, total)) => *total += n,
-                    None => tally.push((record, n)),
-                }
+                add(&mut tally, record, n);
             }
         }
     }
     Ok(tally)
+}
+
+/// Adds `n` files to `record`'s count in `tally`.
+fn add(tally: &mut Vec<(i64, i64)>, record: i64, n: i64) {
+    match tally.iter_mut().find(|(r, _)| *r == record) {
+        Some((_, total)) => *total += n,
+        None => tally.push((record, n)),
+    }
 }
 
 /// A file on a claim follows the claim's provenance too (merging does not widen it).

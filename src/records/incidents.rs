@@ -151,13 +151,22 @@ pub fn page(
     let (claims, hidden_claims) = claims(conn, scope, incident)?;
     // The page's statements are kept compiled (`db::kept`: a scope's SQL is one text per
     // organisation and role) and run on the backend's own connection (`on_backend!`).
-    // Counted first: most incidents have no convoy linked, and then the convoys (the one
-    // scoped statement) are not asked for. A statement fewer is a round trip fewer on
-    // PostgreSQL.
-    let linked: i64 = crate::on_backend!(conn, |c| convoy_incidents::table
-        .filter(convoy_incidents::incident_id.eq(i.id))
-        .count()
+    // Counted first, together: most incidents have no convoy linked and no duplicate merged
+    // into them, and then neither scoped statement is asked for. A statement fewer is a round
+    // trip fewer on PostgreSQL.
+    let (linked, merged): (Option<i64>, Option<i64>) =
+        crate::on_backend!(conn, |c| diesel::select((
+            convoy_incidents::table
+                .filter(convoy_incidents::incident_id.eq(i.id))
+                .count()
+                .single_value(),
+            incidents::table
+                .filter(incidents::merged_into.eq(i.id))
+                .count()
+                .single_value(),
+        ))
         .get_result(c))?;
+    let (linked, merged) = (linked.unwrap_or(0), merged.unwrap_or(0));
     let convoys: Vec<Convoy> = if linked == 0 {
         Vec::new()
     } else {
@@ -179,7 +188,7 @@ pub fn page(
         },
         None => (None, false),
     };
-    let (duplicates, hidden_duplicates) = duplicates(conn, scope, i.id)?;
+    let (duplicates, hidden_duplicates) = duplicates(conn, scope, i.id, merged)?;
     let likely_duplicates = super::duplicates::likely(conn, scope, i, &incident.location)?;
     Ok(IncidentPage {
         likely_duplicates,
@@ -195,13 +204,14 @@ pub fn page(
     })
 }
 
-/// Duplicates merged into a record, those the viewer may see by id and reference.
-fn duplicates(conn: &mut DbConn, scope: &Scope, id: i64) -> Result<(Vec<Link>, Hidden), AppError> {
-    // Counted first, as the convoys are: few records have duplicates merged into them.
-    let all: i64 = crate::on_backend!(conn, |c| incidents::table
-        .filter(incidents::merged_into.eq(id))
-        .count()
-        .get_result(c))?;
+/// Duplicates merged into a record (`all` of them), those the viewer may see by id and
+/// reference.
+fn duplicates(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: i64,
+    all: i64,
+) -> Result<(Vec<Link>, Hidden), AppError> {
     let shown: Vec<Link> = if all == 0 {
         Vec::new()
     } else {

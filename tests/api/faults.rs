@@ -864,6 +864,64 @@ mod database_unreachable_then_back {
     }
 }
 
+/// Pooled connections cut by the server while the pool holds them (a restart, an
+/// administrator) are replaced: the pool checks a connection before use only when it has sat
+/// unused for a second or when a connection has failed since it was last good
+/// (`db::checked`), so the next page after a quiet cut answers, and after a cut under use at
+/// most one answer is lost, as a 503.
+mod connections_cut_in_the_pool {
+    use super::*;
+
+    #[cfg_attr(
+        not(corridor_test_postgres),
+        ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
+    )]
+    #[actix_web::test]
+    async fn postgres() {
+        let admin_url = postgres_url().expect("CORRIDOR_TEST_POSTGRES_URL");
+        let app = spawn_app(Backend::Postgres).await;
+        let DatabaseUrl::Postgres(url) = &app.database else {
+            unreachable!()
+        };
+        let name = database_name(url);
+        seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        create_incident(&app, &c, &[]).await;
+        let mut admin = diesel::PgConnection::establish(&admin_url).unwrap();
+        let mut cut = || {
+            admin
+                .batch_execute(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                       WHERE datname = '{name}' AND pid <> pg_backend_pid();"
+                ))
+                .expect("cut the connections")
+        };
+
+        // Cut while the pool rests: checked before use, replaced, and the page answers.
+        assert_eq!(app.get_with(&c, "/incidents").await.status, 200);
+        cut();
+        actix_web::rt::time::sleep(Duration::from_millis(1_300)).await;
+        let page = app.get_with(&c, "/incidents").await;
+        assert_eq!(page.status, 200, "after a quiet cut: {}", page.body);
+
+        // Cut while in use: the first answer may fail (503, never 500); the next ones do not.
+        assert_eq!(app.get_with(&c, "/incidents").await.status, 200);
+        cut();
+        let first = app.get_with(&c, "/incidents").await;
+        assert!(
+            [200, 503].contains(&first.status),
+            "{}: {}",
+            first.status,
+            first.body
+        );
+        for _ in 0..4 {
+            let page = app.get_with(&c, "/incidents").await;
+            assert_eq!(page.status, 200, "after a cut under use: {}", page.body);
+        }
+        assert_eq!(app.count("incidents"), 1);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Part B3: request limits
 

@@ -29,10 +29,13 @@ pub struct Memory(Mutex<HashMap<TypeId, Box<dyn Any + Send>>>);
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<Memory>>> = const { RefCell::new(None) };
-    /// What the `Db::read` running on this thread has read once for all of it, by type;
-    /// `None` outside one.
-    static ONCE_A_READ: RefCell<Option<Vec<(TypeId, Box<dyn Any>)>>> = const { RefCell::new(None) };
+    /// What the `Db::read` running on this thread has read once for all of it; `None`
+    /// outside one.
+    static ONCE_A_READ: RefCell<Option<ReadOnce>> = const { RefCell::new(None) };
 }
+
+/// Values read once for a whole read, by type.
+pub type ReadOnce = Vec<(TypeId, Box<dyn Any>)>;
 
 /// Names `memory` as this thread's until the returned guard is dropped.
 pub fn enter(memory: Arc<Memory>) -> Restore<Option<Arc<Memory>>> {
@@ -40,7 +43,7 @@ pub fn enter(memory: Arc<Memory>) -> Restore<Option<Arc<Memory>>> {
 }
 
 /// Begins a read (`Db::read`): until the guard drops, [`once_a_read`] reads each kind once.
-pub fn reading_once() -> Restore<Option<Vec<(TypeId, Box<dyn Any>)>>> {
+pub fn reading_once() -> Restore<Option<ReadOnce>> {
     on_thread::set(&ONCE_A_READ, Some(Vec::new()))
 }
 

@@ -770,6 +770,23 @@ fn database_name(url: &str) -> String {
     path.rsplit('/').next().unwrap().to_string()
 }
 
+/// An app on PostgreSQL with one place and one incident, WHO's reporter signed in; an
+/// administrator's connection to the server, and the app's database name.
+async fn postgres_app_with_an_incident() -> (TestApp, reqwest::Client, diesel::PgConnection, String)
+{
+    let admin_url = postgres_url().expect("CORRIDOR_TEST_POSTGRES_URL");
+    let app = spawn_app(Backend::Postgres).await;
+    let DatabaseUrl::Postgres(url) = &app.database else {
+        unreachable!()
+    };
+    let name = database_name(url);
+    seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+    let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+    create_incident(&app, &c, &[]).await;
+    let admin = diesel::PgConnection::establish(&admin_url).unwrap();
+    (app, c, admin, name)
+}
+
 mod database_unreachable_then_back {
     use super::*;
 
@@ -784,19 +801,10 @@ mod database_unreachable_then_back {
     )]
     #[actix_web::test]
     async fn postgres() {
-        let admin_url = postgres_url().expect("CORRIDOR_TEST_POSTGRES_URL");
-        let app = spawn_app(Backend::Postgres).await;
-        let DatabaseUrl::Postgres(url) = &app.database else {
-            unreachable!()
-        };
-        let name = database_name(url);
-        seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
-        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
-        create_incident(&app, &c, &[]).await;
+        let (app, c, mut admin, name) = postgres_app_with_an_incident().await;
         let csrf = app.get_with(&c, "/incidents/new").await.csrf();
         assert_eq!(app.get("/readyz").await.status, 200);
 
-        let mut admin = diesel::PgConnection::establish(&admin_url).unwrap();
         admin
             .batch_execute(&format!(
                 "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
@@ -878,16 +886,7 @@ mod connections_cut_in_the_pool {
     )]
     #[actix_web::test]
     async fn postgres() {
-        let admin_url = postgres_url().expect("CORRIDOR_TEST_POSTGRES_URL");
-        let app = spawn_app(Backend::Postgres).await;
-        let DatabaseUrl::Postgres(url) = &app.database else {
-            unreachable!()
-        };
-        let name = database_name(url);
-        seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
-        let c = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
-        create_incident(&app, &c, &[]).await;
-        let mut admin = diesel::PgConnection::establish(&admin_url).unwrap();
+        let (app, c, mut admin, name) = postgres_app_with_an_incident().await;
         let mut cut = || {
             admin
                 .batch_execute(&format!(

@@ -74,19 +74,14 @@ impl Health {
         conn: &mut PooledConnection<super::Manager>,
         url: &DatabaseUrl,
     ) -> Result<(), AppError> {
-        if !matches!(**conn, DbConn::Pg(_)) {
-            return Ok(());
-        }
         let last_good = PooledConnection::extensions(conn)
             .get::<LastGood>()
             .map(|g| g.0);
-        if !self.must_check(last_good) {
+        let DbConn::Pg(pg) = &mut **conn else {
             return Ok(());
-        }
-        if let DbConn::Pg(pg) = &mut **conn {
-            if pg.batch_execute("SELECT 1").is_ok() {
-                return Ok(());
-            }
+        };
+        if !self.must_check(last_good) || pg.batch_execute("SELECT 1").is_ok() {
+            return Ok(());
         }
         **conn = url
             .connect()

@@ -261,7 +261,8 @@ impl Db {
         }
     }
 
-    /// A connection for synchronous code (command-line jobs, start-up).
+    /// A connection for synchronous code (command-line jobs, start-up), and for `run`; checked
+    /// first when it may have gone stale (`checked`).
     pub fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, AppError> {
         let mut conn = self
             .pool

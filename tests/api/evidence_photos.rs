@@ -245,6 +245,27 @@ both_backends! {
         assert!(other.body.contains("1 file") && !other.body.contains("2 files"), "another organisation's reporter counts only the public one");
     }
 
+    async fn the_incident_list_counts_a_file_on_a_claim_only_for_those_who_see_the_claim(app: TestApp) {
+        let sarc = signed_in(&app, "sarc.reporter", Role::Reporter, "SARC").await;
+        let who = signed_in(&app, "who.reporter", Role::Reporter, "WHO").await;
+        crate::incidents::seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        let id = create_incident(&app, &sarc, &[("sensitivity", "public")]).await;
+        assert_eq!(app.count(&format!("claims WHERE id = 1 AND incident_id = {id}")), 1, "the record's claim");
+        let record = format!("/incidents/{id}");
+        assert_eq!(upload(&app, &sarc, &record, &[("sensitivity", "public"), ("part", "claim:1")], &[("a.pdf", &pdf("the claim's letter"))]).await.status, 303);
+        assert_eq!(upload(&app, &sarc, &record, &[("sensitivity", "public")], &[("b.pdf", &pdf("the record's letter"))]).await.status, 303);
+        let other = app.get_with(&who, "/incidents").await;
+        assert!(other.body.contains("2 files"), "both public, the claim too: {}", other.body);
+
+        // The claim as one merged in from a confidential record carries it: its file is
+        // counted for its organisation only.
+        app.sql("UPDATE claims SET sensitivity = 'confidential' WHERE id = 1").unwrap();
+        let own = app.get_with(&sarc, "/incidents").await;
+        assert!(own.body.contains("2 files"), "its organisation sees the claim: {}", own.body);
+        let other = app.get_with(&who, "/incidents").await;
+        assert!(other.body.contains("1 file") && !other.body.contains("2 files"), "the claim's file is not counted for another organisation: {}", other.body);
+    }
+
     async fn the_command_line_exports_the_bundle_a_viewer_would_get(app: TestApp) {
         let sarc = signed_in(&app, "sarc.reporter", Role::Reporter, "SARC").await;
         signed_in(&app, "who.reporter", Role::Reporter, "WHO").await;

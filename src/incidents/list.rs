@@ -834,9 +834,12 @@ pub fn newest(
 /// `random_page_cost = 1.1`, the setting for SSDs, it picked the index and the search took
 /// 1.3 s under sixteen requests. So the choice is made here, from what is found: the newest
 /// records are walked a stretch of record numbers at a time (the words tested row by row,
-/// through `ts_match_vq`, the function behind `@@`, which no index answers), and only when the
-/// matches are too sparse for walking to reach `limit` soon is the index asked for the rest,
-/// where a sparse word has few entries.
+/// through `ts_match_vq`, the function behind `@@`, which no index answers). When the matches
+/// are too sparse for walking to reach `limit` soon, one word is left to the planner, whose
+/// guess for one word is good; for more, how many matches the index would read is gauged
+/// (`search::matches_at_most`, from the statistics): few, and the index is read; many (the
+/// words are common further down, the newest records merely lack them), and walking goes on
+/// as far as the index would read before the index is asked (see [`next_step`]).
 fn newest_on_postgres(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -857,39 +860,71 @@ fn newest_on_postgres(
     };
     // Record numbers at or above `below` are walked already.
     let mut below = top.saturating_add(1);
-    let mut stretch = Some(first_stretch(limit));
+    let mut step = Next::Walk(first_stretch(limit));
     let mut walked = 0;
+    // How many matches the word index would read, once known (`Next::Gauge`).
+    let mut index_reads = None;
     while found.len() < limit && below > 1 {
         let wanted = i64::try_from(limit - found.len()).unwrap_or(i64::MAX);
-        let Some(numbers) = stretch else {
-            // Sparse: the rest from the word index, below what was walked.
-            found.extend(
-                filtered(conn, viewer, filter)
-                    .filter(incidents::id.lt(below))
-                    .select(incidents::id)
-                    .order(incidents::id.desc())
-                    .limit(wanted)
-                    .load::<i64>(conn)?,
-            );
-            break;
-        };
-        let low = below.saturating_sub(numbers);
-        found.extend(
-            filtered(conn, viewer, &rest)
-                .filter(incidents::id.ge(low))
-                .filter(incidents::id.lt(below))
-                .filter(search::tested_row_by_row(&terms))
-                .select(incidents::id)
-                .order(incidents::id.desc())
-                .limit(wanted)
-                .load::<i64>(conn)?,
-        );
-        walked += numbers;
-        below = low;
-        stretch = next_stretch(walked, found.len(), limit);
+        match step {
+            Next::Walk(numbers) => {
+                let low = below.saturating_sub(numbers);
+                found.extend(
+                    filtered(conn, viewer, &rest)
+                        .filter(incidents::id.ge(low))
+                        .filter(incidents::id.lt(below))
+                        .filter(search::tested_row_by_row(&terms))
+                        .select(incidents::id)
+                        .order(incidents::id.desc())
+                        .limit(wanted)
+                        .load::<i64>(conn)?,
+                );
+                walked += numbers;
+                below = low;
+            }
+            Next::Gauge => {
+                if terms.len() < 2 {
+                    // One word: the planner's statistics guess its matches well, and it
+                    // chooses between walking and the index itself (`Next::Index`).
+                    index_reads = Some(0);
+                } else {
+                    // With no statistics yet, or only prefixes, as far as eight first
+                    // stretches.
+                    index_reads = Some(
+                        search::matches_at_most(conn, &terms, top)?
+                            .unwrap_or(8 * first_stretch(limit)),
+                    );
+                }
+            }
+            Next::Index => {
+                // Every match below the walk from the word index, sorted by the database.
+                found.extend(
+                    filtered(conn, viewer, filter)
+                        .filter(incidents::id.lt(below))
+                        .select(incidents::id)
+                        .order(incidents::id.desc())
+                        .limit(wanted)
+                        .load::<i64>(conn)?,
+                );
+                break;
+            }
+        }
+        step = next_step(walked, found.len(), limit, index_reads);
     }
     found.truncate(limit);
     Ok(found)
+}
+
+/// What [`newest_on_postgres`] does next.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// Walk this many record numbers more, newest first.
+    Walk(i64),
+    /// Learn how many matches the word index would read below the walk: for one word, none
+    /// (the planner chooses); for more, from the statistics.
+    Gauge,
+    /// Read every match below the walk from the word index and sort them.
+    Index,
 }
 
 /// The record numbers walked first for the newest `limit` matches: enough when half the
@@ -899,23 +934,36 @@ fn first_stretch(limit: usize) -> i64 {
     2 * i64::try_from(limit.max(100)).unwrap_or(i64::MAX / 64)
 }
 
-/// After walking `walked` record numbers and finding `found` of `limit` matches: how many
-/// numbers to walk next (a quarter more than the density so far says the rest needs), or
-/// `None` when the rest would take walking more than eight first stretches in all (matches
-/// sparser than one record in sixteen): then the word index, which holds few entries for
-/// words this sparse, is asked instead.
-fn next_stretch(walked: i64, found: usize, limit: usize) -> Option<i64> {
+/// After walking `walked` record numbers and finding `found` of `limit` matches, knowing or
+/// not how many matches the word index would read below the walk (`index_reads`):
+/// - Not known: walk on (a quarter more than the density so far says the rest needs) while
+///   the rest takes at most eight first stretches in all; past that (matches sparser than
+///   one record in sixteen, or none found), [`Next::Gauge`].
+/// - Known: walk on, in one statement (it stops at the last match wanted), until as many
+///   records are walked as the index would read: a record walked costs about what a match
+///   read from the index does, so the search costs at most about twice the cheaper way, and
+///   a rare word goes to the index at once. Past that, the index.
+fn next_step(walked: i64, found: usize, limit: usize, index_reads: Option<i64>) -> Next {
     if found >= limit {
-        return Some(0);
+        return Next::Walk(0);
     }
-    let most = 8 * first_stretch(limit);
-    let found = i64::try_from(found).ok().filter(|n| *n > 0)?;
-    let wanted = i64::try_from(limit).ok()? - found;
+    if let Some(reads) = index_reads {
+        return if reads > walked {
+            Next::Walk(reads - walked)
+        } else {
+            Next::Index
+        };
+    }
+    let left = 8 * first_stretch(limit) - walked;
+    let Some(found) = i64::try_from(found).ok().filter(|n| *n > 0) else {
+        return Next::Gauge;
+    };
+    let wanted = i64::try_from(limit).unwrap_or(i64::MAX) - found;
     let expected = wanted.saturating_mul(walked) / found + 1;
-    if walked.saturating_add(expected) > most {
-        return None;
+    if expected > left {
+        return Next::Gauge;
     }
-    Some((expected + expected / 4).min(most - walked))
+    Next::Walk((expected + expected / 4).min(left))
 }
 
 #[derive(QueryableByName)]
@@ -931,18 +979,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn postgres_walks_while_matches_are_dense_and_asks_the_index_when_sparse() {
+    fn postgres_walks_while_matches_are_dense_and_gauges_the_index_when_sparse() {
+        use Next::*;
         assert_eq!(first_stretch(1_001), 2_002);
         // "convoy checkpoint", a tenth of the records: 200 in the first stretch, so about 8,000
         // numbers more for the other 801, and a quarter more to be sure of them.
-        assert_eq!(next_stretch(2_002, 200, 1_001), Some(10_023));
-        // Nothing found: no density to go by, so the index.
-        assert_eq!(next_stretch(2_002, 0, 1_001), None);
+        assert_eq!(next_step(2_002, 200, 1_001, None), Walk(10_023));
+        // Nothing found: no density to go by.
+        assert_eq!(next_step(2_002, 0, 1_001, None), Gauge);
         // A match in twenty: the rest would take 19,000 numbers, past eight first stretches.
-        assert_eq!(next_stretch(2_002, 100, 1_001), None);
-        // Close to the most walked: only up to it.
-        assert_eq!(next_stretch(12_000, 900, 1_001), Some(1_683));
-        assert_eq!(next_stretch(15_000, 944, 1_001), Some(1_016));
-        assert_eq!(next_stretch(2_002, 1_001, 1_001), Some(0));
+        assert_eq!(next_step(2_002, 100, 1_001, None), Gauge);
+        // Close to the most walked: only up to it; walked to it without enough: gauged.
+        assert_eq!(next_step(12_000, 900, 1_001, None), Walk(1_683));
+        assert_eq!(next_step(15_000, 944, 1_001, None), Walk(1_016));
+        assert_eq!(next_step(16_016, 900, 1_001, None), Gauge);
+        assert_eq!(next_step(2_002, 1_001, 1_001, None), Walk(0));
+    }
+
+    #[test]
+    fn postgres_walks_as_far_as_the_index_would_read() {
+        use Next::*;
+        // "convoy checkpoint" at a million, none among the newest: the index would read about
+        // 100,000 matches, so walking goes on that far, in one statement.
+        assert_eq!(next_step(2_002, 0, 1_001, Some(100_800)), Walk(98_798));
+        assert_eq!(next_step(8_008, 100, 1_001, Some(100_800)), Walk(92_792));
+        // Walked that far without enough: the matches are old; the index reads them all.
+        assert_eq!(next_step(100_800, 10, 1_001, Some(100_800)), Index);
+        // A word missing from the statistics' common words: the index at once.
+        assert_eq!(next_step(2_002, 0, 1_001, Some(0)), Index);
+        assert_eq!(next_step(2_002, 3, 1_001, Some(2_942)), Walk(940));
+        assert_eq!(next_step(2_002, 1_001, 1_001, Some(100_800)), Walk(0));
     }
 }

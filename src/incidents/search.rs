@@ -271,6 +271,51 @@ pub(super) fn tested_row_by_row(terms: &[Term]) -> Condition {
     )
 }
 
+/// On PostgreSQL, about how many of `rows` records match every plain (not prefix) word of
+/// `terms`, at most, by the statistics `ANALYZE` keeps of the word column
+/// (`pg_stats.most_common_elems`, the share of records holding each of the common words): the
+/// rarest word's share. The planner multiplies the shares, which for words that occur
+/// together (convoy, checkpoint) guesses ten times too few; the rarest share bounds the
+/// matches however the words go together. A word missing from the common words counts as
+/// none: it is in fewer records than the least common listed (a quarter of a percent at a
+/// million), and its matches are best read from the index. `None` when no word is plain (a
+/// prefix's matches have no one share), there are no statistics yet, or on SQLite (whose
+/// word index is searched newest first and needs no such guess).
+pub fn matches_at_most(
+    conn: &mut DbConn,
+    terms: &[Term],
+    rows: i64,
+) -> Result<Option<i64>, AppError> {
+    #[derive(QueryableByName)]
+    struct Bound {
+        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+        n: Option<i64>,
+    }
+    let plain: Vec<&str> = terms
+        .iter()
+        .filter(|t| !t.prefix)
+        .map(|t| t.word.as_str())
+        .collect();
+    let DbConn::Pg(conn) = conn else {
+        return Ok(None);
+    };
+    if plain.is_empty() {
+        return Ok(None);
+    }
+    let bound: Bound = diesel::sql_query(
+        "SELECT ceil(min(coalesce(s.f[array_position(s.e, w.lexeme)], 0)) * $2)::bigint AS n \
+           FROM (SELECT most_common_elems::text::text[] AS e, \
+                        most_common_elem_freqs::float8[] AS f \
+                   FROM pg_stats WHERE schemaname = current_schema() \
+                    AND tablename = 'incidents' AND attname = 'search_vector') s, \
+                unnest(tsvector_to_array(to_tsvector('english', $1))) AS w(lexeme)",
+    )
+    .bind::<Text, _>(plain.join(" "))
+    .bind::<BigInt, _>(rows)
+    .get_result(conn)?;
+    Ok(bound.n)
+}
+
 /// A raw SQL condition usable in a boxed incidents query on either backend.
 pub type Condition = crate::db::BoxedCondition<crate::db::schema::incidents::table>;
 

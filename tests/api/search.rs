@@ -4,6 +4,7 @@
 
 use corridor::audit::{self, Actor};
 use corridor::domain::Role;
+use corridor::incidents::search;
 use corridor::locations::{self, PlaceFields};
 
 use crate::helpers::{Backend, TestApp};
@@ -223,5 +224,106 @@ both_backends! {
         }
         // And the reporter, whose scope is read with each match: not OCHA's draft or secret.
         assert_eq!(found(&app, &who, "narwhal").await, refs(&[theirs, aleppo, later, plain]));
+    }
+}
+
+/// On PostgreSQL, words common in older records but missing from the newest ones: the first
+/// stretch walked finds too few, so how many matches the word index would read is gauged
+/// (`incidents::search::matches_at_most`): before `ANALYZE` has run, not at all, and the walk
+/// goes on as far as eight first stretches; after, from the statistics, as far as the index
+/// would read. Both times the walk goes on past the newer records instead of reading every
+/// match from the index, and the thousand newest matches are listed newest first, counted as
+/// more than a thousand.
+mod common_words_below_newer_records_without_them {
+    use super::*;
+
+    #[cfg_attr(
+        not(corridor_test_postgres),
+        ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
+    )]
+    #[actix_web::test]
+    async fn postgres() {
+        let app = crate::helpers::spawn_app(Backend::Postgres).await;
+        seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
+        let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let first = create_incident(&app, &c, &[("title", "Narwhal convoy stopped")]).await;
+        // 4,100 copies of it (more than the index is asked for at once), then 3,000 record
+        // numbers (more than the first stretch) before the newest records.
+        // No statistics until asked for below.
+        app.sql("ALTER TABLE incidents SET (autovacuum_enabled = false)")
+            .expect("no statistics");
+        app.sql(&format!(
+            "CREATE TEMP TABLE copies AS SELECT i.* FROM incidents i, generate_series(1, 4100) \
+               WHERE i.id = {first}; \
+             UPDATE copies SET id = nextval(pg_get_serial_sequence('incidents', 'id')); \
+             UPDATE copies SET reference = 'INC-1999-' || lpad(id::text, 6, '0'); \
+             INSERT INTO incidents SELECT * FROM copies; \
+             SELECT setval(pg_get_serial_sequence('incidents', 'id'), \
+               (SELECT max(id) FROM copies) + 3000);"
+        ))
+        .expect("copies and a gap");
+        let copied_last = first + 4_100;
+        let newer = [
+            create_incident(&app, &c, &[("title", "Narwhal convoy searched")]).await,
+            create_incident(&app, &c, &[("title", "Ibex convoy turned back")]).await,
+            create_incident(&app, &c, &[("title", "Narwhal convoy held")]).await,
+        ];
+        assert!(
+            newer[0] > copied_last + 3_000,
+            "the gap is there: {newer:?}"
+        );
+
+        let page = |n: usize| {
+            let app = &app;
+            let c = &c;
+            async move {
+                let page = app
+                    .get_with(c, &format!("/incidents?q=narwhal+convoy&page={n}"))
+                    .await;
+                assert_eq!(page.status, 200, "{}", page.body);
+                assert!(
+                    page.body.contains("More than 1,000 incidents match"),
+                    "{}",
+                    page.body
+                );
+                page.body
+                    .match_indices(">INC-")
+                    .map(|(i, _)| page.body[i + 1..i + 16].to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let copy = |id: i64| format!("INC-1999-{id:06}");
+        // Newest first: the two newer matches (references counted apart from record numbers),
+        // then the copies from the last one down, with none skipped.
+        let expected_first: Vec<String> = [reference(4), reference(2)]
+            .into_iter()
+            .chain((0..48).map(|n| copy(copied_last - n)))
+            .collect();
+        for gauged_by in ["asking the index", "the statistics"] {
+            assert_eq!(page(1).await, expected_first, "{gauged_by}");
+            // The thousandth newest match ends the last page.
+            let last = page(20).await;
+            assert_eq!(last.len(), 50, "{gauged_by}: {last:?}");
+            assert_eq!(last.last(), Some(&copy(copied_last - 997)), "{gauged_by}");
+            app.sql("ANALYZE incidents").expect("statistics");
+        }
+
+        // The gauge itself: the rarest listed word's share of the records, none for a word
+        // missing from the statistics' common words, nothing known for prefixes alone.
+        let db = app.db();
+        let mut conn = db.conn().unwrap();
+        let top = newer[2];
+        let gauge =
+            |conn: &mut _, q: &str| search::matches_at_most(conn, &search::terms(q), top).unwrap();
+        let both = gauge(&mut conn, "narwhal convoy").expect("statistics");
+        assert!((4_000..=top).contains(&both), "{both} of {top}");
+        for rare in ["ibex", "narwhal ibex"] {
+            let n = gauge(&mut conn, rare);
+            assert!(
+                matches!(n, Some(0..=10)),
+                "{rare}, one record in seven thousand: {n:?}"
+            );
+        }
+        assert_eq!(gauge(&mut conn, "narwh* conv*"), None);
     }
 }

@@ -101,14 +101,9 @@ pub struct RawSettings {
     #[arg(long, env = "CORRIDOR_WORKERS", global = true)]
     pub workers: Option<String>,
 
-    /// Largest number of pooled database connections.
-    #[arg(
-        long,
-        env = "CORRIDOR_DB_POOL_SIZE",
-        default_value = "8",
-        global = true
-    )]
-    pub db_pool_size: String,
+    /// Largest number of pooled database connections (default: two per CPU core).
+    #[arg(long, env = "CORRIDOR_DB_POOL_SIZE", global = true)]
+    pub db_pool_size: Option<String>,
 
     /// Log every database statement slower than this many milliseconds (its SQL and time,
     /// never its values). Default: off.
@@ -336,11 +331,19 @@ impl RawSettings {
                 7 * 86_400,
             )?),
         };
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let workers = match &self.workers {
             Some(raw) => parse_number("CORRIDOR_WORKERS", raw, 1, 256)?,
-            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            None => cores,
         };
-        let db_pool_size = parse_number("CORRIDOR_DB_POOL_SIZE", &self.db_pool_size, 1, 200)?;
+        // Two connections a core: with PostgreSQL on the same machine, more backends than that
+        // share the cores with each other and lengthen the slowest answers (at a million, 2
+        // cores: the incident page's p99 61-98 ms with 8 or 16 connections, 28-29 with 4, at
+        // the same rate; README, session log of 2026-12-07).
+        let db_pool_size = match &self.db_pool_size {
+            Some(raw) => parse_number("CORRIDOR_DB_POOL_SIZE", raw, 1, 200)?,
+            None => u32::try_from(2 * cores).unwrap_or(200).min(200),
+        };
 
         let database = match &self.database_url {
             Some(url) => DatabaseUrl::parse(url).map_err(|e| bad("CORRIDOR_DATABASE_URL", e))?,

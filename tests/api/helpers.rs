@@ -119,7 +119,7 @@ pub fn raw_settings(data_dir: &std::path::Path, database_url: &str) -> RawSettin
         lockout_base_seconds: "60".into(),
         lockout_max_seconds: "3600".into(),
         workers: Some("2".into()),
-        db_pool_size: "4".into(),
+        db_pool_size: Some("4".into()),
         slow_query_ms: None,
         // Reads reach the database when a page shows them, not whenever the tick comes.
         api_reads_flush_seconds: Some("3600".into()),

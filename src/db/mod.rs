@@ -13,6 +13,7 @@ pub mod memory;
 pub mod on_thread;
 pub mod schema;
 pub mod slow_queries;
+pub mod stamps;
 pub mod writer;
 
 pub use codes::{Day, MaybeMoment, Moment};

@@ -23,26 +23,15 @@ use std::sync::Arc;
 use diesel::prelude::*;
 
 use super::{Listed, Location};
-use crate::db::schema::{gazetteer_changes, locations};
+use crate::db::schema::locations;
 use crate::db::{kept, memory, DbConn};
 use crate::domain::vocab::PlaceKind;
 use crate::error::AppError;
 use crate::permissions::{self, Viewer};
 
-/// The count of the gazetteer's changes, read in the caller's snapshot (once a read:
-/// `memory::once_a_read`).
+/// The count of the gazetteer's changes, read in the caller's snapshot (`db::stamps`).
 pub fn changes(conn: &mut DbConn) -> Result<i64, AppError> {
-    #[derive(Clone)]
-    struct Changes(i64);
-    let Changes(n) = memory::once_a_read(|| {
-        Ok::<_, AppError>(Changes(crate::on_backend!(conn, |c| {
-            gazetteer_changes::table
-                .find(1)
-                .select(gazetteer_changes::changes)
-                .get_result(c)
-        })?))
-    })?;
-    Ok(n)
+    Ok(crate::db::stamps::read(conn)?.gazetteer)
 }
 
 /// An area with the organisation its places are restricted to (`None`: shared).

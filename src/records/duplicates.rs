@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use diesel::prelude::*;
 
 use super::Scope;
-use crate::db::schema::{incident_changes, incidents};
+use crate::db::schema::incidents;
 use crate::db::{kept, memory, DbConn};
 use crate::domain::vocab::RecordStatus;
 use crate::error::AppError;
@@ -238,20 +238,9 @@ fn windows_where(
         .collect()
 }
 
-/// The count of the incidents' changes, read in the caller's snapshot (once a read:
-/// `memory::once_a_read`).
+/// The count of the incidents' changes, read in the caller's snapshot (`db::stamps`).
 fn changes(conn: &mut DbConn) -> Result<i64, AppError> {
-    #[derive(Clone)]
-    struct Changes(i64);
-    let Changes(n) = memory::once_a_read(|| {
-        Ok::<_, AppError>(Changes(crate::on_backend!(conn, |c| {
-            incident_changes::table
-                .find(1)
-                .select(incident_changes::changes)
-                .get_result(c)
-        })?))
-    })?;
-    Ok(n)
+    Ok(crate::db::stamps::read(conn)?.incidents)
 }
 
 /// The likely duplicates of each window as `scope` may see them (at most [`CANDIDATES`] each).

@@ -1,5 +1,7 @@
 //! Organisations: listing, creating and changing them, each change audited.
 
+use std::sync::Arc;
+
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -25,15 +27,28 @@ pub enum OrgSaveError {
     NameTaken,
 }
 
-/// Every organisation, by name: the filters' lists, and the names lists give their rows
-/// (read once a page: `db::memory::once_a_read`; a working group has tens of them, a few
-/// hundred at most).
+/// Every organisation, by name: the filters' lists, and the names lists give their rows (a
+/// working group has tens of them, a few hundred at most). Kept in the server's memory with the
+/// count of the organisations' changes they were read at (`db::stamps`, migration 460), and
+/// read once a page: on PostgreSQL every list and home page asked for them in a round trip of
+/// its own. None is a record: every viewer may see every organisation's name.
 pub fn all(conn: &mut DbConn) -> Result<Vec<Organization>, AppError> {
-    crate::db::memory::once_a_read(|| {
-        Ok(organizations::table
+    use crate::db::memory;
+    /// The organisations as of one count of changes (`None`: not read yet).
+    #[derive(Default)]
+    struct Kept(Option<Arc<[Organization]>>);
+    memory::once_a_read(|| {
+        let stamp = crate::db::stamps::read(conn)?.organizations;
+        if let Some(Some(kept)) = memory::at(stamp, |k: &mut Kept| k.0.clone()) {
+            return Ok(kept.to_vec());
+        }
+        let read: Arc<[Organization]> = organizations::table
             .order(organizations::name.asc())
             .select(Organization::as_select())
-            .load(conn)?)
+            .load(conn)?
+            .into();
+        memory::keep(stamp, |k: &mut Kept| k.0 = Some(read.clone()));
+        Ok(read.to_vec())
     })
 }
 

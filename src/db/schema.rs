@@ -639,6 +639,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// How many times the organisations have changed (migration 460, kept by triggers): the
+    /// organisations are kept in memory until it moves.
+    organization_changes (id) {
+        id -> Integer,
+        changes -> BigInt,
+    }
+}
+
+diesel::table! {
     /// How many times the places have changed (migration 410, kept by triggers): the places
     /// near each place are kept in memory until it moves.
     gazetteer_changes (id) {

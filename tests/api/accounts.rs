@@ -569,6 +569,41 @@ async fn post_sign_in(
 }
 
 both_backends! {
+    /// The organisations are kept in the server's memory with the count of their changes
+    /// (`accounts::organizations::all`, migration 460): one renamed, or one added, is named
+    /// anew at once on the pages that name them (a list's rows and its filter, the
+    /// administrators' list), whoever wrote it.
+    async fn a_renamed_organisation_is_named_anew_at_once(app: TestApp) {
+        crate::incidents::seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+        let c = crate::incidents::signed_in(&app, "layla.coordinator", Role::Coordinator, "Relief Trust").await;
+        crate::incidents::create_incident(&app, &c, &[("title", "Convoy held")]).await;
+        app.seed_user("adam.admin", Role::Admin, "Relief Trust");
+        let admin = app.signed_in("adam.admin").await;
+        let org = app.seed_org("Relief Trust");
+        // Read, and so kept, before the changes.
+        let list = app.get_with(&c, "/incidents").await;
+        assert!(list.body.contains("Relief Trust"), "{}", list.body);
+        assert!(app.get_with(&admin, "/admin/organizations").await.body.contains("Relief Trust"));
+
+        let edit = format!("/admin/organizations/{org}");
+        let saved = app
+            .post_form_with(&admin, &edit, &edit, &[
+                ("name", "Relief Trust International"), ("acronym", "RTI"), ("org_type", "international_ngo"),
+            ])
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let list = app.get_with(&c, "/incidents").await;
+        assert!(list.body.contains(">RTI<"), "the row names the new acronym: {}", list.body);
+        assert!(list.body.contains("Relief Trust International"), "the filter: {}", list.body);
+        assert!(!list.body.contains(">Relief Trust<"), "{}", list.body);
+
+        // Added by another writer (a command-line job, another server): seen as well.
+        app.seed_org("Sahel Health Alliance");
+        let listed = app.get_with(&admin, "/admin/organizations").await;
+        assert!(listed.body.contains("Sahel Health Alliance"), "{}", listed.body);
+        assert!(app.get_with(&c, "/incidents").await.body.contains("Sahel Health Alliance"));
+    }
+
     async fn a_failure_during_a_lock_is_not_counted_and_the_right_password_does_not_extend_it(app: TestApp)
     where settings = |raw| raw.lockout_threshold = "3".into();
     {

@@ -689,9 +689,13 @@ fn allowed(table: &str, list: &[&str]) -> bool {
     if table == "gazetteer_changes" {
         return allowed("locations", list);
     }
-    // And the count of the incidents' changes with the incidents.
+    // And the count of the incidents' changes with the incidents, the organisations' with
+    // the organisations.
     if table == "incident_changes" {
         return allowed("incidents", list);
+    }
+    if table == "organization_changes" {
+        return allowed("organizations", list);
     }
     // A tally changes with the records it counts (database triggers keep it).
     if let Some(kind) = [

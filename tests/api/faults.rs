@@ -496,16 +496,9 @@ async fn restore_refuses_damaged_foreign_or_busy_databases() {
     assert_eq!(app.get_with(&reporter, "/incidents").await.status, 200);
 }
 
-/// On PostgreSQL both commands point to pg_dump and pg_restore, in one line.
-mod postgres_backup_commands {
-    use super::*;
-
-    #[cfg_attr(
-        not(corridor_test_postgres),
-        ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
-    )]
-    #[actix_web::test]
-    async fn postgres() {
+postgres_only! {
+    /// On PostgreSQL both commands point to pg_dump and pg_restore, in one line.
+    async fn postgres_backup_commands() {
         let app = spawn_app(Backend::Postgres).await;
         let file = app.data_dir.join("dump.db");
         for (command, tool) in [("backup", "pg_dump"), ("restore", "pg_restore")] {
@@ -787,31 +780,32 @@ async fn postgres_app_with_an_incident() -> (TestApp, reqwest::Client, diesel::P
     (app, c, admin, name)
 }
 
-mod database_unreachable_then_back {
-    use super::*;
+/// Ends every server session of the database `name` but the caller's (as a restart or an
+/// administrator would).
+fn end_sessions(admin: &mut diesel::PgConnection, name: &str) {
+    admin
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+               WHERE datname = '{name}' AND pid <> pg_backend_pid();"
+        ))
+        .expect("end the database's sessions");
+}
 
-    // PostgreSQL only. SQLite is a file opened by the server process: there is no reliable way
-    // to take it away from a running server in a test (the tests run as root, so permissions
-    // do not stop it, and a removed file stays open). SQLite's unavailable path (503 page,
-    // /readyz, recovery) is tested on a full disk instead
-    // (`a_full_disk_answers_503_writes_nothing_and_recovers`).
-    #[cfg_attr(
-        not(corridor_test_postgres),
-        ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
-    )]
-    #[actix_web::test]
-    async fn postgres() {
+postgres_only! {
+    async fn database_unreachable_then_back() {
+        // PostgreSQL only. SQLite is a file opened by the server process: there is no
+        // reliable way to take it away from a running server in a test (the tests run as
+        // root, so permissions do not stop it, and a removed file stays open). SQLite's
+        // unavailable path (503 page, /readyz, recovery) is tested on a full disk instead
+        // (`a_full_disk_answers_503_writes_nothing_and_recovers`).
         let (app, c, mut admin, name) = postgres_app_with_an_incident().await;
         let csrf = app.get_with(&c, "/incidents/new").await.csrf();
         assert_eq!(app.get("/readyz").await.status, 200);
 
         admin
-            .batch_execute(&format!(
-                "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
-                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                   WHERE datname = '{name}' AND pid <> pg_backend_pid();"
-            ))
+            .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false;"))
             .expect("cut the database off");
+        end_sessions(&mut admin, &name);
 
         let started = Instant::now();
         let (page, ready, post) = futures_util::future::join3(
@@ -872,29 +866,15 @@ mod database_unreachable_then_back {
     }
 }
 
-/// Pooled connections cut by the server while the pool holds them (a restart, an
-/// administrator) are replaced: the pool checks a connection before use only when it has sat
-/// unused for a second or when a connection has failed since it was last good
-/// (`db::checked`), so the next page after a quiet cut answers, and after a cut under use at
-/// most one answer is lost, as a 503.
-mod connections_cut_in_the_pool {
-    use super::*;
-
-    #[cfg_attr(
-        not(corridor_test_postgres),
-        ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
-    )]
-    #[actix_web::test]
-    async fn postgres() {
+postgres_only! {
+    /// Pooled connections cut by the server while the pool holds them (a restart, an
+    /// administrator) are replaced: the pool checks a connection before use only when it has
+    /// sat unused for a second or when a connection has failed since it was last good
+    /// (`db::checked`), so the next page after a quiet cut answers, and after a cut under use
+    /// at most one answer is lost, as a 503.
+    async fn connections_cut_in_the_pool() {
         let (app, c, mut admin, name) = postgres_app_with_an_incident().await;
-        let mut cut = || {
-            admin
-                .batch_execute(&format!(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                       WHERE datname = '{name}' AND pid <> pg_backend_pid();"
-                ))
-                .expect("cut the connections")
-        };
+        let mut cut = || end_sessions(&mut admin, &name);
 
         // Cut while the pool rests: checked before use, replaced, and the page answers.
         assert_eq!(app.get_with(&c, "/incidents").await.status, 200);

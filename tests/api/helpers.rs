@@ -46,6 +46,32 @@ fn without_tls(url: &str) -> String {
     }
 }
 
+/// A test of PostgreSQL itself (its server cut off, its tools, its statistics), in a module
+/// of its own named for the test, as `both_backends!` names them: `name::postgres`. Without
+/// `CORRIDOR_TEST_POSTGRES_URL` at build time it is reported as ignored, never as passed.
+#[macro_export]
+macro_rules! postgres_only {
+    ($(
+        $(#[$meta:meta])*
+        async fn $name:ident() $body:block
+    )*) => {
+        $(
+            $(#[$meta])*
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[cfg_attr(
+                    not(corridor_test_postgres),
+                    ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
+                )]
+                #[actix_web::test]
+                async fn postgres() $body
+            }
+        )*
+    };
+}
+
 /// Runs each test body once on SQLite and once on PostgreSQL. Without
 /// `CORRIDOR_TEST_POSTGRES_URL` at build time the PostgreSQL run is reported as ignored (see
 /// `build.rs`), never as passed.

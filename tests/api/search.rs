@@ -227,22 +227,15 @@ both_backends! {
     }
 }
 
-/// On PostgreSQL, words common in older records but missing from the newest ones: the first
-/// stretch walked finds too few, so how many matches the word index would read is gauged
-/// (`incidents::search::matches_at_most`): before `ANALYZE` has run, not at all, and the walk
-/// goes on as far as eight first stretches; after, from the statistics, as far as the index
-/// would read. Both times the walk goes on past the newer records instead of reading every
-/// match from the index, and the thousand newest matches are listed newest first, counted as
-/// more than a thousand.
-mod common_words_below_newer_records_without_them {
-    use super::*;
-
-    #[cfg_attr(
-        not(corridor_test_postgres),
-        ignore = "needs CORRIDOR_TEST_POSTGRES_URL (a PostgreSQL server)"
-    )]
-    #[actix_web::test]
-    async fn postgres() {
+postgres_only! {
+    /// On PostgreSQL, words common in older records but missing from the newest ones: the first
+    /// stretch walked finds too few, so how many matches the word index would read is gauged
+    /// (`incidents::search::matches_at_most`): before `ANALYZE` has run, not at all, and the walk
+    /// goes on as far as eight first stretches; after, from the statistics, as far as the index
+    /// would read. Both times the walk goes on past the newer records instead of reading every
+    /// match from the index, and the thousand newest matches are listed newest first, counted as
+    /// more than a thousand.
+    async fn common_words_below_newer_records_without_them() {
         let app = crate::helpers::spawn_app(Backend::Postgres).await;
         seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
         let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;

@@ -143,32 +143,29 @@ pub fn visible_sql(v: Viewer, table: &str, has_drafts: bool) -> Option<String> {
     }
 }
 
-/// What a search of SQLite's word index (`incidents_fts`) may return to a viewer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a search of the word index may return to a viewer: SQLite's `incidents_fts`,
+/// PostgreSQL's `incident_words`. Each entry carries the facts that hide its incident, written
+/// from the incident's row by SQL on every write of either (SQLite migration 450, PostgreSQL
+/// migration 470; `incidents::search` spells the test for each), so a search tests the
+/// viewer's scope in the index itself instead of reading each match's row (a thousand, to
+/// count a common word's matches). Lists still read the rows they show through `visible_sql`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchScope {
     /// Every entry (coordinators, auditors).
     Everything,
-    /// Every entry but those this FTS5 expression matches.
-    Excluding(String),
+    /// Every entry but those hidden from other organisations (confidential, or a draft: what
+    /// `can_view_record` refuses them) unless of this organisation.
+    OpenAndOwn(i64),
     /// None (roles that read no records).
     Nothing,
 }
 
-/// `visible_sql` for incidents, as the word index tests it. An entry of an incident hidden
-/// from other organisations (confidential, or a draft: what `can_view_record` refuses them)
-/// holds the words `hidden` and `org<its organisation>` in its `scope` column, written from the
-/// incident's row by SQL (SQLite migration 450, on every write of either); so the entries
-/// hidden from the viewer are those with `hidden` and without their own organisation's word.
-/// Testing it in the index spares reading each match's row (a thousand, to count a common
-/// word's matches). Lists still read the rows they show through `visible_sql`.
+/// The scope of a viewer's search of the word index (`visible_sql` for its entries).
 pub fn search_scope(v: Viewer) -> SearchScope {
     match v.role {
         _ if !allows(v.role, ReadIncidents) => SearchScope::Nothing,
         Coordinator | Auditor => SearchScope::Everything,
-        _ => SearchScope::Excluding(format!(
-            "scope : hidden NOT scope : org{}",
-            v.organization_id
-        )),
+        _ => SearchScope::OpenAndOwn(v.organization_id),
     }
 }
 

@@ -39,7 +39,10 @@ pub fn newest_entries(
     let query = match scope {
         SearchScope::Nothing => return Ok(Vec::new()),
         SearchScope::Everything => fts5_query.to_string(),
-        SearchScope::Excluding(hidden) => format!("({fts5_query}) NOT ({hidden})"),
+        // A hidden entry holds the words `hidden` and `org<its organisation>` in `scope`.
+        SearchScope::OpenAndOwn(org) => {
+            format!("({fts5_query}) NOT (scope : hidden NOT scope : org{org})")
+        }
     };
     // The limit is written into the text (SQLite compiles a statement again for each bound
     // LIMIT); it is one of the callers' constants, so the statement is kept compiled.
@@ -49,6 +52,62 @@ pub fn newest_entries(
     );
     let found: Vec<Entry> =
         crate::db::kept(diesel::sql_query(sql).bind::<Text, _>(query)).load(conn)?;
+    Ok(found.into_iter().map(|e| e.id).collect())
+}
+
+/// On PostgreSQL, [`newest_entries`]: the newest `limit` incidents whose words hold every
+/// one of `terms` (plain words, no prefixes) among those `scope` lets the viewer see, newest
+/// first, from the table of each incident's words (`incident_words`, PostgreSQL migration 470,
+/// kept by trigger from the incident's row): each word's rows are read newest first and
+/// joined on the record number, stopping at the last match wanted, the scope tested in the
+/// first word's rows, so no incident row is read. The words are first made what the table
+/// holds, as `to_tsquery` makes them ("convoys" is "convoy"); a word the configuration drops
+/// (a stop word) asks nothing, as there.
+pub fn newest_by_words(
+    conn: &mut diesel::PgConnection,
+    terms: &[Term],
+    scope: &crate::permissions::SearchScope,
+    limit: usize,
+) -> Result<Vec<i64>, AppError> {
+    use crate::permissions::SearchScope;
+    #[derive(QueryableByName)]
+    struct Words {
+        #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+        words: Vec<String>,
+    }
+    debug_assert!(terms.iter().all(|t| !t.prefix));
+    let scoped = match scope {
+        SearchScope::Nothing => return Ok(Vec::new()),
+        SearchScope::Everything => String::new(),
+        // A hidden incident's rows hold its organisation in `restricted_to`.
+        SearchScope::OpenAndOwn(org) => {
+            format!(" AND (w0.restricted_to IS NULL OR w0.restricted_to = {org})")
+        }
+    };
+    let Words { words } =
+        diesel::sql_query("SELECT tsvector_to_array(to_tsvector('english', $1)) AS words")
+            .bind::<Text, _>(pg_words(&spell(terms, ("", "", ""), " ")))
+            .get_result(conn)?;
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One reading of the table per word, each joined to the first on the record number; the
+    // planner merges them newest first (or looks the others up for each of the first's).
+    let mut sql = String::from("SELECT w0.incident_id AS id FROM incident_words AS w0");
+    for n in 1..words.len() {
+        sql.push_str(&format!(
+            " JOIN incident_words AS w{n} ON w{n}.word = ${} AND w{n}.incident_id = w0.incident_id",
+            n + 1
+        ));
+    }
+    sql.push_str(&format!(
+        " WHERE w0.word = $1{scoped} ORDER BY w0.incident_id DESC LIMIT {limit}"
+    ));
+    let mut query = diesel::sql_query(sql).into_boxed();
+    for word in words {
+        query = query.bind::<Text, _>(word);
+    }
+    let found: Vec<Entry> = query.load(conn)?;
     Ok(found.into_iter().map(|e| e.id).collect())
 }
 

@@ -689,9 +689,9 @@ fn allowed(table: &str, list: &[&str]) -> bool {
     if table == "gazetteer_changes" {
         return allowed("locations", list);
     }
-    // And the count of the incidents' changes with the incidents, the organisations' with
-    // the organisations.
-    if table == "incident_changes" {
+    // And the count of the incidents' changes and their words (PostgreSQL) with the
+    // incidents, the organisations' count with the organisations.
+    if table == "incident_changes" || table == "incident_words" {
         return allowed("incidents", list);
     }
     if table == "organization_changes" {

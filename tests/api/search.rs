@@ -159,10 +159,9 @@ both_backends! {
         assert_eq!(found(&app, &c, "SY0303").await, Vec::<String>::new());
     }
 
-    /// PostgreSQL walks the newest records a stretch of record numbers at a time and asks its
-    /// word index only for what the walk would take too long to reach
-    /// (`incidents::list::newest`): matches beyond a gap in the numbers wider than every
-    /// stretch are still found, counted and listed newest first, as on SQLite.
+    /// Matches beyond a gap in the record numbers wider than every stretch PostgreSQL walks
+    /// (`incidents::list::newest`) are still found, counted and listed newest first, as on
+    /// SQLite, whole words (PostgreSQL's table of words) and prefixes (its walk) alike.
     async fn search_finds_the_newest_matches_across_a_gap_in_the_record_numbers(app: TestApp) {
         seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
         let c = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
@@ -189,6 +188,7 @@ both_backends! {
         assert_eq!(found(&app, &c, "narwhal").await, newest_first);
         let both_words: Vec<String> = [7, 3, 2, 1].into_iter().map(reference).collect();
         assert_eq!(found(&app, &c, "narwhal convoy").await, both_words);
+        assert_eq!(found(&app, &c, "narwh* conv*").await, both_words);
     }
 }
 
@@ -228,13 +228,16 @@ both_backends! {
 }
 
 postgres_only! {
-    /// On PostgreSQL, words common in older records but missing from the newest ones: the first
-    /// stretch walked finds too few, so how many matches the word index would read is gauged
+    /// On PostgreSQL, words common in older records but missing from the newest ones, each
+    /// record's words written by plain SQL. Whole words are read newest first from the table of
+    /// words, which its trigger keeps for any writer (`incidents::search::newest_by_words`). A
+    /// prefix is tested record by record, walking the newest: the first stretch finds too few,
+    /// so how many matches the word index would read is gauged
     /// (`incidents::search::matches_at_most`): before `ANALYZE` has run, not at all, and the walk
     /// goes on as far as eight first stretches; after, from the statistics, as far as the index
-    /// would read. Both times the walk goes on past the newer records instead of reading every
-    /// match from the index, and the thousand newest matches are listed newest first, counted as
-    /// more than a thousand.
+    /// would read. Every way, the thousand newest matches are listed newest first, counted as
+    /// more than a thousand; and a record whose words are rewritten by SQL is found by its new
+    /// words only.
     async fn common_words_below_newer_records_without_them() {
         let app = crate::helpers::spawn_app(Backend::Postgres).await;
         seed_place(&app, "Douma", "Duma", "Duma", "SY0301");
@@ -266,12 +269,12 @@ postgres_only! {
             "the gap is there: {newer:?}"
         );
 
-        let page = |n: usize| {
+        let page = |q: &'static str, n: usize| {
             let app = &app;
             let c = &c;
             async move {
                 let page = app
-                    .get_with(c, &format!("/incidents?q=narwhal+convoy&page={n}"))
+                    .get_with(c, &format!("/incidents?q={q}&page={n}"))
                     .await;
                 assert_eq!(page.status, 200, "{}", page.body);
                 assert!(
@@ -293,13 +296,26 @@ postgres_only! {
             .chain((0..48).map(|n| copy(copied_last - n)))
             .collect();
         for gauged_by in ["asking the index", "the statistics"] {
-            assert_eq!(page(1).await, expected_first, "{gauged_by}");
-            // The thousandth newest match ends the last page.
-            let last = page(20).await;
-            assert_eq!(last.len(), 50, "{gauged_by}: {last:?}");
-            assert_eq!(last.last(), Some(&copy(copied_last - 997)), "{gauged_by}");
+            for q in ["narwhal+convoy", "narwhal+conv*"] {
+                assert_eq!(page(q, 1).await, expected_first, "{q}, {gauged_by}");
+                // The thousandth newest match ends the last page.
+                let last = page(q, 20).await;
+                assert_eq!(last.len(), 50, "{q}, {gauged_by}: {last:?}");
+                assert_eq!(last.last(), Some(&copy(copied_last - 997)), "{q}, {gauged_by}");
+            }
             app.sql("ANALYZE incidents").expect("statistics");
         }
+
+        // Words rewritten by SQL: the newest copy is found by its new word, and no longer by
+        // the old ones.
+        app.sql(&format!(
+            "UPDATE incidents SET search_vector = to_tsvector('english', 'Axolotl convoy') \
+              WHERE id = {copied_last}"
+        ))
+        .expect("words rewritten");
+        assert_eq!(found(&app, &c, "axolotl convoy").await, [copy(copied_last)]);
+        let first_page = page("narwhal+convoy", 1).await;
+        assert_eq!(first_page[2], copy(copied_last - 1), "{first_page:?}");
 
         // The gauge itself: the rarest listed word's share of the records, none for a word
         // missing from the statistics' common words, nothing known for prefixes alone.

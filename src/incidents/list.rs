@@ -831,8 +831,9 @@ pub fn newest(
 /// it yields every match at once and in no order, so for the newest thousand matches of two
 /// common words the planner either walks the records newest first, testing each, and stops
 /// at the thousandth (under a millisecond), or reads every match from the index and sorts
-/// them (200 ms for "convoy checkpoint" at a million incidents, 102,040 matches). Which one it picks rests on its guess of how many
-/// records match, and for words that occur together it guesses ten times too few: with
+/// them (200 ms for "convoy checkpoint" at a million incidents, 102,040 matches). Which one it
+/// picks rests on its guess of how many records match, and for words that occur together it
+/// guesses ten times too few: with
 /// `random_page_cost = 1.1`, the setting for SSDs, it picked the index and the search took
 /// 1.3 s under sixteen requests. So the choice is made here, from what is found: the newest
 /// records are walked a stretch of record numbers at a time (the words tested row by row,

@@ -86,7 +86,7 @@ pub fn newest_by_words(
     };
     let Words { words } =
         diesel::sql_query("SELECT tsvector_to_array(to_tsvector('english', $1)) AS words")
-            .bind::<Text, _>(pg_words(&spell(terms, ("", "", ""), " ")))
+            .bind::<Text, _>(plain_words(terms))
             .get_result(conn)?;
     if words.is_empty() {
         return Ok(Vec::new());
@@ -350,11 +350,7 @@ pub fn matches_at_most(
         #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
         n: Option<i64>,
     }
-    let plain: Vec<&str> = terms
-        .iter()
-        .filter(|t| !t.prefix)
-        .map(|t| t.word.as_str())
-        .collect();
+    let plain = plain_words(terms);
     let DbConn::Pg(conn) = conn else {
         return Ok(None);
     };
@@ -369,10 +365,21 @@ pub fn matches_at_most(
                     AND tablename = 'incidents' AND attname = 'search_vector') s, \
                 unnest(tsvector_to_array(to_tsvector('english', $1))) AS w(lexeme)",
     )
-    .bind::<Text, _>(plain.join(" "))
+    .bind::<Text, _>(plain)
     .bind::<BigInt, _>(rows)
     .get_result(conn)?;
     Ok(bound.n)
+}
+
+/// The plain (not prefix) words of `terms`, space-separated, for PostgreSQL to make them what
+/// its word column holds (`to_tsvector('english', …)`: "convoys" is "convoy").
+fn plain_words(terms: &[Term]) -> String {
+    terms
+        .iter()
+        .filter(|t| !t.prefix)
+        .map(|t| t.word.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A raw SQL condition usable in a boxed incidents query on either backend.

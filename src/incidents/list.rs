@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
+use super::kept_counts;
 use super::model::Listed;
 use super::months;
 use super::search;
@@ -611,10 +612,12 @@ pub fn list(
     page: i64,
 ) -> Result<ListPage, AppError> {
     if search::terms(&filter.text).is_empty() {
-        let total: i64 = match tallied_count(conn, viewer, filter)? {
-            Some(n) => n,
-            None => kept(filtered(conn, viewer, filter).count()).get_result(conn)?,
-        };
+        let total = kept_counts::count(conn, viewer, filter, |conn| {
+            Ok(match tallied_count(conn, viewer, filter)? {
+                Some(n) => n,
+                None => kept(filtered(conn, viewer, filter).count()).get_result(conn)?,
+            })
+        })?;
         let offset = (page - 1) * PAGE_SIZE;
         let found = if filter.admin1.is_some() || filter.admin2.is_some() {
             // An area's places are many: the database reads each one's incidents in order and
@@ -746,88 +749,104 @@ pub fn recent(
 
 /// The ids of the newest matching incidents (by id, newest first), at most `limit`; `filter`
 /// holds the text and every other condition. Words alone are one statement
-/// (`search::newest_entries`). With other filters, SQLite's planner would first collect every
-/// match of the text into a temporary list, for a common word a tenth of the table; instead
-/// the index is walked newest first, a slice of ids at a time (as many as are still wanted),
-/// each slice checked against the other conditions in the statement that reads it, stopping
-/// as soon as enough are found; only when a slice falls short is its lowest id read, for the
-/// next one.
+/// (`search::newest_entries`; on PostgreSQL, one `search::Slices`). With other filters, the planner
+/// would first collect every match of the text (SQLite into a temporary list; PostgreSQL from
+/// its GIN index, then sorted), for a common word a tenth of the table; instead the word index
+/// is read newest first, a slice of matches at a time (`search::Slices`), the records of each
+/// checked against the other conditions by their record numbers, stopping as soon as enough
+/// are found. On
+/// PostgreSQL, prefixes alone have no rows in the table of words: the records are walked for
+/// them (`newest_walking`).
 pub fn newest(
     conn: &mut DbConn,
     viewer: Viewer,
     filter: &Filter,
     limit: usize,
 ) -> Result<Vec<i64>, AppError> {
-    if let DbConn::Pg(_) = conn {
-        return newest_on_postgres(conn, viewer, filter, limit);
-    }
-    let text = search::fts5_query(&search::terms(&filter.text));
+    let terms = search::terms(&filter.text);
     let rest = Filter {
         text: String::new(),
         ..filter.clone()
     };
-    if rest.asks_nothing() {
+    let scope = permissions::search_scope(viewer);
+    match conn {
         // Nothing but the words is asked: one statement walks the word index, testing only
         // the viewer's scope, in the index itself.
-        let DbConn::Sqlite(c) = conn else {
-            unreachable!("PostgreSQL returned above")
-        };
-        return search::newest_entries(c, &text, &permissions::search_scope(viewer), limit);
+        DbConn::Sqlite(c) if rest.asks_nothing() => {
+            return search::newest_entries(c, &search::fts5_query(&terms), &scope, limit);
+        }
+        _ => {}
+    }
+    let Some(slices) = search::Slices::of(conn, &terms, &scope)? else {
+        return newest_walking(conn, viewer, filter, limit);
+    };
+    if rest.asks_nothing() && slices.row_test().is_none() {
+        // On PostgreSQL, whole words and nothing else: their rows in the table of words, newest
+        // first, one slice.
+        return slices.below(conn, i64::MAX, i64::try_from(limit).unwrap_or(i64::MAX));
     }
     let mut found = Vec::new();
     let mut before = i64::MAX;
+    // How many matches the slices so far held.
+    let mut read = 0;
     while found.len() < limit {
-        // The next slice: the next `wanted` matches below `before`, checked against the other
-        // conditions in the same statement.
-        let wanted = (limit - found.len()).max(100) as i64;
-        found.extend(
-            kept(
-                filtered(conn, viewer, &rest)
-                    .filter(
-                        diesel::dsl::sql::<Bool>(
-                            "incidents.id IN (SELECT rowid FROM incidents_fts \
-                             WHERE incidents_fts MATCH ",
-                        )
-                        .bind::<Text, _>(&text)
-                        .sql(" AND rowid < ")
-                        .bind::<BigInt, _>(before)
-                        .sql(" ORDER BY rowid DESC LIMIT ")
-                        .bind::<BigInt, _>(wanted)
-                        .sql(")"),
-                    )
-                    .select(incidents::id)
-                    .order(incidents::id.desc()),
-            )
-            .load::<i64>(conn)?,
-        );
-        if found.len() >= limit {
-            // Enough (every slice, when the viewer may see every match): no more statements.
+        let wanted = slice_size(limit, found.len(), read);
+        let slice = slices.below(conn, before, wanted)?;
+        let (Some(&low), Ok(n)) = (slice.last(), i64::try_from(slice.len())) else {
+            break;
+        };
+        // The slice's records that pass the other conditions, read through the viewer's
+        // scope (a record is never listed on the index's word alone).
+        let mut q = filtered(conn, viewer, &rest).filter(db::one_of(incidents::id, &slice));
+        if let Some(test) = slices.row_test() {
+            q = q.filter(test);
+        }
+        let q = q.select(incidents::id).order(incidents::id.desc());
+        found.extend(match conn {
+            // The same text for every slice of a search: SQLite compiles it once.
+            DbConn::Sqlite(_) => kept(q).load::<i64>(conn)?,
+            // Planned for each slice (kept, it would soon have one plan for any slice: see
+            // `db::Kept`).
+            DbConn::Pg(_) => q.load::<i64>(conn)?,
+        });
+        if n < wanted {
+            // The index had no more.
             break;
         }
-        // Where the slice ended, and whether the index had that many, for the next one.
-        let DbConn::Sqlite(c) = conn else {
-            unreachable!("PostgreSQL returned above")
-        };
-        let slice: Slice = diesel::sql_query(
-            "SELECT min(id) AS low, count(*) AS n FROM (SELECT rowid AS id FROM incidents_fts \
-             WHERE incidents_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
-        )
-        .bind::<Text, _>(&text)
-        .bind::<BigInt, _>(before)
-        .bind::<BigInt, _>(wanted)
-        .get_result(c)?;
-        match slice.low {
-            Some(low) if slice.n == wanted => before = low,
-            _ => break,
-        }
+        before = low;
+        read += n;
     }
     found.truncate(limit);
     Ok(found)
 }
 
-/// [`newest`] on PostgreSQL. A search that asks nothing but whole words reads them from the
-/// table of each incident's words, newest first (`search::newest_by_words`), as SQLite reads
-/// its word index. With a prefix or another filter, the word index (GIN) is what answers, and
+/// The most matches a slice of the word index holds: each one's incident row is read to test
+/// the other conditions (on PostgreSQL about 3 µs each), and the slice is held in memory and
+/// sent back to the database as a list.
+const MOST_IN_A_SLICE: i64 = 50_000;
+
+/// How many matches the next slice holds, when `found` of the `limit` wanted have passed the
+/// other conditions out of the `read` matches of the slices before: the first, `limit` (every
+/// match, when every one passes); then as many as the share passing so far says the rest
+/// needs, and a quarter more, or eight times as many as were read when none passed (the
+/// conditions are rare among the newest matches); at least 100, at most `MOST_IN_A_SLICE`.
+/// Each slice costs two statements more; too large a slice reads matches for nothing.
+fn slice_size(limit: usize, found: usize, read: i64) -> i64 {
+    let limit = i64::try_from(limit).unwrap_or(MOST_IN_A_SLICE);
+    let found = i64::try_from(found).unwrap_or(i64::MAX);
+    let wanted = if read == 0 {
+        limit
+    } else if found == 0 {
+        read.saturating_mul(8)
+    } else {
+        let needed = (limit - found).saturating_mul(read) / found + 1;
+        needed.saturating_add(needed / 4)
+    };
+    wanted.clamp(100, MOST_IN_A_SLICE)
+}
+
+/// [`newest`] on PostgreSQL for prefixes alone (or words its configuration drops), which the
+/// table of words cannot answer: the word index (GIN) is what answers, and
 /// it yields every match at once and in no order, so for the newest thousand matches of two
 /// common words the planner either walks the records newest first, testing each, and stops
 /// at the thousandth (under a millisecond), or reads every match from the index and sorts
@@ -843,7 +862,7 @@ pub fn newest(
 /// (`search::matches_at_most`, from the statistics): few, and the index is read; many (the
 /// words are common further down, the newest records merely lack them), and walking goes on
 /// as far as the index would read before the index is asked (see [`next_step`]).
-fn newest_on_postgres(
+fn newest_walking(
     conn: &mut DbConn,
     viewer: Viewer,
     filter: &Filter,
@@ -854,13 +873,6 @@ fn newest_on_postgres(
         text: String::new(),
         ..filter.clone()
     };
-    if rest.asks_nothing() && terms.iter().all(|t| !t.prefix) {
-        // Nothing but whole words is asked: their rows in the table of words, newest first.
-        let DbConn::Pg(c) = conn else {
-            unreachable!("called for PostgreSQL only")
-        };
-        return search::newest_by_words(c, &terms, &permissions::search_scope(viewer), limit);
-    }
     let top: Option<i64> = incidents::table
         .select(diesel::dsl::max(incidents::id))
         .get_result(conn)?;
@@ -976,14 +988,6 @@ fn next_step(walked: i64, found: usize, limit: usize, index_reads: Option<i64>) 
     Next::Walk((expected + expected / 4).min(left))
 }
 
-#[derive(QueryableByName)]
-struct Slice {
-    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
-    low: Option<i64>,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1019,5 +1023,24 @@ mod tests {
         assert_eq!(next_step(2_002, 0, 1_001, Some(0)), Index);
         assert_eq!(next_step(2_002, 3, 1_001, Some(2_942)), Walk(940));
         assert_eq!(next_step(2_002, 1_001, 1_001, Some(100_800)), Walk(0));
+    }
+
+    #[test]
+    fn slices_grow_as_the_share_passing_the_other_conditions_says() {
+        // First every match wanted, as if each one passed.
+        assert_eq!(slice_size(1_001, 0, 0), 1_001);
+        assert_eq!(slice_size(10, 0, 0), 100, "never fewer than 100");
+        // "medical" in one governorate of fourteen: 71 of the first 1,001 passed, so about
+        // 13,100 more for the other 930, and a quarter more to be sure of them.
+        assert_eq!(slice_size(1_001, 71, 1_001), 16_390);
+        // None passed: eight times as far.
+        assert_eq!(slice_size(1_001, 0, 1_001), 8_008);
+        assert_eq!(
+            slice_size(1_001, 0, 16_016),
+            50_000,
+            "at most MOST_IN_A_SLICE"
+        );
+        // Nearly there: at least 100.
+        assert_eq!(slice_size(1_001, 1_000, 1_100), 100);
     }
 }

@@ -35,14 +35,8 @@ pub fn newest_entries(
     scope: &crate::permissions::SearchScope,
     limit: usize,
 ) -> Result<Vec<i64>, AppError> {
-    use crate::permissions::SearchScope;
-    let query = match scope {
-        SearchScope::Nothing => return Ok(Vec::new()),
-        SearchScope::Everything => fts5_query.to_string(),
-        // A hidden entry holds the words `hidden` and `org<its organisation>` in `scope`.
-        SearchScope::OpenAndOwn(org) => {
-            format!("({fts5_query}) NOT (scope : hidden NOT scope : org{org})")
-        }
+    let Some(query) = fts5_scoped(fts5_query, scope) else {
+        return Ok(Vec::new());
     };
     // The limit is written into the text (SQLite compiles a statement again for each bound
     // LIMIT); it is one of the callers' constants, so the statement is kept compiled.
@@ -55,60 +49,161 @@ pub fn newest_entries(
     Ok(found.into_iter().map(|e| e.id).collect())
 }
 
-/// On PostgreSQL, [`newest_entries`]: the newest `limit` incidents whose words hold every
-/// one of `terms` (plain words, no prefixes) among those `scope` lets the viewer see, newest
-/// first, from the table of each incident's words (`incident_words`, PostgreSQL migration 470,
-/// kept by trigger from the incident's row): each word's rows are read newest first and
-/// joined on the record number, stopping at the last match wanted, the scope tested in the
-/// first word's rows, so no incident row is read. The words are first made what the table
-/// holds, as `to_tsquery` makes them ("convoys" is "convoy"); a word the configuration drops
-/// (a stop word) asks nothing, as there.
-pub fn newest_by_words(
-    conn: &mut diesel::PgConnection,
-    terms: &[Term],
-    scope: &crate::permissions::SearchScope,
-    limit: usize,
-) -> Result<Vec<i64>, AppError> {
+/// `fts5_query` limited to the entries `scope` lets the viewer see; `None` when it lets them
+/// see none.
+fn fts5_scoped(fts5_query: &str, scope: &crate::permissions::SearchScope) -> Option<String> {
     use crate::permissions::SearchScope;
+    match scope {
+        SearchScope::Nothing => None,
+        SearchScope::Everything => Some(fts5_query.to_string()),
+        // A hidden entry holds the words `hidden` and `org<its organisation>` in `scope`.
+        SearchScope::OpenAndOwn(org) => Some(format!(
+            "({fts5_query}) NOT (scope : hidden NOT scope : org{org})"
+        )),
+    }
+}
+
+/// The scope's test of the first word's rows in `incident_words` (`w0`), as SQL; `None` when
+/// the viewer may see none.
+fn words_scoped(scope: &crate::permissions::SearchScope) -> Option<String> {
+    use crate::permissions::SearchScope;
+    match scope {
+        SearchScope::Nothing => None,
+        SearchScope::Everything => Some(String::new()),
+        // A hidden incident's rows hold its organisation in `restricted_to`.
+        SearchScope::OpenAndOwn(org) => Some(format!(
+            " AND (w0.restricted_to IS NULL OR w0.restricted_to = {org})"
+        )),
+    }
+}
+
+/// The plain words of `terms` as `incident_words` holds them (`to_tsvector`: "convoys" is
+/// "convoy"; a word the configuration drops is gone).
+fn lexemes(conn: &mut diesel::PgConnection, terms: &[Term]) -> Result<Vec<String>, AppError> {
     #[derive(QueryableByName)]
     struct Words {
         #[diesel(sql_type = diesel::sql_types::Array<Text>)]
         words: Vec<String>,
     }
-    debug_assert!(terms.iter().all(|t| !t.prefix));
-    let scoped = match scope {
-        SearchScope::Nothing => return Ok(Vec::new()),
-        SearchScope::Everything => String::new(),
-        // A hidden incident's rows hold its organisation in `restricted_to`.
-        SearchScope::OpenAndOwn(org) => {
-            format!(" AND (w0.restricted_to IS NULL OR w0.restricted_to = {org})")
-        }
-    };
     let Words { words } =
         diesel::sql_query("SELECT tsvector_to_array(to_tsvector('english', $1)) AS words")
             .bind::<Text, _>(plain_words(terms))
             .get_result(conn)?;
-    if words.is_empty() {
-        return Ok(Vec::new());
+    Ok(words)
+}
+
+/// A search's matches in its database's word index, newest first, a slice at a time below a
+/// record number, the viewer's scope tested in the index itself (as [`newest_entries`] reads
+/// them on SQLite): for a search of whole words alone on PostgreSQL (one slice), and for a
+/// search that asks other conditions too, which `list::newest` tests on each slice's records.
+///
+/// On PostgreSQL the matches come from the table of each incident's words (`incident_words`,
+/// PostgreSQL migration 470, kept by trigger from the incident's row): each word's rows are
+/// read newest first and joined on the record number, stopping at the last match wanted, the
+/// scope tested in the first word's rows, so no incident row is read. The words are first made
+/// what the table holds, as `to_tsquery` makes them ("convoys" is "convoy"); a word the
+/// configuration drops (a stop word) asks nothing, as there.
+pub enum Slices {
+    /// SQLite: the FTS5 query, the scope included.
+    Fts5(String),
+    /// PostgreSQL: the plain words as `incident_words` holds them; the scope's test of the
+    /// first word's rows; and the prefixes, which the table cannot answer, tested on each
+    /// slice's records.
+    Words {
+        words: Vec<String>,
+        scoped: String,
+        prefixes: Vec<Term>,
+    },
+}
+
+impl Slices {
+    /// The slices of `terms`' matches that `scope` lets the viewer see; `None` when slices
+    /// cannot answer: the viewer may see nothing, or, on PostgreSQL, no word is plain once the
+    /// configuration has dropped its stop words (prefixes have no rows of their own in the
+    /// table; `list::newest` walks the records for them).
+    pub fn of(
+        conn: &mut DbConn,
+        terms: &[Term],
+        scope: &crate::permissions::SearchScope,
+    ) -> Result<Option<Self>, AppError> {
+        Ok(match conn {
+            DbConn::Sqlite(_) => fts5_scoped(&fts5_query(terms), scope).map(Slices::Fts5),
+            DbConn::Pg(c) => {
+                let Some(scoped) = words_scoped(scope) else {
+                    return Ok(None);
+                };
+                let words = if terms.iter().any(|t| !t.prefix) {
+                    lexemes(c, terms)?
+                } else {
+                    Vec::new()
+                };
+                (!words.is_empty()).then(|| Slices::Words {
+                    words,
+                    scoped,
+                    prefixes: terms.iter().filter(|t| t.prefix).cloned().collect(),
+                })
+            }
+        })
     }
-    // One reading of the table per word, each joined to the first on the record number; the
-    // planner merges them newest first (or looks the others up for each of the first's).
-    let mut sql = String::from("SELECT w0.incident_id AS id FROM incident_words AS w0");
-    for n in 1..words.len() {
-        sql.push_str(&format!(
-            " JOIN incident_words AS w{n} ON w{n}.word = ${} AND w{n}.incident_id = w0.incident_id",
-            n + 1
-        ));
+
+    /// The record numbers of the `wanted` newest matches below `before`, newest first: the
+    /// words matched by FTS5, or each word's rows in the table of words joined on the record
+    /// number (the planner merges them newest first, or looks the others up for each of the
+    /// first's), stopping at the last one wanted.
+    pub fn below(&self, conn: &mut DbConn, before: i64, wanted: i64) -> Result<Vec<i64>, AppError> {
+        let found: Vec<Entry> = match (self, conn) {
+            (Slices::Fts5(query), DbConn::Sqlite(c)) => diesel::sql_query(
+                "SELECT rowid AS id FROM incidents_fts WHERE incidents_fts MATCH ? \
+                 AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+            )
+            .bind::<Text, _>(query)
+            .bind::<BigInt, _>(before)
+            .bind::<BigInt, _>(wanted)
+            .load(c)?,
+            (Slices::Words { words, scoped, .. }, DbConn::Pg(c)) => {
+                // One reading of the table per word, each joined to the first on the record
+                // number.
+                let mut sql = String::from("SELECT w0.incident_id AS id FROM incident_words AS w0");
+                for n in 1..words.len() {
+                    sql.push_str(&format!(
+                        " JOIN incident_words AS w{n} \
+                         ON w{n}.word = ${} AND w{n}.incident_id = w0.incident_id",
+                        n + 1
+                    ));
+                }
+                sql.push_str(&format!(
+                    " WHERE w0.word = $1{scoped} AND w0.incident_id < ${} \
+                     ORDER BY w0.incident_id DESC LIMIT ${}",
+                    words.len() + 1,
+                    words.len() + 2
+                ));
+                let mut query = diesel::sql_query(sql).into_boxed();
+                for word in words {
+                    query = query.bind::<Text, _>(word);
+                }
+                query
+                    .bind::<BigInt, _>(before)
+                    .bind::<BigInt, _>(wanted)
+                    .load(c)?
+            }
+            _ => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "a search's slices asked of the other database"
+                )))
+            }
+        };
+        Ok(found.into_iter().map(|e| e.id).collect())
     }
-    sql.push_str(&format!(
-        " WHERE w0.word = $1{scoped} ORDER BY w0.incident_id DESC LIMIT {limit}"
-    ));
-    let mut query = diesel::sql_query(sql).into_boxed();
-    for word in words {
-        query = query.bind::<Text, _>(word);
+
+    /// What each record of a slice must pass besides: on PostgreSQL, the prefixes.
+    pub fn row_test(&self) -> Option<Condition> {
+        match self {
+            Slices::Words { prefixes, .. } if !prefixes.is_empty() => {
+                Some(tested_row_by_row(prefixes))
+            }
+            _ => None,
+        }
     }
-    let found: Vec<Entry> = query.load(conn)?;
-    Ok(found.into_iter().map(|e| e.id).collect())
 }
 
 /// A match of [`newest_entries`].

@@ -3,6 +3,7 @@
 
 use crate::helpers::{Page, TestApp};
 use crate::incidents::{incident_form, post, seed_place, signed_in};
+use crate::tallies::counted;
 use corridor::domain::Role;
 
 pub fn convoy_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -578,6 +579,52 @@ both_backends! {
         let first = app.get_with(&c, "/needs").await;
         let rows = &first.body[first.body.find("<tbody").expect("the needs table")..];
         assert!(rows.find(&name(3)).unwrap() < rows.find(&name(4)).unwrap(), "critical first");
+    }
+
+    async fn convoy_pages_list_newest_departure_first_each_once(app: TestApp) {
+        // 200 synthetic convoys of several organisations, sensitivities and statuses: pages of
+        // 50, each read as record numbers first and rows after (`convoys::list`).
+        let loaded = app.command(&["demo", "--synthetic", "2000", "--seed", "11"]);
+        assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
+        let coordinator = signed_in(&app, "test.coordinator", Role::Coordinator, "OCHA").await;
+        let who = signed_in(&app, "test.reporter", Role::Reporter, "WHO").await;
+        for (who_name, c, visible) in [
+            ("coordinator", &coordinator, "1 = 1".to_string()),
+            ("WHO reporter", &who, "(organization_id = (SELECT organization_id FROM users WHERE username = 'test.reporter') \
+                                     OR sensitivity <> 'confidential')".to_string()),
+        ] {
+            for (query, status) in [("", "1 = 1"), ("status=delivered", "status = 'delivered'")] {
+                let mut listed: Vec<i64> = Vec::new();
+                for page in 1..=10 {
+                    let body = app.get_with(c, &format!("/convoys?{query}&page={page}")).await.body;
+                    let rows = &body[body.find("<tbody").map_or(body.len(), |at| at)..];
+                    let on_page: Vec<i64> = rows.split("<a href=\"/convoys/").skip(1).filter_map(|r| {
+                        r.split('"').next().and_then(|id| id.parse::<i64>().ok())
+                    }).collect();
+                    if on_page.is_empty() {
+                        break;
+                    }
+                    listed.extend(on_page);
+                }
+                let expected = app.count_where("convoys", &format!("{visible} AND {status}"));
+                assert!(expected > 50, "{who_name}, {query}: more than a page ({expected})");
+                assert_eq!(listed.len() as i64, expected, "{who_name}, {query}: every convoy listed");
+                assert_eq!(counted(&app, c, &format!("/convoys?{query}")).await, expected);
+                let mut once = listed.clone();
+                once.sort_unstable();
+                once.dedup();
+                assert_eq!(once.len(), listed.len(), "{who_name}, {query}: none on two pages");
+                for pair in listed.windows(2) {
+                    let later_first = format!(
+                        "a.id = {} AND b.id = {} AND (a.planned_departure > b.planned_departure \
+                         OR (a.planned_departure = b.planned_departure AND a.id > b.id))",
+                        pair[0], pair[1]
+                    );
+                    assert_eq!(app.count_where("convoys a, convoys b", &later_first), 1,
+                               "{who_name}, {query}: {} listed before {}", pair[0], pair[1]);
+                }
+            }
+        }
     }
 
     async fn other_organisations_never_see_confidential_convoys_or_needs(app: TestApp) {

@@ -230,8 +230,10 @@ both_backends! {
 postgres_only! {
     /// On PostgreSQL, words common in older records but missing from the newest ones, each
     /// record's words written by plain SQL. Whole words are read newest first from the table of
-    /// words, which its trigger keeps for any writer (`incidents::search::newest_by_words`). A
-    /// prefix is tested record by record, walking the newest: the first stretch finds too few,
+    /// words, which its trigger keeps for any writer (`incidents::search::Slices`); a
+    /// prefix beside them is tested on the records of each slice of the table's matches, as is
+    /// another filter. Prefixes alone are tested record by
+    /// record, walking the newest: the first stretch finds too few,
     /// so how many matches the word index would read is gauged
     /// (`incidents::search::matches_at_most`): before `ANALYZE` has run, not at all, and the walk
     /// goes on as far as eight first stretches; after, from the statistics, as far as the index
@@ -296,7 +298,7 @@ postgres_only! {
             .chain((0..48).map(|n| copy(copied_last - n)))
             .collect();
         for gauged_by in ["asking the index", "the statistics"] {
-            for q in ["narwhal+convoy", "narwhal+conv*"] {
+            for q in ["narwhal+convoy", "narwhal+conv*", "narw*+conv*"] {
                 assert_eq!(page(q, 1).await, expected_first, "{q}, {gauged_by}");
                 // The thousandth newest match ends the last page.
                 let last = page(q, 20).await;
@@ -304,6 +306,29 @@ postgres_only! {
                 assert_eq!(last.last(), Some(&copy(copied_last - 997)), "{q}, {gauged_by}");
             }
             app.sql("ANALYZE incidents").expect("statistics");
+        }
+
+        // Another filter that one copy in three passes, and none of the newer records: the
+        // matches of the words are read a slice at a time, each tested in the statement that
+        // reads it, slices growing as the share passing says (`incidents::list::newest`).
+        app.sql(&format!(
+            "UPDATE incidents SET category = 'interference' \
+              WHERE id > {first} AND id <= {copied_last} AND id % 3 = 0"
+        ))
+        .expect("one copy in three of another category");
+        let interference: Vec<String> = (first + 1..=copied_last)
+            .rev()
+            .filter(|id| id % 3 == 0)
+            .map(copy)
+            .collect();
+        for q in [
+            "narwhal+convoy&category=interference",
+            "narwhal+conv*&category=interference",
+            "narw*+conv*&category=interference",
+        ] {
+            assert_eq!(page(q, 1).await, interference[..50], "{q}");
+            let last = page(q, 20).await;
+            assert_eq!(last, interference[950..1000], "{q}");
         }
 
         // Words rewritten by SQL: the newest copy is found by its new word, and no longer by

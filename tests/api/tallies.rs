@@ -43,7 +43,7 @@ async fn listed(app: &TestApp, c: &reqwest::Client, query: &str) -> i64 {
 }
 
 /// The number in a list page's "N found" line.
-async fn counted(app: &TestApp, c: &reqwest::Client, path_and_query: &str) -> i64 {
+pub async fn counted(app: &TestApp, c: &reqwest::Client, path_and_query: &str) -> i64 {
     let (page, query) = (app.get_with(c, path_and_query).await, path_and_query);
     assert_eq!(page.status, 200, "{query}: {}", page.body);
     page.body
@@ -284,5 +284,45 @@ both_backends! {
         }
         let everything = counted(&app, &coordinator, "/needs?").await;
         assert!(everything > counted(&app, &who, "/needs?").await, "the reporter's count leaves out confidential needs");
+    }
+}
+
+both_backends! {
+    /// The list's counts are kept between requests (`incidents::kept_counts`): each asked again
+    /// after a write of an incident, through a page or by plain SQL, or of a place, is counted
+    /// afresh; and each viewer is given their own scope's count, never another's.
+    async fn kept_counts_follow_every_write(app: TestApp) {
+        seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
+        let tal_rifaat = seed_place(&app, "Tal Rifaat", "", "Idleb", "Azaz");
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        create_incident(&app, &who, &[]).await;
+        const YEAR: &str = "from=2018-01-01&to=2018-12-31";
+        for query in ["", YEAR] {
+            for c in [&coordinator, &who, &sarc] {
+                assert_eq!(listed(&app, c, query).await, 1, "{query:?}");
+            }
+        }
+        // Through a page: WHO's confidential record, counted for WHO and the coordinator only.
+        create_incident(&app, &who, &[("sensitivity", "confidential")]).await;
+        for query in ["", YEAR] {
+            assert_eq!(listed(&app, &coordinator, query).await, 2, "{query:?}");
+            assert_eq!(listed(&app, &who, query).await, 2, "{query:?}");
+            assert_eq!(listed(&app, &sarc, query).await, 1, "{query:?}: not another's count");
+        }
+        // By SQL, as another server or a command-line job writes.
+        assert_eq!(listed(&app, &coordinator, "category=interference").await, 0);
+        app.sql("UPDATE incidents SET category = 'interference'").expect("recategorised");
+        assert_eq!(listed(&app, &coordinator, "category=interference").await, 2);
+        assert_eq!(listed(&app, &sarc, "category=interference").await, 1);
+        assert_eq!(listed(&app, &coordinator, "").await, 2, "the whole list unchanged");
+        // A place's governorate corrected: the area's counts follow it.
+        create_incident(&app, &who, &[("location", "Tal Rifaat")]).await;
+        assert_eq!(listed(&app, &coordinator, "admin1=Aleppo").await, 0);
+        assert_eq!(listed(&app, &coordinator, "admin1=Idleb").await, 1);
+        correct_place(&app, &coordinator, tal_rifaat, "Tal Rifaat", "Aleppo", "Azaz").await;
+        assert_eq!(listed(&app, &coordinator, "admin1=Aleppo").await, 1);
+        assert_eq!(listed(&app, &coordinator, "admin1=Idleb").await, 0);
     }
 }

@@ -1,7 +1,7 @@
 //! What the server keeps in memory of one database between requests: values derived from it
 //! that many requests read and few writes change (the gazetteer: the places near each place,
 //! places by id, the areas, the places that cannot be a map's point; the record numbers of
-//! likely duplicates' candidates; the incident list's counts), each kept with the stamp of the database's state it was
+//! likely duplicates' candidates; the incident list's counts and the map's figures), each kept with the stamp of the database's state it was
 //! derived from and dropped when the stamp moves. Only reads (`Db::read`) store.
 //!
 //! A [`Db`](super::Db) owns one [`Memory`] and names it for the thread while a closure of
@@ -15,8 +15,8 @@
 //! (neighbours' ids, candidates' record numbers), or given out only by id for rows a scoped
 //! query found (places), or filtered for each viewer by the permission rule before it is shown
 //! (areas, by `permissions::can_view_place`); or it is the answer of one scope's own query, kept
-//! under that scope's role and organisation and given to no other (the incident list's counts,
-//! `incidents::kept_counts`).
+//! under that scope's role and organisation and given to no other (the incident list's counts and
+//! the map's figures, `incidents::kept_answers`).
 
 use std::any::{Any, TypeId};
 use std::cell::RefCell;

@@ -178,12 +178,15 @@ pub fn points(
     Ok((points, more))
 }
 
-/// Both, for the incident list.
+/// Both, for the incident list's map; kept between requests until an incident or a place is
+/// written (`kept_answers`).
 pub fn figures(conn: &mut DbConn, viewer: Viewer, filter: &Filter) -> Result<Figures, AppError> {
-    let (points, more_points) = points(conn, viewer, filter, POINTS_CAP)?;
-    Ok(Figures {
-        by_admin1: by_admin1(conn, viewer, filter)?,
-        points,
-        more_points,
+    super::kept_answers::figures(conn, viewer, filter, |conn| {
+        let (points, more_points) = points(conn, viewer, filter, POINTS_CAP)?;
+        Ok(Figures {
+            by_admin1: by_admin1(conn, viewer, filter)?,
+            points,
+            more_points,
+        })
     })
 }

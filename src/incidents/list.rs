@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
-use super::kept_counts;
+use super::kept_answers;
 use super::model::Listed;
 use super::months;
 use super::search;
@@ -612,7 +612,7 @@ pub fn list(
     page: i64,
 ) -> Result<ListPage, AppError> {
     if search::terms(&filter.text).is_empty() {
-        let total = kept_counts::count(conn, viewer, filter, |conn| {
+        let total = kept_answers::count(conn, viewer, filter, |conn| {
             Ok(match tallied_count(conn, viewer, filter)? {
                 Some(n) => n,
                 None => kept(filtered(conn, viewer, filter).count()).get_result(conn)?,

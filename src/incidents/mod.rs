@@ -3,7 +3,7 @@
 
 pub mod by_area;
 pub mod fields;
-pub mod kept_counts;
+pub mod kept_answers;
 pub mod list;
 pub mod model;
 pub mod months;

@@ -288,10 +288,11 @@ both_backends! {
 }
 
 both_backends! {
-    /// The list's counts are kept between requests (`incidents::kept_counts`): each asked again
-    /// after a write of an incident, through a page or by plain SQL, or of a place, is counted
-    /// afresh; and each viewer is given their own scope's count, never another's.
-    async fn kept_counts_follow_every_write(app: TestApp) {
+    /// The list's counts and the map's figures are kept between requests
+    /// (`incidents::kept_answers`): each asked again after a write of an incident, through a
+    /// page or by plain SQL, or of a place, is counted afresh; and each viewer is given their
+    /// own scope's, never another's.
+    async fn kept_answers_follow_every_write(app: TestApp) {
         seed_place(&app, "Douma", "Duma", "Rural Damascus", "Duma");
         let tal_rifaat = seed_place(&app, "Tal Rifaat", "", "Idleb", "Azaz");
         let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
@@ -317,12 +318,22 @@ both_backends! {
         assert_eq!(listed(&app, &coordinator, "category=interference").await, 2);
         assert_eq!(listed(&app, &sarc, "category=interference").await, 1);
         assert_eq!(listed(&app, &coordinator, "").await, 2, "the whole list unchanged");
-        // A place's governorate corrected: the area's counts follow it.
+        // The map's figures, kept the same way: each viewer's own.
+        assert_eq!(mapped(&app, &coordinator, "", "Rural Damascus").await, "2");
+        assert_eq!(mapped(&app, &sarc, "", "Rural Damascus").await, "1", "not another's figures");
+        // A place's governorate corrected: the area's counts and the map follow it.
         create_incident(&app, &who, &[("location", "Tal Rifaat")]).await;
         assert_eq!(listed(&app, &coordinator, "admin1=Aleppo").await, 0);
         assert_eq!(listed(&app, &coordinator, "admin1=Idleb").await, 1);
+        assert_eq!(mapped(&app, &coordinator, "", "Aleppo").await, "");
+        assert_eq!(mapped(&app, &coordinator, "", "Idleb").await, "1");
         correct_place(&app, &coordinator, tal_rifaat, "Tal Rifaat", "Aleppo", "Azaz").await;
         assert_eq!(listed(&app, &coordinator, "admin1=Aleppo").await, 1);
         assert_eq!(listed(&app, &coordinator, "admin1=Idleb").await, 0);
+        assert_eq!(mapped(&app, &coordinator, "", "Aleppo").await, "1");
+        assert_eq!(mapped(&app, &coordinator, "", "Idleb").await, "");
+        // An incident written: the map follows.
+        create_incident(&app, &who, &[("location", "Tal Rifaat")]).await;
+        assert_eq!(mapped(&app, &coordinator, "", "Aleppo").await, "2");
     }
 }

@@ -1,0 +1,86 @@
+//! The incident list's counts and the map's figures kept in the server's memory between
+//! requests (`db::memory`), under the count of the incidents' changes they were read at
+//! (`incident_changes`, moved by trigger by every statement that writes incidents, whoever runs
+//! it) and the gazetteer's (an area's count follows its places, a point its place's
+//! coordinates): the next write of either, and everything read before it is dropped. A list's
+//! count is a sum of tally rows, or rows counted one by one, for every request of a page; most
+//! requests ask again what another just asked (the first page, a category's year, the map)
+//! while nothing was written. On PostgreSQL each is a statement of its own, and a tally's rows
+//! lie in the order records arrived, one table page each: a category's year (1,171 rows of
+//! `incident_month_tallies` at a million incidents, on 472 pages) took 1.7 ms, most of that
+//! list's database time.
+//!
+//! Each answer is kept for the viewer's role and organisation, which are all its scope reads
+//! (`permissions::visible_sql`, `permissions::can_view_place`), beside the filter itself, and is
+//! given out only to a viewer with both the same: the answer of their own scoped query.
+
+use std::collections::HashMap;
+
+use crate::db::{memory, stamps, DbConn};
+use crate::error::AppError;
+use crate::permissions::Viewer;
+
+/// The most counts kept at once; past it, they are dropped and kept again as asked (every
+/// filter is a different count, and a date range can be any two days).
+const MOST_COUNTS: usize = 4_096;
+
+/// The most maps' figures kept at once (each up to 500 points, some 40 kB).
+const MOST_FIGURES: usize = 256;
+
+/// The answers of one kind, by the gazetteer's count of changes, viewer and filter.
+struct Answers<T>(HashMap<String, T>);
+
+impl<T> Default for Answers<T> {
+    fn default() -> Self {
+        Answers(HashMap::new())
+    }
+}
+
+/// How many incidents `filter` (the list's, `list::Filter`) matches that `viewer` may see: as
+/// kept, or from `count` (the list's own counting), then kept if the caller is a read
+/// (`memory::keep`).
+pub fn count(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &impl std::fmt::Debug,
+    count: impl FnOnce(&mut DbConn) -> Result<i64, AppError>,
+) -> Result<i64, AppError> {
+    kept(conn, viewer, filter, MOST_COUNTS, count)
+}
+
+/// The map's figures for `filter` as `viewer` may see them (`by_area::figures`): as kept, or
+/// from `figures`, then kept if the caller is a read.
+pub fn figures<T: Clone + Send + 'static>(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &impl std::fmt::Debug,
+    figures: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    kept(conn, viewer, filter, MOST_FIGURES, figures)
+}
+
+fn kept<T: Clone + Send + 'static>(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    filter: &impl std::fmt::Debug,
+    most: usize,
+    answer: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let stamps = stamps::read(conn)?;
+    // Every field of both, by their `Debug`: a field added to either is in the key.
+    let key = format!("{}|{viewer:?}|{filter:?}", stamps.gazetteer);
+    let kept = memory::at(stamps.incidents, |kept: &mut Answers<T>| {
+        kept.0.get(&key).cloned()
+    });
+    if let Some(Some(found)) = kept {
+        return Ok(found);
+    }
+    let found = answer(conn)?;
+    memory::keep(stamps.incidents, |kept: &mut Answers<T>| {
+        if kept.0.len() >= most {
+            kept.0.clear();
+        }
+        kept.0.insert(key, found.clone());
+    });
+    Ok(found)
+}

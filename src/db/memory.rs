@@ -1,8 +1,9 @@
 //! What the server keeps in memory of one database between requests: values derived from it
 //! that many requests read and few writes change (the gazetteer: the places near each place,
 //! places by id, the areas, the places that cannot be a map's point; the record numbers of
-//! likely duplicates' candidates; the incident list's counts and the map's figures), each kept with the stamp of the database's state it was
-//! derived from and dropped when the stamp moves. Only reads (`Db::read`) store.
+//! likely duplicates' candidates; the incident list's counts and the map's figures), each kept
+//! with the stamp of the database's state it was derived from and dropped when the stamp
+//! moves. Only reads (`Db::read`) store.
 //!
 //! A [`Db`](super::Db) owns one [`Memory`] and names it for the thread while a closure of
 //! `Db::run` or `Db::read` runs ([`enter`]), as the writer is named: the code that reads the

@@ -41,6 +41,11 @@ pub struct Figures {
     pub more_points: bool,
 }
 
+/// A map's figures, up to 500 points (some 40 kB): a few hundred maps kept at once.
+impl super::kept_answers::Kept for Figures {
+    const MOST: usize = 256;
+}
+
 /// Incidents per governorate among those `filter` matches that `viewer` may see. A text
 /// search counts the matches the list counts (the newest [`SEARCH_COUNT_LIMIT`]).
 pub fn by_admin1(
@@ -181,7 +186,7 @@ pub fn points(
 /// Both, for the incident list's map; kept between requests until an incident or a place is
 /// written (`kept_answers`).
 pub fn figures(conn: &mut DbConn, viewer: Viewer, filter: &Filter) -> Result<Figures, AppError> {
-    super::kept_answers::figures(conn, viewer, filter, |conn| {
+    super::kept_answers::kept(conn, viewer, filter, |conn| {
         let (points, more_points) = points(conn, viewer, filter, POINTS_CAP)?;
         Ok(Figures {
             by_admin1: by_admin1(conn, viewer, filter)?,

@@ -20,12 +20,17 @@ use crate::db::{memory, stamps, DbConn};
 use crate::error::AppError;
 use crate::permissions::Viewer;
 
-/// The most counts kept at once; past it, they are dropped and kept again as asked (every
-/// filter is a different count, and a date range can be any two days).
-const MOST_COUNTS: usize = 4_096;
+/// An answer that may be kept, and how many of its kind at once: past that, they are dropped
+/// and kept again as asked (every filter is another answer, and a date range can be any two
+/// days).
+pub trait Kept: Clone + Send + 'static {
+    const MOST: usize;
+}
 
-/// The most maps' figures kept at once (each up to 500 points, some 40 kB).
-const MOST_FIGURES: usize = 256;
+/// A list's count.
+impl Kept for i64 {
+    const MOST: usize = 4_096;
+}
 
 /// The answers of one kind, by the gazetteer's count of changes, viewer and filter.
 struct Answers<T>(HashMap<String, T>);
@@ -36,34 +41,12 @@ impl<T> Default for Answers<T> {
     }
 }
 
-/// How many incidents `filter` (the list's, `list::Filter`) matches that `viewer` may see: as
-/// kept, or from `count` (the list's own counting), then kept if the caller is a read
-/// (`memory::keep`).
-pub fn count(
+/// The answer to `filter` (the list's, `list::Filter`) as `viewer` may see it: as kept, or from
+/// `answer` (the caller's own reading), then kept if the caller is a read (`memory::keep`).
+pub fn kept<T: Kept>(
     conn: &mut DbConn,
     viewer: Viewer,
     filter: &impl std::fmt::Debug,
-    count: impl FnOnce(&mut DbConn) -> Result<i64, AppError>,
-) -> Result<i64, AppError> {
-    kept(conn, viewer, filter, MOST_COUNTS, count)
-}
-
-/// The map's figures for `filter` as `viewer` may see them (`by_area::figures`): as kept, or
-/// from `figures`, then kept if the caller is a read.
-pub fn figures<T: Clone + Send + 'static>(
-    conn: &mut DbConn,
-    viewer: Viewer,
-    filter: &impl std::fmt::Debug,
-    figures: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
-) -> Result<T, AppError> {
-    kept(conn, viewer, filter, MOST_FIGURES, figures)
-}
-
-fn kept<T: Clone + Send + 'static>(
-    conn: &mut DbConn,
-    viewer: Viewer,
-    filter: &impl std::fmt::Debug,
-    most: usize,
     answer: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     let stamps = stamps::read(conn)?;
@@ -77,7 +60,7 @@ fn kept<T: Clone + Send + 'static>(
     }
     let found = answer(conn)?;
     memory::keep(stamps.incidents, |kept: &mut Answers<T>| {
-        if kept.0.len() >= most {
+        if kept.0.len() >= T::MOST {
             kept.0.clear();
         }
         kept.0.insert(key, found.clone());

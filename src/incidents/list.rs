@@ -612,7 +612,7 @@ pub fn list(
     page: i64,
 ) -> Result<ListPage, AppError> {
     if search::terms(&filter.text).is_empty() {
-        let total = kept_answers::count(conn, viewer, filter, |conn| {
+        let total = kept_answers::kept(conn, viewer, filter, |conn| {
             Ok(match tallied_count(conn, viewer, filter)? {
                 Some(n) => n,
                 None => kept(filtered(conn, viewer, filter).count()).get_result(conn)?,
@@ -749,14 +749,13 @@ pub fn recent(
 
 /// The ids of the newest matching incidents (by id, newest first), at most `limit`; `filter`
 /// holds the text and every other condition. Words alone are one statement
-/// (`search::newest_entries`; on PostgreSQL, one `search::Slices`). With other filters, the planner
-/// would first collect every match of the text (SQLite into a temporary list; PostgreSQL from
-/// its GIN index, then sorted), for a common word a tenth of the table; instead the word index
-/// is read newest first, a slice of matches at a time (`search::Slices`), the records of each
-/// checked against the other conditions by their record numbers, stopping as soon as enough
-/// are found. On
-/// PostgreSQL, prefixes alone have no rows in the table of words: the records are walked for
-/// them (`newest_walking`).
+/// (`search::newest_entries`; on PostgreSQL, one `search::Slices`). With other filters, the
+/// planner would first collect every match of the text (SQLite into a temporary list;
+/// PostgreSQL from its GIN index, then sorted), for a common word a tenth of the table;
+/// instead the word index is read newest first, a slice of matches at a time
+/// (`search::Slices`), the records of each checked against the other conditions by their
+/// record numbers, stopping as soon as enough are found. On PostgreSQL, prefixes alone have no
+/// rows in the table of words: the records are walked for them (`newest_walking`).
 pub fn newest(
     conn: &mut DbConn,
     viewer: Viewer,
@@ -846,13 +845,12 @@ fn slice_size(limit: usize, found: usize, read: i64) -> i64 {
 }
 
 /// [`newest`] on PostgreSQL for prefixes alone (or words its configuration drops), which the
-/// table of words cannot answer: the word index (GIN) is what answers, and
-/// it yields every match at once and in no order, so for the newest thousand matches of two
-/// common words the planner either walks the records newest first, testing each, and stops
-/// at the thousandth (under a millisecond), or reads every match from the index and sorts
-/// them (200 ms for "convoy checkpoint" at a million incidents, 102,040 matches). Which one it
-/// picks rests on its guess of how many records match, and for words that occur together it
-/// guesses ten times too few: with
+/// table of words cannot answer. The word index (GIN) yields every match at once and in no
+/// order, so for the newest thousand matches of two common words the planner either walks the
+/// records newest first, testing each, and stops at the thousandth (under a millisecond), or
+/// reads every match from the index and sorts them (200 ms for "convoy checkpoint" at a
+/// million incidents, 102,040 matches). Which one it picks rests on its guess of how many
+/// records match, and for words that occur together it guesses ten times too few: with
 /// `random_page_cost = 1.1`, the setting for SSDs, it picked the index and the search took
 /// 1.3 s under sixteen requests. So the choice is made here, from what is found: the newest
 /// records are walked a stretch of record numbers at a time (the words tested row by row,

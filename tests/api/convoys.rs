@@ -583,7 +583,7 @@ both_backends! {
 
     async fn convoy_pages_list_newest_departure_first_each_once(app: TestApp) {
         // 200 synthetic convoys of several organisations, sensitivities and statuses: pages of
-        // 50, each read as record numbers first and rows after (`convoys::list`).
+        // 50 (`convoys::list`), newest planned departure first.
         let loaded = app.command(&["demo", "--synthetic", "2000", "--seed", "11"]);
         assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
         let coordinator = signed_in(&app, "test.coordinator", Role::Coordinator, "OCHA").await;

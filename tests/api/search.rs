@@ -230,11 +230,10 @@ both_backends! {
 postgres_only! {
     /// On PostgreSQL, words common in older records but missing from the newest ones, each
     /// record's words written by plain SQL. Whole words are read newest first from the table of
-    /// words, which its trigger keeps for any writer (`incidents::search::Slices`); a
-    /// prefix beside them is tested on the records of each slice of the table's matches, as is
-    /// another filter. Prefixes alone are tested record by
-    /// record, walking the newest: the first stretch finds too few,
-    /// so how many matches the word index would read is gauged
+    /// words, which its trigger keeps for any writer (`incidents::search::Slices`); a prefix
+    /// beside them is tested on the records of each slice of the table's matches, as is another
+    /// filter. Prefixes alone are tested record by record, walking the newest: the first
+    /// stretch finds too few, so how many matches the word index would read is gauged
     /// (`incidents::search::matches_at_most`): before `ANALYZE` has run, not at all, and the walk
     /// goes on as far as eight first stretches; after, from the statistics, as far as the index
     /// would read. Every way, the thousand newest matches are listed newest first, counted as
@@ -309,8 +308,9 @@ postgres_only! {
         }
 
         // Another filter that one copy in three passes, and none of the newer records: the
-        // matches of the words are read a slice at a time, each tested in the statement that
-        // reads it, slices growing as the share passing says (`incidents::list::newest`).
+        // matches of the words are read a slice at a time, each slice's records then tested by
+        // their record numbers, slices growing as the share passing says
+        // (`incidents::list::newest`).
         app.sql(&format!(
             "UPDATE incidents SET category = 'interference' \
               WHERE id > {first} AND id <= {copied_last} AND id % 3 = 0"

@@ -12,6 +12,7 @@ use super::{random_token, token_hash};
 use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{organizations, sessions, users};
+use crate::db::stamps::{self, Stamps};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -120,7 +121,8 @@ pub fn create(
 
 /// What a presented cookie turned out to be.
 pub enum Lookup {
-    Active(Box<CurrentUser>),
+    /// The person, and on PostgreSQL the stamps read with the session (`stamps::for_request`).
+    Active(Box<CurrentUser>, Option<Stamps>),
     /// No such session (ended, or never existed).
     Unknown,
     /// It existed but has run out; it has now been ended.
@@ -135,20 +137,34 @@ pub fn lookup(
     idle: Duration,
     client_addr: &str,
 ) -> Result<Lookup, AppError> {
-    // Every signed-in request runs this: on the backend's own connection (see `on_backend!`).
-    let found: Option<(SessionRow, User, Organization)> = crate::on_backend!(conn, |c| {
-        sessions::table
-            .inner_join(users::table.inner_join(organizations::table))
-            .filter(sessions::token_hash.eq(token_hash(token)))
+    // Every signed-in request runs this, on the backend's own connection. On PostgreSQL, where
+    // each statement is a round trip, it reads the stamps the request's reads will ask for too
+    // (`stamps::for_request`); SQLite's reads take them in their own snapshot.
+    let session = sessions::table
+        .inner_join(users::table.inner_join(organizations::table))
+        .filter(sessions::token_hash.eq(token_hash(token)));
+    let found: Option<(SessionRow, User, Organization, Option<stamps::Read>)> = match conn {
+        DbConn::Sqlite(c) => session
             .select((
                 SessionRow::as_select(),
                 User::as_select(),
                 Organization::as_select(),
             ))
             .get_result(c)
-            .optional()
-    })?;
-    let Some((session, user, org)) = found else {
+            .optional()?
+            .map(|(session, user, org)| (session, user, org, None)),
+        DbConn::Pg(c) => session
+            .select((
+                SessionRow::as_select(),
+                User::as_select(),
+                Organization::as_select(),
+                stamps::columns(),
+            ))
+            .get_result(c)
+            .optional()?
+            .map(|(session, user, org, read)| (session, user, org, Some(read))),
+    };
+    let Some((session, user, org, read)) = found else {
         return Ok(Lookup::Unknown);
     };
     let now = audit::now();
@@ -171,23 +187,28 @@ pub fn lookup(
         audit::write(conn, |conn| end(conn, &actor, session.id, reason))?;
         return Ok(Lookup::Expired);
     }
+    // A touch writes no record kind, so the stamps read before it still hold.
     if now - session.last_seen_at >= touch_every(idle) {
         diesel::update(sessions::table.find(session.id))
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)?;
     }
-    Ok(Lookup::Active(Box::new(CurrentUser {
-        id: user.id,
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        role: user.role(),
-        organization_id: org.id,
-        organization_name: org.display(),
-        must_change_password: user.must_change_password,
-        language: user.language.clone(),
-        session_id: session.id,
-        csrf_token: session.csrf_token,
-    })))
+    let stamps = read.map(stamps::from_columns).transpose()?;
+    Ok(Lookup::Active(
+        Box::new(CurrentUser {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role(),
+            organization_id: org.id,
+            organization_name: org.display(),
+            must_change_password: user.must_change_password,
+            language: user.language.clone(),
+            session_id: session.id,
+            csrf_token: session.csrf_token,
+        }),
+        stamps,
+    ))
 }
 
 /// Ends one session and records why (`signed_out`, `idle`, `lifetime`, …).

@@ -1,9 +1,10 @@
 //! What the server keeps in memory of one database between requests: values derived from it
 //! that many requests read and few writes change (the gazetteer: the places near each place,
 //! places by id, the areas, the places that cannot be a map's point; the record numbers of
-//! likely duplicates' candidates; the incident list's counts and the map's figures), each kept
-//! with the stamp of the database's state it was derived from and dropped when the stamp
-//! moves. Only reads (`Db::read`) store.
+//! likely duplicates' candidates; the incident list's counts and the map's figures; on
+//! PostgreSQL, the lexemes of a search's words, which no write changes), each kept with the
+//! stamp of the database's state it was derived from and dropped when the stamp moves. Only
+//! reads (`Db::read`) store.
 //!
 //! A [`Db`](super::Db) owns one [`Memory`] and names it for the thread while a closure of
 //! `Db::run` or `Db::read` runs ([`enter`]), as the writer is named: the code that reads the
@@ -48,6 +49,18 @@ pub fn enter(memory: Arc<Memory>) -> Restore<Option<Arc<Memory>>> {
 /// Begins a read (`Db::read`): until the guard drops, [`once_a_read`] reads each kind once.
 pub fn reading_once() -> Restore<Option<ReadOnce>> {
     on_thread::set(&ONCE_A_READ, Some(Vec::new()))
+}
+
+/// Tells the read running on this thread (`Db::read`) a value of type `T` it need not read: what
+/// the request read before it, by the same rule as [`once_a_read`]'s (the stamps its session's
+/// look-up read, `stamps::for_request`). Outside a read, nothing.
+pub fn known_to_the_read<T: Clone + 'static>(value: T) {
+    ONCE_A_READ.with(|s| {
+        if let Some(values) = s.borrow_mut().as_mut() {
+            values.retain(|(kind, _)| *kind != TypeId::of::<T>());
+            values.push((TypeId::of::<T>(), Box::new(value)));
+        }
+    });
 }
 
 /// A value of type `T`, from `read` the first time one read (`Db::read`) asks for it and the

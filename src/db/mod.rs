@@ -282,8 +282,20 @@ impl Db {
     }
 
     /// Runs `f` with a pooled connection on a blocking thread, keeping the async workers free.
-    /// Its writes (`audit::write`) go through the writer connection.
+    /// Its writes (`audit::write`) go through the writer connection; since `f` may write, the
+    /// request's later reads no longer start from the stamps read with its session
+    /// (`stamps::for_request`).
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        stamps::forget_with_session();
+        self.on_blocking_thread(f).await
+    }
+
+    /// `f` with a pooled connection on a blocking thread, for `run` and `read`.
+    async fn on_blocking_thread<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
@@ -316,9 +328,14 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| {
+        // Counted before any statement of the read, as the session's look-up read them.
+        let with_session = stamps::with_session();
+        self.on_blocking_thread(move |conn| {
             let _reading = writer::reading();
             let _once = memory::reading_once();
+            if let Some(stamps) = with_session {
+                memory::known_to_the_read(stamps);
+            }
             match conn {
                 DbConn::Sqlite(_) => conn.transaction(f),
                 DbConn::Pg(_) => f(conn),
@@ -397,5 +414,35 @@ mod tests {
         );
         assert!(DatabaseUrl::parse("mysql://h/db").is_err());
         assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    /// A request's reads start from the stamps its session's look-up read, until it runs
+    /// something that may write: then from its own write's.
+    #[tokio::test]
+    async fn a_requests_reads_use_its_sessions_stamps_until_it_may_write() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let db = Db::new(DatabaseUrl::Sqlite(dir.path().join("corridor.db")), 2);
+        db.migrate().expect("migrated");
+        let asked = stamps::Stamps {
+            gazetteer: -1,
+            incidents: -2,
+            organizations: -3,
+        };
+        stamps::for_request(Some(asked), async {
+            assert_eq!(db.read(stamps::read).await.expect("read"), asked);
+            assert_eq!(
+                db.read(stamps::read).await.expect("read"),
+                asked,
+                "each read"
+            );
+            db.run(|_| Ok(())).await.expect("ran");
+            let own = db.read(stamps::read).await.expect("read");
+            assert!(own.incidents >= 0, "read again after a run: {own:?}");
+        })
+        .await;
+        assert!(
+            db.read(stamps::read).await.expect("read").incidents >= 0,
+            "no request's"
+        );
     }
 }

@@ -656,6 +656,21 @@ diesel::table! {
     }
 }
 
+// The counts of changes are read beside a session (`accounts::sessions::lookup`, on
+// PostgreSQL): each with the three tables of that statement.
+diesel::allow_tables_to_appear_in_same_query!(
+    sessions,
+    gazetteer_changes,
+    incident_changes,
+    organization_changes
+);
+diesel::allow_tables_to_appear_in_same_query!(users, gazetteer_changes);
+diesel::allow_tables_to_appear_in_same_query!(users, incident_changes);
+diesel::allow_tables_to_appear_in_same_query!(users, organization_changes);
+diesel::allow_tables_to_appear_in_same_query!(organizations, gazetteer_changes);
+diesel::allow_tables_to_appear_in_same_query!(organizations, incident_changes);
+diesel::allow_tables_to_appear_in_same_query!(organizations, organization_changes);
+
 diesel::table! {
     /// An organisation's logo for its reports: a PNG drawn by the application from the upload.
     organization_logos (organization_id) {

@@ -647,14 +647,30 @@ pub fn list(
             more: false,
         });
     }
-    // A text search: the newest matches, one more than are counted.
-    let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
-    let more = ids.len() > SEARCH_COUNT_LIMIT;
+    // A text search: counted as the newest matches, one more than are counted, and the count
+    // kept as the other lists' are; the matches read for it serve the page too.
+    let mut newest_read = None;
+    let counted = kept_answers::kept(conn, viewer, filter, |conn| {
+        let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
+        let n = ids.len() as i64;
+        newest_read = Some(ids);
+        Ok(n)
+    })?;
+    let more = counted > SEARCH_COUNT_LIMIT as i64;
     let found = if sort == Sort::RecordedDesc {
-        // Newest records first is the order already found: this page's slice of it.
+        // Newest records first is the order the matches are found in: this page's slice of
+        // them, the count kept, only as many as reach the page's end.
+        let skip = ((page - 1) * PAGE_SIZE) as usize;
+        let ids = match newest_read {
+            Some(ids) => ids,
+            None => {
+                let reach = (skip + PAGE_SIZE as usize).min(SEARCH_COUNT_LIMIT + 1);
+                newest(conn, viewer, filter, reach)?
+            }
+        };
         let shown: Vec<i64> = ids
             .iter()
-            .skip(((page - 1) * PAGE_SIZE) as usize)
+            .skip(skip)
             .take(PAGE_SIZE as usize)
             .copied()
             .collect();
@@ -665,6 +681,10 @@ pub fn list(
         let matches = if more {
             filtered(conn, viewer, filter)
         } else {
+            let ids = match newest_read {
+                Some(ids) => ids,
+                None => newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?,
+            };
             incidents::table
                 .filter(db::one_of(incidents::id, &ids))
                 .into_boxed()
@@ -678,7 +698,7 @@ pub fn list(
     };
     Ok(ListPage {
         rows: attach(conn, found)?,
-        total: ids.len().min(SEARCH_COUNT_LIMIT) as i64,
+        total: counted.min(SEARCH_COUNT_LIMIT as i64),
         more,
     })
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
 use super::model::Incident;
-use crate::db::DbConn;
+use crate::db::{memory, DbConn};
 use crate::error::AppError;
 
 /// Rewrites the index entry of one incident: its words, its place's names, and the
@@ -78,18 +78,44 @@ fn words_scoped(scope: &crate::permissions::SearchScope) -> Option<String> {
 }
 
 /// The plain words of `terms` as `incident_words` holds them (`to_tsvector`: "convoys" is
-/// "convoy"; a word the configuration drops is gone).
+/// "convoy"; a word the configuration drops is gone). Kept in the server's memory once read
+/// (`db::memory`, under a stamp that never moves): they follow from the words and the server's
+/// text search configuration alone, never from a record, and asking for them was one round
+/// trip of every search.
 fn lexemes(conn: &mut diesel::PgConnection, terms: &[Term]) -> Result<Vec<String>, AppError> {
     #[derive(QueryableByName)]
     struct Words {
         #[diesel(sql_type = diesel::sql_types::Array<Text>)]
         words: Vec<String>,
     }
+    let plain = plain_words(terms);
+    if let Some(Some(words)) = memory::at(Lexemes::STAMP, |kept: &mut Lexemes| {
+        kept.0.get(&plain).cloned()
+    }) {
+        return Ok(words);
+    }
     let Words { words } =
         diesel::sql_query("SELECT tsvector_to_array(to_tsvector('english', $1)) AS words")
-            .bind::<Text, _>(plain_words(terms))
+            .bind::<Text, _>(&plain)
             .get_result(conn)?;
+    memory::keep(Lexemes::STAMP, |kept: &mut Lexemes| {
+        if kept.0.len() >= Lexemes::MOST {
+            kept.0.clear();
+        }
+        kept.0.insert(plain, words.clone());
+    });
     Ok(words)
+}
+
+/// Searches' words and their lexemes, by the words as asked (`plain_words`).
+#[derive(Default)]
+struct Lexemes(std::collections::HashMap<String, Vec<String>>);
+
+impl Lexemes {
+    /// No write changes them.
+    const STAMP: i64 = 0;
+    /// Past this many searches, they are dropped and read again as asked.
+    const MOST: usize = 4_096;
 }
 
 /// A search's matches in its database's word index, newest first, a slice at a time below a

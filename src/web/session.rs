@@ -79,6 +79,7 @@ pub async fn load(
     let settings = &state.settings;
     let mut forget_session = false;
     let mut user: Option<CurrentUser> = None;
+    let mut stamps = None;
     if let Some(cookie) = req.cookie(session_cookie_name(settings)) {
         let token = cookie.value().to_string();
         let idle = settings.session_idle;
@@ -88,7 +89,10 @@ pub async fn load(
             .run(move |conn| sessions::lookup(conn, &token, idle, &addr))
             .await;
         match found {
-            Ok(Lookup::Active(u)) => user = Some(*u),
+            Ok(Lookup::Active(u, read)) => {
+                user = Some(*u);
+                stamps = read;
+            }
             Ok(Lookup::Unknown | Lookup::Expired) => forget_session = true,
             Err(e) => return Ok(req.error_response(e)),
         }
@@ -122,7 +126,9 @@ pub async fn load(
         req.extensions_mut().insert(u);
     }
 
-    let mut res = next.call(req).await?.map_into_boxed_body();
+    let mut res = crate::db::stamps::for_request(stamps, next.call(req))
+        .await?
+        .map_into_boxed_body();
     if forget_session {
         // Unless the handler itself just set a new session cookie (a fresh sign-in).
         let name = session_cookie_name(settings);

@@ -300,14 +300,16 @@ both_backends! {
         let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
         create_incident(&app, &who, &[]).await;
         const YEAR: &str = "from=2018-01-01&to=2018-12-31";
-        for query in ["", YEAR] {
+        // A search's count (up to 1,001) is kept as the others are.
+        const SEARCH: &str = "q=convoy";
+        for query in ["", YEAR, SEARCH] {
             for c in [&coordinator, &who, &sarc] {
                 assert_eq!(listed(&app, c, query).await, 1, "{query:?}");
             }
         }
         // Through a page: WHO's confidential record, counted for WHO and the coordinator only.
         create_incident(&app, &who, &[("sensitivity", "confidential")]).await;
-        for query in ["", YEAR] {
+        for query in ["", YEAR, SEARCH] {
             assert_eq!(listed(&app, &coordinator, query).await, 2, "{query:?}");
             assert_eq!(listed(&app, &who, query).await, 2, "{query:?}");
             assert_eq!(listed(&app, &sarc, query).await, 1, "{query:?}: not another's count");

@@ -1,15 +1,14 @@
 //! The incident list's counts (a search's: how many of its newest matches, up to one more than
-//! `list::SEARCH_COUNT_LIMIT`, the list counts) and the map's figures kept in the server's memory between
-//! requests (`db::memory`), under the count of the incidents' changes they were read at
-//! (`incident_changes`, moved by trigger by every statement that writes incidents, whoever runs
-//! it) and the gazetteer's (an area's count follows its places, a point its place's
-//! coordinates): the next write of either, and everything read before it is dropped. A list's
-//! count is a sum of tally rows, or rows counted one by one, for every request of a page; most
-//! requests ask again what another just asked (the first page, a category's year, the map)
-//! while nothing was written. On PostgreSQL each is a statement of its own, and a tally's rows
-//! lie in the order records arrived, one table page each: a category's year (1,171 rows of
-//! `incident_month_tallies` at a million incidents, on 472 pages) took 1.7 ms, most of that
-//! list's database time.
+//! `list::SEARCH_COUNT_LIMIT`, the list counts) and the map's figures kept in the server's memory
+//! between requests (`db::memory`), under the count of the incidents' changes they were read at
+//! (`incident_changes`, moved by trigger by every statement that writes incidents, whoever runs it)
+//! and the gazetteer's (an area's count follows its places, a point its place's coordinates): the
+//! next write of either, and everything read before it is dropped. A list's count is a sum of tally
+//! rows, or rows counted one by one, for every request of a page; most requests ask again what
+//! another just asked (the first page, a category's year, the map) while nothing was written. On
+//! PostgreSQL each is a statement of its own, and a tally's rows lie in the order records arrived,
+//! one table page each: a category's year (1,171 rows of `incident_month_tallies` at a million
+//! incidents, on 472 pages) took 1.7 ms, most of that list's database time.
 //!
 //! Each answer is kept for the viewer's role and organisation, which are all its scope reads
 //! (`permissions::visible_sql`, `permissions::can_view_place`), beside the filter itself, and is

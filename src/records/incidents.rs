@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::history::{self, ScopedRevision};
-use super::store::incidents::{self as store, Link, Loaded};
+use super::store::incidents::{self as store, Link, LinkCounts, Loaded};
 use super::{Hidden, Scope, Visible};
 use crate::convoys::model::Convoy;
 use crate::db::schema::{claims, convoy_incidents, convoys, incidents};
@@ -141,32 +141,32 @@ fn scoped_claims(scope: &Scope, all: Vec<Claim>) -> (Vec<ScopedClaim>, Hidden) {
     (shown, hidden)
 }
 
-/// The incident page's related records and latest history.
+/// An incident the viewer may see, or 404, with the counts its page needs ([`page`]), read in
+/// the same statement.
+pub fn find_for_page(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: IncidentId,
+) -> Result<(Visible<Loaded>, LinkCounts), AppError> {
+    let (loaded, counts) = store::find_visible_with_link_counts(conn, id.get(), scope.viewer())?;
+    Ok((Visible::vouched(loaded), counts))
+}
+
+/// The incident page's related records and latest history, `counts` as [`find_for_page`] read
+/// them.
 pub fn page(
     conn: &mut DbConn,
     scope: &Scope,
     incident: &Visible<Loaded>,
+    counts: LinkCounts,
 ) -> Result<IncidentPage, AppError> {
     let i = &incident.incident;
     let (claims, hidden_claims) = claims(conn, scope, incident)?;
     // The page's statements are kept compiled (`db::kept`: a scope's SQL is one text per
-    // organisation and role) and run on the backend's own connection (`on_backend!`).
-    // Counted first, together: most incidents have no convoy linked and no duplicate merged
-    // into them, and then neither scoped statement is asked for. A statement fewer is a round
-    // trip fewer on PostgreSQL.
-    let (linked, merged): (Option<i64>, Option<i64>) =
-        crate::on_backend!(conn, |c| diesel::select((
-            convoy_incidents::table
-                .filter(convoy_incidents::incident_id.eq(i.id))
-                .count()
-                .single_value(),
-            incidents::table
-                .filter(incidents::merged_into.eq(i.id))
-                .count()
-                .single_value(),
-        ))
-        .get_result(c))?;
-    let (linked, merged) = (linked.unwrap_or(0), merged.unwrap_or(0));
+    // organisation and role) and run on the backend's own connection (`on_backend!`). Most
+    // incidents have no convoy linked and no duplicate merged into them (`counts`, read with
+    // the record), and then neither scoped statement is asked for.
+    let (linked, merged) = (counts.convoys, counts.duplicates);
     let convoys: Vec<Convoy> = if linked == 0 {
         Vec::new()
     } else {

@@ -96,8 +96,8 @@ pub async fn build(
     let (l, related) = state
         .db
         .read(move |conn| {
-            let l = records::find(conn, &scope, id)?;
-            let related = records::page(conn, &scope, &l)?;
+            let (l, counts) = records::find_for_page(conn, &scope, id)?;
+            let related = records::page(conn, &scope, &l, counts)?;
             Ok((l, related))
         })
         .await?;

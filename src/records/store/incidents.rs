@@ -95,19 +95,29 @@ pub fn facts(i: &Incident) -> RecordFacts {
     }
 }
 
+/// The statement that reads incident `$id` with its place and organisation, and the columns
+/// `$more` after them, as a tuple: the one way an incident is read whole, with or without
+/// its page's counts.
+macro_rules! incident_with {
+    ($id:expr $(, $more:expr)*) => {
+        incidents::table
+            .inner_join(crate::db::schema::locations::table)
+            .inner_join(organizations::table)
+            .filter(incidents::id.eq($id))
+            .select((
+                Incident::as_select(),
+                Location::as_select(),
+                Organization::as_select(),
+                $($more,)*
+            ))
+    };
+}
+
 /// An incident whoever asks: for writes and the records core only.
 pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, AppError> {
     // One statement, not three, on the backend's own connection (`on_backend!`): every page
     // of an incident starts here.
-    let (incident, location, organization) = crate::on_backend!(conn, |c| incidents::table
-        .inner_join(crate::db::schema::locations::table)
-        .inner_join(organizations::table)
-        .filter(incidents::id.eq(id))
-        .select((
-            Incident::as_select(),
-            Location::as_select(),
-            Organization::as_select(),
-        ))
+    let (incident, location, organization) = crate::on_backend!(conn, |c| incident_with!(id)
         .get_result::<(Incident, Location, Organization)>(c))?;
     Ok(Loaded {
         incident,
@@ -133,27 +143,20 @@ pub(in crate::records) fn find_visible_with_link_counts(
     viewer: Viewer,
 ) -> Result<(Loaded, LinkCounts), AppError> {
     diesel::alias!(incidents as duplicates: Duplicates);
-    let (incident, location, organization, convoys, merged) =
-        crate::on_backend!(conn, |c| incidents::table
-            .inner_join(crate::db::schema::locations::table)
-            .inner_join(organizations::table)
-            .filter(incidents::id.eq(id))
-            .select((
-                Incident::as_select(),
-                Location::as_select(),
-                Organization::as_select(),
-                convoy_incidents::table
-                    .filter(convoy_incidents::incident_id.eq(id))
-                    .count()
-                    .single_value(),
-                duplicates
-                    .filter(duplicates.field(incidents::merged_into).eq(id))
-                    .count()
-                    .single_value(),
-            ))
-            .get_result::<(Incident, Location, Organization, Option<i64>, Option<i64>)>(
-                c
-            ))?;
+    let (incident, location, organization, convoys, merged) = crate::on_backend!(conn, |c| {
+        incident_with!(
+            id,
+            convoy_incidents::table
+                .filter(convoy_incidents::incident_id.eq(id))
+                .count()
+                .single_value(),
+            duplicates
+                .filter(duplicates.field(incidents::merged_into).eq(id))
+                .count()
+                .single_value()
+        )
+        .get_result::<(Incident, Location, Organization, Option<i64>, Option<i64>)>(c)
+    })?;
     let loaded = Loaded {
         incident,
         location,

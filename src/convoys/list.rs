@@ -199,6 +199,23 @@ pub fn list(
         Some(n) => n,
         None => db::kept(filtered(viewer, f).count()).get_result(conn)?,
     };
+    let rows = rows(conn, viewer, f, page, size)?;
+    Ok(ListPage { rows, total })
+}
+
+/// The first `size` convoys in the list's order, without counting them (for the home page).
+pub fn top(conn: &mut DbConn, viewer: Viewer, f: &Filter, size: i64) -> Result<Vec<Row>, AppError> {
+    rows(conn, viewer, f, 1, size)
+}
+
+/// One page of the list's rows, newest departure first, with their places and organisations.
+fn rows(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    f: &Filter,
+    page: i64,
+    size: i64,
+) -> Result<Vec<Row>, AppError> {
     let found: Vec<Convoy> = db::page(
         filtered(viewer, f)
             .order((convoys::planned_departure.desc(), convoys::id.desc()))
@@ -216,7 +233,7 @@ pub fn list(
     let places = crate::locations::find_listed(conn, &ids)?;
     let orgs = crate::accounts::organizations::all(conn)?;
     let place = |id: i64| places.get(&id).cloned();
-    let rows = found
+    Ok(found
         .into_iter()
         .filter_map(|convoy| {
             let organization = orgs
@@ -231,8 +248,7 @@ pub fn list(
                 convoy,
             })
         })
-        .collect();
-    Ok(ListPage { rows, total })
+        .collect())
 }
 
 /// Destinations of the convoys `viewer` may see, for the filter: each place checked against

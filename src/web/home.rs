@@ -93,7 +93,7 @@ pub async fn show(
                 let mut overdue = need_list::top(conn, viewer, &overdue, today, 20)?;
                 overdue.retain(|o| critical.iter().all(|c| c.need.id != o.need.id));
                 (
-                    convoy_list::list(conn, viewer, &moving, 1, 20)?.rows,
+                    convoy_list::top(conn, viewer, &moving, 20)?,
                     critical,
                     overdue,
                 )

@@ -4,7 +4,7 @@
 //! triggers on every write of its table. They are read together, once a read
 //! (`memory::once_a_read`): on PostgreSQL every statement is a round trip, and most pages keep
 //! two or three of them. There a signed-in request reads them with its session, in the same
-//! statement ([`COLUMNS`], [`for_request`]), and its reads start from those.
+//! statement ([`columns`], [`for_request`]), and its reads start from those.
 
 use std::cell::Cell;
 use std::future::Future;

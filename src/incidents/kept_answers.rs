@@ -1,5 +1,5 @@
-//! The incident list's counts (a search's: how many of its newest matches, up to one more than
-//! `list::SEARCH_COUNT_LIMIT`, the list counts) and the map's figures kept in the server's memory
+//! The incident list's counts (for a search, how many of its newest matches there are, up to one
+//! more than `list::SEARCH_COUNT_LIMIT`) and the map's figures kept in the server's memory
 //! between requests (`db::memory`), under the count of the incidents' changes they were read at
 //! (`incident_changes`, moved by trigger by every statement that writes incidents, whoever runs it)
 //! and the gazetteer's (an area's count follows its places, a point its place's coordinates): the

@@ -157,14 +157,14 @@ pub(in crate::records) fn find_visible_with_link_counts(
         )
         .get_result::<(Incident, Location, Organization, Option<i64>, Option<i64>)>(c)
     })?;
-    let loaded = Loaded {
-        incident,
-        location,
-        organization,
-    };
-    if !permissions::can_view_record(viewer, loaded.facts()) {
-        return Err(AppError::NotFound);
-    }
+    let loaded = visible(
+        Loaded {
+            incident,
+            location,
+            organization,
+        },
+        viewer,
+    )?;
     let counts = LinkCounts {
         convoys: convoys.unwrap_or(0),
         duplicates: merged.unwrap_or(0),
@@ -211,7 +211,12 @@ pub(in crate::records) fn find_visible(
     id: i64,
     viewer: Viewer,
 ) -> Result<Loaded, AppError> {
-    let loaded = find(conn, id)?;
+    visible(find(conn, id)?, viewer)
+}
+
+/// `loaded` if `viewer` may see it, else not found (a hidden record does not exist for them):
+/// the one check of every read of an incident whole.
+fn visible(loaded: Loaded, viewer: Viewer) -> Result<Loaded, AppError> {
     if permissions::can_view_record(viewer, loaded.facts()) {
         Ok(loaded)
     } else {

@@ -158,20 +158,43 @@ where
         )));
     }
     let turn = writer_turn();
-    let in_tx = |conn: &mut DbConn| {
-        let head = lock_head(conn)?;
-        f(&mut Tx { conn, head })
+    let in_tx = |conn: &mut DbConn, head: Option<(i64, String)>| {
+        let head = match head {
+            Some(head) => head,
+            None => lock_head(conn)?,
+        };
+        let nested_before = NESTED.with(|n| n.get());
+        let mut tx = Tx { conn, head };
+        let value = f(&mut tx)?;
+        // A write inside this one moved the head through a `Tx` of its own, which this one's
+        // does not know of: the next write reads the head again.
+        let carried = (NESTED.with(|n| n.get()) == nested_before).then_some(tx.head);
+        Ok((value, carried))
     };
     if !turn.outermost {
         // A write inside a write is a savepoint of it.
-        return conn.transaction(in_tx);
+        NESTED.with(|n| n.set(n.get() + 1));
+        return conn
+            .transaction(|conn| in_tx(conn, None))
+            .map(|(value, _)| value);
     }
     match crate::db::writer::current() {
         // The server's writer connection, which commits groups of writes (see `db::writer`).
-        Some(writer) => writer.run(in_tx),
+        // The group's first write locks and reads the chain head; each passes the head as it
+        // left it to the next, which holds the lock already in the same transaction, so
+        // reading it again would only cost a round trip to the server.
+        Some(writer) => writer.run_carrying(|conn, carried| {
+            let head = carried
+                .take()
+                .and_then(|c| c.downcast::<(i64, String)>().ok())
+                .map(|head| *head);
+            let (value, head) = in_tx(conn, head)?;
+            *carried = head.map(|head| Box::new(head) as crate::db::writer::Carried);
+            Ok(value)
+        }),
         None => {
             let _queued = turn.queue();
-            crate::db::writer::immediate(conn, in_tx)
+            crate::db::writer::immediate(conn, |conn| in_tx(conn, None)).map(|(value, _)| value)
         }
     }
 }
@@ -229,6 +252,9 @@ fn writer_turn() -> WriterTurn {
 
 thread_local! {
     static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// Writes begun inside another on this thread, ever: a write that sees the count move
+    /// while it runs does not pass its chain head on.
+    static NESTED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 struct WriterTurn {
@@ -271,22 +297,24 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppEr
         hash: String::new(),
     };
     row.hash = row.compute_hash();
-    // Both statements run in every write: on the backend's own connection (see `on_backend!`),
-    // the head's UPDATE kept compiled (see `db::kept`).
-    crate::on_backend!(conn, |c| diesel::insert_into(audit_events::table)
-        .values(&row)
-        .execute(c))?;
     // The head row moves with every event, so that whatever reads it inside this transaction
-    // (a nested `write`, a checkpoint) finds the chain as it now is.
-    let _moved: i64 = crate::on_backend!(conn, |c| crate::db::kept(
-        diesel::update(audit_chain_head::table.find(1))
-            .set((
-                audit_chain_head::last_id.eq(row.id),
-                audit_chain_head::last_hash.eq(&row.hash),
-            ))
-            .returning(audit_chain_head::last_id)
-    )
-    .get_result(c))?;
+    // (a nested `write`, a checkpoint) finds the chain as it now is. Both statements run in
+    // every write, on the backend's own connection (see `on_backend!`) and kept compiled (see
+    // `db::kept`); on PostgreSQL as one statement, a round trip fewer (see `db::together`).
+    let insert = diesel::insert_into(audit_events::table).values(&row);
+    let move_head = diesel::update(audit_chain_head::table.find(1))
+        .set((
+            audit_chain_head::last_id.eq(row.id),
+            audit_chain_head::last_hash.eq(&row.hash),
+        ))
+        .returning(audit_chain_head::last_id);
+    let _moved: i64 = match conn {
+        DbConn::Sqlite(c) => {
+            insert.execute(c)?;
+            crate::db::kept(move_head).get_result(c)?
+        }
+        DbConn::Pg(c) => crate::db::together(insert, move_head).get_result(c)?,
+    };
     tx.head = (row.id, row.hash);
     Ok(tx.head.0)
 }

@@ -14,10 +14,12 @@ pub mod on_thread;
 pub mod schema;
 pub mod slow_queries;
 pub mod stamps;
+pub mod together;
 pub mod writer;
 
 pub use codes::{Day, MaybeMoment, Moment};
 pub use kept::{kept, one_of, page};
+pub use together::together;
 
 use std::path::PathBuf;
 use std::time::Duration;

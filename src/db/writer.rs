@@ -10,18 +10,24 @@
 //! - **One commit per write.** Each commit writes every page the transaction changed to the
 //!   log, and a search entry becomes a segment of its own. When writers are waiting, the one
 //!   done leaves the transaction open for them and waits; the last of the group commits for
-//!   all (at most [`MAX_GROUP`]). Each write runs in a savepoint of its own, so one that fails
-//!   is rolled back alone and the others go on; none is told it succeeded before the commit
-//!   that keeps it, and if that commit fails, every write in the group is told so.
+//!   all (at most [`MAX_GROUP`]). Each write after the first runs in a savepoint of its own,
+//!   so one that fails is rolled back alone and the others go on (the first fails alone with
+//!   the whole transaction); none is told it succeeded before the commit that keeps it, and if
+//!   that commit fails, every write in the group is told so.
 //!
 //! PostgreSQL lets writers in together, but every write takes the audit chain head's row lock
 //! first (`audit::write`), so there too they went one at a time, each holding the lock through
 //! its own commit and the next woken by the server only then. On the writer connection they
 //! share commits (one flush of the server's log per group) and wait for none of that: 213–247
 //! creations a second became 276–335 in alternating runs (100,000 incidents). A group of 32
-//! writes opens 32 savepoints or more (a write inside a write adds its own); past 64 a
+//! writes opens 31 savepoints or more (a write inside a write adds its own); past 64 a
 //! PostgreSQL transaction's subtransactions no longer fit in shared memory and other sessions'
 //! snapshots look further, which costs only while that group is open.
+//!
+//! Every statement is a round trip to PostgreSQL (about 50 µs on this project's 2-core
+//! machine, more under load), and the writes of a group wait for each other's: a write's
+//! savepoint is released in the same round trip as the next one's begins, and the last one's
+//! ends with the commit (see [`enter_savepoint`]).
 //!
 //! Alone, a write commits at once, as before. The server's handlers reach the writer through
 //! [`Db::run`](super::Db::run), which names it for the thread while the handler's closure runs
@@ -32,8 +38,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
-use diesel::connection::TransactionManager;
-use diesel::Connection;
+use diesel::connection::{
+    SimpleConnection, TransactionDepthChange, TransactionManager, TransactionManagerStatus,
+};
 
 use super::on_thread::{self, Restore};
 use super::{DatabaseUrl, DbConn};
@@ -59,7 +66,16 @@ struct State {
     conn: Option<DbConn>,
     /// The group whose transaction is open, if one is.
     open: Option<Arc<Group>>,
+    /// What the last write of the open group left for the next (see [`Writer::run_carrying`]).
+    carried: Option<Carried>,
+    /// The last write's savepoint is still open, for the next write to release (see
+    /// [`enter_savepoint`]).
+    savepoint_kept: bool,
 }
+
+/// What one write of a group hands to the next in the same transaction: the audit trail's
+/// chain head, which the group's first write locked and read (`audit::write`).
+pub type Carried = Box<dyn std::any::Any + Send>;
 
 #[derive(Default)]
 struct Group {
@@ -120,49 +136,94 @@ impl Writer {
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError>,
     {
+        self.run_carrying(|conn, _| write(conn))
+    }
+
+    /// [`run`](Self::run), with what the group's last write left (`None` for a group's first
+    /// write, and after a write that failed: its savepoint's rollback undid whatever it was
+    /// about). What `write` leaves in it passes to the next write only if `write` succeeds, and
+    /// never to another group's.
+    pub fn run_carrying<T, F>(&self, write: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn, &mut Option<Carried>) -> Result<T, AppError>,
+    {
         self.queued.fetch_add(1, Ordering::SeqCst);
         let mut state = self.lock();
         self.queued.fetch_sub(1, Ordering::SeqCst);
         let group = begin(&mut state, &self.url)?;
+        let first = group.writes.load(Ordering::SeqCst) == 0;
+        let mut carried = state.carried.take();
+        let kept = std::mem::take(&mut state.savepoint_kept);
         let conn = state.conn.as_mut().expect("begin opened the connection");
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| conn.transaction(write)));
+        // The group's first write runs in the transaction itself: if it fails, the whole
+        // transaction is rolled back, with nothing else in it yet. Each later one runs in a
+        // savepoint, so that it fails alone.
+        let entered = first || enter_savepoint(conn, kept).is_ok();
+        let outcome = if entered {
+            panic::catch_unwind(AssertUnwindSafe(|| write(conn, &mut carried)))
+        } else {
+            Ok(Err(AppError::Unavailable(
+                "the write could not begin its savepoint".to_string(),
+            )))
+        };
+        let succeeded = matches!(outcome, Ok(Ok(_)));
         let writes = group.writes.fetch_add(1, Ordering::SeqCst) + 1;
-        // A panic unwound past the savepoint without rolling it back.
-        if outcome.is_err() {
-            let _ = <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn);
-        }
-        let usable = matches!(
-            <DbConn as TransactionManager<DbConn>>::transaction_manager_status_mut(conn)
-                .transaction_depth(),
-            Ok(Some(depth)) if depth.get() == 1
-        );
-        let keep_open = usable && writes < MAX_GROUP && self.queued.load(Ordering::SeqCst) > 0;
-        if keep_open {
-            let result = match outcome {
-                // Rolled back already: nothing of it waits for the commit.
-                Err(panic) => {
-                    drop(state);
-                    panic::resume_unwind(panic)
-                }
-                Ok(Err(e)) => return Err(e),
-                Ok(Ok(value)) => value,
-            };
-            while group.outcome.get().is_none() {
-                state = self
-                    .committed
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
+        let depth = |conn: &mut DbConn| {
+            match <DbConn as TransactionManager<DbConn>>::transaction_manager_status_mut(conn)
+                .transaction_depth()
+            {
+                Ok(depth) => depth.map_or(0, |d| d.get()),
+                Err(_) => 0,
             }
-            drop(state);
-            return match group.outcome.get() {
-                Some(Ok(())) => Ok(result),
-                Some(Err(failed)) => Err(failed.error()),
-                None => unreachable!("waited for the outcome"),
-            };
-        }
-        let committed = end(&mut state, usable);
+        };
+        // Back to the savepoint, which stays for the next write to release (a panic may have
+        // left a nested write's savepoint open too: then the depth is wrong, and the group
+        // is abandoned below).
+        let undone = if entered && !first && !succeeded && depth(conn) == 2 {
+            conn.batch_execute(&format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}"))
+                .is_ok()
+        } else {
+            true
+        };
+        let usable = entered && undone && depth(conn) == if first { 1 } else { 2 };
+        let ending = match (usable, first, succeeded) {
+            (false, ..) => Ending::Abandon,
+            (true, true, false) => Ending::RollBack,
+            (true, ..) if writes < MAX_GROUP && self.queued.load(Ordering::SeqCst) > 0 => {
+                // Left open for the writes waiting. Undone already if it failed: nothing of
+                // it waits for the commit.
+                if succeeded {
+                    state.carried = carried;
+                }
+                state.savepoint_kept = !first;
+                let result = match outcome {
+                    Err(panic) => {
+                        drop(state);
+                        panic::resume_unwind(panic)
+                    }
+                    Ok(Err(e)) => return Err(e),
+                    Ok(Ok(value)) => value,
+                };
+                while group.outcome.get().is_none() {
+                    state = self
+                        .committed
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                drop(state);
+                return match group.outcome.get() {
+                    Some(Ok(())) => Ok(result),
+                    Some(Err(failed)) => Err(failed.error()),
+                    None => unreachable!("waited for the outcome"),
+                };
+            }
+            (true, ..) => Ending::Commit { savepoint: !first },
+        };
+        let committed = end(&mut state, ending);
         let _ = group.outcome.set(committed.clone());
         state.open = None;
+        state.carried = None;
+        state.savepoint_kept = false;
         self.groups.fetch_add(1, Ordering::SeqCst);
         drop(state);
         self.committed.notify_all();
@@ -174,11 +235,40 @@ impl Writer {
     }
 }
 
+/// The name of each write's savepoint in a group: diesel's own for that depth, so a write
+/// inside the write (a savepoint one deeper, `diesel_savepoint_2`) never takes it.
+const SAVEPOINT: &str = "diesel_savepoint_1";
+
+/// Begins a write's savepoint. The one before it, if it succeeded or was rolled back to, is
+/// still open (`kept`), and is released in the same round trip to the server: a write pays
+/// one statement for its savepoint, not two.
+fn enter_savepoint(conn: &mut DbConn, kept: bool) -> diesel::QueryResult<()> {
+    if kept {
+        conn.batch_execute(&format!(
+            "RELEASE SAVEPOINT {SAVEPOINT}; SAVEPOINT {SAVEPOINT}"
+        ))
+    } else {
+        <DbConn as TransactionManager<DbConn>>::begin_transaction(conn)
+    }
+}
+
+/// How a group's transaction ends.
+enum Ending {
+    /// Committed; `savepoint`: the last write's savepoint is still open (the commit ends it).
+    Commit { savepoint: bool },
+    /// Rolled back: the group's first write failed, and nothing else is in it.
+    RollBack,
+    /// Rolled back and the connection closed: a failure left the transaction unusable.
+    Abandon,
+}
+
 /// The open group, or a new one with its transaction begun.
 fn begin(state: &mut State, url: &DatabaseUrl) -> Result<Arc<Group>, AppError> {
     if let Some(group) = &state.open {
         return Ok(group.clone());
     }
+    state.carried = None;
+    state.savepoint_kept = false;
     // A PostgreSQL connection kept from before may have been cut since (the server
     // restarted, the session ended by an administrator). Nothing is done yet, so one that
     // cannot begin is opened anew, once, as the pool tests its own before use. (A SQLite file
@@ -212,17 +302,39 @@ fn open_and_begin(state: &mut State, url: &DatabaseUrl) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Commits the open group (or rolls it back when a failure left the transaction unusable).
-/// After any failure the connection is closed, so the next group starts on a clean one.
-fn end(state: &mut State, usable: bool) -> Result<(), Failed> {
+/// Ends the open group's transaction. After any failure the connection is closed, so the
+/// next group starts on a clean one.
+fn end(state: &mut State, ending: Ending) -> Result<(), Failed> {
     let conn = state.conn.as_mut().expect("a group is open");
-    let result = if usable {
-        <DbConn as TransactionManager<DbConn>>::commit_transaction(conn).map_err(Failed::of)
-    } else {
-        let _ = <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn);
-        Err(Failed::Internal(
-            "a write in the same commit left the transaction unusable".to_string(),
-        ))
+    let result = match ending {
+        Ending::Commit { savepoint } => {
+            if savepoint {
+                // The commit ends the savepoint with the transaction: no RELEASE first.
+                if let TransactionManagerStatus::Valid(status) =
+                    <DbConn as TransactionManager<DbConn>>::transaction_manager_status_mut(conn)
+                {
+                    let _ = status.change_transaction_depth(TransactionDepthChange::DecreaseDepth);
+                }
+            }
+            <DbConn as TransactionManager<DbConn>>::commit_transaction(conn).map_err(Failed::of)
+        }
+        Ending::RollBack => {
+            match <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn) {
+                // Nothing to commit: the write that failed says why.
+                Ok(()) => {
+                    return Err(Failed::Internal(
+                        "the group's only write failed".to_string(),
+                    ))
+                }
+                Err(e) => Err(Failed::of(e)),
+            }
+        }
+        Ending::Abandon => {
+            let _ = <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn);
+            Err(Failed::Internal(
+                "a write in the same commit left the transaction unusable".to_string(),
+            ))
+        }
     };
     if result.is_err() {
         state.conn = None;
@@ -455,5 +567,87 @@ mod tests {
         // The writer goes on, on a fresh connection.
         writer.run(|conn| insert(conn, 1)).unwrap();
         assert_eq!(rows(&url), [1]);
+    }
+
+    /// Waits until `n` writes are queued for the writer's lock.
+    fn until_queued(writer: &Writer, n: usize) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while writer.queued.load(Ordering::SeqCst) != n {
+            assert!(std::time::Instant::now() < deadline, "no write queued");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// What a write carries passes to the next of its group only when it succeeds; a write
+    /// after the first fails alone; the group's first write, which runs without a savepoint of
+    /// its own, fails with its whole transaction, and the writer goes on.
+    #[test]
+    fn only_what_a_write_that_succeeded_left_is_carried_and_a_first_write_fails_alone() {
+        let (_dir, url, writer) = database("CREATE TABLE t (n INTEGER NOT NULL)");
+        let seen = |carried: &mut Option<Carried>| {
+            carried
+                .take()
+                .and_then(|c| c.downcast::<i64>().ok())
+                .map(|c| *c)
+        };
+        let (a_in, b_in) = (Arc::new(Barrier::new(2)), Arc::new(Barrier::new(2)));
+        // A holds the group open until B queues behind it; B, until C does.
+        let a = {
+            let (writer, a_in) = (writer.clone(), a_in.clone());
+            std::thread::spawn(move || {
+                writer.run_carrying(|conn, carried| {
+                    insert(conn, 1)?;
+                    *carried = Some(Box::new(10_i64));
+                    a_in.wait();
+                    until_queued(&writer, 1);
+                    Ok(())
+                })
+            })
+        };
+        a_in.wait();
+        let b = {
+            let (writer, b_in) = (writer.clone(), b_in.clone());
+            std::thread::spawn(move || {
+                writer.run_carrying(|conn, carried| {
+                    let before = seen(carried);
+                    insert(conn, 2)?;
+                    *carried = Some(Box::new(20_i64));
+                    b_in.wait();
+                    until_queued(&writer, 1);
+                    Err::<Option<i64>, _>(AppError::Unavailable(format!("{before:?}")))
+                })
+            })
+        };
+        b_in.wait();
+        let c = {
+            let writer = writer.clone();
+            std::thread::spawn(move || {
+                writer.run_carrying(|conn, carried| {
+                    let before = seen(carried);
+                    insert(conn, 3)?;
+                    Ok(before)
+                })
+            })
+        };
+        assert!(a.join().unwrap().is_ok());
+        match b.join().unwrap() {
+            Err(AppError::Unavailable(before)) => assert_eq!(before, "Some(10)"),
+            other => panic!("B: {other:?}"),
+        }
+        assert_eq!(
+            c.join().unwrap().unwrap(),
+            None,
+            "B failed: nothing passes to C"
+        );
+        assert_eq!(writer.groups(), 1, "A, B and C waited together");
+        assert_eq!(rows(&url), [1, 3]);
+        // Alone, a write is its group's first: when it fails, nothing of it is kept.
+        let failed = writer.run(|conn| {
+            insert(conn, 4)?;
+            Err::<(), _>(AppError::NotFound)
+        });
+        assert!(matches!(failed, Err(AppError::NotFound)));
+        writer.run(|conn| insert(conn, 5)).unwrap();
+        assert_eq!(rows(&url), [1, 3, 5]);
     }
 }

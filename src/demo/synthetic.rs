@@ -229,7 +229,9 @@ pub fn load(
             let mut revision_rows = Vec::with_capacity(inserted.len());
             for incident in &inserted {
                 let (label, places_text) = &labels[&incident.location_id];
-                search::index_new(conn, incident, places_text)?;
+                // Indexed before its claim is written, as it was when claims were read: the
+                // synthetic claims' statements are not among its words.
+                search::index_new(conn, incident, places_text, "")?;
                 let snapshot = incident.snapshot(label);
                 revision_rows.push(revision_row("incident", incident.id, &snapshot, now));
                 claim_rows.push((

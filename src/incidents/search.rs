@@ -3,7 +3,9 @@
 //! rewritten inside the same transaction as the record, so search never disagrees with what is
 //! stored.
 
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Bool, Text};
 
 use super::model::Incident;
@@ -13,12 +15,20 @@ use crate::error::AppError;
 /// Rewrites the index entry of one incident: its words, its place's names, and the
 /// statements of its claims that every reader of the incident may read (see `claim_words`).
 pub fn index(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(), AppError> {
-    write(conn, incident, places, true)
+    let claims = claim_words(conn, incident)?;
+    write(conn, incident, places, &claims, true)
 }
 
-/// [`index`] for an incident just recorded: it has no entry yet to replace.
-pub fn index_new(conn: &mut DbConn, incident: &Incident, places: &str) -> Result<(), AppError> {
-    write(conn, incident, places, false)
+/// [`index`] for an incident just recorded with its first claim, whose statement is
+/// `first_claim`: it has no entry yet to replace, and no other claim to read. The first claim
+/// is the record's own, as sensitive as the record, so whoever reads one reads the other.
+pub fn index_new(
+    conn: &mut DbConn,
+    incident: &Incident,
+    places: &str,
+    first_claim: &str,
+) -> Result<(), AppError> {
+    write(conn, incident, places, first_claim, false)
 }
 
 /// The newest `limit` incidents whose entry matches `fts5_query` (SQLite) among those `scope`
@@ -257,14 +267,10 @@ fn write(
     conn: &mut DbConn,
     incident: &Incident,
     places: &str,
+    claims: &str,
     replace: bool,
 ) -> Result<(), AppError> {
-    let claims = claim_words(conn, incident)?;
-    let narrative = if claims.is_empty() {
-        incident.narrative.clone()
-    } else {
-        format!("{}\n{claims}", incident.narrative)
-    };
+    let narrative = with_claims(&incident.narrative, claims);
     match conn {
         DbConn::Sqlite(c) => {
             // Through diesel's DSL, so both statements stay compiled on the connection (a raw
@@ -292,21 +298,53 @@ fn write(
                 .execute(c)?;
         }
         DbConn::Pg(c) => {
-            diesel::sql_query(
-                "UPDATE incidents SET search_vector = \
-                 setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $3), 'A') || \
-                 setweight(to_tsvector('english', $4), 'B') || setweight(to_tsvector('english', $5), 'B') \
-                 WHERE id = $1",
-            )
-            .bind::<BigInt, _>(incident.id)
-            .bind::<Text, _>(pg_words(&incident.reference))
-            .bind::<Text, _>(pg_words(&incident.title))
-            .bind::<Text, _>(pg_words(&narrative))
-            .bind::<Text, _>(pg_words(places))
-            .execute(c)?;
+            pg_entry(incident, places, &narrative).execute(c)?;
         }
     }
     Ok(())
+}
+
+/// [`index_new`] on PostgreSQL as a statement to send along with another (`db::together`): a
+/// new incident's first claim's, so the record's entry costs no round trip of its own.
+pub fn new_entry_pg(
+    incident: &Incident,
+    places: &str,
+    first_claim: &str,
+) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+    pg_entry(
+        incident,
+        places,
+        &with_claims(&incident.narrative, first_claim),
+    )
+}
+
+/// The narrative and the claims' words, as the entry keeps them.
+fn with_claims(narrative: &str, claims: &str) -> String {
+    if claims.is_empty() {
+        narrative.to_string()
+    } else {
+        format!("{narrative}\n{claims}")
+    }
+}
+
+/// PostgreSQL's entry: the record's `search_vector`, written over.
+fn pg_entry(
+    incident: &Incident,
+    places: &str,
+    narrative: &str,
+) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+    diesel::sql_query(
+        "UPDATE incidents SET search_vector = \
+         setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $3), 'A') || \
+         setweight(to_tsvector('english', $4), 'B') || setweight(to_tsvector('english', $5), 'B') \
+         WHERE id = $1",
+    )
+    .into_boxed()
+    .bind::<BigInt, _>(incident.id)
+    .bind::<Text, _>(pg_words(&incident.reference))
+    .bind::<Text, _>(pg_words(&incident.title))
+    .bind::<Text, _>(pg_words(narrative))
+    .bind::<Text, _>(pg_words(places))
 }
 
 /// The statements of the incident's claims that everyone who may read the incident may read

@@ -197,6 +197,51 @@ both_backends! {
         assert!(!plain.body.contains("Chain verified"));
     }
 
+    /// The server's writes queue for one writer connection and share commits (`db::writer`);
+    /// each passes the chain head to the next of its commit instead of reading it again
+    /// (`audit::write`). Creations and conflicting edits sent all at once, some failing
+    /// inside the shared transaction, leave one unbroken chain, every record with its events.
+    async fn writes_sent_at_once_keep_one_unbroken_chain(app: TestApp) {
+        use crate::incidents::{create_incident, incident_form, seed_place, signed_in};
+        seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
+        let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let first = create_incident(&app, &reporter, &[]).await;
+        let edit = format!("/incidents/{first}/edit");
+        let csrf = app.get_with(&reporter, &edit).await.csrf();
+        let mut create = incident_form(&[]);
+        create.push(("csrf_token".into(), csrf.clone()));
+        let mut stale = incident_form(&[("title", "An edit of version 1"), ("version", "1")]);
+        stale.push(("csrf_token".into(), csrf));
+        let forms: Vec<(String, Vec<(String, String)>)> = (0..24)
+            .map(|n| match n % 4 {
+                // Every edit names version 1: the first to be written wins, the others conflict.
+                3 => (format!("/incidents/{first}"), stale.clone()),
+                _ => ("/incidents".to_string(), create.clone()),
+            })
+            .collect();
+        let answers = futures_util::future::join_all(forms.iter().map(|(path, fields)| {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let reporter = &reporter;
+            let app = &app;
+            async move { app.post_raw_with(reporter, path, &refs).await.status }
+        }))
+        .await;
+        let created = answers.iter().enumerate().filter(|(n, s)| n % 4 != 3 && **s == 303).count();
+        let edited = answers.iter().enumerate().filter(|(n, s)| n % 4 == 3 && **s == 303).count();
+        let conflicts = answers.iter().filter(|s| **s == 409).count();
+        assert_eq!((created, edited, conflicts), (18, 1, 5), "{answers:?}");
+        assert_eq!(app.count("incidents"), 19);
+        assert_eq!(app.count("revisions WHERE entity_type = 'incident'"), 20);
+        // Each change wrote its own event and its revision's, and nothing else was kept.
+        assert_eq!(app.count_where("audit_events", "action = 'incident.create'"), 19);
+        assert_eq!(app.count_where("audit_events", "action = 'incident.update'"), 1);
+        let events = app.count("audit_events");
+        assert_eq!(head(&app).0, events, "the head is the newest event");
+        let (code, stdout) = verify(&app);
+        assert_eq!(code, Some(0), "{stdout}");
+        assert!(stdout.starts_with("Audit trail intact: every check holds.\n"), "{stdout}");
+    }
+
     async fn the_database_refuses_to_change_or_remove_audit_events(app: TestApp) {
         mixed_workload(&app).await;
         let events = app.count("audit_events");

@@ -72,6 +72,9 @@ both_backends! {
         let kept = create_incident(&app, &c, &[("title", "Okapi clinic shelled")]).await;
         let duplicate = create_incident(&app, &c, &[("title", "Okapi clinic hit by shells"), ("narrative", "Wombat ambulance damaged.")]).await;
         assert_eq!(found(&app, &c, "zebrafish").await, [reference(edited)]);
+        // A new record is found by its first claim's words too.
+        let claimed = create_incident(&app, &c, &[("title", "Convoy turned back"), ("claim_statement", "Our driver saw capybara tracks.")]).await;
+        assert_eq!(found(&app, &c, "capybara").await, [reference(claimed)]);
 
         // An edit: the old words no longer find it, the new ones do.
         let edit = app.get_with(&c, &format!("/incidents/{edited}/edit")).await;
@@ -103,7 +106,7 @@ both_backends! {
         assert_eq!(both, [reference(kept), reference(duplicate)]);
         assert!(app.get_with(&c, "/incidents?q=wombat").await.body.contains("Merged duplicate"));
         // Every record is still found by its place.
-        assert_eq!(found(&app, &c, "douma").await.len(), 4);
+        assert_eq!(found(&app, &c, "douma").await.len(), 5);
     }
 
     /// A search shows a reporter what the record's page would: another organisation's

@@ -292,6 +292,31 @@ fn claim_text(c: &ClaimFields) -> String {
     )
 }
 
+/// The INSERT of a claim on the record with `record` facts, which it keeps as its
+/// provenance, answering the claim's id (an expression, so that one text serves both backends
+/// and [`create`] can send it along with the record's search entry).
+macro_rules! claim_insert {
+    ($incident_id:expr, $user_id:expr, $record:expr, $c:expr) => {{
+        let (c, record) = ($c, $record);
+        diesel::insert_into(claims::table)
+            .values((
+                claims::incident_id.eq($incident_id),
+                claims::source_type.eq(c.source_type.code()),
+                claims::source_name.eq(&c.source_name),
+                claims::reliability.eq(c.reliability.code()),
+                claims::credibility.eq(c.credibility.code()),
+                claims::claimed_on.eq(c.claimed_on),
+                claims::statement.eq(&c.statement),
+                claims::stance.eq(c.stance.code()),
+                claims::created_by.eq($user_id),
+                claims::created_at.eq(audit::now()),
+                claims::organization_id.eq(Some(record.organization_id)),
+                claims::sensitivity.eq(record.sensitivity.code()),
+            ))
+            .returning(claims::id)
+    }};
+}
+
 /// Inserts a claim on the record with `record` facts, which it keeps as its provenance.
 fn insert_claim(
     conn: &mut DbConn,
@@ -300,24 +325,12 @@ fn insert_claim(
     record: RecordFacts,
     c: &ClaimFields,
 ) -> Result<i64, AppError> {
-    Ok(crate::on_backend!(conn, |db| diesel::insert_into(
-        claims::table
+    Ok(crate::on_backend!(conn, |db| claim_insert!(
+        incident_id,
+        user_id,
+        record,
+        c
     )
-    .values((
-        claims::incident_id.eq(incident_id),
-        claims::source_type.eq(c.source_type.code()),
-        claims::source_name.eq(&c.source_name),
-        claims::reliability.eq(c.reliability.code()),
-        claims::credibility.eq(c.credibility.code()),
-        claims::claimed_on.eq(c.claimed_on),
-        claims::statement.eq(&c.statement),
-        claims::stance.eq(c.stance.code()),
-        claims::created_by.eq(user_id),
-        claims::created_at.eq(audit::now()),
-        claims::organization_id.eq(Some(record.organization_id)),
-        claims::sensitivity.eq(record.sensitivity.code()),
-    ))
-    .returning(claims::id)
     .get_result(db))?)
 }
 
@@ -344,7 +357,9 @@ pub fn create(
     let reference = references::next(conn, "INC", today.year())?;
     let now = audit::now();
     let c = f.counts;
-    let id: i64 = crate::on_backend!(conn, |db| diesel::insert_into(incidents::table)
+    // The row as written, its place in hand and its organisation the author's (`find` would
+    // read both again).
+    let incident: Incident = crate::on_backend!(conn, |db| diesel::insert_into(incidents::table)
         .values((
             (
                 incidents::reference.eq(&reference),
@@ -363,16 +378,24 @@ pub fn create(
                 incidents::updated_at.eq(now),
             ),
         ))
-        .returning(incidents::id)
+        .returning(Incident::as_returning())
         .get_result(db))?;
-    let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
-    // The row alone: its place is in hand and its organisation is the author's (`find` would
-    // read both again). `RETURNING` the whole row is not offered over both backends at once.
-    let incident: Incident = crate::on_backend!(conn, |db| incidents::table
-        .find(id)
-        .select(Incident::as_select())
-        .get_result(db))?;
-    search::index_new(conn, &incident, &location.search_text())?;
+    let id = incident.id;
+    let places = location.search_text();
+    let claim_id: i64 = match conn.db() {
+        // The claim and the record's search entry in one statement, a round trip fewer (see
+        // `db::together`); the entry's words are the record's and its first claim's.
+        DbConn::Pg(db) => crate::db::together(
+            search::new_entry_pg(&incident, &places, &claim.statement),
+            claim_insert!(id, author.user_id, record, claim),
+        )
+        .get_result(db)?,
+        DbConn::Sqlite(_) => {
+            let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
+            search::index_new(conn, &incident, &places, &claim.statement)?;
+            claim_id
+        }
+    };
     let snapshot = incident.snapshot(&location.label());
     let mut changes = revisions::diff(&json!({}), &snapshot);
     changes["claim"] = json!([null, claim_text(claim)]);

@@ -7,7 +7,7 @@
 //! Classified from the revision the change writes (its action and changed fields), so no
 //! store needs to know about subscriptions. Nothing is queued while no one has a webhook or
 //! email subscription: feeds are read when asked, and the busiest writes pay one indexed
-//! look-up.
+//! look-up (on PostgreSQL inside the revision's own statement, see [`queued_pg`]).
 
 use diesel::prelude::*;
 use serde_json::Value;

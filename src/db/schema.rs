@@ -1,5 +1,19 @@
 //! Table definitions valid for both backends: only generic SQL types (BigInt, Integer, Text,
 //! Bool, Timestamp). Written by hand to match `migrations/sqlite` and `migrations/postgres`.
+//!
+//! One exception: `incidents.search_vector`, PostgreSQL's search entry (SQLite keeps its
+//! entries in an FTS5 table of their own), declared so that a new incident's INSERT can write
+//! it (`records::store::incidents::create`). Nothing selects it, and nothing may select every
+//! column of `incidents` (`Incident::as_select()` names its own), since SQLite has no such
+//! column.
+
+/// SQL types of one backend only.
+pub mod sql_types {
+    /// PostgreSQL's `tsvector`.
+    #[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+    #[diesel(postgres_type(name = "tsvector"))]
+    pub struct TsVector;
+}
 
 diesel::table! {
     organizations (id) {
@@ -163,6 +177,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::TsVector;
+
     incidents (id) {
         id -> BigInt,
         reference -> Text,
@@ -210,6 +227,8 @@ diesel::table! {
         figures_area_period -> Text,
         /// Event tags beside the access constraint (comma-separated codes).
         event_tags -> Text,
+        /// PostgreSQL only (see the module's notes).
+        search_vector -> Nullable<TsVector>,
     }
 }
 

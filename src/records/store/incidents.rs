@@ -292,31 +292,6 @@ fn claim_text(c: &ClaimFields) -> String {
     )
 }
 
-/// The INSERT of a claim on the record with `record` facts, which it keeps as its
-/// provenance, answering the claim's id (an expression, so that one text serves both backends
-/// and [`create`] can send it along with the record's search entry).
-macro_rules! claim_insert {
-    ($incident_id:expr, $user_id:expr, $record:expr, $c:expr) => {{
-        let (c, record) = ($c, $record);
-        diesel::insert_into(claims::table)
-            .values((
-                claims::incident_id.eq($incident_id),
-                claims::source_type.eq(c.source_type.code()),
-                claims::source_name.eq(&c.source_name),
-                claims::reliability.eq(c.reliability.code()),
-                claims::credibility.eq(c.credibility.code()),
-                claims::claimed_on.eq(c.claimed_on),
-                claims::statement.eq(&c.statement),
-                claims::stance.eq(c.stance.code()),
-                claims::created_by.eq($user_id),
-                claims::created_at.eq(audit::now()),
-                claims::organization_id.eq(Some(record.organization_id)),
-                claims::sensitivity.eq(record.sensitivity.code()),
-            ))
-            .returning(claims::id)
-    }};
-}
-
 /// Inserts a claim on the record with `record` facts, which it keeps as its provenance.
 fn insert_claim(
     conn: &mut DbConn,
@@ -325,12 +300,24 @@ fn insert_claim(
     record: RecordFacts,
     c: &ClaimFields,
 ) -> Result<i64, AppError> {
-    Ok(crate::on_backend!(conn, |db| claim_insert!(
-        incident_id,
-        user_id,
-        record,
-        c
+    Ok(crate::on_backend!(conn, |db| diesel::insert_into(
+        claims::table
     )
+    .values((
+        claims::incident_id.eq(incident_id),
+        claims::source_type.eq(c.source_type.code()),
+        claims::source_name.eq(&c.source_name),
+        claims::reliability.eq(c.reliability.code()),
+        claims::credibility.eq(c.credibility.code()),
+        claims::claimed_on.eq(c.claimed_on),
+        claims::statement.eq(&c.statement),
+        claims::stance.eq(c.stance.code()),
+        claims::created_by.eq(user_id),
+        claims::created_at.eq(audit::now()),
+        claims::organization_id.eq(Some(record.organization_id)),
+        claims::sensitivity.eq(record.sensitivity.code()),
+    ))
+    .returning(claims::id)
     .get_result(db))?)
 }
 
@@ -357,45 +344,52 @@ pub fn create(
     let reference = references::next(conn, "INC", today.year())?;
     let now = audit::now();
     let c = f.counts;
-    // The row as written, its place in hand and its organisation the author's (`find` would
-    // read both again).
-    let incident: Incident = crate::on_backend!(conn, |db| diesel::insert_into(incidents::table)
-        .values((
-            (
-                incidents::reference.eq(&reference),
-                described_columns!(f, location),
-            ),
-            (count_columns!(c),),
-            (
-                incidents::organization_id.eq(author.viewer.organization_id),
-                incidents::created_by.eq(author.user_id),
-                incidents::sensitivity.eq(f.sensitivity.code()),
-                incidents::verification.eq(Verification::Unverified.code()),
-                incidents::status.eq(f.status.code()),
-                incidents::retraction_reason.eq(""),
-                incidents::version.eq(1),
-                incidents::created_at.eq(now),
-                incidents::updated_at.eq(now),
-            ),
-        ))
-        .returning(Incident::as_returning())
-        .get_result(db))?;
-    let id = incident.id;
+    let row = (
+        (
+            incidents::reference.eq(&reference),
+            described_columns!(f, location),
+        ),
+        (count_columns!(c),),
+        (
+            incidents::organization_id.eq(author.viewer.organization_id),
+            incidents::created_by.eq(author.user_id),
+            incidents::sensitivity.eq(f.sensitivity.code()),
+            incidents::verification.eq(Verification::Unverified.code()),
+            incidents::status.eq(f.status.code()),
+            incidents::retraction_reason.eq(""),
+            incidents::version.eq(1),
+            incidents::created_at.eq(now),
+            incidents::updated_at.eq(now),
+        ),
+    );
     let places = location.search_text();
-    let claim_id: i64 = match conn.db() {
-        // The claim and the record's search entry in one statement, a round trip fewer (see
-        // `db::together`); the entry's words are the record's and its first claim's.
-        DbConn::Pg(db) => crate::db::together(
-            search::new_entry_pg(&incident, &places, &claim.statement),
-            claim_insert!(id, author.user_id, record, claim),
-        )
-        .get_result(db)?,
-        DbConn::Sqlite(_) => {
-            let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
-            search::index_new(conn, &incident, &places, &claim.statement)?;
-            claim_id
+    // The row as written, its place in hand and its organisation the author's (`find` would
+    // read both again); on PostgreSQL with its search entry, the record's words and its first
+    // claim's (see `search::Vector`).
+    let incident: Incident = match conn.db() {
+        DbConn::Pg(db) => {
+            let entry = search::Vector::new_incident(
+                &reference,
+                &f.title,
+                &f.narrative,
+                &places,
+                &claim.statement,
+            );
+            diesel::insert_into(incidents::table)
+                .values((row, incidents::search_vector.eq(entry)))
+                .returning(Incident::as_returning())
+                .get_result(db)?
         }
+        DbConn::Sqlite(db) => diesel::insert_into(incidents::table)
+            .values(row)
+            .returning(Incident::as_returning())
+            .get_result(db)?,
     };
+    let id = incident.id;
+    let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
+    if let DbConn::Sqlite(_) = conn.db() {
+        search::index_new(conn, &incident, &places, &claim.statement)?;
+    }
     let snapshot = incident.snapshot(&location.label());
     let mut changes = revisions::diff(&json!({}), &snapshot);
     changes["claim"] = json!([null, claim_text(claim)]);

@@ -528,6 +528,10 @@ both_backends! {
         let home = app.get_with(&reporter, "/").await;
         assert!(home.body.contains("drafts</h2>"), "{}", home.body);
         assert!(home.body.contains("Still a draft"));
+        // The drafts' own list holds the draft alone (read through the drafts' index).
+        let drafts = home.body.split("<section aria-labelledby=\"drafts-title\">").nth(1).unwrap();
+        let drafts = drafts.split("</section>").next().unwrap();
+        assert!(drafts.contains("Still a draft") && !drafts.contains("Queued for verification"), "{drafts}");
         let queue = app.get_with(&coordinator, "/").await;
         assert!(queue.body.contains("Waiting for verification"));
         assert!(queue.body.contains("Queued for verification"));

@@ -9,12 +9,11 @@
 //! email subscription: feeds are read when asked, and the busiest writes pay one indexed
 //! look-up (on PostgreSQL inside the revision's own statement, see [`queued_pg`]).
 
-use diesel::prelude::*;
-use serde_json::Value;
-
 use diesel::pg::Pg;
+use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Text, Timestamp};
+use serde_json::Value;
 
 use crate::audit::{self, Tx};
 use crate::db::schema::{notification_events, subscriptions};

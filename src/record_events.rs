@@ -7,17 +7,12 @@
 //! Classified from the revision the change writes (its action and changed fields), so no
 //! store needs to know about subscriptions. Nothing is queued while no one has a webhook or
 //! email subscription: feeds are read when asked, and the busiest writes pay one indexed
-//! look-up (on PostgreSQL inside the revision's own statement, see [`queued_pg`]).
+//! look-up (one statement, on PostgreSQL inside the revision's own, see [`queued`]).
 
-use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Text, Timestamp};
 use serde_json::Value;
 
-use crate::audit::{self, Tx};
-use crate::db::schema::{notification_events, subscriptions};
-use crate::db::DbConn;
+use crate::audit::Tx;
 use crate::error::AppError;
 
 /// Every kind of event, as stored and as sent.
@@ -81,53 +76,41 @@ pub fn queue(
     entity_type: &str,
     entity_id: i64,
 ) -> Result<(), AppError> {
-    match tx.db() {
-        // Two statements of diesel's, both kept compiled (a statement of SQL text is compiled
-        // anew at every run); no round trip to save.
-        DbConn::Sqlite(c) => {
-            let listening = diesel::select(diesel::dsl::exists(
-                subscriptions::table
-                    .filter(subscriptions::revoked_at.is_null())
-                    .filter(subscriptions::channel.ne("feed")),
-            ))
-            .get_result(c)?;
-            if listening {
-                diesel::insert_into(notification_events::table)
-                    .values((
-                        notification_events::kind.eq(kind),
-                        notification_events::entity_type.eq(entity_type),
-                        notification_events::entity_id.eq(entity_id),
-                        notification_events::created_at.eq(audit::now()),
-                    ))
-                    .execute(c)?;
-            }
-        }
-        DbConn::Pg(c) => {
-            queued_pg(kind, entity_type, entity_id).execute(c)?;
-        }
-    }
+    crate::on_backend!(tx, |c| queued!(kind, entity_type, entity_id).execute(c))?;
     Ok(())
 }
 
-/// [`queue`] on PostgreSQL, as one statement that inserts the event only if anyone listens,
-/// to send along with another (`db::together`): with a revision's (`revisions::record`), the
-/// busiest writes pay no round trip of their own for it.
-pub fn queued_pg(
-    kind: &'static str,
-    entity_type: &str,
-    entity_id: i64,
-) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
-    diesel::sql_query(
-        "INSERT INTO notification_events (kind, entity_type, entity_id, created_at) \
-         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM subscriptions \
-         WHERE revoked_at IS NULL AND channel <> 'feed')",
-    )
-    .into_boxed()
-    .bind::<Text, _>(kind)
-    .bind::<Text, _>(entity_type.to_string())
-    .bind::<BigInt, _>(entity_id)
-    .bind::<Timestamp, _>(audit::now())
+/// [`queue`]'s statement (an expression, so that one text serves both backends): the event
+/// inserted only if anyone listens, one statement either way, kept compiled. On PostgreSQL it
+/// goes along with a revision's (`revisions::record`, `db::together`), so the busiest writes
+/// pay no round trip for it.
+macro_rules! queued {
+    ($kind:expr, $entity_type:expr, $entity_id:expr) => {{
+        use diesel::sql_types::{BigInt, Text, Timestamp};
+        use diesel::IntoSql;
+        use $crate::db::schema::{notification_events, subscriptions};
+        let listening = diesel::dsl::exists(
+            subscriptions::table
+                .filter(subscriptions::revoked_at.is_null())
+                .filter(subscriptions::channel.ne("feed")),
+        );
+        diesel::select((
+            ($kind).into_sql::<Text>(),
+            ($entity_type).to_string().into_sql::<Text>(),
+            ($entity_id).into_sql::<BigInt>(),
+            $crate::audit::now().into_sql::<Timestamp>(),
+        ))
+        .filter(listening)
+        .insert_into(notification_events::table)
+        .into_columns((
+            notification_events::kind,
+            notification_events::entity_type,
+            notification_events::entity_id,
+            notification_events::created_at,
+        ))
+    }};
 }
+pub(crate) use queued;
 
 #[cfg(test)]
 mod tests {

@@ -155,7 +155,7 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<i3
         crate::record_events::classify(rev.entity_type, rev.action, rev.changes, rev.snapshot);
     let id: i64 = match (tx.db(), event) {
         (DbConn::Pg(c), Some(kind)) => crate::db::together(
-            crate::record_events::queued_pg(kind, rev.entity_type, rev.entity_id),
+            crate::record_events::queued!(kind, rev.entity_type, rev.entity_id),
             insert,
         )
         .get_result(c)?,

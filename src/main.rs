@@ -12,7 +12,7 @@ use std::process::ExitCode;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's settings, read when it starts (the crate prefixes its symbols with `_rjem_`): as
-/// many arenas as glibc was allowed (`cli::limit_malloc_arenas`), memory freed and unused for a
+/// many arenas as glibc was allowed (`cli::tune_malloc`), memory freed and unused for a
 /// second handed back to the system by jemalloc's own threads, not by a request's.
 #[cfg(target_os = "linux")]
 #[export_name = "_rjem_malloc_conf"]

@@ -38,6 +38,53 @@ fn advance(conn: &mut DbConn, prefix: &str, year: i32) -> Result<i64, AppError> 
     })
 }
 
+/// The ids a new incident and its first claim will have, reserved on PostgreSQL.
+#[derive(Debug, Clone, Copy)]
+pub struct IncidentIds {
+    pub incident: i64,
+    pub claim: i64,
+}
+
+/// The next incident reference in `year` (`next`), and on PostgreSQL the ids the new incident
+/// and its first claim will have, taken from their tables' sequences in the same round trip:
+/// with both ids known the two rows go to the server as one statement
+/// (`records::store::incidents::create`). SQLite gives ids as it inserts, with no round trip
+/// to save. An id taken and not used leaves a gap, as a rolled-back insert's does; references
+/// have none.
+pub fn next_incident(
+    conn: &mut DbConn,
+    year: i32,
+) -> Result<(String, Option<IncidentIds>), AppError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    const PREFIX: &str = "INC";
+    let DbConn::Pg(c) = conn else {
+        return Ok((next(conn, PREFIX, year)?, None));
+    };
+    let advanced: Option<(i64, (i64, i64))> = crate::db::kept(
+        diesel::update(reference_counters::table.find((PREFIX, year)))
+            .set(reference_counters::last_value.eq(reference_counters::last_value + 1))
+            .returning((
+                reference_counters::last_value,
+                (
+                    sql::<BigInt>("nextval('incidents_id_seq')"),
+                    sql::<BigInt>("nextval('claims_id_seq')"),
+                ),
+            )),
+    )
+    .get_result(c)
+    .optional()?;
+    Ok(match advanced {
+        Some((value, (incident, claim))) => (
+            format(PREFIX, year, value),
+            Some(IncidentIds { incident, claim }),
+        ),
+        // The year's first reference inserts its counter; its rows take their ids as they
+        // are inserted.
+        None => (next(conn, PREFIX, year)?, None),
+    })
+}
+
 pub fn format(prefix: &str, year: i32, value: i64) -> String {
     format!("{prefix}-{year}-{value:06}")
 }

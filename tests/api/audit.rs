@@ -206,6 +206,17 @@ both_backends! {
         seed_place(&app, "Douma", "", "Rural Damascus", "Duma");
         let reporter = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
         let first = create_incident(&app, &reporter, &[]).await;
+        // A second claim on the first record, so that claims and records are numbered apart.
+        let show = format!("/incidents/{first}");
+        let claim = [
+            ("claim_source_type", "authorities"),
+            ("claim_reliability", "F"),
+            ("claim_credibility", "6"),
+            ("claim_date", "2018-02-27"),
+            ("claim_statement", "The authorities deny it."),
+        ];
+        let added = app.post_form_with(&reporter, &show, &format!("{show}/claims"), &claim).await;
+        assert_eq!(added.status, 303, "{}", added.body);
         let edit = format!("/incidents/{first}/edit");
         let csrf = app.get_with(&reporter, &edit).await.csrf();
         let mut create = incident_form(&[]);
@@ -231,12 +242,22 @@ both_backends! {
         let conflicts = answers.iter().filter(|s| **s == 409).count();
         assert_eq!((created, edited, conflicts), (18, 1, 5), "{answers:?}");
         assert_eq!(app.count("incidents"), 19);
-        assert_eq!(app.count("revisions WHERE entity_type = 'incident'"), 20);
+        // Nineteen creations, the claim added and the one edit.
+        assert_eq!(app.count("revisions WHERE entity_type = 'incident'"), 21);
         // Each change wrote its own event and its revision's, and nothing else was kept.
         assert_eq!(app.count_where("audit_events", "action = 'incident.create'"), 19);
         assert_eq!(app.count_where("audit_events", "action = 'incident.update'"), 1);
         let events = app.count("audit_events");
         assert_eq!(head(&app).0, events, "the head is the newest event");
+        // Each creation's event names its record's one claim (on PostgreSQL the two rows are
+        // written by one statement, with ids taken beforehand: `references::next_incident`).
+        assert_eq!(app.count("claims"), 20);
+        for e in (1..=events).map(|id| event(&app, id)).filter(|e| e.action == "incident.create") {
+            let details: serde_json::Value = serde_json::from_str(&e.details).unwrap();
+            let claim = details["claim_id"].as_i64().expect("a claim id");
+            let filter = format!("id = {claim} AND incident_id = {}", e.entity_id);
+            assert_eq!(app.count_where("claims", &filter), 1, "event {}: {details}", e.id);
+        }
         let (code, stdout) = verify(&app);
         assert_eq!(code, Some(0), "{stdout}");
         assert!(stdout.starts_with("Audit trail intact: every check holds.\n"), "{stdout}");

@@ -292,6 +292,27 @@ fn claim_text(c: &ClaimFields) -> String {
     )
 }
 
+/// A claim's columns on the record `$incident_id` with `$record` facts, which it keeps as its
+/// provenance (`insert_claim`, and a new incident's first claim on PostgreSQL).
+macro_rules! claim_columns {
+    ($incident_id:expr, $user_id:expr, $record:expr, $c:expr) => {
+        (
+            claims::incident_id.eq($incident_id),
+            claims::source_type.eq($c.source_type.code()),
+            claims::source_name.eq(&$c.source_name),
+            claims::reliability.eq($c.reliability.code()),
+            claims::credibility.eq($c.credibility.code()),
+            claims::claimed_on.eq($c.claimed_on),
+            claims::statement.eq(&$c.statement),
+            claims::stance.eq($c.stance.code()),
+            claims::created_by.eq($user_id),
+            claims::created_at.eq(audit::now()),
+            claims::organization_id.eq(Some($record.organization_id)),
+            claims::sensitivity.eq($record.sensitivity.code()),
+        )
+    };
+}
+
 /// Inserts a claim on the record with `record` facts, which it keeps as its provenance.
 fn insert_claim(
     conn: &mut DbConn,
@@ -303,20 +324,7 @@ fn insert_claim(
     Ok(crate::on_backend!(conn, |db| diesel::insert_into(
         claims::table
     )
-    .values((
-        claims::incident_id.eq(incident_id),
-        claims::source_type.eq(c.source_type.code()),
-        claims::source_name.eq(&c.source_name),
-        claims::reliability.eq(c.reliability.code()),
-        claims::credibility.eq(c.credibility.code()),
-        claims::claimed_on.eq(c.claimed_on),
-        claims::statement.eq(&c.statement),
-        claims::stance.eq(c.stance.code()),
-        claims::created_by.eq(user_id),
-        claims::created_at.eq(audit::now()),
-        claims::organization_id.eq(Some(record.organization_id)),
-        claims::sensitivity.eq(record.sensitivity.code()),
-    ))
+    .values(claim_columns!(incident_id, user_id, record, c))
     .returning(claims::id)
     .get_result(db))?)
 }
@@ -341,7 +349,7 @@ pub fn create(
     let Some(location) = place(conn, author, &f.place, record, &mut errors)? else {
         return Ok(Err(errors));
     };
-    let reference = references::next(conn, "INC", today.year())?;
+    let (reference, reserved) = references::next_incident(conn.db(), today.year())?;
     let now = audit::now();
     let c = f.counts;
     let row = (
@@ -364,10 +372,12 @@ pub fn create(
     );
     let places = location.search_text();
     // The row as written, its place in hand and its organisation the author's (`find` would
-    // read both again); on PostgreSQL with its search entry, the record's words and its first
-    // claim's (see `search::Vector`).
-    let incident: Incident = match conn.db() {
-        DbConn::Pg(db) => {
+    // read both again). On PostgreSQL with its search entry, the record's words and its first
+    // claim's (see `search::Vector`), and, with the ids reserved with the reference, the claim
+    // in the same statement (`db::together`; the claim's reference to the incident is checked
+    // at the statement's end, when both rows are there).
+    let (incident, claim_id): (Incident, Option<i64>) = match (conn.db(), reserved) {
+        (DbConn::Pg(db), reserved) => {
             let entry = search::Vector::new_incident(
                 &reference,
                 &f.title,
@@ -375,18 +385,43 @@ pub fn create(
                 &places,
                 &claim.statement,
             );
-            diesel::insert_into(incidents::table)
-                .values((row, incidents::search_vector.eq(entry)))
-                .returning(Incident::as_returning())
-                .get_result(db)?
+            let insert = diesel::insert_into(incidents::table).values((
+                row,
+                incidents::search_vector.eq(entry),
+                reserved.map(|ids| incidents::id.eq(ids.incident)),
+            ));
+            match reserved {
+                Some(ids) => {
+                    let first_claim = diesel::insert_into(claims::table).values((
+                        claims::id.eq(ids.claim),
+                        claim_columns!(ids.incident, author.user_id, record, claim),
+                    ));
+                    let incident = crate::db::together(
+                        first_claim,
+                        insert.returning(Incident::as_returning()),
+                    )
+                    .get_result(db)?;
+                    (incident, Some(ids.claim))
+                }
+                None => (
+                    insert.returning(Incident::as_returning()).get_result(db)?,
+                    None,
+                ),
+            }
         }
-        DbConn::Sqlite(db) => diesel::insert_into(incidents::table)
-            .values(row)
-            .returning(Incident::as_returning())
-            .get_result(db)?,
+        (DbConn::Sqlite(db), _) => (
+            diesel::insert_into(incidents::table)
+                .values(row)
+                .returning(Incident::as_returning())
+                .get_result(db)?,
+            None,
+        ),
     };
     let id = incident.id;
-    let claim_id = insert_claim(conn, id, author.user_id, record, claim)?;
+    let claim_id = match claim_id {
+        Some(claim_id) => claim_id,
+        None => insert_claim(conn, id, author.user_id, record, claim)?,
+    };
     if let DbConn::Sqlite(_) = conn.db() {
         search::index_new(conn, &incident, &places, &claim.statement)?;
     }

@@ -592,7 +592,7 @@ pub fn create(
     names::write(conn, id, &all_names)?;
     let created = find(conn, id)?;
     let snapshot = created.snapshot(&all_names);
-    revisions::record(
+    revisions::record_then(
         conn,
         actor,
         NewRevision {
@@ -604,11 +604,7 @@ pub fn create(
             snapshot: &snapshot,
             facts: None,
         },
-    )?;
-    audit::record(
-        conn,
-        actor,
-        Event::new("location.create", "location", id).details(snapshot),
+        |_| Event::new("location.create", "location", id).details(snapshot.clone()),
     )?;
     Ok(created)
 }

@@ -278,45 +278,63 @@ impl Drop for WriterTurn {
     }
 }
 
-/// Appends one event to the chain, in the same transaction as the change.
+/// Appends one event to the chain, in the same transaction as the change; answers its id.
 pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> Result<i64, AppError> {
-    let (last_id, last_hash) = tx.head.clone();
-    let conn = tx.db();
-    let mut row = AuditEvent {
-        id: last_id + 1,
-        occurred_at: now(),
-        actor_user_id: actor.user_id,
-        actor_label: actor.label.clone(),
-        actor_org_id: actor.org_id,
-        action: event.action.to_string(),
-        entity_type: event.entity_type.to_string(),
-        entity_id: event.entity_id,
-        client_addr: actor.client_addr.clone(),
-        details: event.details.to_string(),
-        prev_hash: last_hash,
-        hash: String::new(),
-    };
-    row.hash = row.compute_hash();
+    record_all(tx, actor, [event])
+}
+
+/// Appends `events` to the chain in their order, in the same transaction as the change, as
+/// one statement (a change's revision event and its own: `revisions::record_then`); answers
+/// the last one's id.
+pub fn record_all<const N: usize>(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    events: [Event; N],
+) -> Result<i64, AppError> {
+    let (mut last_id, mut last_hash) = tx.head.clone();
+    let rows: Vec<AuditEvent> = events
+        .into_iter()
+        .map(|event| {
+            let mut row = AuditEvent {
+                id: last_id + 1,
+                occurred_at: now(),
+                actor_user_id: actor.user_id,
+                actor_label: actor.label.clone(),
+                actor_org_id: actor.org_id,
+                action: event.action.to_string(),
+                entity_type: event.entity_type.to_string(),
+                entity_id: event.entity_id,
+                client_addr: actor.client_addr.clone(),
+                details: event.details.to_string(),
+                prev_hash: std::mem::take(&mut last_hash),
+                hash: String::new(),
+            };
+            row.hash = row.compute_hash();
+            (last_id, last_hash) = (row.id, row.hash.clone());
+            row
+        })
+        .collect();
     // The head row moves with every event, so that whatever reads it inside this transaction
     // (a nested `write`, a checkpoint) finds the chain as it now is. Both statements run in
     // every write, on the backend's own connection (see `on_backend!`) and kept compiled (see
-    // `db::kept`); on PostgreSQL as one statement, a round trip fewer (see `db::together`).
-    let insert = diesel::insert_into(audit_events::table).values(&row);
+    // `db::kept`: a statement of N rows has one text for each N the code passes); on
+    // PostgreSQL as one statement, a round trip fewer (see `db::together`).
+    let insert = diesel::insert_into(audit_events::table).values(&rows);
     let move_head = diesel::update(audit_chain_head::table.find(1))
         .set((
-            audit_chain_head::last_id.eq(row.id),
-            audit_chain_head::last_hash.eq(&row.hash),
+            audit_chain_head::last_id.eq(last_id),
+            audit_chain_head::last_hash.eq(&last_hash),
         ))
         .returning(audit_chain_head::last_id);
-    let _moved: i64 = match conn {
+    let _moved: i64 = match tx.db() {
         DbConn::Sqlite(c) => {
             insert.execute(c)?;
             crate::db::kept(move_head).get_result(c)?
         }
         DbConn::Pg(c) => crate::db::together(insert, move_head).get_result(c)?,
     };
-    tx.head = (row.id, row.hash);
-    Ok(tx.head.0)
+    tx.head = (last_id, last_hash);
+    Ok(last_id)
 }
 
 /// A JSON object of the fields that changed: `{"field": [old, new], …}`.

@@ -58,24 +58,15 @@ impl RevisionRow {
     }
 }
 
-/// Records the content hash of revision `row` in the audit trail. Call in the transaction that
-/// wrote the revision, with the row as written.
-pub fn record_revision(
-    conn: &mut Tx<'_>,
-    actor: &Actor,
-    row: &RevisionRow,
-) -> Result<(), AppError> {
-    super::record(
-        conn,
-        actor,
-        Event::new(REVISION_EVENT, "revision", row.id).details(json!({
-            "entity_type": row.entity_type,
-            "entity_id": row.entity_id,
-            "revision_no": row.revision_no,
-            "content_hash": row.content_hash(),
-        })),
-    )?;
-    Ok(())
+/// The audit event that records the content hash of revision `row`: written in the
+/// transaction that wrote the revision, with the row as written (`revisions::record`).
+pub fn revision_event(row: &RevisionRow) -> Event {
+    Event::new(REVISION_EVENT, "revision", row.id).details(json!({
+        "entity_type": row.entity_type,
+        "entity_id": row.entity_id,
+        "revision_no": row.revision_no,
+        "content_hash": row.content_hash(),
+    }))
 }
 
 /// What one coverage event vouches for.

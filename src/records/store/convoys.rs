@@ -247,7 +247,7 @@ fn record_change(
             c.insert(k.clone(), json!([null, v]));
         }
     }
-    let number = revisions::record(
+    revisions::record_then(
         conn,
         actor,
         NewRevision {
@@ -259,13 +259,11 @@ fn record_change(
             snapshot: &new,
             facts: Some(after.convoy.facts()),
         },
-    )?;
-    audit::record(
-        conn,
-        actor,
-        Event::new(audit_action, "convoy", id).details(
-            json!({ "reference": after.convoy.reference, "revision": number, "changes": changes }),
-        ),
+        |number| {
+            Event::new(audit_action, "convoy", id).details(
+                json!({ "reference": after.convoy.reference, "revision": number, "changes": changes }),
+            )
+        },
     )?;
     Ok(())
 }

@@ -430,7 +430,7 @@ pub fn create(
     changes["claim"] = json!([null, claim_text(claim)]);
     changes["claim_stance"] = json!([null, claim.stance.code()]);
     changes["claim_source_name"] = json!([null, claim.source_name]);
-    revisions::record(
+    revisions::record_then(
         conn,
         &author.actor,
         NewRevision {
@@ -442,14 +442,12 @@ pub fn create(
             snapshot: &snapshot,
             facts: Some(facts(&incident)),
         },
-    )?;
-    audit::record(
-        conn,
-        &author.actor,
-        Event::new("incident.create", "incident", id).details(json!({
-            "reference": reference, "claim_id": claim_id, "status": incident.status,
-            "sensitivity": incident.sensitivity,
-        })),
+        |_| {
+            Event::new("incident.create", "incident", id).details(json!({
+                "reference": reference, "claim_id": claim_id, "status": incident.status,
+                "sensitivity": incident.sensitivity,
+            }))
+        },
     )?;
     Ok(Ok(incident))
 }
@@ -556,7 +554,7 @@ fn finish_change(
     let old = before.incident.snapshot(&before.location.label());
     let new = after.incident.snapshot(&after.location.label());
     let changes = revisions::diff(&old, &new);
-    let number = revisions::record(
+    revisions::record_then(
         conn,
         actor,
         NewRevision {
@@ -568,12 +566,10 @@ fn finish_change(
             snapshot: &new,
             facts: Some(after.facts()),
         },
-    )?;
-    audit::record(
-        conn,
-        actor,
-        Event::new(audit_action, "incident", after.incident.id)
-            .details(json!({ "reference": after.incident.reference, "revision": number, "changes": changes, "reason": reason })),
+        |number| {
+            Event::new(audit_action, "incident", after.incident.id)
+                .details(json!({ "reference": after.incident.reference, "revision": number, "changes": changes, "reason": reason }))
+        },
     )?;
     Ok(())
 }
@@ -602,7 +598,7 @@ pub fn add_claim(
         "claim_stance": [null, claim.stance.code()],
         "claim_source_name": [null, claim.source_name],
     });
-    let number = revisions::record(
+    revisions::record_then(
         conn,
         &author.actor,
         NewRevision {
@@ -614,12 +610,10 @@ pub fn add_claim(
             snapshot: &snapshot,
             facts: Some(current.facts()),
         },
-    )?;
-    audit::record(
-        conn,
-        &author.actor,
-        Event::new("incident.claim_add", "incident", id)
-            .details(json!({ "reference": current.incident.reference, "claim_id": claim_id, "revision": number })),
+        |number| {
+            Event::new("incident.claim_add", "incident", id)
+                .details(json!({ "reference": current.incident.reference, "claim_id": claim_id, "revision": number }))
+        },
     )?;
     Ok(claim_id)
 }

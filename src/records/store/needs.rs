@@ -107,7 +107,7 @@ fn record(
         .unwrap_or_else(|| json!({}));
     let new = after.need.snapshot(&after.location.label());
     let changes = revisions::diff(&old, &new);
-    let number = revisions::record(
+    revisions::record_then(
         conn,
         actor,
         NewRevision {
@@ -119,13 +119,11 @@ fn record(
             snapshot: &new,
             facts: Some(after.need.facts()),
         },
-    )?;
-    audit::record(
-        conn,
-        actor,
-        Event::new(audit_action, "need", id).details(
-            json!({ "reference": after.need.reference, "revision": number, "changes": changes, "reason": reason }),
-        ),
+        |number| {
+            Event::new(audit_action, "need", id).details(
+                json!({ "reference": after.need.reference, "revision": number, "changes": changes, "reason": reason }),
+            )
+        },
     )?;
     Ok(())
 }

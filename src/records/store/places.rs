@@ -110,7 +110,7 @@ pub fn update(
     let new = after.snapshot(&edit.names);
     let reindexed = reindex_incidents_at(conn, &after)?;
     let changes = revisions::diff(&old, &new);
-    let revision = revisions::record(
+    revisions::record_then(
         conn,
         &author.actor,
         NewRevision {
@@ -122,13 +122,11 @@ pub fn update(
             snapshot: &new,
             facts: None,
         },
-    )?;
-    audit::record(
-        conn,
-        &author.actor,
-        Event::new("location.update", "location", id).details(json!({
-            "revision": revision, "changes": changes, "incidents_reindexed": reindexed,
-        })),
+        |revision| {
+            Event::new("location.update", "location", id).details(json!({
+                "revision": revision, "changes": changes, "incidents_reindexed": reindexed,
+            }))
+        },
     )?;
     Ok(Saved::Saved)
 }

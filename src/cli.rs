@@ -258,7 +258,10 @@ pub fn main() -> ExitCode {
 }
 
 fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
-    tune_malloc();
+    tune_malloc(matches!(
+        settings.database,
+        crate::db::DatabaseUrl::Postgres(_)
+    ));
     crate::telemetry::init("info,actix_server=warn");
     actix_web::rt::System::new().block_on(async move {
         let app = crate::startup::Application::build(settings).await?;
@@ -275,23 +278,29 @@ fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
 /// allocations now go to jemalloc (`main.rs`, with four arenas too); glibc's still serve the C
 /// libraries (SQLite's page cache, libpq) and other platforms.
 ///
-/// libpq holds each page of an export (a thousand rows, about a megabyte) in glibc's memory and
-/// frees it when the page is read; by default glibc handed that back to the system each time
-/// (`brk`, `madvise`), and every hand-back stopped both cores to flush their address caches: a
-/// third of the server's time during a PostgreSQL export went to the kernel. Kept up to 4 MB
-/// free per arena instead (and blocks up to that size from the heap, not a mapping of their
-/// own each), the full export of a million on PostgreSQL took 3.9–4.3 s against 4.9–5.6 s
-/// (the kernel's share 12%), its peak memory unchanged (52–54 MB); SQLite's unchanged.
+/// On PostgreSQL, libpq holds each page of an export (a thousand rows, about a megabyte) in
+/// glibc's memory and frees it when the page is read; by default glibc handed that back to the
+/// system each time (`brk`, `madvise`), and every hand-back stopped both cores to flush their
+/// address caches: a third of the server's time during the export went to the kernel. Kept
+/// up to 4 MB free per arena instead (and blocks up to that size from the heap, not a mapping
+/// of their own each), the full export of a million took 3.9–4.3 s against 4.9–5.6 s (the
+/// kernel's share 12%), its peak memory unchanged (52–54 MB). On SQLite, whose page cache
+/// glibc serves, it gained nothing (the export alone 3.0–3.5 s with it and without, 46–47 MB
+/// either way) and could only keep more memory free, so glibc keeps its default there.
 /// Called before any thread starts.
-fn tune_malloc() {
+fn tune_malloc(postgres: bool) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets tuning parameters; it is called before other threads exist.
     unsafe {
         const KEPT: libc::c_int = 4 << 20;
         libc::mallopt(libc::M_ARENA_MAX, 4);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, KEPT);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, KEPT);
+        if postgres {
+            libc::mallopt(libc::M_TRIM_THRESHOLD, KEPT);
+            libc::mallopt(libc::M_MMAP_THRESHOLD, KEPT);
+        }
     }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = postgres;
 }
 
 fn open_db(settings: &Settings) -> anyhow::Result<Db> {

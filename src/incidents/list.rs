@@ -285,9 +285,10 @@ macro_rules! with_filters {
                 // A constant, not a bound value, so that both planners may read the drafts'
                 // own index (partial: drafts alone, migration 480), which they may use only
                 // for a statement that says 'draft' itself.
-                RecordStatus::Draft => {
-                    q.filter(diesel::dsl::sql::<Bool>("incidents.status = 'draft'"))
-                }
+                RecordStatus::Draft => q.filter(diesel::dsl::sql::<Bool>(&format!(
+                    "incidents.status = '{}'",
+                    RecordStatus::Draft.code()
+                ))),
                 _ => q.filter(incidents::status.eq(s.code())),
             };
         }

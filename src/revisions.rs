@@ -223,6 +223,19 @@ pub fn history(
         .load(conn)?)
 }
 
+/// A record's revisions, newest first: with a LIMIT, the newest of them (the incident page
+/// reads them so in its record's statement on PostgreSQL, `records::store::incidents`).
+macro_rules! newest_first {
+    ($entity_type:expr, $entity_id:expr) => {
+        $crate::db::schema::revisions::table
+            .filter($crate::db::schema::revisions::entity_type.eq($entity_type))
+            .filter($crate::db::schema::revisions::entity_id.eq($entity_id))
+            .order($crate::db::schema::revisions::revision_no.desc())
+            .select($crate::revisions::Revision::as_select())
+    };
+}
+pub(crate) use newest_first;
+
 /// The newest `n` revisions of a record, oldest first (a page's timeline, however long the
 /// record's history).
 pub fn latest(
@@ -231,15 +244,8 @@ pub fn latest(
     entity_id: i64,
     n: i64,
 ) -> Result<Vec<Revision>, AppError> {
-    let mut newest: Vec<Revision> = crate::first_rows!(
-        conn,
-        n,
-        revisions::table
-            .filter(revisions::entity_type.eq(entity_type))
-            .filter(revisions::entity_id.eq(entity_id))
-            .order(revisions::revision_no.desc())
-            .select(Revision::as_select())
-    )?;
+    let mut newest: Vec<Revision> =
+        crate::first_rows!(conn, n, newest_first!(entity_type, entity_id))?;
     newest.reverse();
     Ok(newest)
 }

@@ -10,6 +10,7 @@ mod checked;
 pub mod codes;
 pub mod kept;
 pub mod memory;
+pub mod nested;
 pub mod on_thread;
 pub mod schema;
 pub mod slow_queries;

@@ -42,14 +42,42 @@ pub fn of(
 ) -> Result<Vec<ScopedRevision>, AppError> {
     // Only the latest: those, and the one before them (whether the viewer could see the record
     // before the oldest change shown decides whether its old values are theirs to read).
-    let (all, before) = match latest {
-        None => (revisions::history(conn, entity_type, id)?, None),
-        Some(n) => {
-            let mut all = revisions::latest(conn, entity_type, id, n as i64 + 1)?;
-            let before = (all.len() > n).then(|| all.remove(0));
-            (all, before)
+    match latest {
+        None => {
+            let all = revisions::history(conn, entity_type, id)?;
+            scoped(conn, scope, all, None, false)
         }
-    };
+        Some(n) => {
+            let mut newest = revisions::latest(conn, entity_type, id, n as i64 + 1)?;
+            newest.reverse();
+            latest_of(conn, scope, newest, n)
+        }
+    }
+}
+
+/// [`of`] with `latest`, from the record's newest revisions as read already (newest first, at
+/// least `n + 1` of them if the record has as many).
+pub fn latest_of(
+    conn: &mut DbConn,
+    scope: &Scope,
+    mut newest: Vec<Revision>,
+    n: usize,
+) -> Result<Vec<ScopedRevision>, AppError> {
+    newest.truncate(n + 1);
+    newest.reverse();
+    let before = (newest.len() > n).then(|| newest.remove(0));
+    scoped(conn, scope, newest, before, true)
+}
+
+/// `all` (oldest first) as the viewer may read them, `before` the revision before the oldest;
+/// newest first when `newest_first`.
+fn scoped(
+    conn: &mut DbConn,
+    scope: &Scope,
+    all: Vec<Revision>,
+    before: Option<Revision>,
+    newest_first: bool,
+) -> Result<Vec<ScopedRevision>, AppError> {
     let mut shown = Vec::with_capacity(all.len());
     let mut seen_before = before.is_none_or(|r| scope.sees_revision(&r));
     for mut revision in all {
@@ -71,7 +99,7 @@ pub fn of(
         });
         seen_before = seen_after;
     }
-    if latest.is_some() {
+    if newest_first {
         shown.reverse();
     }
     Ok(shown)

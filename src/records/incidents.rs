@@ -59,6 +59,9 @@ impl std::ops::Deref for ScopedClaim {
     }
 }
 
+/// How many revisions the incident page shows, newest first.
+const TIMELINE: usize = 10;
+
 /// Everything the incident page shows, scoped.
 pub struct IncidentPage {
     pub claims: Vec<ScopedClaim>,
@@ -84,11 +87,8 @@ pub fn claims(
     scope: &Scope,
     incident: &Visible<Loaded>,
 ) -> Result<(Vec<ScopedClaim>, Hidden), AppError> {
-    let all: Vec<Claim> = crate::on_backend!(conn, |c| claims::table
-        .filter(claims::incident_id.eq(incident.incident.id))
-        .order((claims::claimed_on.asc(), claims::id.asc()))
-        .select(Claim::as_select())
-        .load(c))?;
+    let id = incident.incident.id;
+    let all: Vec<Claim> = crate::on_backend!(conn, |c| store::claims_in_order!(id).load(c))?;
     Ok(scoped_claims(scope, all))
 }
 
@@ -148,7 +148,9 @@ pub fn find_for_page(
     scope: &Scope,
     id: IncidentId,
 ) -> Result<(Visible<Loaded>, LinkCounts), AppError> {
-    let (loaded, counts) = store::find_visible_with_link_counts(conn, id.get(), scope.viewer())?;
+    let revisions = TIMELINE as i64 + 1;
+    let (loaded, counts) =
+        store::find_visible_with_link_counts(conn, id.get(), scope.viewer(), revisions)?;
     Ok((Visible::vouched(loaded), counts))
 }
 
@@ -161,7 +163,15 @@ pub fn page(
     counts: LinkCounts,
 ) -> Result<IncidentPage, AppError> {
     let i = &incident.incident;
-    let (claims, hidden_claims) = claims(conn, scope, incident)?;
+    // Read with the record on PostgreSQL (`LinkCounts::along`), here on SQLite.
+    let (claims, newest_revisions) = match counts.along {
+        Some(along) => (
+            scoped_claims(scope, along.claims),
+            Some(along.newest_revisions),
+        ),
+        None => (claims(conn, scope, incident)?, None),
+    };
+    let (claims, hidden_claims) = claims;
     // The page's statements are kept compiled (`db::kept`: a scope's SQL is one text per
     // organisation and role) and run on the backend's own connection (`on_backend!`). Most
     // incidents have no convoy linked and no duplicate merged into them (`counts`, read with
@@ -200,7 +210,10 @@ pub fn page(
         merged_into_hidden,
         duplicates,
         hidden_duplicates,
-        timeline: history::of(conn, scope, "incident", i.id, Some(10))?,
+        timeline: match newest_revisions {
+            Some(newest) => history::latest_of(conn, scope, newest, TIMELINE)?,
+            None => history::of(conn, scope, "incident", i.id, Some(TIMELINE))?,
+        },
     })
 }
 

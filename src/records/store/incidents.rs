@@ -11,7 +11,7 @@ use crate::accounts::Organization;
 use crate::audit::Tx;
 use crate::audit::{self, Actor, Event};
 use crate::db::schema::{claims, convoy_incidents, incidents, organizations};
-use crate::db::DbConn;
+use crate::db::{nested, DbConn};
 use crate::domain::vocab::Verification;
 use crate::domain::FieldErrors;
 use crate::domain::IncidentId;
@@ -24,7 +24,8 @@ use crate::permissions::{self, RecordFacts, Viewer};
 use crate::references;
 
 use super::Author;
-use crate::revisions::{self, NewRevision};
+use crate::incidents::Claim;
+use crate::revisions::{self, NewRevision, Revision};
 
 /// The columns an incident's form sets, as `.eq()` pairs for both insert and update (written
 /// once, so the two can never drift apart).
@@ -126,37 +127,105 @@ pub(in crate::records) fn find(conn: &mut DbConn, id: i64) -> Result<Loaded, App
     })
 }
 
-/// How many convoys name an incident as obstructing them and how many duplicates were merged
-/// into it, whoever may see them (the page shows those the viewer may, and how many more).
-#[derive(Debug, Clone, Copy)]
+/// An incident's claims, oldest first (by their date, then as recorded): every one, whoever
+/// may read it (the records core scopes them).
+macro_rules! claims_in_order {
+    ($incident_id:expr) => {
+        $crate::db::schema::claims::table
+            .filter($crate::db::schema::claims::incident_id.eq($incident_id))
+            .order((
+                $crate::db::schema::claims::claimed_on.asc(),
+                $crate::db::schema::claims::id.asc(),
+            ))
+            .select($crate::incidents::Claim::as_select())
+    };
+}
+pub(in crate::records) use claims_in_order;
+
+/// What the incident page reads with the record, whoever may see it (the page shows what the
+/// viewer may, and how many more): how many convoys name it as obstructing them and how many
+/// duplicates were merged into it, and on PostgreSQL its claims and latest revisions.
+#[derive(Debug)]
 pub struct LinkCounts {
     pub convoys: i64,
     pub duplicates: i64,
+    /// On PostgreSQL, read in the record's own statement (two round trips fewer); on SQLite,
+    /// which has none to save, `None`: the page reads them with statements of their own.
+    pub along: Option<ReadAlong>,
+}
+
+/// An incident's claims as [`claims_in_order!`] reads them, and its newest revisions, newest
+/// first.
+#[derive(Debug)]
+pub struct ReadAlong {
+    pub claims: Vec<Claim>,
+    pub newest_revisions: Vec<Revision>,
 }
 
 /// [`find_visible`] with the incident's [`LinkCounts`], for its page, in the same statement: a
 /// statement fewer is a round trip fewer on PostgreSQL, and most incidents have neither, so
-/// the page asks nothing more.
+/// the page asks nothing more. `revisions`: how many of the newest the page needs.
 pub(in crate::records) fn find_visible_with_link_counts(
     conn: &mut DbConn,
     id: i64,
     viewer: Viewer,
+    revisions: i64,
 ) -> Result<(Loaded, LinkCounts), AppError> {
     diesel::alias!(incidents as duplicates: Duplicates);
-    let (incident, location, organization, convoys, merged) = crate::on_backend!(conn, |c| {
-        incident_with!(
-            id,
-            convoy_incidents::table
-                .filter(convoy_incidents::incident_id.eq(id))
-                .count()
-                .single_value(),
-            duplicates
-                .filter(duplicates.field(incidents::merged_into).eq(id))
-                .count()
-                .single_value()
-        )
-        .get_result::<(Incident, Location, Organization, Option<i64>, Option<i64>)>(c)
-    })?;
+    macro_rules! with_counts {
+        ($($more:expr),*) => {
+            incident_with!(
+                id,
+                convoy_incidents::table
+                    .filter(convoy_incidents::incident_id.eq(id))
+                    .count()
+                    .single_value(),
+                duplicates
+                    .filter(duplicates.field(incidents::merged_into).eq(id))
+                    .count()
+                    .single_value()
+                $(, $more)*
+            )
+        };
+    }
+    let (incident, location, organization, convoys, merged, along) = match conn {
+        DbConn::Sqlite(c) => {
+            let (i, l, o, convoys, merged) =
+                with_counts!()
+                    .get_result::<(Incident, Location, Organization, Option<i64>, Option<i64>)>(
+                        c,
+                    )?;
+            (i, l, o, convoys, merged, None)
+        }
+        DbConn::Pg(c) => {
+            let (i, l, o, convoys, merged, claims, newest) = with_counts!(
+                nested::rows_of::<Claim, _>(claims_in_order!(id)),
+                nested::rows_of::<Revision, _>(
+                    revisions::newest_first!("incident", id).limit(revisions)
+                )
+            )
+            .get_result::<(
+                Incident,
+                Location,
+                Organization,
+                Option<i64>,
+                Option<i64>,
+                nested::Rows<Claim>,
+                nested::Rows<Revision>,
+            )>(c)?;
+            // PostgreSQL hands a sorted subquery's rows on in order in practice, but promises
+            // it nowhere: sorted again here, as each statement of its own would have them
+            // (the page's history takes the oldest of them as the one before those it shows).
+            let (mut claims, mut newest) = (claims.0, newest.0);
+            claims.sort_by_key(|c| (c.claimed_on, c.id));
+            newest.sort_by_key(|r| std::cmp::Reverse(r.revision_no));
+            let along = ReadAlong {
+                claims,
+                newest_revisions: newest,
+            };
+            (i, l, o, convoys, merged, Some(along))
+        }
+    };
     let loaded = visible(
         Loaded {
             incident,
@@ -168,6 +237,7 @@ pub(in crate::records) fn find_visible_with_link_counts(
     let counts = LinkCounts {
         convoys: convoys.unwrap_or(0),
         duplicates: merged.unwrap_or(0),
+        along,
     };
     Ok((loaded, counts))
 }

@@ -6,6 +6,7 @@ use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Convoy;
+use crate::db::kept_answers::{self, Convoys};
 use crate::db::schema::{convoy_tallies, convoys, locations};
 use crate::db::{self, DbConn};
 use crate::domain::vocab::ConvoyStatus;
@@ -157,21 +158,25 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
     {
         return Ok(None);
     }
-    let mut q = convoy_tallies::table.into_boxed::<Backend>();
-    if let Some(visible) = permissions::visible_sql(viewer, "convoy_tallies", false) {
-        q = q.filter(diesel::dsl::sql::<Bool>(&visible));
-    }
-    if !statuses.is_empty() {
-        q = q.filter(
-            convoy_tallies::status.eq_any(statuses.iter().map(|s| s.code()).collect::<Vec<_>>()),
-        );
-    }
-    if let Some(o) = organization_id {
-        q = q.filter(convoy_tallies::organization_id.eq(*o));
-    }
-    Ok(Some(
-        db::kept(q.select(crate::db::tally_sum())).get_result(conn)?,
-    ))
+    // Kept between requests until a record of the kind is written (`db::kept_answers`): the
+    // tallies follow the records' rows alone, and the viewer's scope is in the key.
+    let count = kept_answers::kept::<Convoys, i64>(conn, &viewer, f, |conn| {
+        let mut q = convoy_tallies::table.into_boxed::<Backend>();
+        if let Some(visible) = permissions::visible_sql(viewer, "convoy_tallies", false) {
+            q = q.filter(diesel::dsl::sql::<Bool>(&visible));
+        }
+        if !statuses.is_empty() {
+            q = q.filter(
+                convoy_tallies::status
+                    .eq_any(statuses.iter().map(|s| s.code()).collect::<Vec<_>>()),
+            );
+        }
+        if let Some(o) = organization_id {
+            q = q.filter(convoy_tallies::organization_id.eq(*o));
+        }
+        Ok(db::kept(q.select(crate::db::tally_sum())).get_result(conn)?)
+    })?;
+    Ok(Some(count))
 }
 
 pub struct Row {

@@ -9,6 +9,7 @@
 mod checked;
 pub mod codes;
 pub mod kept;
+pub mod kept_answers;
 pub mod memory;
 pub mod nested;
 pub mod on_thread;
@@ -430,6 +431,8 @@ mod tests {
             gazetteer: -1,
             incidents: -2,
             organizations: -3,
+            convoys: -4,
+            needs: -5,
         };
         stamps::for_request(Some(asked), async {
             assert_eq!(db.read(stamps::read).await.expect("read"), asked);

@@ -667,6 +667,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// How many times the convoys and the needs have changed, a row per kind (`convoys`,
+    /// `needs`; migration 490, kept by triggers): their lists' counts are kept in memory until
+    /// their kind's moves.
+    record_changes (kind) {
+        kind -> Text,
+        changes -> BigInt,
+    }
+}
+
+diesel::table! {
     /// How many times the places have changed (migration 410, kept by triggers): the places
     /// near each place are kept in memory until it moves.
     gazetteer_changes (id) {
@@ -681,14 +691,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     gazetteer_changes,
     incident_changes,
-    organization_changes
+    organization_changes,
+    record_changes
 );
 diesel::allow_tables_to_appear_in_same_query!(users, gazetteer_changes);
 diesel::allow_tables_to_appear_in_same_query!(users, incident_changes);
 diesel::allow_tables_to_appear_in_same_query!(users, organization_changes);
+diesel::allow_tables_to_appear_in_same_query!(users, record_changes);
 diesel::allow_tables_to_appear_in_same_query!(organizations, gazetteer_changes);
 diesel::allow_tables_to_appear_in_same_query!(organizations, incident_changes);
 diesel::allow_tables_to_appear_in_same_query!(organizations, organization_changes);
+diesel::allow_tables_to_appear_in_same_query!(organizations, record_changes);
 
 diesel::table! {
     /// An organisation's logo for its reports: a PNG drawn by the application from the upload.

@@ -1,7 +1,8 @@
 //! The counts of changes that what the server keeps in memory (`db::memory`) is stamped with:
 //! the gazetteer's (`gazetteer_changes`, migration 410), the incidents' (`incident_changes`,
-//! migration 440) and the organisations' (`organization_changes`, migration 460), each kept by
-//! triggers on every write of its table. They are read together, once a read
+//! migration 440), the organisations' (`organization_changes`, migration 460), the convoys' and
+//! the needs' (`record_changes`, a row each, migration 490), each kept by triggers on every
+//! write of its table. They are read together, once a read
 //! (`memory::once_a_read`): on PostgreSQL every statement is a round trip, and most pages keep
 //! two or three of them. There a signed-in request reads them with its session, in the same
 //! statement ([`columns`], [`for_request`]), and its reads start from those.
@@ -12,7 +13,7 @@ use std::future::Future;
 use diesel::prelude::*;
 
 use super::memory;
-use super::schema::{gazetteer_changes, incident_changes, organization_changes};
+use super::schema::{gazetteer_changes, incident_changes, organization_changes, record_changes};
 use super::DbConn;
 use crate::error::AppError;
 
@@ -23,24 +24,35 @@ pub struct Stamps {
     pub gazetteer: i64,
     pub incidents: i64,
     pub organizations: i64,
+    pub convoys: i64,
+    pub needs: i64,
 }
 
-/// One count, as a subquery of its one-row table.
-type Count<T, C> = diesel::dsl::SingleValue<diesel::dsl::Select<diesel::dsl::Find<T, i32>, C>>;
+/// One count, as a subquery of its table's one row (`K`: the row's key).
+type Count<T, C, K = i32> =
+    diesel::dsl::SingleValue<diesel::dsl::Select<diesel::dsl::Find<T, K>, C>>;
 
-/// The three counts as columns of any statement, each a subquery of its one-row table; typed,
+/// The counts as columns of any statement, each a subquery of its one-row table; typed,
 /// so the statement holding them stays prepared (a literal would have it planned anew each
 /// time).
 pub type Columns = (
     Count<gazetteer_changes::table, gazetteer_changes::changes>,
     Count<incident_changes::table, incident_changes::changes>,
     Count<organization_changes::table, organization_changes::changes>,
+    Count<record_changes::table, record_changes::changes, &'static str>,
+    Count<record_changes::table, record_changes::changes, &'static str>,
 );
 
 /// What [`Columns`] reads: `None` where a table has lost its row.
-pub type Read = (Option<i64>, Option<i64>, Option<i64>);
+pub type Read = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
-/// The three counts as columns, for `read` and for the session's look-up.
+/// The counts as columns, for `read` and for the session's look-up.
 pub fn columns() -> Columns {
     (
         gazetteer_changes::table
@@ -55,21 +67,33 @@ pub fn columns() -> Columns {
             .find(1)
             .select(organization_changes::changes)
             .single_value(),
+        record_changes::table
+            .find("convoys")
+            .select(record_changes::changes)
+            .single_value(),
+        record_changes::table
+            .find("needs")
+            .select(record_changes::changes)
+            .single_value(),
     )
 }
 
 /// The counts from what [`columns`] read.
 pub fn from_columns(read: Read) -> Result<Stamps, AppError> {
     match read {
-        (Some(gazetteer), Some(incidents), Some(organizations)) => Ok(Stamps {
-            gazetteer,
-            incidents,
-            organizations,
-        }),
+        (Some(gazetteer), Some(incidents), Some(organizations), Some(convoys), Some(needs)) => {
+            Ok(Stamps {
+                gazetteer,
+                incidents,
+                organizations,
+                convoys,
+                needs,
+            })
+        }
         // Their migrations write each row; without one, nothing kept could be trusted.
         _ => Err(AppError::Internal(anyhow::anyhow!(
-            "a count of changes is missing (gazetteer_changes, incident_changes or \
-             organization_changes)"
+            "a count of changes is missing (gazetteer_changes, incident_changes, \
+             organization_changes or record_changes)"
         ))),
     }
 }

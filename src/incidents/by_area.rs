@@ -13,6 +13,7 @@ use super::list::{
     count_by_place, filtered, newest, tallied_by_admin1, visible_to, Filter, SEARCH_COUNT_LIMIT,
 };
 use super::search;
+use crate::db::kept_answers::{self, Incidents};
 use crate::db::schema::incidents;
 use crate::db::DbConn;
 use crate::domain::vocab::LocationPrecision;
@@ -42,7 +43,7 @@ pub struct Figures {
 }
 
 /// A map's figures, up to 500 points (some 40 kB): a few hundred maps kept at once.
-impl super::kept_answers::Kept for Figures {
+impl kept_answers::Kept for Figures {
     const MOST: usize = 256;
 }
 
@@ -186,7 +187,7 @@ pub fn points(
 /// Both, for the incident list's map; kept between requests until an incident or a place is
 /// written (`kept_answers`).
 pub fn figures(conn: &mut DbConn, viewer: Viewer, filter: &Filter) -> Result<Figures, AppError> {
-    super::kept_answers::kept(conn, viewer, filter, |conn| {
+    kept_answers::kept::<Incidents, _>(conn, &viewer, filter, |conn| {
         let (points, more_points) = points(conn, viewer, filter, POINTS_CAP)?;
         Ok(Figures {
             by_admin1: by_admin1(conn, viewer, filter)?,

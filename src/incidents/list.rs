@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
-use super::kept_answers;
 use super::model::Listed;
 use super::months;
 use super::search;
+use crate::db::kept_answers::{self, Incidents};
 use crate::db::schema::{
     incident_district_tallies, incident_governorate_tallies, incident_governorate_totals,
     incident_month_tallies, incident_tallies, incidents,
@@ -621,7 +621,7 @@ pub fn list(
     page: i64,
 ) -> Result<ListPage, AppError> {
     if search::terms(&filter.text).is_empty() {
-        let total = kept_answers::kept(conn, viewer, filter, |conn| {
+        let total = kept_answers::kept::<Incidents, _>(conn, &viewer, filter, |conn| {
             Ok(match tallied_count(conn, viewer, filter)? {
                 Some(n) => n,
                 None => kept(filtered(conn, viewer, filter).count()).get_result(conn)?,
@@ -659,7 +659,7 @@ pub fn list(
     // A text search: counted as the newest matches, one more than are counted, and the count
     // kept as the other lists' are; the matches read for it serve the page too.
     let mut newest_read = None;
-    let counted = kept_answers::kept(conn, viewer, filter, |conn| {
+    let counted = kept_answers::kept::<Incidents, _>(conn, &viewer, filter, |conn| {
         let ids = newest(conn, viewer, filter, SEARCH_COUNT_LIMIT + 1)?;
         let n = ids.len() as i64;
         newest_read = Some(ids);

@@ -3,7 +3,6 @@
 
 pub mod by_area;
 pub mod fields;
-pub mod kept_answers;
 pub mod list;
 pub mod model;
 pub mod months;

@@ -7,6 +7,7 @@ use diesel::sql_types::{Bool, Text};
 use serde::{Deserialize, Serialize};
 
 use super::model::Need;
+use crate::db::kept_answers::{self, Needs};
 use crate::db::schema::{need_tallies, needs};
 use crate::db::{self, DbConn};
 use crate::domain::vocab::{NeedItem, NeedStatus, Urgency};
@@ -149,25 +150,28 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
     {
         return Ok(None);
     }
-    let mut q = need_tallies::table.into_boxed::<Backend>();
-    if let Some(visible) = permissions::visible_sql(viewer, "need_tallies", false) {
-        q = q.filter(diesel::dsl::sql::<Bool>(&visible));
-    }
-    if let Some(i) = item {
-        q = q.filter(need_tallies::item.eq(i.code()));
-    }
-    if let Some(u) = urgency {
-        q = q.filter(need_tallies::urgency_rank.eq(u.rank()));
-    }
-    if let Some(s) = status {
-        q = q.filter(need_tallies::status.eq(s.code()));
-    }
-    if *active_only {
-        q = q.filter(need_tallies::status.eq_any(NeedStatus::ACTIVE.map(|s| s.code())));
-    }
-    Ok(Some(
-        db::kept(q.select(crate::db::tally_sum())).get_result(conn)?,
-    ))
+    // Kept between requests until a record of the kind is written (`db::kept_answers`): the
+    // tallies follow the records' rows alone, and the viewer's scope is in the key.
+    let count = kept_answers::kept::<Needs, i64>(conn, &viewer, f, |conn| {
+        let mut q = need_tallies::table.into_boxed::<Backend>();
+        if let Some(visible) = permissions::visible_sql(viewer, "need_tallies", false) {
+            q = q.filter(diesel::dsl::sql::<Bool>(&visible));
+        }
+        if let Some(i) = item {
+            q = q.filter(need_tallies::item.eq(i.code()));
+        }
+        if let Some(u) = urgency {
+            q = q.filter(need_tallies::urgency_rank.eq(u.rank()));
+        }
+        if let Some(s) = status {
+            q = q.filter(need_tallies::status.eq(s.code()));
+        }
+        if *active_only {
+            q = q.filter(need_tallies::status.eq_any(NeedStatus::ACTIVE.map(|s| s.code())));
+        }
+        Ok(db::kept(q.select(crate::db::tally_sum())).get_result(conn)?)
+    })?;
+    Ok(Some(count))
 }
 
 pub struct Row {

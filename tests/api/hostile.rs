@@ -697,6 +697,10 @@ fn allowed(table: &str, list: &[&str]) -> bool {
     if table == "organization_changes" {
         return allowed("organizations", list);
     }
+    // The convoys' and the needs' counts of changes with their records.
+    if table == "record_changes" {
+        return allowed("convoys", list) || allowed("needs", list);
+    }
     // A tally changes with the records it counts (database triggers keep it).
     if let Some(kind) = [
         "_month_tallies",

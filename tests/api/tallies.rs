@@ -339,3 +339,45 @@ both_backends! {
         assert_eq!(mapped(&app, &coordinator, "", "Aleppo").await, "2");
     }
 }
+
+both_backends! {
+    /// The convoy and need lists' counts are kept between requests as the incidents' are
+    /// (`db::kept_answers`, under their kinds' rows of `record_changes`): each asked again after a
+    /// write, through a page or by plain SQL, is counted afresh, and each viewer is given their
+    /// own scope's.
+    async fn convoy_and_need_counts_kept_follow_every_write(app: TestApp) {
+        crate::convoys::places(&app);
+        let coordinator = signed_in(&app, "layla.coordinator", Role::Coordinator, "OCHA").await;
+        let who = signed_in(&app, "omar.reporter", Role::Reporter, "WHO").await;
+        let sarc = signed_in(&app, "sami.reporter", Role::Reporter, "SARC").await;
+        crate::convoys::create_convoy(&app, &who, &[]).await;
+        crate::convoys::create_need(&app, &who, &[]).await;
+        const LISTS: [&str; 4] = ["/convoys?", "/convoys?status=planned", "/needs?", "/needs?urgency=critical"];
+        for list in LISTS {
+            for c in [&coordinator, &who, &sarc] {
+                assert_eq!(counted(&app, c, list).await, 1, "{list}");
+            }
+        }
+        // Through a page: WHO's confidential records, counted for WHO and the coordinator only.
+        crate::convoys::create_convoy(&app, &who, &[("sensitivity", "confidential")]).await;
+        crate::convoys::create_need(&app, &who, &[("sensitivity", "confidential")]).await;
+        for list in LISTS {
+            assert_eq!(counted(&app, &coordinator, list).await, 2, "{list}");
+            assert_eq!(counted(&app, &who, list).await, 2, "{list}");
+            assert_eq!(counted(&app, &sarc, list).await, 1, "{list}: not another's count");
+        }
+        // By SQL, as another server or a command-line job writes.
+        for (list, write) in [
+            ("/convoys?status=blocked", "UPDATE convoys SET status = 'blocked'"),
+            ("/needs?urgency=high", "UPDATE needs SET urgency = 'high', urgency_rank = 1"),
+        ] {
+            assert_eq!(counted(&app, &coordinator, list).await, 0, "{list}");
+            assert_eq!(counted(&app, &sarc, list).await, 0, "{list}");
+            app.sql(write).expect("written");
+            assert_eq!(counted(&app, &coordinator, list).await, 2, "{list}");
+            assert_eq!(counted(&app, &sarc, list).await, 1, "{list}");
+        }
+        assert_eq!(counted(&app, &coordinator, "/convoys?status=planned").await, 0);
+        assert_eq!(counted(&app, &coordinator, "/needs?urgency=critical").await, 0);
+    }
+}

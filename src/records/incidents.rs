@@ -164,14 +164,13 @@ pub fn page(
 ) -> Result<IncidentPage, AppError> {
     let i = &incident.incident;
     // Read with the record on PostgreSQL (`LinkCounts::along`), here on SQLite.
-    let (claims, newest_revisions) = match counts.along {
+    let ((claims, hidden_claims), newest_revisions) = match counts.along {
         Some(along) => (
             scoped_claims(scope, along.claims),
             Some(along.newest_revisions),
         ),
         None => (claims(conn, scope, incident)?, None),
     };
-    let (claims, hidden_claims) = claims;
     // The page's statements are kept compiled (`db::kept`: a scope's SQL is one text per
     // organisation and role) and run on the backend's own connection (`on_backend!`). Most
     // incidents have no convoy linked and no duplicate merged into them (`counts`, read with

@@ -236,18 +236,19 @@ macro_rules! newest_first {
 }
 pub(crate) use newest_first;
 
-/// The newest `n` revisions of a record, oldest first (a page's timeline, however long the
-/// record's history).
+/// The newest `n` revisions of a record, newest first (a page's timeline, however long the
+/// record's history; on PostgreSQL the incident page reads them with its record instead).
 pub fn latest(
     conn: &mut DbConn,
     entity_type: &str,
     entity_id: i64,
     n: i64,
 ) -> Result<Vec<Revision>, AppError> {
-    let mut newest: Vec<Revision> =
-        crate::first_rows!(conn, n, newest_first!(entity_type, entity_id))?;
-    newest.reverse();
-    Ok(newest)
+    Ok(crate::first_rows!(
+        conn,
+        n,
+        newest_first!(entity_type, entity_id)
+    )?)
 }
 
 /// The most recent revisions of any record (an auditor's home page).

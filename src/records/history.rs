@@ -48,8 +48,7 @@ pub fn of(
             scoped(conn, scope, all, None, false)
         }
         Some(n) => {
-            let mut newest = revisions::latest(conn, entity_type, id, n as i64 + 1)?;
-            newest.reverse();
+            let newest = revisions::latest(conn, entity_type, id, n as i64 + 1)?;
             latest_of(conn, scope, newest, n)
         }
     }

@@ -38,17 +38,20 @@ fn advance(conn: &mut DbConn, prefix: &str, year: i32) -> Result<i64, AppError> 
     })
 }
 
-/// The ids a new incident and its first claim will have, reserved on PostgreSQL.
+/// The ids a new incident, its first claim and its first revision will have, reserved on
+/// PostgreSQL.
 #[derive(Debug, Clone, Copy)]
 pub struct IncidentIds {
     pub incident: i64,
     pub claim: i64,
+    pub revision: crate::revisions::ReservedId,
 }
 
-/// The next incident reference in `year` (`next`), and on PostgreSQL the ids the new incident
-/// and its first claim will have, taken from their tables' sequences in the same round trip:
-/// with both ids known the two rows go to the server as one statement
-/// (`records::store::incidents::create`). SQLite gives ids as it inserts, with no round trip
+/// The next incident reference in `year` (`next`), and on PostgreSQL the ids the new incident,
+/// its first claim and its first revision will have, taken from their tables' sequences in the
+/// same round trip: with the ids known the incident and its claim go to the server as one
+/// statement (`records::store::incidents::create`), its revision with the audit events as
+/// another (`revisions::record_new_then`). SQLite gives ids as it inserts, with no round trip
 /// to save. An id taken and not used leaves a gap, as a rolled-back insert's does; references
 /// have none.
 pub fn next_incident(
@@ -61,7 +64,7 @@ pub fn next_incident(
     let DbConn::Pg(c) = conn else {
         return Ok((next(conn, PREFIX, year)?, None));
     };
-    let advanced: Option<(i64, (i64, i64))> = crate::db::kept(
+    let advanced: Option<(i64, (i64, i64, i64))> = crate::db::kept(
         diesel::update(reference_counters::table.find((PREFIX, year)))
             .set(reference_counters::last_value.eq(reference_counters::last_value + 1))
             .returning((
@@ -69,15 +72,20 @@ pub fn next_incident(
                 (
                     sql::<BigInt>("nextval('incidents_id_seq')"),
                     sql::<BigInt>("nextval('claims_id_seq')"),
+                    sql::<BigInt>(crate::revisions::NEXT_ID),
                 ),
             )),
     )
     .get_result(c)
     .optional()?;
     Ok(match advanced {
-        Some((value, (incident, claim))) => (
+        Some((value, (incident, claim, revision))) => (
             format(PREFIX, year, value),
-            Some(IncidentIds { incident, claim }),
+            Some(IncidentIds {
+                incident,
+                claim,
+                revision: crate::revisions::ReservedId::taken(revision),
+            }),
         ),
         // The year's first reference inserts its counter; its rows take their ids as they
         // are inserted.

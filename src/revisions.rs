@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::audit::{self, Actor, Event, Tx};
 use crate::db::schema::revisions;
-use crate::db::DbConn;
+use crate::db::{DbConn, Write};
 use crate::error::AppError;
 use crate::permissions::RecordFacts;
 
@@ -117,12 +117,28 @@ pub struct NewRevision<'a> {
     pub facts: Option<RecordFacts>,
 }
 
+/// A revision's id taken from its table's sequence before the revision is written
+/// (PostgreSQL), so that the revision and the audit events that vouch for it go to the server
+/// as one statement. A new record's is taken with its reference (`references`), a change's
+/// with the number of the revision before it; an id taken and not used leaves a gap, as a
+/// rolled-back insert's does.
+#[derive(Debug, Clone, Copy)]
+pub struct ReservedId(i64);
+
+impl ReservedId {
+    /// The id `NEXT_ID` answered.
+    pub(crate) fn taken(id: i64) -> Self {
+        Self(id)
+    }
+}
+
+/// The SQL that takes the next revision id from its sequence (PostgreSQL).
+pub(crate) const NEXT_ID: &str = "nextval('revisions_id_seq')";
+
 /// Appends the next revision of a record, with the audit event that vouches for its content;
 /// returns its number.
 pub fn record(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<i32, AppError> {
-    let (number, vouched) = insert(tx, actor, rev)?;
-    audit::record(tx, actor, vouched)?;
-    Ok(number)
+    write(tx, actor, rev, None, |_, vouched| [vouched])
 }
 
 /// `record`, then the change's own audit event `then` (given the revision's number), both
@@ -134,48 +150,127 @@ pub fn record_then(
     rev: NewRevision<'_>,
     then: impl FnOnce(i32) -> Event,
 ) -> Result<i32, AppError> {
-    let (number, vouched) = insert(tx, actor, rev)?;
-    audit::record_all(tx, actor, [vouched, then(number)])?;
-    Ok(number)
+    record_new_then(tx, actor, rev, None, then)
 }
 
-/// Writes the revision (and on PostgreSQL the notification it queues, in the same statement);
-/// answers its number and the audit event of its content hash, for the caller to record.
-fn insert(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<(i32, Event), AppError> {
-    // A record's creation is its first revision: no earlier one to count.
-    let last: Option<i32> = match rev.action {
-        "create" => None,
-        _ => revisions::table
-            .filter(revisions::entity_type.eq(rev.entity_type))
-            .filter(revisions::entity_id.eq(rev.entity_id))
-            .select(diesel::dsl::max(revisions::revision_no))
-            .get_result(tx.db())?,
+/// [`record_then`] for a new record, whose revision id was taken with its reference
+/// (`references`; `None` on SQLite, and for a year's first reference).
+pub fn record_new_then(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    rev: NewRevision<'_>,
+    reserved: Option<ReservedId>,
+    then: impl FnOnce(i32) -> Event,
+) -> Result<i32, AppError> {
+    write(tx, actor, rev, reserved, |number, vouched| {
+        [vouched, then(number)]
+    })
+}
+
+/// A revision's columns, from the row as its content hash covers it (`$row`) and the facts of
+/// its record after the change.
+macro_rules! revision_columns {
+    ($row:expr, $facts:expr) => {
+        (
+            revisions::entity_type.eq(&$row.entity_type),
+            revisions::entity_id.eq($row.entity_id),
+            revisions::revision_no.eq($row.revision_no),
+            revisions::action.eq(&$row.action),
+            revisions::reason.eq(&$row.reason),
+            revisions::changes.eq(&$row.changes),
+            revisions::snapshot.eq(&$row.snapshot),
+            revisions::actor_user_id.eq($row.actor_user_id),
+            revisions::actor_label.eq(&$row.actor_label),
+            revisions::created_at.eq($row.created_at),
+            revisions::organization_id.eq($facts.map(|f| f.organization_id)),
+            revisions::sensitivity.eq($facts.map(|f| f.sensitivity.code()).unwrap_or("")),
+            revisions::record_status.eq($facts.map(|f| f.status.code()).unwrap_or("")),
+        )
     };
-    let number = last.unwrap_or(0) + 1;
-    let changes = rev.changes.to_string();
-    let snapshot = rev.snapshot.to_string();
-    let created_at = audit::now();
-    let insert = diesel::insert_into(revisions::table)
-        .values((
-            revisions::entity_type.eq(rev.entity_type),
-            revisions::entity_id.eq(rev.entity_id),
-            revisions::revision_no.eq(number),
-            revisions::action.eq(rev.action),
-            revisions::reason.eq(rev.reason),
-            revisions::changes.eq(&changes),
-            revisions::snapshot.eq(&snapshot),
-            revisions::actor_user_id.eq(actor.user_id),
-            revisions::actor_label.eq(&actor.label),
-            revisions::created_at.eq(created_at),
-            revisions::organization_id.eq(rev.facts.map(|f| f.organization_id)),
-            revisions::sensitivity.eq(rev.facts.map(|f| f.sensitivity.code()).unwrap_or("")),
-            revisions::record_status.eq(rev.facts.map(|f| f.status.code()).unwrap_or("")),
-        ))
-        .returning(revisions::id);
-    // What subscribers hear of, queued with the change it reports: on PostgreSQL in the
-    // revision's own statement (a round trip fewer, see `db::together`).
+}
+
+/// Writes the revision, the notification it queues and the audit events `events` gives for
+/// it (the one vouching for its content first); answers its number. On PostgreSQL, with its id
+/// known beforehand (`reserved`, or taken with the number of the revision before it), all in
+/// one statement; otherwise the revision (on PostgreSQL with its notification), then the
+/// events.
+fn write<const N: usize>(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    rev: NewRevision<'_>,
+    reserved: Option<ReservedId>,
+    events: impl FnOnce(i32, Event) -> [Event; N],
+) -> Result<i32, AppError> {
+    use diesel::dsl::{max, sql};
+    use diesel::sql_types::BigInt;
+    let before = revisions::table
+        .filter(revisions::entity_type.eq(rev.entity_type))
+        .filter(revisions::entity_id.eq(rev.entity_id));
+    // A record's creation is its first revision: no earlier one to count.
+    let (last, reserved): (Option<i32>, Option<ReservedId>) = match (rev.action, tx.db()) {
+        ("create", _) => (None, reserved),
+        (_, DbConn::Pg(c)) => {
+            let (last, id) = crate::db::kept(
+                before.select((max(revisions::revision_no), sql::<BigInt>(NEXT_ID))),
+            )
+            .get_result(c)?;
+            (last, Some(ReservedId(id)))
+        }
+        (_, conn) => (
+            before
+                .select(max(revisions::revision_no))
+                .get_result(conn)?,
+            None,
+        ),
+    };
+    // The revision as stored, for its content hash: every value is the one written (the time
+    // already to the microsecond both databases keep), so it need not be read back.
+    let mut row = audit::revision_hashes::RevisionRow {
+        id: reserved.map_or(0, |r| r.0),
+        entity_type: rev.entity_type.to_string(),
+        entity_id: rev.entity_id,
+        revision_no: last.unwrap_or(0) + 1,
+        action: rev.action.to_string(),
+        reason: rev.reason.to_string(),
+        changes: rev.changes.to_string(),
+        snapshot: rev.snapshot.to_string(),
+        actor_user_id: actor.user_id,
+        actor_label: actor.label.clone(),
+        created_at: audit::now(),
+    };
+    let number = row.revision_no;
+    // What subscribers hear of, queued with the change it reports (on PostgreSQL in the
+    // revision's own statement).
     let event =
         crate::record_events::classify(rev.entity_type, rev.action, rev.changes, rev.snapshot);
+    let facts = rev.facts;
+    if let (DbConn::Pg(_), Some(_)) = (tx.db(), reserved) {
+        // The revision's content hash goes into the audit trail, so the signed chain covers it.
+        let vouched = audit::revision_hashes::revision_event(&row);
+        let insert = diesel::insert_into(revisions::table)
+            .values((revisions::id.eq(row.id), revision_columns!(row, facts)));
+        let events = events(number, vouched);
+        match event {
+            Some(kind) => audit::record_all_after(
+                tx,
+                actor,
+                events,
+                (
+                    Write(crate::record_events::queued!(
+                        kind,
+                        rev.entity_type,
+                        rev.entity_id
+                    )),
+                    Write(insert),
+                ),
+            )?,
+            None => audit::record_all_after(tx, actor, events, Write(insert))?,
+        };
+        return Ok(number);
+    }
+    let insert = diesel::insert_into(revisions::table)
+        .values(revision_columns!(row, facts))
+        .returning(revisions::id);
     let id: i64 = match (tx.db(), event) {
         (DbConn::Pg(c), Some(kind)) => crate::db::together(
             crate::record_events::queued!(kind, rev.entity_type, rev.entity_id),
@@ -190,23 +285,10 @@ fn insert(tx: &mut Tx<'_>, actor: &Actor, rev: NewRevision<'_>) -> Result<(i32, 
             id
         }
     };
-    // The revision as stored, for its content hash: every value is the one just written (the
-    // time already to the microsecond both databases keep), so it need not be read back.
-    let row = audit::revision_hashes::RevisionRow {
-        id,
-        entity_type: rev.entity_type.to_string(),
-        entity_id: rev.entity_id,
-        revision_no: number,
-        action: rev.action.to_string(),
-        reason: rev.reason.to_string(),
-        changes,
-        snapshot,
-        actor_user_id: actor.user_id,
-        actor_label: actor.label.clone(),
-        created_at,
-    };
-    // The revision's content hash goes into the audit trail, so the signed chain covers it.
-    Ok((number, audit::revision_hashes::revision_event(&row)))
+    row.id = id;
+    let vouched = audit::revision_hashes::revision_event(&row);
+    audit::record_all(tx, actor, events(number, vouched))?;
+    Ok(number)
 }
 
 /// Every revision of a record, oldest first.

@@ -291,6 +291,19 @@ pub fn record_all<const N: usize>(
     actor: &Actor,
     events: [Event; N],
 ) -> Result<i64, AppError> {
+    record_all_after(tx, actor, events, ())
+}
+
+/// [`record_all`], on PostgreSQL in one statement after `first`, writes of the same change
+/// that need nothing of the events' (a revision whose id is known, with its notification:
+/// `revisions::record_then`): a round trip fewer for every change. SQLite has no round trip to
+/// save and no such statement: there `first` must be `()`, the caller's writes run on their own.
+pub fn record_all_after<const N: usize, W: crate::db::Writes>(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    events: [Event; N],
+    first: W,
+) -> Result<i64, AppError> {
     let (mut last_id, mut last_hash) = tx.head.clone();
     let rows: Vec<AuditEvent> = events
         .into_iter()
@@ -318,7 +331,8 @@ pub fn record_all<const N: usize>(
     // (a nested `write`, a checkpoint) finds the chain as it now is. Both statements run in
     // every write, on the backend's own connection (see `on_backend!`) and kept compiled (see
     // `db::kept`: a statement of N rows has one text for each N the code passes); on
-    // PostgreSQL as one statement, a round trip fewer (see `db::together`).
+    // PostgreSQL as one statement with `first`'s writes, a round trip fewer (see
+    // `db::together`).
     let insert = diesel::insert_into(audit_events::table).values(&rows);
     let move_head = diesel::update(audit_chain_head::table.find(1))
         .set((
@@ -327,11 +341,18 @@ pub fn record_all<const N: usize>(
         ))
         .returning(audit_chain_head::last_id);
     let _moved: i64 = match tx.db() {
+        DbConn::Sqlite(_) if W::COUNT > 0 => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "writes to go with the audit trail's on SQLite"
+            )))
+        }
         DbConn::Sqlite(c) => {
             insert.execute(c)?;
             crate::db::kept(move_head).get_result(c)?
         }
-        DbConn::Pg(c) => crate::db::together(insert, move_head).get_result(c)?,
+        DbConn::Pg(c) => {
+            crate::db::together_all((first, crate::db::Write(insert)), move_head).get_result(c)?
+        }
     };
     tx.head = (last_id, last_hash);
     Ok(last_id)

@@ -21,7 +21,7 @@ pub mod writer;
 
 pub use codes::{Day, MaybeMoment, Moment};
 pub use kept::{kept, one_of, page};
-pub use together::together;
+pub use together::{together, together_all, Write, Writes};
 
 use std::path::PathBuf;
 use std::time::Duration;

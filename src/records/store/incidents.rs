@@ -500,7 +500,7 @@ pub fn create(
     changes["claim"] = json!([null, claim_text(claim)]);
     changes["claim_stance"] = json!([null, claim.stance.code()]);
     changes["claim_source_name"] = json!([null, claim.source_name]);
-    revisions::record_then(
+    revisions::record_new_then(
         conn,
         &author.actor,
         NewRevision {
@@ -512,6 +512,7 @@ pub fn create(
             snapshot: &snapshot,
             facts: Some(facts(&incident)),
         },
+        reserved.map(|ids| ids.revision),
         |_| {
             Event::new("incident.create", "incident", id).details(json!({
                 "reference": reference, "claim_id": claim_id, "status": incident.status,

@@ -152,6 +152,24 @@ pub fn write<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
 {
+    write_on(Some(conn), f)
+}
+
+/// [`write`] for a request that does nothing but write, run by
+/// [`Db::run_write`](crate::db::Db::run_write): on the server's writer connection, with no
+/// pooled connection of its own, which would sit unused while the write waits its turn.
+pub fn write_alone<T, F>(f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
+{
+    write_on(None, f)
+}
+
+/// [`write`] on `conn`, or with none on the thread's writer connection (`write_alone`).
+fn write_on<T, F>(conn: Option<&mut DbConn>, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
+{
     if crate::db::writer::is_reading() {
         return Err(AppError::Internal(anyhow::anyhow!(
             "a write inside a read-only request (Db::read)"
@@ -171,19 +189,19 @@ where
         let carried = (NESTED.with(|n| n.get()) == nested_before).then_some(tx.head);
         Ok((value, carried))
     };
-    if !turn.outermost {
-        // A write inside a write is a savepoint of it.
-        NESTED.with(|n| n.set(n.get() + 1));
-        return conn
-            .transaction(|conn| in_tx(conn, None))
-            .map(|(value, _)| value);
-    }
-    match crate::db::writer::current() {
+    let writer = crate::db::writer::current();
+    match (conn, turn.outermost, writer) {
+        (Some(conn), false, _) => {
+            // A write inside a write is a savepoint of it.
+            NESTED.with(|n| n.set(n.get() + 1));
+            conn.transaction(|conn| in_tx(conn, None))
+                .map(|(value, _)| value)
+        }
         // The server's writer connection, which commits groups of writes (see `db::writer`).
         // The group's first write locks and reads the chain head; each passes the head as it
         // left it to the next, which holds the lock already in the same transaction, so
         // reading it again would only cost a round trip to the server.
-        Some(writer) => writer.run_carrying(|conn, carried| {
+        (_, true, Some(writer)) => writer.run_carrying(|conn, carried| {
             let head = carried
                 .take()
                 .and_then(|c| c.downcast::<(i64, String)>().ok())
@@ -192,10 +210,13 @@ where
             *carried = head.map(|head| Box::new(head) as crate::db::writer::Carried);
             Ok(value)
         }),
-        None => {
+        (Some(conn), true, None) => {
             let _queued = turn.queue();
             crate::db::writer::immediate(conn, |conn| in_tx(conn, None)).map(|(value, _)| value)
         }
+        (None, _, _) => Err(AppError::Internal(anyhow::anyhow!(
+            "a write without a connection, inside another write or with no writer"
+        ))),
     }
 }
 

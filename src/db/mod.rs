@@ -298,6 +298,28 @@ impl Db {
         self.on_blocking_thread(f).await
     }
 
+    /// `f` on a blocking thread with this database's writer named for it and no pooled
+    /// connection, for a request that only writes (`audit::write_alone`). Through `run`, a
+    /// write held a pooled connection unused while it waited for the writers' turn: under a
+    /// burst of writes every pooled connection (two a core) was held so, no session could be
+    /// looked up and no page read meanwhile, and a commit gathered no more writes than there
+    /// were connections.
+    pub async fn run_write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        stamps::forget_with_session();
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let _writer = writer::enter(db.writer.clone());
+            let _memory = memory::enter(db.memory.clone());
+            f()
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
     /// `f` with a pooled connection on a blocking thread, for `run` and `read`.
     async fn on_blocking_thread<T, F>(&self, f: F) -> Result<T, AppError>
     where

@@ -31,7 +31,9 @@
 //!
 //! Alone, a write commits at once, as before. The server's handlers reach the writer through
 //! [`Db::run`](super::Db::run), which names it for the thread while the handler's closure runs
-//! (see [`current`]); command-line jobs and anything else write on their own connection.
+//! (see [`current`]), or, for a request that does nothing but write, through
+//! [`Db::run_write`](super::Db::run_write), which takes no pooled connection for it to hold
+//! while it waits here; command-line jobs and anything else write on their own connection.
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};

@@ -317,7 +317,8 @@ pub fn record_all<const N: usize>(
 
 /// [`record_all`], on PostgreSQL in one statement after `first`, writes of the same change
 /// that need nothing of the events' (a revision whose id is known, with its notification:
-/// `revisions::record_then`): a round trip fewer for every change. SQLite has no round trip to
+/// `revisions::record_new_then` and the others of its kind): a round trip fewer for every
+/// change. SQLite has no round trip to
 /// save and no such statement: there `first` must be `()`, the caller's writes run on their own.
 pub fn record_all_after<const N: usize, W: crate::db::Writes>(
     tx: &mut Tx<'_>,
@@ -364,7 +365,7 @@ pub fn record_all_after<const N: usize, W: crate::db::Writes>(
     let _moved: i64 = match tx.db() {
         DbConn::Sqlite(_) if W::COUNT > 0 => {
             return Err(AppError::Internal(anyhow::anyhow!(
-                "writes to go with the audit trail's on SQLite"
+                "writes asked to go in the audit trail's statement on SQLite, which has none"
             )))
         }
         DbConn::Sqlite(c) => {

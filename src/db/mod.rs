@@ -310,14 +310,7 @@ impl Db {
         T: Send + 'static,
     {
         stamps::forget_with_session();
-        let db = self.clone();
-        actix_web::web::block(move || {
-            let _writer = writer::enter(db.writer.clone());
-            let _memory = memory::enter(db.memory.clone());
-            f()
-        })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        self.on_named_thread(move |_| f()).await
     }
 
     /// `f` with a pooled connection on a blocking thread, for `run` and `read`.
@@ -326,14 +319,27 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let db = self.clone();
-        actix_web::web::block(move || {
-            let _writer = writer::enter(db.writer.clone());
-            let _memory = memory::enter(db.memory.clone());
+        self.on_named_thread(move |db| {
             let mut conn = db.conn()?;
             let result = f(&mut conn);
             db.health.settle(&mut conn, &result);
             result
+        })
+        .await
+    }
+
+    /// `f` on a blocking thread, keeping the async workers free, with this database's writer
+    /// and memory named for the thread while it runs (`db::on_thread`).
+    async fn on_named_thread<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&Db) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let _writer = writer::enter(db.writer.clone());
+            let _memory = memory::enter(db.memory.clone());
+            f(&db)
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?

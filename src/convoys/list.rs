@@ -90,9 +90,8 @@ pub fn filtered<'a>(viewer: Viewer, f: &Filter) -> convoys::BoxedQuery<'a, Backe
         q = q.filter(diesel::dsl::sql::<Bool>(&visible));
     }
     if !f.statuses.is_empty() {
-        q = q.filter(
-            convoys::status.eq_any(f.statuses.iter().map(|s| s.code()).collect::<Vec<_>>()),
-        );
+        let codes: Vec<&str> = f.statuses.iter().map(|s| s.code()).collect();
+        q = crate::one_or_any!(q, convoys::status, codes);
     }
     if let Some(o) = f.organization_id {
         q = q.filter(convoys::organization_id.eq(o));
@@ -166,10 +165,8 @@ fn tallied_count(conn: &mut DbConn, viewer: Viewer, f: &Filter) -> Result<Option
             q = q.filter(diesel::dsl::sql::<Bool>(&visible));
         }
         if !statuses.is_empty() {
-            q = q.filter(
-                convoy_tallies::status
-                    .eq_any(statuses.iter().map(|s| s.code()).collect::<Vec<_>>()),
-            );
+            let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
+            q = crate::one_or_any!(q, convoy_tallies::status, codes);
         }
         if let Some(o) = organization_id {
             q = q.filter(convoy_tallies::organization_id.eq(*o));

@@ -347,6 +347,40 @@ mod tests {
         assert_eq!(cached.load(Ordering::SeqCst), 1, "one statement");
     }
 
+    /// `one_or_any!` answers the rows of one value or of several, and asks PostgreSQL for one
+    /// value with `=` (a generic plan can estimate it), for several with `= ANY`.
+    #[test]
+    fn one_or_any_is_equality_for_one_value() {
+        let (mut conn, _) = four_years();
+        for (values, want) in [(vec![7_i64], vec![2027]), (vec![7, 9], vec![2027, 2029])] {
+            let years: Vec<i32> = crate::one_or_any!(
+                rc::table.into_boxed::<crate::db::Backend>(),
+                rc::last_value,
+                values.clone()
+            )
+            .order(rc::year.asc())
+            .select(rc::year)
+            .load(&mut conn)
+            .expect("one or any");
+            assert_eq!(years, want, "the rows of {values:?}");
+        }
+        let pg = |values: Vec<i64>| {
+            let q = crate::one_or_any!(
+                rc::table.into_boxed::<diesel::pg::Pg>(),
+                rc::last_value,
+                values
+            )
+            .select(rc::year);
+            diesel::debug_query::<diesel::pg::Pg, _>(&q).to_string()
+        };
+        assert!(
+            pg(vec![7]).contains("\"last_value\" = $1"),
+            "{}",
+            pg(vec![7])
+        );
+        assert!(pg(vec![7, 9]).contains("= ANY($1)"), "{}", pg(vec![7, 9]));
+    }
+
     /// `page` answers the page asked for, its first page and the others each one statement.
     #[test]
     fn page_answers_its_rows_with_one_statement_a_shape() {

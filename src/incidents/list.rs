@@ -299,29 +299,15 @@ macro_rules! with_filters {
                 .filter(incidents::merged_into.is_null());
         }
         if !filter.categories.is_empty() {
-            q = q.filter(
-                incidents::category.eq_any(
-                    filter
-                        .categories
-                        .iter()
-                        .map(|c| c.code())
-                        .collect::<Vec<_>>(),
-                ),
-            );
+            let codes: Vec<&str> = filter.categories.iter().map(|c| c.code()).collect();
+            q = crate::one_or_any!(q, incidents::category, codes);
         }
         if filter.exclude_drafts {
             q = q.filter(incidents::status.ne(RecordStatus::Draft.code()));
         }
         if !filter.verifications.is_empty() {
-            q = q.filter(
-                incidents::verification.eq_any(
-                    filter
-                        .verifications
-                        .iter()
-                        .map(|v| v.code())
-                        .collect::<Vec<_>>(),
-                ),
-            );
+            let codes: Vec<&str> = filter.verifications.iter().map(|v| v.code()).collect();
+            q = crate::one_or_any!(q, incidents::verification, codes);
         }
         if let Some(tag) = filter.tag {
             // Tags are stored as comma-separated codes: match one whole code.
@@ -376,14 +362,14 @@ macro_rules! tally_filters {
         }
         if !filter.categories.is_empty() {
             let codes: Vec<&str> = filter.categories.iter().map(|c| c.code()).collect();
-            q = q.filter($table::category.eq_any(codes));
+            q = $crate::one_or_any!(q, $table::category, codes);
         }
         if let Some(v) = filter.verification {
             q = q.filter($table::verification.eq(v.code()));
         }
         if !filter.verifications.is_empty() {
             let codes: Vec<&str> = filter.verifications.iter().map(|v| v.code()).collect();
-            q = q.filter($table::verification.eq_any(codes));
+            q = $crate::one_or_any!(q, $table::verification, codes);
         }
         q
     }};

@@ -90,8 +90,8 @@ pub async fn change_password(
     let check_actor = actor.clone();
     let (stored, admission) = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
+        .run_write(move || {
+            audit::write_alone(|conn| {
                 let admission = throttle::admit(conn, &name, &at, &policy)?;
                 if admission == throttle::Admission::Locked {
                     audit::record(
@@ -123,8 +123,8 @@ pub async fn change_password(
     let (name, at, check_actor) = (user.username.clone(), addr.clone(), actor.clone());
     state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
+        .run_write(move || {
+            audit::write_alone(|conn| {
                 if current_ok {
                     return throttle::succeeded(conn, &name);
                 }
@@ -164,8 +164,8 @@ pub async fn change_password(
     let lifetime = state.settings.session_max;
     let token = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
+        .run_write(move || {
+            audit::write_alone(|conn| {
                 users::set_password(conn, &actor, user.id, &hash, false)?;
                 let session = sessions::create(conn, user.id, &addr, "", lifetime)?;
                 audit::record(
@@ -217,10 +217,8 @@ pub async fn set_language(
     let actor = user.actor(&client_addr(&req));
     state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                users::set_language(conn, &actor, user.id, setting)
-            })
+        .run_write(move || {
+            audit::write_alone(|conn| users::set_language(conn, &actor, user.id, setting))
         })
         .await?;
     Ok(see_other("/account/password?language=1"))

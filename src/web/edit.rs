@@ -115,7 +115,7 @@ where
     };
     let saved = state
         .db
-        .run(move |conn| audit::write(conn, |tx| save(tx, version, fields)))
+        .run_write(move || audit::write_alone(|tx| save(tx, version, fields)))
         .await?;
     Ok(match saved {
         Saved::Saved => Edit::Saved,

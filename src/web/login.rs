@@ -88,8 +88,8 @@ pub async fn submit(
     let (name, at) = (username.clone(), addr.clone());
     let (user, admission) = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
+        .run_write(move || {
+            audit::write_alone(|conn| {
                 let admission = throttle::admit(conn, &name, &at, &policy)?;
                 if admission == throttle::Admission::Locked {
                     audit::record(
@@ -121,8 +121,8 @@ pub async fn submit(
     let lifetime = state.settings.session_max;
     let token = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| match user.filter(|_| password_ok) {
+        .run_write(move || {
+            audit::write_alone(|conn| match user.filter(|_| password_ok) {
                 Some(user) => {
                     let actor = Actor {
                         user_id: Some(user.id),
@@ -184,8 +184,8 @@ pub async fn logout(req: HttpRequest, page: Page, state: State) -> Result<HttpRe
     let addr = client_addr(&req);
     state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
+        .run_write(move || {
+            audit::write_alone(|conn| {
                 let actor = user.actor(&addr);
                 audit::record(
                     conn,

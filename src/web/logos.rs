@@ -87,7 +87,7 @@ pub async fn upload(
     let actor = page.user().actor(&client_addr(&req));
     state
         .db
-        .run(move |conn| audit::write(conn, |tx| logos::save(tx, &actor, id, &drawn)))
+        .run_write(move || audit::write_alone(|tx| logos::save(tx, &actor, id, &drawn)))
         .await?;
     Ok(see_other(&format!("/admin/organizations/{id}?done=logo")))
 }
@@ -103,7 +103,7 @@ pub async fn remove(
     let actor = page.user().actor(&client_addr(&req));
     state
         .db
-        .run(move |conn| audit::write(conn, |tx| logos::remove(tx, &actor, id)))
+        .run_write(move || audit::write_alone(|tx| logos::remove(tx, &actor, id)))
         .await?;
     Ok(see_other(&format!(
         "/admin/organizations/{id}?done=logo-removed"

@@ -310,8 +310,8 @@ pub async fn merge(
             let into = form.merge_into.clone();
             state
                 .db
-                .run(move |conn| {
-                    audit::write(conn, |tx| {
+                .run_write(move || {
+                    audit::write_alone(|tx| {
                         crate::records::place_merge::merge(tx, &author, id, &into, &reason)
                     })
                 })

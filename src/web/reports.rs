@@ -336,8 +336,8 @@ async fn render(
         let (p, digest, records) = (params.clone(), data.digest(), data.records);
         state
             .db
-            .run(move |conn| {
-                audit::write(conn, |conn| {
+            .run_write(move || {
+                audit::write_alone(|conn| {
                     audit::record(
                         conn,
                         &actor,
@@ -484,8 +484,8 @@ pub async fn save_summary(
     let p = params.clone();
     state
         .db
-        .run(move |conn| {
-            audit::write(conn, |tx| {
+        .run_write(move || {
+            audit::write_alone(|tx| {
                 reports::save_summary(tx, &author.actor, author.user_id, &p, &summary)
             })
         })

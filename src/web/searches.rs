@@ -118,7 +118,7 @@ pub async fn create(
     let user = page.user().id;
     let id = state
         .db
-        .run(move |conn| audit::write(conn, |tx| searches::create(tx, &actor, user, &new)))
+        .run_write(move || audit::write_alone(|tx| searches::create(tx, &actor, user, &new)))
         .await?;
     Ok(see_other(&format!("/searches/{id}")))
 }
@@ -191,7 +191,7 @@ pub async fn delete(
     let user = page.user().id;
     state
         .db
-        .run(move |conn| audit::write(conn, |tx| searches::delete(tx, &actor, user, id)))
+        .run_write(move || audit::write_alone(|tx| searches::delete(tx, &actor, user, id)))
         .await?;
     Ok(see_other("/searches"))
 }
@@ -227,7 +227,9 @@ pub async fn subscribe(
     let channel = new.channel;
     let created = state
         .db
-        .run(move |conn| audit::write(conn, |tx| subscriptions::create(tx, &actor, user, id, &new)))
+        .run_write(move || {
+            audit::write_alone(|tx| subscriptions::create(tx, &actor, user, id, &new))
+        })
         .await?;
     if channel == Channel::Email {
         return Ok(see_other(&format!("/searches/{id}")));
@@ -269,7 +271,7 @@ pub async fn revoke(
     let user = page.user().id;
     let revoked = state
         .db
-        .run(move |conn| audit::write(conn, |tx| subscriptions::revoke(tx, &actor, user, id)))
+        .run_write(move || audit::write_alone(|tx| subscriptions::revoke(tx, &actor, user, id)))
         .await?;
     if !revoked {
         // Revoked already: nothing was changed.
@@ -290,7 +292,7 @@ pub async fn test(
     let search = sub.saved_search_id;
     let queued = state
         .db
-        .run(move |conn| audit::write(conn, |tx| deliveries::send_test(tx, &actor, &sub, &base)))
+        .run_write(move || audit::write_alone(|tx| deliveries::send_test(tx, &actor, &sub, &base)))
         .await?;
     if !queued {
         return Err(AppError::NotFound);

@@ -126,8 +126,8 @@ pub async fn submit(
     let token = form.token.clone();
     let created = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
+        .run_write(move || {
+            audit::write_alone(|conn| {
                 if users::count(conn)? > 0 || !setup::consume(conn, &token)? {
                     return Err(AppError::BadRequest("setup-link-invalid"));
                 }

@@ -174,7 +174,7 @@ pub async fn issue(
     let by = page.user().id;
     let (token, secret) = state
         .db
-        .run(move |conn| audit::write(conn, |conn| tokens::issue(conn, &actor, by, &new)))
+        .run_write(move || audit::write_alone(|conn| tokens::issue(conn, &actor, by, &new)))
         .await?;
     crate::web::ok(&IssuedPage {
         page,

@@ -214,8 +214,8 @@ async fn save(
     let actor = page.user().actor(&client_addr(&req));
     let saved = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| match id {
+        .run_write(move || {
+            audit::write_alone(|conn| match id {
                 None => organizations::create(conn, &actor, &fields),
                 Some(id) => organizations::update(conn, &actor, id, &fields),
             })

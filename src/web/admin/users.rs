@@ -167,7 +167,7 @@ pub async fn create(
     };
     let created = state
         .db
-        .run(move |conn| audit::write(conn, |conn| users::create(conn, &actor, &account)))
+        .run_write(move || audit::write_alone(|conn| users::create(conn, &actor, &account)))
         .await?;
     match created {
         Some(user) => Ok(see_other(&format!("/admin/users/{}?done=created", user.id))),
@@ -379,10 +379,8 @@ pub async fn reset_password(
     let actor = page.user().actor(&client_addr(&req));
     state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                users::set_password(conn, &actor, id, &hash, true)
-            })
+        .run_write(move || {
+            audit::write_alone(|conn| users::set_password(conn, &actor, id, &hash, true))
         })
         .await?;
     Ok(see_other(&format!("/admin/users/{id}?done=password")))

@@ -221,7 +221,9 @@ pub async fn add_event(
         Some(f) if errors.is_empty() => {
             state
                 .db
-                .run(move |conn| audit::write(conn, |conn| store::add_event(conn, &author, id, &f)))
+                .run_write(move || {
+                    audit::write_alone(|conn| store::add_event(conn, &author, id, &f))
+                })
                 .await?
         }
         _ => Err(errors),
@@ -269,8 +271,8 @@ pub async fn add_delivery(
         (Some(line), Some(need), Some(quantity)) => {
             state
                 .db
-                .run(move |conn| {
-                    audit::write(conn, |conn| {
+                .run_write(move || {
+                    audit::write_alone(|conn| {
                         needs_store::add_delivery(
                             conn,
                             &author,
@@ -314,10 +316,8 @@ pub async fn link_incident(
     let reference = form.incident_reference.clone();
     let outcome = state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                store::link_by_reference(conn, &author, id, &reference)
-            })
+        .run_write(move || {
+            audit::write_alone(|conn| store::link_by_reference(conn, &author, id, &reference))
         })
         .await?;
     match outcome {

@@ -254,21 +254,29 @@ pub async fn create(
     let fields = form.parse(today.latest, &mut errors);
     // Also say now whether the places typed are known, so every problem shows at once.
     let typed = form.typed_places();
-    let outcome = state
-        .db
-        .run(move |conn| match (fields, errors.is_empty()) {
-            (Some(f), true) => {
-                audit::write(conn, |conn| store::create(conn, &author, &f, today.date))
-            }
-            (fields, _) => {
-                match fields {
-                    Some(f) => store::check(conn, author.viewer, &f, &mut errors)?,
-                    None => places::check_typed(conn, author.viewer, &typed, &mut errors)?,
-                }
-                Ok(Err(errors))
-            }
-        })
-        .await?;
+    let outcome = match (fields, errors.is_empty()) {
+        // A valid convoy waits for the writers' turn with no pooled connection held.
+        (Some(f), true) => {
+            state
+                .db
+                .run_write(move || {
+                    audit::write_alone(|conn| store::create(conn, &author, &f, today.date))
+                })
+                .await?
+        }
+        (fields, _) => {
+            state
+                .db
+                .run(move |conn| {
+                    match fields {
+                        Some(f) => store::check(conn, author.viewer, &f, &mut errors)?,
+                        None => places::check_typed(conn, author.viewer, &typed, &mut errors)?,
+                    }
+                    Ok(Err(errors))
+                })
+                .await?
+        }
+    };
     match outcome {
         Ok(id) => {
             state.menus.convoys_changed();

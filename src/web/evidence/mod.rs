@@ -361,10 +361,8 @@ pub async fn upload_files(
     let files = upload::keep_all(state.blobs.clone(), received.files).await?;
     state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                store::attach(conn, &author, kind, id, &description, &files)
-            })
+        .run_write(move || {
+            audit::write_alone(|conn| store::attach(conn, &author, kind, id, &description, &files))
         })
         .await?;
     Ok(see_other(&format!("{}/files?done=uploaded", kind.path(id))))
@@ -568,7 +566,7 @@ pub async fn retract(
     };
     state
         .db
-        .run(move |conn| audit::write(conn, |conn| store::retract(conn, &author, id, &reason)))
+        .run_write(move || audit::write_alone(|conn| store::retract(conn, &author, id, &reason)))
         .await?;
     Ok(see_other(&format!(
         "{}/files?done=retracted",
@@ -650,7 +648,7 @@ pub async fn purge(
     let actor = author.actor;
     let (file, bytes_may_go) = state
         .db
-        .run(move |conn| audit::write(conn, |conn| store::purge(conn, &actor, id, &reason)))
+        .run_write(move || audit::write_alone(|conn| store::purge(conn, &actor, id, &reason)))
         .await?;
     if bytes_may_go {
         let blobs = state.blobs.clone();

@@ -41,7 +41,7 @@ pub async fn add_claim(
     };
     state
         .db
-        .run(move |conn| audit::write(conn, |conn| store::add_claim(conn, &author, id, &claim)))
+        .run_write(move || audit::write_alone(|conn| store::add_claim(conn, &author, id, &claim)))
         .await?;
     Ok(see_other(&format!("/incidents/{id}?done=claim#claims")))
 }
@@ -76,10 +76,8 @@ pub async fn verify(
     };
     state
         .db
-        .run(move |conn| {
-            audit::write(conn, |conn| {
-                store::set_verification(conn, &author, id, to, &reason)
-            })
+        .run_write(move || {
+            audit::write_alone(|conn| store::set_verification(conn, &author, id, to, &reason))
         })
         .await?;
     Ok(see_other(&format!("/incidents/{id}?done=verified")))
@@ -116,7 +114,7 @@ pub async fn retract(
     };
     state
         .db
-        .run(move |conn| audit::write(conn, |conn| store::retract(conn, &author, id, &reason)))
+        .run_write(move || audit::write_alone(|conn| store::retract(conn, &author, id, &reason)))
         .await?;
     Ok(see_other(&format!("/incidents/{id}?done=retracted")))
 }
@@ -161,8 +159,8 @@ pub async fn merge(
             let into = form.merge_into.clone();
             state
                 .db
-                .run(move |conn| {
-                    audit::write(conn, |conn| {
+                .run_write(move || {
+                    audit::write_alone(|conn| {
                         crate::records::merge::merge(conn, &author, id, &into, &reason)
                     })
                 })

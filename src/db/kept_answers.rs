@@ -1,8 +1,9 @@
 //! The lists' counts (the incidents', the convoys' and the needs'; for a search, how many of its
-//! newest matches there are, up to one more than `incidents::list::SEARCH_COUNT_LIMIT`) and the
-//! map's figures kept in the server's memory between requests (`db::memory`), under the count
-//! of changes of the records they count (`incident_changes`, and `record_changes` for convoys
-//! and needs, moved by trigger by every statement that writes the records, whoever runs it) and the
+//! newest matches there are, up to one more than `incidents::list::SEARCH_COUNT_LIMIT`), the
+//! files on each row of an incident list's page and the map's figures kept in the server's
+//! memory between requests (`db::memory`), under the count of changes of the records they count
+//! (`incident_changes`, `record_changes` for convoys and needs, `evidence_changes` for files,
+//! moved by trigger by every statement that writes the records, whoever runs it) and the
 //! gazetteer's (an area's count follows its places, a point its place's coordinates): the next
 //! write of either, and everything read before it is dropped. A list's count is a sum of tally
 //! rows, or rows counted one by one, for every request of a page; most requests ask again what
@@ -36,6 +37,12 @@ impl Kept for i64 {
     const MOST: usize = 4_096;
 }
 
+/// The files on each of a list page's records, by record number (`records::evidence::counts`):
+/// fifty pairs at most, keyed by the page's record numbers.
+impl Kept for Vec<(i64, i64)> {
+    const MOST: usize = 1_024;
+}
+
 /// The records whose count of changes an answer follows.
 pub trait Records: Send + 'static {
     fn changes(stamps: &Stamps) -> i64;
@@ -44,6 +51,8 @@ pub trait Records: Send + 'static {
 pub struct Incidents;
 pub struct Convoys;
 pub struct Needs;
+/// The evidence files, and the claims they may sit on.
+pub struct Evidence;
 
 impl Records for Incidents {
     fn changes(stamps: &Stamps) -> i64 {
@@ -60,6 +69,12 @@ impl Records for Convoys {
 impl Records for Needs {
     fn changes(stamps: &Stamps) -> i64 {
         stamps.needs
+    }
+}
+
+impl Records for Evidence {
+    fn changes(stamps: &Stamps) -> i64 {
+        stamps.evidence
     }
 }
 

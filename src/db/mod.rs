@@ -479,6 +479,7 @@ mod tests {
             organizations: -3,
             convoys: -4,
             needs: -5,
+            evidence: -6,
         };
         stamps::for_request(Some(asked), async {
             assert_eq!(db.read(stamps::read).await.expect("read"), asked);

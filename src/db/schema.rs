@@ -677,6 +677,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// How many times the evidence files, or the claims they may sit on, have changed
+    /// (migration 500, kept by triggers): the incident lists' counts of files are kept in
+    /// memory until it moves.
+    evidence_changes (id) {
+        id -> Integer,
+        changes -> BigInt,
+    }
+}
+
+diesel::table! {
     /// How many times the places have changed (migration 410, kept by triggers): the places
     /// near each place are kept in memory until it moves.
     gazetteer_changes (id) {
@@ -692,16 +702,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     gazetteer_changes,
     incident_changes,
     organization_changes,
-    record_changes
+    record_changes,
+    evidence_changes
 );
 diesel::allow_tables_to_appear_in_same_query!(users, gazetteer_changes);
 diesel::allow_tables_to_appear_in_same_query!(users, incident_changes);
 diesel::allow_tables_to_appear_in_same_query!(users, organization_changes);
 diesel::allow_tables_to_appear_in_same_query!(users, record_changes);
+diesel::allow_tables_to_appear_in_same_query!(users, evidence_changes);
 diesel::allow_tables_to_appear_in_same_query!(organizations, gazetteer_changes);
 diesel::allow_tables_to_appear_in_same_query!(organizations, incident_changes);
 diesel::allow_tables_to_appear_in_same_query!(organizations, organization_changes);
 diesel::allow_tables_to_appear_in_same_query!(organizations, record_changes);
+diesel::allow_tables_to_appear_in_same_query!(organizations, evidence_changes);
 
 diesel::table! {
     /// An organisation's logo for its reports: a PNG drawn by the application from the upload.

@@ -1,8 +1,9 @@
 //! The counts of changes that what the server keeps in memory (`db::memory`) is stamped with:
 //! the gazetteer's (`gazetteer_changes`, migration 410), the incidents' (`incident_changes`,
 //! migration 440), the organisations' (`organization_changes`, migration 460), the convoys' and
-//! the needs' (`record_changes`, a row each, migration 490), each kept by triggers on every
-//! write of its table. They are read together, once a read
+//! the needs' (`record_changes`, a row each, migration 490) and the evidence files' (with the
+//! claims they sit on, `evidence_changes`, migration 500), each kept by triggers on every write
+//! of its table. They are read together, once a read
 //! (`memory::once_a_read`): on PostgreSQL every statement is a round trip, and most pages keep
 //! two or three of them. There a signed-in request reads them with its session, in the same
 //! statement ([`columns`], [`for_request`]), and its reads start from those.
@@ -13,7 +14,9 @@ use std::future::Future;
 use diesel::prelude::*;
 
 use super::memory;
-use super::schema::{gazetteer_changes, incident_changes, organization_changes, record_changes};
+use super::schema::{
+    evidence_changes, gazetteer_changes, incident_changes, organization_changes, record_changes,
+};
 use super::DbConn;
 use crate::error::AppError;
 
@@ -26,6 +29,7 @@ pub struct Stamps {
     pub organizations: i64,
     pub convoys: i64,
     pub needs: i64,
+    pub evidence: i64,
 }
 
 /// One count, as a subquery of its table's one row (`K`: the row's key).
@@ -41,10 +45,12 @@ pub type Columns = (
     Count<organization_changes::table, organization_changes::changes>,
     Count<record_changes::table, record_changes::changes, &'static str>,
     Count<record_changes::table, record_changes::changes, &'static str>,
+    Count<evidence_changes::table, evidence_changes::changes>,
 );
 
 /// What [`Columns`] reads: `None` where a table has lost its row.
 pub type Read = (
+    Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
@@ -75,25 +81,35 @@ pub fn columns() -> Columns {
             .find("needs")
             .select(record_changes::changes)
             .single_value(),
+        evidence_changes::table
+            .find(1)
+            .select(evidence_changes::changes)
+            .single_value(),
     )
 }
 
 /// The counts from what [`columns`] read.
 pub fn from_columns(read: Read) -> Result<Stamps, AppError> {
     match read {
-        (Some(gazetteer), Some(incidents), Some(organizations), Some(convoys), Some(needs)) => {
-            Ok(Stamps {
-                gazetteer,
-                incidents,
-                organizations,
-                convoys,
-                needs,
-            })
-        }
+        (
+            Some(gazetteer),
+            Some(incidents),
+            Some(organizations),
+            Some(convoys),
+            Some(needs),
+            Some(evidence),
+        ) => Ok(Stamps {
+            gazetteer,
+            incidents,
+            organizations,
+            convoys,
+            needs,
+            evidence,
+        }),
         // Their migrations write each row; without one, nothing kept could be trusted.
         _ => Err(AppError::Internal(anyhow::anyhow!(
             "a count of changes is missing (gazetteer_changes, incident_changes, \
-             organization_changes or record_changes)"
+             organization_changes, record_changes or evidence_changes)"
         ))),
     }
 }

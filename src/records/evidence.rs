@@ -134,16 +134,37 @@ fn as_seen_by(scope: &Scope, file: EvidenceFile) -> EvidenceFile {
 /// see and download: neither retracted nor purged, admitted by the scope, and on a claim only
 /// when the viewer sees that claim. Two queries whatever the number of rows, never one per
 /// row; files of records not asked for are never read. Records without files are absent.
+///
+/// Kept in memory between requests for the viewer's role and organisation and these record
+/// numbers (`db::kept_answers`), until a file or a claim is written (`evidence_changes`): on
+/// PostgreSQL the statement was a round trip of every incident list's page, for an answer that
+/// rarely changes (most records have no file).
 pub fn counts(
     conn: &mut DbConn,
     scope: &Scope,
     kind: RecordKind,
     ids: &[i64],
 ) -> Result<Vec<(i64, i64)>, AppError> {
-    use diesel::dsl::count_star;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let asked = (kind.code(), ids);
+    crate::db::kept_answers::kept::<crate::db::kept_answers::Evidence, _>(
+        conn,
+        &scope.viewer(),
+        &asked,
+        |conn| counted(conn, scope, kind, ids),
+    )
+}
+
+/// [`counts`] as read from the database.
+fn counted(
+    conn: &mut DbConn,
+    scope: &Scope,
+    kind: RecordKind,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64)>, AppError> {
+    use diesel::dsl::count_star;
     let of_records = evidence_files::record_type
         .eq(kind.code())
         .and(crate::db::one_of(evidence_files::record_id, ids))

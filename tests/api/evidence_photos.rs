@@ -243,6 +243,14 @@ both_backends! {
         assert!(own.body.contains("2 files"), "its organisation counts both kept files: {}", own.body);
         let other = app.get_with(&who, "/incidents").await;
         assert!(other.body.contains("1 file") && !other.body.contains("2 files"), "another organisation's reporter counts only the public one");
+
+        // The counts are kept between requests: the public file made confidential by another
+        // writer of the same database is not counted for another organisation on the next page.
+        app.sql("UPDATE evidence_files SET sensitivity = 'confidential' WHERE id = 1").unwrap();
+        let other = app.get_with(&who, "/incidents").await;
+        assert!(!other.body.contains("1 file") && !other.body.contains("2 files"), "no file counted: {}", other.body);
+        let own = app.get_with(&sarc, "/incidents").await;
+        assert!(own.body.contains("2 files"), "its organisation still counts both: {}", own.body);
     }
 
     async fn the_incident_list_counts_a_file_on_a_claim_only_for_those_who_see_the_claim(app: TestApp) {

@@ -1,7 +1,8 @@
 //! What the server keeps in memory of one database between requests: values derived from it
 //! that many requests read and few writes change (the gazetteer: the places near each place,
 //! places by id, the areas, the places that cannot be a map's point; the record numbers of
-//! likely duplicates' candidates; the incident list's counts and the map's figures; on
+//! likely duplicates' candidates; the lists' counts, the files on an incident list page's rows
+//! and the map's figures; on
 //! PostgreSQL, the lexemes of a search's words, which no write changes), each kept with the
 //! stamp of the database's state it was derived from and dropped when the stamp moves. Only
 //! reads (`Db::read`) store.

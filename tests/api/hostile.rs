@@ -701,6 +701,10 @@ fn allowed(table: &str, list: &[&str]) -> bool {
     if table == "record_changes" {
         return allowed("convoys", list) || allowed("needs", list);
     }
+    // The files' count of changes with the files and the claims they may sit on.
+    if table == "evidence_changes" {
+        return allowed("evidence_files", list) || allowed("claims", list);
+    }
     // A tally changes with the records it counts (database triggers keep it).
     if let Some(kind) = [
         "_month_tallies",

@@ -324,7 +324,14 @@ fn one_window(conn: &mut DbConn, scope: &Scope, w: &Window) -> Result<Vec<Likely
             .filter(offered())
             .filter(crate::db::one_of(incidents::location_id, &w.near))
             // Unordered: they are listed by id afterwards.
-            .select(COLUMNS)
+            .select((
+                incidents::id,
+                incidents::reference,
+                incidents::title,
+                incidents::organization_id,
+                incidents::sensitivity,
+                incidents::status,
+            ))
     )?;
     Ok(rows.into_iter().map(Likely::from).collect())
 }
@@ -440,23 +447,6 @@ struct Candidate {
 
 /// What a candidate is read as: its number, reference and title, and what hides it.
 type Row = (i64, String, String, i64, String, String);
-
-/// [`Row`]'s columns.
-const COLUMNS: (
-    incidents::id,
-    incidents::reference,
-    incidents::title,
-    incidents::organization_id,
-    incidents::sensitivity,
-    incidents::status,
-) = (
-    incidents::id,
-    incidents::reference,
-    incidents::title,
-    incidents::organization_id,
-    incidents::sensitivity,
-    incidents::status,
-);
 
 impl From<Row> for Likely {
     fn from((id, reference, title, organization_id, sensitivity, status): Row) -> Self {

@@ -35,3 +35,27 @@ impl<T: DeserializeOwned + 'static> FromRequest for HtmlForm<T> {
 pub fn has(chosen: &[String], code: &str) -> bool {
     chosen.iter().any(|c| c == code)
 }
+
+/// A new record from a form's `parsed` fields: when the form was `valid`, written by `create`
+/// alone (it waits for the writers' turn with no pooled connection held, `Db::run_write`);
+/// otherwise `check` runs on a pooled connection, to add what only the database knows (whether
+/// a place typed is known), so every problem shows at once.
+pub async fn create_or_check<V, T>(
+    db: &crate::db::Db,
+    parsed: Option<V>,
+    valid: bool,
+    create: impl FnOnce(&mut crate::audit::Tx<'_>, V) -> Result<T, AppError> + Send + 'static,
+    check: impl FnOnce(&mut crate::db::DbConn, Option<V>) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError>
+where
+    V: Send + 'static,
+    T: Send + 'static,
+{
+    match (parsed, valid) {
+        (Some(fields), true) => {
+            db.run_write(move || crate::audit::write_alone(|tx| create(tx, fields)))
+                .await
+        }
+        (parsed, _) => db.run(move |conn| check(conn, parsed)).await,
+    }
+}

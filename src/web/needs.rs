@@ -9,7 +9,6 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::audit;
 use crate::domain::vocab::{Sensitivity, Urgency};
 use crate::error::AppError;
 use crate::locations;
@@ -199,26 +198,18 @@ pub async fn create(
     let fields = form.parse(today.latest, &mut errors);
     // Also say now whether a typed place is known, so every problem shows at once.
     let typed = form.typed_places();
-    let outcome = match (fields, errors.is_empty()) {
-        // A valid need waits for the writers' turn with no pooled connection held.
-        (Some(f), true) => {
-            state
-                .db
-                .run_write(move || {
-                    audit::write_alone(|conn| store::create(conn, &author, &f, today.date))
-                })
-                .await?
-        }
-        _ => {
-            state
-                .db
-                .run(move |conn| {
-                    places::check_typed(conn, author.viewer, &typed, &mut errors)?;
-                    Ok(Err(errors))
-                })
-                .await?
-        }
-    };
+    let (valid, viewer) = (errors.is_empty(), author.viewer);
+    let outcome = crate::web::forms::create_or_check(
+        &state.db,
+        fields,
+        valid,
+        move |tx, f| store::create(tx, &author, &f, today.date),
+        move |conn, _| {
+            places::check_typed(conn, viewer, &typed, &mut errors)?;
+            Ok(Err(errors))
+        },
+    )
+    .await?;
     match outcome {
         Ok(id) => Ok(see_other(&format!("/needs/{id}?done=created"))),
         Err(errors) => {

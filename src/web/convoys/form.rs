@@ -9,7 +9,6 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::accounts::{organizations, Organization};
-use crate::audit;
 use crate::convoys::fields::{
     row_field, ConvoyFields, ConvoyForm, LineInput, BLANK_ROWS, LINE_FIELDS,
 };
@@ -254,29 +253,21 @@ pub async fn create(
     let fields = form.parse(today.latest, &mut errors);
     // Also say now whether the places typed are known, so every problem shows at once.
     let typed = form.typed_places();
-    let outcome = match (fields, errors.is_empty()) {
-        // A valid convoy waits for the writers' turn with no pooled connection held.
-        (Some(f), true) => {
-            state
-                .db
-                .run_write(move || {
-                    audit::write_alone(|conn| store::create(conn, &author, &f, today.date))
-                })
-                .await?
-        }
-        (fields, _) => {
-            state
-                .db
-                .run(move |conn| {
-                    match fields {
-                        Some(f) => store::check(conn, author.viewer, &f, &mut errors)?,
-                        None => places::check_typed(conn, author.viewer, &typed, &mut errors)?,
-                    }
-                    Ok(Err(errors))
-                })
-                .await?
-        }
-    };
+    let (valid, viewer) = (errors.is_empty(), author.viewer);
+    let outcome = crate::web::forms::create_or_check(
+        &state.db,
+        fields,
+        valid,
+        move |tx, f| store::create(tx, &author, &f, today.date),
+        move |conn, fields| {
+            match fields {
+                Some(f) => store::check(conn, viewer, &f, &mut errors)?,
+                None => places::check_typed(conn, viewer, &typed, &mut errors)?,
+            }
+            Ok(Err(errors))
+        },
+    )
+    .await?;
     match outcome {
         Ok(id) => {
             state.menus.convoys_changed();

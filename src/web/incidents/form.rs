@@ -8,7 +8,6 @@ use crate::web::extract::Today;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::audit;
 use serde::Deserialize;
 
 use crate::convoys::model::ConvoyEvent;
@@ -344,39 +343,28 @@ pub async fn create(
     let check = fields.as_ref().map(|f| f.place.clone());
     let typed = form.typed_places();
     let convoy_event: Option<i64> = form.convoy_event.trim().parse().ok();
-    let outcome = match (fields, claim, errors.is_empty()) {
-        (Some(f), Some(c), true) => {
-            state
-                .db
-                .run_write(move || {
-                    audit::write_alone(|conn| {
-                        let Some(event_id) = convoy_event else {
-                            let created = store::create(conn, &author, &f, &c, today.date)?;
-                            return Ok(created.map(|i| Obstruction::Recorded(i.id)));
-                        };
-                        // A blocked convoy's incident: recorded once, linked in the same
-                        // transaction.
-                        convoy_store::record_obstruction(
-                            conn, &author, event_id, &f, &c, today.date,
-                        )
-                    })
-                })
-                .await?
-        }
-        _ => {
-            state
-                .db
-                .run(move |conn| {
-                    // Also say now whether the place is known, so every problem shows at once.
-                    match &check {
-                        Some(place) => store::check_place(conn, author.viewer, place, &mut errors)?,
-                        None => places::check_typed(conn, author.viewer, &typed, &mut errors)?,
-                    }
-                    Ok(Err(errors))
-                })
-                .await?
-        }
-    };
+    let (valid, viewer) = (errors.is_empty(), author.viewer);
+    let outcome = crate::web::forms::create_or_check(
+        &state.db,
+        fields.zip(claim),
+        valid,
+        move |tx, (f, c)| {
+            let Some(event_id) = convoy_event else {
+                let created = store::create(tx, &author, &f, &c, today.date)?;
+                return Ok(created.map(|i| Obstruction::Recorded(i.id)));
+            };
+            // A blocked convoy's incident: recorded once, linked in the same transaction.
+            convoy_store::record_obstruction(tx, &author, event_id, &f, &c, today.date)
+        },
+        move |conn, _| {
+            match &check {
+                Some(place) => store::check_place(conn, viewer, place, &mut errors)?,
+                None => places::check_typed(conn, viewer, &typed, &mut errors)?,
+            }
+            Ok(Err(errors))
+        },
+    )
+    .await?;
     match outcome {
         Ok(Obstruction::Recorded(id)) => Ok(see_other(&format!("/incidents/{id}?done=created"))),
         Ok(Obstruction::Exists(id)) => Ok(see_other(&format!("/incidents/{id}?done=exists"))),

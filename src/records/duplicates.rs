@@ -1,6 +1,7 @@
 //! Likely duplicates: two organisations reporting one event. An incident of the same access
 //! constraint, within two days, in the same district or within 5 km, that the viewer may see
-//! (scoped in SQL), submitted, neither retracted nor already merged, is offered for a merge.
+//! (the scope's SQL, or its test on what was read with a kept candidate), submitted, neither
+//! retracted nor already merged, is offered for a merge.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -155,14 +155,15 @@ where
     write_on(Some(conn), f)
 }
 
-/// [`write`] for a request that does nothing but write, run by
-/// [`Db::run_write`](crate::db::Db::run_write): on the server's writer connection, with no
-/// pooled connection of its own, which would sit unused while the write waits its turn.
-pub fn write_alone<T, F>(f: F) -> Result<T, AppError>
+/// [`write`] for a request that does nothing but write: on a blocking thread, on `db`'s writer
+/// connection, with no pooled connection of its own, which would sit unused while the write
+/// waits its turn ([`Db::run_write`](crate::db::Db::run_write)).
+pub async fn write_alone<T, F>(db: &crate::db::Db, f: F) -> Result<T, AppError>
 where
-    F: FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
+    F: FnOnce(&mut Tx<'_>) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
 {
-    write_on(None, f)
+    db.run_write(move || write_on(None, f)).await
 }
 
 /// [`write`] on `conn`, or with none on the thread's writer connection (`write_alone`).

@@ -88,23 +88,19 @@ pub async fn change_password(
     let (uid, name, at) = (user.id, user.username.clone(), addr.clone());
     let actor = user.actor(&addr);
     let check_actor = actor.clone();
-    let (stored, admission) = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| {
-                let admission = throttle::admit(conn, &name, &at, &policy)?;
-                if admission == throttle::Admission::Locked {
-                    audit::record(
-                        conn,
-                        &check_actor,
-                        Event::new("auth.password_check_failed", "user", uid)
-                            .details(json!({ "reason": "locked" })),
-                    )?;
-                }
-                Ok((users::find(conn, uid)?.0, admission))
-            })
-        })
-        .await?;
+    let (stored, admission) = audit::write_alone(&state.db, move |conn| {
+        let admission = throttle::admit(conn, &name, &at, &policy)?;
+        if admission == throttle::Admission::Locked {
+            audit::record(
+                conn,
+                &check_actor,
+                Event::new("auth.password_check_failed", "user", uid)
+                    .details(json!({ "reason": "locked" })),
+            )?;
+        }
+        Ok((users::find(conn, uid)?.0, admission))
+    })
+    .await?;
     if admission == throttle::Admission::Locked {
         let mut errors = FormErrors::new();
         errors.add("current_password", "password-locked");
@@ -121,24 +117,20 @@ pub async fn change_password(
     let matches = blocking(move || passwords::verify(&typed, Some(&stored.password_hash))).await?;
     let current_ok = forced || matches;
     let (name, at, check_actor) = (user.username.clone(), addr.clone(), actor.clone());
-    state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| {
-                if current_ok {
-                    return throttle::succeeded(conn, &name);
-                }
-                let locked_now = throttle::failed(conn, &at, &policy)?;
-                audit::record(
-                    conn,
-                    &check_actor,
-                    Event::new("auth.password_check_failed", "user", uid)
-                        .details(json!({ "reason": "bad_credentials", "locked_now": locked_now })),
-                )?;
-                Ok(())
-            })
-        })
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        if current_ok {
+            return throttle::succeeded(conn, &name);
+        }
+        let locked_now = throttle::failed(conn, &at, &policy)?;
+        audit::record(
+            conn,
+            &check_actor,
+            Event::new("auth.password_check_failed", "user", uid)
+                .details(json!({ "reason": "bad_credentials", "locked_now": locked_now })),
+        )?;
+        Ok(())
+    })
+    .await?;
 
     let mut errors = FormErrors::new();
     if !current_ok {
@@ -162,21 +154,17 @@ pub async fn change_password(
     };
     let hash = blocking(move || passwords::hash(&new)).await?;
     let lifetime = state.settings.session_max;
-    let token = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| {
-                users::set_password(conn, &actor, user.id, &hash, false)?;
-                let session = sessions::create(conn, user.id, &addr, "", lifetime)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new("auth.login", "session", session.id),
-                )?;
-                Ok(session.token)
-            })
-        })
-        .await?;
+    let token = audit::write_alone(&state.db, move |conn| {
+        users::set_password(conn, &actor, user.id, &hash, false)?;
+        let session = sessions::create(conn, user.id, &addr, "", lifetime)?;
+        audit::record(
+            conn,
+            &actor,
+            Event::new("auth.login", "session", session.id),
+        )?;
+        Ok(session.token)
+    })
+    .await?;
     // A password the account had to replace (set by an administrator) was the way in, not
     // what the person came for: after it, home, and the form is not shown again.
     let mut res = see_other(if forced {
@@ -215,11 +203,9 @@ pub async fn set_language(
     };
     let user = page.user().clone();
     let actor = user.actor(&client_addr(&req));
-    state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| users::set_language(conn, &actor, user.id, setting))
-        })
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        users::set_language(conn, &actor, user.id, setting)
+    })
+    .await?;
     Ok(see_other("/account/password?language=1"))
 }

@@ -113,10 +113,7 @@ where
         }
         return Ok(Edit::Invalid(errors));
     };
-    let saved = state
-        .db
-        .run_write(move || audit::write_alone(|tx| save(tx, version, fields)))
-        .await?;
+    let saved = audit::write_alone(&state.db, move |tx| save(tx, version, fields)).await?;
     Ok(match saved {
         Saved::Saved => Edit::Saved,
         Saved::Invalid(errors) => Edit::Invalid(errors),

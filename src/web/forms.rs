@@ -37,7 +37,7 @@ pub fn has(chosen: &[String], code: &str) -> bool {
 }
 
 /// A new record from a form's `parsed` fields: when the form was `valid`, written by `create`
-/// alone (it waits for the writers' turn with no pooled connection held, `Db::run_write`);
+/// alone (it waits for the writers' turn with no pooled connection held, `audit::write_alone`);
 /// otherwise `check` runs on a pooled connection, to add what only the database knows (whether
 /// a place typed is known), so every problem shows at once.
 pub async fn create_or_check<V, T>(
@@ -52,10 +52,7 @@ where
     T: Send + 'static,
 {
     match (parsed, valid) {
-        (Some(fields), true) => {
-            db.run_write(move || crate::audit::write_alone(|tx| create(tx, fields)))
-                .await
-        }
+        (Some(fields), true) => crate::audit::write_alone(db, move |tx| create(tx, fields)).await,
         (parsed, _) => db.run(move |conn| check(conn, parsed)).await,
     }
 }

@@ -86,23 +86,19 @@ pub async fn submit(
     };
     let policy = state.settings.lockout;
     let (name, at) = (username.clone(), addr.clone());
-    let (user, admission) = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| {
-                let admission = throttle::admit(conn, &name, &at, &policy)?;
-                if admission == throttle::Admission::Locked {
-                    audit::record(
-                        conn,
-                        &Actor::anonymous(&name, &at),
-                        Event::new("auth.login_failed", "user", &name)
-                            .details(json!({ "reason": "locked", "locked_now": false })),
-                    )?;
-                }
-                Ok((users::find_by_username(conn, &name)?, admission))
-            })
-        })
-        .await?;
+    let (user, admission) = audit::write_alone(&state.db, move |conn| {
+        let admission = throttle::admit(conn, &name, &at, &policy)?;
+        if admission == throttle::Admission::Locked {
+            audit::record(
+                conn,
+                &Actor::anonymous(&name, &at),
+                Event::new("auth.login_failed", "user", &name)
+                    .details(json!({ "reason": "locked", "locked_now": false })),
+            )?;
+        }
+        Ok((users::find_by_username(conn, &name)?, admission))
+    })
+    .await?;
     let throttle::Admission::Admitted { locked_now } = admission else {
         return super::invalid(&failed_page(page, false));
     };
@@ -119,41 +115,37 @@ pub async fn submit(
         .unwrap_or("")
         .to_string();
     let lifetime = state.settings.session_max;
-    let token = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| match user.filter(|_| password_ok) {
-                Some(user) => {
-                    let actor = Actor {
-                        user_id: Some(user.id),
-                        label: user.username.clone(),
-                        org_id: Some(user.organization_id),
-                        client_addr: addr.clone(),
-                    };
-                    throttle::succeeded(conn, &username)?;
-                    let session = sessions::create(conn, user.id, &addr, &user_agent, lifetime)?;
-                    audit::record(
-                        conn,
-                        &actor,
-                        Event::new("auth.login", "session", session.id),
-                    )?;
-                    Ok(Some(session.token))
-                }
-                None => {
-                    let address_locked = throttle::failed(conn, &addr, &policy)?;
-                    audit::record(
-                        conn,
-                        &Actor::anonymous(&username, &addr),
-                        Event::new("auth.login_failed", "user", &username).details(json!({
-                            "reason": "bad_credentials",
-                            "locked_now": locked_now || address_locked
-                        })),
-                    )?;
-                    Ok(None)
-                }
-            })
-        })
-        .await?;
+    let token = audit::write_alone(&state.db, move |conn| match user.filter(|_| password_ok) {
+        Some(user) => {
+            let actor = Actor {
+                user_id: Some(user.id),
+                label: user.username.clone(),
+                org_id: Some(user.organization_id),
+                client_addr: addr.clone(),
+            };
+            throttle::succeeded(conn, &username)?;
+            let session = sessions::create(conn, user.id, &addr, &user_agent, lifetime)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new("auth.login", "session", session.id),
+            )?;
+            Ok(Some(session.token))
+        }
+        None => {
+            let address_locked = throttle::failed(conn, &addr, &policy)?;
+            audit::record(
+                conn,
+                &Actor::anonymous(&username, &addr),
+                Event::new("auth.login_failed", "user", &username).details(json!({
+                    "reason": "bad_credentials",
+                    "locked_now": locked_now || address_locked
+                })),
+            )?;
+            Ok(None)
+        }
+    })
+    .await?;
 
     match token {
         Some(token) => {
@@ -182,20 +174,16 @@ pub fn busy(template: &impl Template) -> Result<HttpResponse, AppError> {
 pub async fn logout(req: HttpRequest, page: Page, state: State) -> Result<HttpResponse, AppError> {
     let user = page.user().clone();
     let addr = client_addr(&req);
-    state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| {
-                let actor = user.actor(&addr);
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new("auth.logout", "session", user.session_id),
-                )?;
-                sessions::end(conn, &actor, user.session_id, "signed_out")
-            })
-        })
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        let actor = user.actor(&addr);
+        audit::record(
+            conn,
+            &actor,
+            Event::new("auth.logout", "session", user.session_id),
+        )?;
+        sessions::end(conn, &actor, user.session_id, "signed_out")
+    })
+    .await?;
     let mut res = see_other("/login?signed_out=1");
     res.add_cookie(&removal_cookie(&state.settings))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;

@@ -85,10 +85,7 @@ pub async fn upload(
         }
     };
     let actor = page.user().actor(&client_addr(&req));
-    state
-        .db
-        .run_write(move || audit::write_alone(|tx| logos::save(tx, &actor, id, &drawn)))
-        .await?;
+    audit::write_alone(&state.db, move |tx| logos::save(tx, &actor, id, &drawn)).await?;
     Ok(see_other(&format!("/admin/organizations/{id}?done=logo")))
 }
 
@@ -101,10 +98,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, AppError> {
     let id = existing(&state, id.into_inner()).await?;
     let actor = page.user().actor(&client_addr(&req));
-    state
-        .db
-        .run_write(move || audit::write_alone(|tx| logos::remove(tx, &actor, id)))
-        .await?;
+    audit::write_alone(&state.db, move |tx| logos::remove(tx, &actor, id)).await?;
     Ok(see_other(&format!(
         "/admin/organizations/{id}?done=logo-removed"
     )))

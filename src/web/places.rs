@@ -308,14 +308,10 @@ pub async fn merge(
     let outcome = match reason {
         Some(reason) if errors.is_empty() => {
             let into = form.merge_into.clone();
-            state
-                .db
-                .run_write(move || {
-                    audit::write_alone(|tx| {
-                        crate::records::place_merge::merge(tx, &author, id, &into, &reason)
-                    })
-                })
-                .await?
+            audit::write_alone(&state.db, move |tx| {
+                crate::records::place_merge::merge(tx, &author, id, &into, &reason)
+            })
+            .await?
         }
         _ => Err(errors),
     };

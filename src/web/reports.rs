@@ -334,26 +334,17 @@ async fn render(
         .await?;
     if record {
         let (p, digest, records) = (params.clone(), data.digest(), data.records);
-        state
-            .db
-            .run_write(move || {
-                audit::write_alone(|conn| {
-                    audit::record(
-                        conn,
-                        &actor,
-                        Event::new("report.situation", "report", &digest[..16])
-                            .details(reports::audit_details(&p, &digest, records)),
-                    )?;
-                    // Those subscribed hear that a report was made (not its figures).
-                    crate::record_events::queue(
-                        conn,
-                        crate::record_events::REPORT_GENERATED,
-                        "report",
-                        0,
-                    )
-                })
-            })
-            .await?;
+        audit::write_alone(&state.db, move |conn| {
+            audit::record(
+                conn,
+                &actor,
+                Event::new("report.situation", "report", &digest[..16])
+                    .details(reports::audit_details(&p, &digest, records)),
+            )?;
+            // Those subscribed hear that a report was made (not its figures).
+            crate::record_events::queue(conn, crate::record_events::REPORT_GENERATED, "report", 0)
+        })
+        .await?;
     }
     let public = params.audience == Audience::Public;
     // An internal report's governorates link to the incident list over the same period.
@@ -482,14 +473,10 @@ pub async fn save_summary(
         .await;
     };
     let p = params.clone();
-    state
-        .db
-        .run_write(move || {
-            audit::write_alone(|tx| {
-                reports::save_summary(tx, &author.actor, author.user_id, &p, &summary)
-            })
-        })
-        .await?;
+    audit::write_alone(&state.db, move |tx| {
+        reports::save_summary(tx, &author.actor, author.user_id, &p, &summary)
+    })
+    .await?;
     let query = serde_html_form::to_string(&query).unwrap_or_default();
     Ok(crate::web::see_other(&format!(
         "/reports/situation?{query}#summary"

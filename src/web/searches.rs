@@ -116,10 +116,10 @@ pub async fn create(
     };
     let actor = page.user().actor(&client_addr(&req));
     let user = page.user().id;
-    let id = state
-        .db
-        .run_write(move || audit::write_alone(|tx| searches::create(tx, &actor, user, &new)))
-        .await?;
+    let id = audit::write_alone(&state.db, move |tx| {
+        searches::create(tx, &actor, user, &new)
+    })
+    .await?;
     Ok(see_other(&format!("/searches/{id}")))
 }
 
@@ -189,10 +189,7 @@ pub async fn delete(
     let id = path.into_inner();
     let actor = page.user().actor(&client_addr(&req));
     let user = page.user().id;
-    state
-        .db
-        .run_write(move || audit::write_alone(|tx| searches::delete(tx, &actor, user, id)))
-        .await?;
+    audit::write_alone(&state.db, move |tx| searches::delete(tx, &actor, user, id)).await?;
     Ok(see_other("/searches"))
 }
 
@@ -225,12 +222,10 @@ pub async fn subscribe(
     };
     let actor = page.user().actor(&client_addr(&req));
     let channel = new.channel;
-    let created = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|tx| subscriptions::create(tx, &actor, user, id, &new))
-        })
-        .await?;
+    let created = audit::write_alone(&state.db, move |tx| {
+        subscriptions::create(tx, &actor, user, id, &new)
+    })
+    .await?;
     if channel == Channel::Email {
         return Ok(see_other(&format!("/searches/{id}")));
     }
@@ -269,10 +264,10 @@ pub async fn revoke(
     let sub = own_subscription(&state, &page, id).await?;
     let actor = page.user().actor(&client_addr(&req));
     let user = page.user().id;
-    let revoked = state
-        .db
-        .run_write(move || audit::write_alone(|tx| subscriptions::revoke(tx, &actor, user, id)))
-        .await?;
+    let revoked = audit::write_alone(&state.db, move |tx| {
+        subscriptions::revoke(tx, &actor, user, id)
+    })
+    .await?;
     if !revoked {
         // Revoked already: nothing was changed.
         return Err(AppError::NotFound);
@@ -290,10 +285,10 @@ pub async fn test(
     let actor = page.user().actor(&client_addr(&req));
     let base = state.settings.public_url.clone();
     let search = sub.saved_search_id;
-    let queued = state
-        .db
-        .run_write(move || audit::write_alone(|tx| deliveries::send_test(tx, &actor, &sub, &base)))
-        .await?;
+    let queued = audit::write_alone(&state.db, move |tx| {
+        deliveries::send_test(tx, &actor, &sub, &base)
+    })
+    .await?;
     if !queued {
         return Err(AppError::NotFound);
     }

@@ -124,47 +124,43 @@ pub async fn submit(
     let addr = client_addr(&req);
     let lifetime = state.settings.session_max;
     let token = form.token.clone();
-    let created = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| {
-                if users::count(conn)? > 0 || !setup::consume(conn, &token)? {
-                    return Err(AppError::BadRequest("setup-link-invalid"));
-                }
-                let actor = Actor::anonymous("setup-link", &addr);
-                let fields = organizations::OrgFields {
-                    name: org_name,
-                    acronym: org_acronym,
-                    org_type,
-                };
-                let org = organizations::create(conn, &actor, &fields)?
-                    .map_err(|_| AppError::BadRequest("org-name-taken"))?;
-                let account = users::NewAccount {
-                    username,
-                    display_name,
-                    organization_id: org.id,
-                    role: Role::Admin,
-                    password_hash: hash,
-                    must_change_password: false,
-                };
-                let user = users::create(conn, &actor, &account)?
-                    .ok_or(AppError::BadRequest("username-taken"))?;
-                let session = sessions::create(conn, user.id, &addr, "", lifetime)?;
-                let signed_in = Actor {
-                    user_id: Some(user.id),
-                    label: user.username.clone(),
-                    org_id: Some(org.id),
-                    client_addr: addr.clone(),
-                };
-                audit::record(
-                    conn,
-                    &signed_in,
-                    Event::new("auth.login", "session", session.id),
-                )?;
-                Ok(session.token)
-            })
-        })
-        .await?;
+    let created = audit::write_alone(&state.db, move |conn| {
+        if users::count(conn)? > 0 || !setup::consume(conn, &token)? {
+            return Err(AppError::BadRequest("setup-link-invalid"));
+        }
+        let actor = Actor::anonymous("setup-link", &addr);
+        let fields = organizations::OrgFields {
+            name: org_name,
+            acronym: org_acronym,
+            org_type,
+        };
+        let org = organizations::create(conn, &actor, &fields)?
+            .map_err(|_| AppError::BadRequest("org-name-taken"))?;
+        let account = users::NewAccount {
+            username,
+            display_name,
+            organization_id: org.id,
+            role: Role::Admin,
+            password_hash: hash,
+            must_change_password: false,
+        };
+        let user =
+            users::create(conn, &actor, &account)?.ok_or(AppError::BadRequest("username-taken"))?;
+        let session = sessions::create(conn, user.id, &addr, "", lifetime)?;
+        let signed_in = Actor {
+            user_id: Some(user.id),
+            label: user.username.clone(),
+            org_id: Some(org.id),
+            client_addr: addr.clone(),
+        };
+        audit::record(
+            conn,
+            &signed_in,
+            Event::new("auth.login", "session", session.id),
+        )?;
+        Ok(session.token)
+    })
+    .await?;
     let mut res = see_other("/");
     res.add_cookie(&session_cookie(&state.settings, created))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;

@@ -172,10 +172,8 @@ pub async fn issue(
     }
     let actor = page.user().actor(&client_addr(&req));
     let by = page.user().id;
-    let (token, secret) = state
-        .db
-        .run_write(move || audit::write_alone(|conn| tokens::issue(conn, &actor, by, &new)))
-        .await?;
+    let (token, secret) =
+        audit::write_alone(&state.db, move |conn| tokens::issue(conn, &actor, by, &new)).await?;
     crate::web::ok(&IssuedPage {
         page,
         token,

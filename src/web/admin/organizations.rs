@@ -212,15 +212,11 @@ async fn save(
         });
     };
     let actor = page.user().actor(&client_addr(&req));
-    let saved = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| match id {
-                None => organizations::create(conn, &actor, &fields),
-                Some(id) => organizations::update(conn, &actor, id, &fields),
-            })
-        })
-        .await?;
+    let saved = audit::write_alone(&state.db, move |conn| match id {
+        None => organizations::create(conn, &actor, &fields),
+        Some(id) => organizations::update(conn, &actor, id, &fields),
+    })
+    .await?;
     match saved {
         Ok(_) => Ok(see_other("/admin/organizations?done=saved")),
         Err(OrgSaveError::NameTaken) => {

@@ -165,10 +165,8 @@ pub async fn create(
         // A password set by an administrator is known to two people: the owner must replace it.
         must_change_password: true,
     };
-    let created = state
-        .db
-        .run_write(move || audit::write_alone(|conn| users::create(conn, &actor, &account)))
-        .await?;
+    let created =
+        audit::write_alone(&state.db, move |conn| users::create(conn, &actor, &account)).await?;
     match created {
         Some(user) => Ok(see_other(&format!("/admin/users/{}?done=created", user.id))),
         None => {
@@ -377,12 +375,10 @@ pub async fn reset_password(
     };
     let hash = blocking(move || passwords::hash(&password)).await?;
     let actor = page.user().actor(&client_addr(&req));
-    state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| users::set_password(conn, &actor, id, &hash, true))
-        })
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        users::set_password(conn, &actor, id, &hash, true)
+    })
+    .await?;
     Ok(see_other(&format!("/admin/users/{id}?done=password")))
 }
 

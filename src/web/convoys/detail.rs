@@ -219,12 +219,10 @@ pub async fn add_event(
     let fields = form.parse(today.latest, &mut errors);
     let outcome = match fields {
         Some(f) if errors.is_empty() => {
-            state
-                .db
-                .run_write(move || {
-                    audit::write_alone(|conn| store::add_event(conn, &author, id, &f))
-                })
-                .await?
+            audit::write_alone(&state.db, move |conn| {
+                store::add_event(conn, &author, id, &f)
+            })
+            .await?
         }
         _ => Err(errors),
     };
@@ -269,21 +267,10 @@ pub async fn add_delivery(
     );
     let outcome = match (line, need, quantity) {
         (Some(line), Some(need), Some(quantity)) => {
-            state
-                .db
-                .run_write(move || {
-                    audit::write_alone(|conn| {
-                        needs_store::add_delivery(
-                            conn,
-                            &author,
-                            id,
-                            line,
-                            NeedId::new(need),
-                            quantity,
-                        )
-                    })
-                })
-                .await?
+            audit::write_alone(&state.db, move |conn| {
+                needs_store::add_delivery(conn, &author, id, line, NeedId::new(need), quantity)
+            })
+            .await?
         }
         _ => Err(errors),
     };
@@ -314,12 +301,10 @@ pub async fn link_incident(
     let id = id.into_inner();
     let form = form.0;
     let reference = form.incident_reference.clone();
-    let outcome = state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| store::link_by_reference(conn, &author, id, &reference))
-        })
-        .await?;
+    let outcome = audit::write_alone(&state.db, move |conn| {
+        store::link_by_reference(conn, &author, id, &reference)
+    })
+    .await?;
     match outcome {
         Ok(()) => Ok(see_other(&format!("/convoys/{id}?done=linked#incidents"))),
         Err(errors) => {

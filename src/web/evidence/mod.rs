@@ -359,12 +359,10 @@ pub async fn upload_files(
         return crate::web::invalid(&p);
     };
     let files = upload::keep_all(state.blobs.clone(), received.files).await?;
-    state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| store::attach(conn, &author, kind, id, &description, &files))
-        })
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        store::attach(conn, &author, kind, id, &description, &files)
+    })
+    .await?;
     Ok(see_other(&format!("{}/files?done=uploaded", kind.path(id))))
 }
 
@@ -564,10 +562,10 @@ pub async fn retract(
         let p = build(page, &state, scope, kind, file.record_id, kept, None).await?;
         return crate::web::invalid(&p);
     };
-    state
-        .db
-        .run_write(move || audit::write_alone(|conn| store::retract(conn, &author, id, &reason)))
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        store::retract(conn, &author, id, &reason)
+    })
+    .await?;
     Ok(see_other(&format!(
         "{}/files?done=retracted",
         kind.path(file.record_id)
@@ -646,10 +644,10 @@ pub async fn purge(
         return crate::web::invalid(&p);
     };
     let actor = author.actor;
-    let (file, bytes_may_go) = state
-        .db
-        .run_write(move || audit::write_alone(|conn| store::purge(conn, &actor, id, &reason)))
-        .await?;
+    let (file, bytes_may_go) = audit::write_alone(&state.db, move |conn| {
+        store::purge(conn, &actor, id, &reason)
+    })
+    .await?;
     if bytes_may_go {
         let blobs = state.blobs.clone();
         let dir = thumbnail_dir(&state);

@@ -39,10 +39,10 @@ pub async fn add_claim(
         let p = build(page, &state, id, kept, None).await?;
         return crate::web::invalid_if_allowed(p.can_add_claim, &p);
     };
-    state
-        .db
-        .run_write(move || audit::write_alone(|conn| store::add_claim(conn, &author, id, &claim)))
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        store::add_claim(conn, &author, id, &claim)
+    })
+    .await?;
     Ok(see_other(&format!("/incidents/{id}?done=claim#claims")))
 }
 
@@ -74,12 +74,10 @@ pub async fn verify(
         let p = build(page, &state, id, kept, None).await?;
         return crate::web::invalid_if_allowed(p.can_verify, &p);
     };
-    state
-        .db
-        .run_write(move || {
-            audit::write_alone(|conn| store::set_verification(conn, &author, id, to, &reason))
-        })
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        store::set_verification(conn, &author, id, to, &reason)
+    })
+    .await?;
     Ok(see_other(&format!("/incidents/{id}?done=verified")))
 }
 
@@ -112,10 +110,10 @@ pub async fn retract(
         let p = build(page, &state, id, kept, None).await?;
         return crate::web::invalid_if_allowed(p.can_retract, &p);
     };
-    state
-        .db
-        .run_write(move || audit::write_alone(|conn| store::retract(conn, &author, id, &reason)))
-        .await?;
+    audit::write_alone(&state.db, move |conn| {
+        store::retract(conn, &author, id, &reason)
+    })
+    .await?;
     Ok(see_other(&format!("/incidents/{id}?done=retracted")))
 }
 
@@ -157,14 +155,10 @@ pub async fn merge(
     let outcome = match reason {
         Some(reason) if errors.is_empty() => {
             let into = form.merge_into.clone();
-            state
-                .db
-                .run_write(move || {
-                    audit::write_alone(|conn| {
-                        crate::records::merge::merge(conn, &author, id, &into, &reason)
-                    })
-                })
-                .await?
+            audit::write_alone(&state.db, move |conn| {
+                crate::records::merge::merge(conn, &author, id, &into, &reason)
+            })
+            .await?
         }
         _ => Err(errors),
     };
